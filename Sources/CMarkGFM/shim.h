@@ -1,0 +1,8 @@
+#ifndef PLANSCRIBE_CMARK_GFM_SHIM_H
+#define PLANSCRIBE_CMARK_GFM_SHIM_H
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm-core-extensions.h>
+
+#endif
