@@ -1,0 +1,78 @@
+/// Orders conversation nodes by their `parentUuid` links.
+///
+/// The conversation is the chain that ends at the last leaf in file order, a leaf being a
+/// user or assistant line that no other such line descends from. Walking back, a line without a parent continues through its `logicalParentUuid`
+/// (compaction). When the chain's root is not the file's first line, earlier chains that do
+/// not meet it (a conversation restarted without links) are put in front. Lines on no chain
+/// are branches (`/rewind`), kept apart. A cycle stops the walk with a diagnostic.
+enum ChainOrder {
+    struct Result {
+        /// Node indices of the conversation, oldest first.
+        var conversation: [Int]
+        /// Node indices that are on no conversation chain.
+        var branches: [Int]
+        /// Lines where a `parentUuid` cycle was cut.
+        var cycles: [Int]
+    }
+
+    /// - Parameters:
+    ///   - nodes: the nodes, in file order.
+    ///   - isLeafCandidate: which nodes may end a chain (user and assistant messages).
+    static func order(_ nodes: [TranscriptFile.Node], isLeafCandidate: (TranscriptFile.Node) -> Bool) -> Result {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(nodes.count)
+        for (i, node) in nodes.enumerated() where index[node.uuid] == nil {
+            index[node.uuid] = i
+        }
+        var state = [Int](repeating: 0, count: nodes.count)  // 0 unvisited, 1 conversation, 2 branch
+        var walkMark = [Int](repeating: -1, count: nodes.count)
+        var segments: [[Int]] = []
+        var earliestRoot = Int.max
+        var branches: [Int] = []
+        var cycles: [Int] = []
+        // Mark every ancestor of a candidate: what is left unmarked are the leaves.
+        var hasDescendant = [Bool](repeating: false, count: nodes.count)
+        var candidates: [Int] = []
+        for i in nodes.indices where isLeafCandidate(nodes[i]) {
+            candidates.append(i)
+            var guardSteps = 0
+            var current = (nodes[i].parent ?? nodes[i].logicalParent).flatMap { index[$0] }
+            while let c = current, !hasDescendant[c], guardSteps <= nodes.count {
+                hasDescendant[c] = true
+                guardSteps += 1
+                current = (nodes[c].parent ?? nodes[c].logicalParent).flatMap { index[$0] }
+            }
+        }
+        let leaves = candidates.filter { !hasDescendant[$0] }
+        var walk = 0
+        // Leaves first; then lines caught in a parentUuid cycle, which have no leaf.
+        for leaf in leaves.reversed() + candidates.reversed() where state[leaf] == 0 {
+            walk += 1
+            var path: [Int] = []
+            var touched = false
+            var current: Int? = leaf
+            while let c = current {
+                if state[c] != 0 { touched = true; break }
+                if walkMark[c] == walk {
+                    cycles.append(nodes[c].line)
+                    break
+                }
+                walkMark[c] = walk
+                path.append(c)
+                let node = nodes[c]
+                let next = node.parent ?? node.logicalParent
+                current = next.flatMap { index[$0] }
+            }
+            let root = path.last ?? leaf
+            if segments.isEmpty || (!touched && leaf < earliestRoot) {
+                for c in path { state[c] = 1 }
+                segments.insert(path.reversed(), at: 0)
+                earliestRoot = min(earliestRoot, root)
+            } else {
+                for c in path { state[c] = 2 }
+                branches.append(contentsOf: path)
+            }
+        }
+        return Result(conversation: segments.flatMap { $0 }, branches: branches.sorted(), cycles: cycles)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Turns one transcript line into what the session builder needs, or a diagnostic.
+///
+/// Kinds planscribe does not render are recognised from a cheap sniff of the top-level keys
+/// and never decoded; the rest are decoded into the slim ``RawLine``.
+struct LineDecoder {
+    /// Line types with no place in the conversation: recognised, counted, not decoded.
+    static let skippedTypes: Set<String> = [
+        "api-request-blob", "api-request-shape", "api-request", "file-history-snapshot",
+        "queue-operation", "atis-latch", "tools-used", "mode", "permission-mode", "tag",
+        "last-prompt", "agent-name", "pr-link", "worktree-state", "content-replacement",
+        "stream_event", "rate_limit_event",
+    ]
+    /// Line types that are decoded.
+    static let decodedTypes: Set<String> = [
+        "user", "assistant", "system", "summary", "custom-title", "ai-title", "cost-state",
+    ]
+    /// Attachment types whose bodies are large and never shown: kept as chain links only.
+    static let opaqueAttachments: Set<String> = [
+        "prompt_snapshot", "skill_listing", "deferred_tools_delta", "agent_listing_delta",
+    ]
+
+    enum Outcome {
+        /// A decoded line.
+        case decoded(RawLine, LineSniff)
+        /// A line kept only as a link of the conversation chain (progress, attachments).
+        case link(LineSniff)
+        /// A known kind that is not rendered.
+        case skipped
+        /// An unknown type, kept as a chain link when it has a uuid.
+        case unknown(String, LineSniff)
+        /// Blank line.
+        case blank
+        /// Unusable, with the reason.
+        case malformed(String)
+    }
+
+    private let decoder = JSONDecoder()
+
+    func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
+        if isBlank(line) { return .blank }
+        let sniff: LineSniff
+        switch LineSniffer.sniffOrFailure(line) {
+        case .success(let found): sniff = found
+        case .failure(let failure): return .malformed(explainFailure(line, failure))
+        }
+        guard let type = sniff.type else {
+            return .malformed("line has no \"type\" field")
+        }
+        if Self.skippedTypes.contains(type) { return .skipped }
+        if type == "progress" { return .link(sniff) }
+        if type == "attachment" {
+            return .link(sniff)
+        }
+        guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
+        do {
+            let raw = try decoder.decode(RawLine.self, from: Data(line))
+            return .decoded(raw, sniff)
+        } catch {
+            return .malformed(Self.describe(error, line: line))
+        }
+    }
+
+    private func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
+    }
+
+    /// Why a line the sniffer rejected is not usable.
+    private func explainFailure(_ line: UnsafeRawBufferPointer, _ failure: LineSniffer.SyntaxFailure) -> String {
+        if let offset = Self.invalidUTF8Offset(line) {
+            return "invalid UTF-8 at byte \(offset + 1)"
+        }
+        do {
+            let value = try decoder.decode(JSONValue.self, from: Data(line))
+            switch value {
+            case .object: return "invalid JSON at byte \(failure.offset + 1)"
+            case .array: return "expected a JSON object, found an array"
+            default: return "expected a JSON object, found a bare value"
+            }
+        } catch {
+            if failure.ended { return "invalid JSON: the line ends before the object is closed" }
+            return "invalid JSON at byte \(failure.offset + 1)"
+        }
+    }
+
+    static func invalidUTF8Offset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var iterator = bytes.makeIterator()
+        var utf8 = UTF8()
+        var offset = 0
+        while true {
+            switch utf8.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return nil
+            case .error:
+                return offset
+            }
+        }
+    }
+
+    /// A short, actionable description of a decoding failure, naming the field.
+    static func describe(_ error: any Error, line: UnsafeRawBufferPointer) -> String {
+        if let offset = invalidUTF8Offset(line) {
+            return "invalid UTF-8 at byte \(offset + 1)"
+        }
+        guard let decoding = error as? DecodingError else {
+            return "invalid JSON"
+        }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch decoding {
+        case .typeMismatch(let type, let context):
+            return "field \(path(context)): expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field \(path(context)): expected \(typeName(type)), found null"
+        case .keyNotFound(let key, let context):
+            let p = path(context)
+            return "field \(p.isEmpty ? key.stringValue : p + "." + key.stringValue): missing"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return "invalid JSON" + underlying(context)
+            }
+            return "field \(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "invalid JSON"
+        }
+    }
+
+    private static func underlying(_ context: DecodingError.Context) -> String {
+        guard let error = context.underlyingError as NSError? else { return "" }
+        if let detail = error.userInfo[NSDebugDescriptionErrorKey] as? String, !detail.isEmpty {
+            return " (\(detail))"
+        }
+        return ""
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name == "RawContent" { return "a string or a list of blocks" }
+            return "an object"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One line handed out by ``LineScanner``: its 1-based number and its bytes, without the
+/// line feed (and without a carriage return before it).
+///
+/// The bytes are only valid inside the closure that receives them.
+public struct ScannedLine {
+    /// The 1-based line number.
+    public let number: Int
+    /// The line's bytes, without its line ending.
+    public let bytes: UnsafeRawBufferPointer
+    /// False for a last line that ended without a line feed.
+    public let isTerminated: Bool
+}
+
+/// Splits a file or a buffer into lines with `memchr`, reading the file in large chunks so
+/// that only the line being handled (and one chunk) is in memory.
+public enum LineScanner {
+    /// The size of each read from disk.
+    public static let chunkSize = 1 << 20
+
+    /// Reads the file at `path` and calls `body` for every line.
+    ///
+    /// - Parameters:
+    ///   - path: The file to read.
+    ///   - body: Called once per line, in order; the line's bytes are valid only during the call.
+    /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the file cannot be opened or
+    ///   read, or whatever `body` throws.
+    public static func scanFile(
+        atPath path: String,
+        _ body: (ScannedLine) throws -> Void
+    ) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var capacity = chunkSize
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var filled = 0  // bytes held in buffer
+        var lineNumber = 0
+        while true {
+            if filled == capacity {
+                // A line longer than the buffer: grow it.
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.copyMemory(from: buffer, byteCount: filled)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+            let got = read(fd, buffer + filled, capacity - filled)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if got == 0 {
+                if filled > 0 {
+                    lineNumber += 1
+                    try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer, filled), isTerminated: false))
+                }
+                return
+            }
+            let end = filled + got
+            var start = 0
+            var searchFrom = filled
+            while searchFrom < end,
+                let hit = memchr(buffer + searchFrom, 0x0A, end - searchFrom)
+            {
+                let newline = buffer.distance(to: hit)
+                lineNumber += 1
+                try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer + start, newline - start), isTerminated: true))
+                start = newline + 1
+                searchFrom = start
+            }
+            let rest = end - start
+            if rest > 0 && start > 0 {
+                memmove(buffer, buffer + start, rest)
+            }
+            filled = rest
+        }
+    }
+
+    /// Calls `body` for every line of an in-memory buffer (stream-json captured from a process,
+    /// test input).
+    ///
+    /// - Parameters:
+    ///   - bytes: The buffer to split.
+    ///   - body: Called once per line, in order.
+    public static func scan(
+        _ bytes: UnsafeRawBufferPointer,
+        _ body: (ScannedLine) throws -> Void
+    ) rethrows {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var start = 0
+        var lineNumber = 0
+        while start < bytes.count {
+            lineNumber += 1
+            if let hit = memchr(base + start, 0x0A, bytes.count - start) {
+                let newline = base.distance(to: UnsafeRawPointer(hit))
+                try body(ScannedLine(number: lineNumber, bytes: trimmed(base + start, newline - start), isTerminated: true))
+                start = newline + 1
+            } else {
+                try body(ScannedLine(number: lineNumber, bytes: trimmed(base + start, bytes.count - start), isTerminated: false))
+                return
+            }
+        }
+    }
+
+    /// Drops a carriage return before the line feed (CRLF files).
+    private static func trimmed(_ start: UnsafeRawPointer, _ count: Int) -> UnsafeRawBufferPointer {
+        var n = count
+        if n > 0 && start.load(fromByteOffset: n - 1, as: UInt8.self) == 0x0D { n -= 1 }
+        return UnsafeRawBufferPointer(start: start, count: n)
+    }
+}

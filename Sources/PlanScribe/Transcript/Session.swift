@@ -1,0 +1,99 @@
+/// One API call as billed: the usage of one `(message.id, requestId)` pair, counted once
+/// however many lines or files repeat it.
+public struct APICall: Sendable, Hashable {
+    /// The API message id.
+    public var messageID: String?
+    /// The API request id.
+    public var requestID: String?
+    /// The model that served it.
+    public var model: String
+    /// When it was written (ISO-8601).
+    public var timestamp: String?
+    /// Its tokens (the largest `output_tokens` among its lines).
+    public var usage: TokenUsage
+    /// The uuid of the call's first line, which places it in the conversation.
+    public var uuid: String
+    /// The subagent that made it, nil for the main conversation.
+    public var agentID: String?
+}
+
+/// A subagent's conversation, started by an Agent (Task) tool call of its parent.
+public struct Subagent: Sendable, Hashable {
+    /// The agent id (`a19a8…`).
+    public var agentID: String
+    /// The id of the tool call that started it, when known.
+    public var toolUseID: String?
+    /// The description given to the agent.
+    public var description: String?
+    /// The agent type (`general-purpose`, `Explore`, …).
+    public var agentType: String?
+    /// The file it was read from.
+    public var file: String
+    /// Its messages, in order.
+    public var messages: [Message]
+}
+
+/// One Claude Code session: a transcript file read into an ordered, de-duplicated
+/// conversation with its subagents and API calls.
+public struct Session: Sendable {
+    /// The session id (the file name without `.jsonl`).
+    public var id: String
+    /// The transcript file.
+    public var file: String
+    /// The real working directory, from the `cwd` field of its lines.
+    public var projectPath: String?
+    /// A title: the user's `/rename`, else the CLI's generated title, else a legacy summary.
+    public var title: String?
+    /// The CLI versions that wrote it.
+    public var cliVersions: [String]
+    /// The conversation, in `parentUuid` order, split assistant lines merged.
+    public var messages: [Message]
+    /// User and assistant messages outside the main conversation (abandoned `/rewind`
+    /// branches): kept, never lost, not part of the conversation shown.
+    public var branches: [Message]
+    /// Subagent conversations.
+    public var subagents: [Subagent]
+    /// The API calls the session paid for, main conversation and subagents, each once.
+    public var apiCalls: [APICall]
+    /// The CLI's own total for the session (the last `cost-state` line), when written.
+    public var reportedCostUSD: Double?
+    /// When lines were already read from another session (a fork or an old-style resume),
+    /// that session's id: those lines were counted there, not here.
+    public var continuesSession: String?
+    /// The first and last timestamps of the lines it owns.
+    public var start: String?
+    /// The last timestamp.
+    public var end: String?
+    /// What reading its files amounted to.
+    public var reports: [FileReadReport]
+
+    /// The first prompt a person (or runner) sent, as typed (see ``PromptText``).
+    public var firstPrompt: String? {
+        messages.first(where: { $0.isPrompt && !$0.text.isEmpty }).map { PromptText.plain($0.text) }
+    }
+
+    /// Tool calls in the conversation and its subagents.
+    public var toolCallCount: Int {
+        (messages + subagents.flatMap(\.messages)).reduce(0) { $0 + $1.toolUses.count }
+    }
+
+    /// User and assistant messages of the conversation (attachments and notes excluded).
+    public var messageCount: Int {
+        messages.filter { $0.role != .system && !isAttachment($0) }.count
+    }
+
+    /// Tokens over all API calls.
+    public var usage: TokenUsage {
+        apiCalls.reduce(.zero) { $0 + $1.usage }
+    }
+
+    /// The models that served the session, sorted.
+    public var models: [String] {
+        Array(Set(apiCalls.map(\.model))).sorted()
+    }
+
+    private func isAttachment(_ m: Message) -> Bool {
+        if case .attachment = m.kind { return true }
+        return false
+    }
+}

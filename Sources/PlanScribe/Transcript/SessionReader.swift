@@ -1,0 +1,188 @@
+import Foundation
+
+/// Reads sessions: a transcript and its subagents become one ``Session``.
+public struct SessionReader: Sendable {
+    /// Creates a reader.
+    public init() {}
+
+    /// Reads one session.
+    ///
+    /// - Parameters:
+    ///   - source: the session's files.
+    ///   - filter: what earlier sessions of this run counted; updated with this session.
+    /// - Returns: the session. Line problems are in its ``Session/reports``.
+    /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the main file cannot be read.
+    public func read(_ source: SessionSource, filter: inout DuplicateFilter) throws -> Session {
+        let owners = filter.uuidOwners
+        let main = try TranscriptFile.read(path: source.file) { owners[$0] }
+        var reports = [main.report]
+
+        let ordered = ChainOrder.order(main.nodes) { !$0.isSidechain && Self.isConversation($0) }
+        for line in ordered.cycles {
+            reports[0].warn(line: line, "parentUuid cycle: the conversation is cut here")
+        }
+        let messages = Self.merge(ordered.conversation.compactMap { main.nodes[$0].message })
+        let branches = Self.merge(ordered.branches.compactMap { main.nodes[$0].message })
+
+        // Subagents: sidechain lines inside the main file (old layout), then subagent files.
+        var subagents: [Subagent] = []
+        var agentNodes: [(Subagent, [TranscriptFile.Node])] = []
+        let inline = Dictionary(grouping: main.nodes.filter(\.isSidechain)) { $0.agentID ?? "sidechain" }
+        for (agent, nodes) in inline.sorted(by: { $0.key < $1.key }) {
+            agentNodes.append((Subagent(agentID: agent, file: source.file, messages: []), nodes))
+        }
+        for path in source.subagentFiles {
+            do {
+                let file = try TranscriptFile.read(path: path) { owners[$0] }
+                reports.append(file.report)
+                let meta = SubagentMeta.read(beside: path)
+                let agent = file.nodes.first(where: { $0.agentID != nil })?.agentID ?? Self.agentID(fromFile: path)
+                let sub = Subagent(
+                    agentID: agent, toolUseID: meta?.toolUseId, description: meta?.description,
+                    agentType: meta?.agentType, file: path, messages: [])
+                agentNodes.append((sub, file.nodes))
+            } catch let error as TranscriptError {
+                var report = FileReadReport(file: path)
+                report.fail(line: nil, error.description)
+                reports.append(report)
+            }
+        }
+        var agentToolUse = main.agentToolUse
+        for (sub, nodes) in agentNodes {
+            let order = ChainOrder.order(nodes) { Self.isConversation($0) }
+            var filled = sub
+            filled.messages = Self.merge((order.conversation + order.branches).compactMap { nodes[$0].message })
+            if filled.toolUseID == nil { filled.toolUseID = agentToolUse[filled.agentID] }
+            for m in filled.messages {
+                for result in m.toolResults {
+                    if let a = TranscriptFile.agentID(inResultText: result.text), agentToolUse[a] == nil {
+                        agentToolUse[a] = result.toolUseID
+                    }
+                }
+            }
+            subagents.append(filled)
+        }
+        for i in subagents.indices where subagents[i].toolUseID == nil {
+            subagents[i].toolUseID = agentToolUse[subagents[i].agentID]
+        }
+
+        // API calls, once each: the largest output_tokens of a call's lines wins, a main-thread
+        // copy beats a sidechain copy, and calls an earlier session counted are left out.
+        var calls: [String: APICall] = [:]
+        var callOrder: [String] = []
+        var sidechainOnly: Set<String> = []
+        func collect(_ nodes: [TranscriptFile.Node], agent: String?) {
+            for node in nodes {
+                guard let key = node.usageKey, let usage = node.usage, let message = node.message else { continue }
+                if filter.apiKeys.contains(key) { continue }
+                let sidechain = agent != nil || node.isSidechain
+                if sidechain, let id = message.messageID, filter.mainMessageIDs.contains(id) { continue }
+                let call = APICall(
+                    messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
+                    timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
+                if let existing = calls[key] {
+                    let replace = (sidechainOnly.contains(key) && !sidechain) || usage.output > existing.usage.output
+                    if replace {
+                        var kept = call
+                        kept.uuid = existing.uuid
+                        kept.timestamp = existing.timestamp
+                        if !sidechain { kept.agentID = nil }
+                        calls[key] = kept
+                    }
+                    if !sidechain { sidechainOnly.remove(key) }
+                } else {
+                    calls[key] = call
+                    callOrder.append(key)
+                    if sidechain { sidechainOnly.insert(key) }
+                }
+            }
+        }
+        collect(main.nodes.filter { !$0.isSidechain }, agent: nil)
+        collect(main.nodes.filter(\.isSidechain), agent: "sidechain")
+        for (sub, nodes) in agentNodes where sub.file != source.file {
+            collect(nodes, agent: sub.agentID)
+        }
+        // Sidechain copies of a main-thread message (side questions replay the parent's
+        // messages with another request id) are not calls of their own.
+        let mainIDs = Set(callOrder.compactMap { calls[$0]?.agentID == nil ? calls[$0]?.messageID : nil })
+        let apiCalls = callOrder.compactMap { key -> APICall? in
+            guard let call = calls[key] else { return nil }
+            if call.agentID != nil, let id = call.messageID, mainIDs.contains(id) { return nil }
+            return call
+        }
+        let usageByMessage = Dictionary(apiCalls.compactMap { c in c.messageID.map { ($0 + "\u{1F}" + (c.requestID ?? ""), c.usage) } }, uniquingKeysWith: { a, _ in a })
+        func withUsage(_ list: [Message]) -> [Message] {
+            list.map { m in
+                var m = m
+                if m.role == .assistant, let id = m.messageID, !m.isAPIError {
+                    m.usage = usageByMessage[id + "\u{1F}" + (m.requestID ?? "")]
+                }
+                return m
+            }
+        }
+
+        // Register what this session owns.
+        for node in main.nodes { filter.uuidOwners[node.uuid] = source.sessionID }
+        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[node.uuid] = source.sessionID } }
+        for key in callOrder { filter.apiKeys.insert(key) }
+        for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(id) } }
+
+        let stamps = (main.nodes.compactMap { $0.message?.timestamp })
+        var session = Session(
+            id: source.sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
+            cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
+            subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
+            apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD,
+            continuesSession: main.foreignOwner, start: stamps.min(), end: stamps.max(), reports: reports)
+        if main.foreignLines > 0, let owner = main.foreignOwner {
+            session.reports[0].warn(line: nil, "\(main.foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")
+        }
+        return session
+    }
+
+    private static func isConversation(_ node: TranscriptFile.Node) -> Bool {
+        guard let m = node.message else { return false }
+        return m.role != .system || m.kind == .compactBoundary
+    }
+
+    private static func agentID(fromFile path: String) -> String {
+        var name = Substring(path.split(separator: "/").last ?? "")
+        if name.hasSuffix(".jsonl") { name = name.dropLast(6) }
+        if name.hasPrefix("agent-") { name = name.dropFirst(6) }
+        return String(name)
+    }
+
+    /// Merges the lines of one API response (same message id and request id) into one
+    /// message with all its blocks, in order.
+    static func merge(_ messages: [Message]) -> [Message] {
+        var out: [Message] = []
+        out.reserveCapacity(messages.count)
+        var byKey: [String: Int] = [:]
+        for m in messages {
+            if m.role == .assistant, let id = m.messageID {
+                let key = id + "\u{1F}" + (m.requestID ?? "")
+                if let at = byKey[key] {
+                    out[at].blocks.append(contentsOf: m.blocks)
+                    continue
+                }
+                byKey[key] = out.count
+            }
+            out.append(m)
+        }
+        return out
+    }
+}
+
+/// The sidecar `agent-<id>.meta.json` of a subagent transcript.
+struct SubagentMeta: Decodable {
+    var toolUseId: String?
+    var description: String?
+    var agentType: String?
+
+    static func read(beside transcript: String) -> SubagentMeta? {
+        guard transcript.hasSuffix(".jsonl") else { return nil }
+        let path = String(transcript.dropLast(6)) + ".meta.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(SubagentMeta.self, from: data)
+    }
+}

@@ -1,0 +1,36 @@
+/// The files that make up one session: its transcript and its subagents' transcripts.
+public struct SessionSource: Sendable, Hashable {
+    /// The session's `.jsonl` file.
+    public var file: String
+    /// Subagent transcripts: `<session>/subagents/agent-*.jsonl`, or the older
+    /// `agent-*.jsonl` beside the session files whose lines name this session.
+    public var subagentFiles: [String]
+    /// The first timestamp in the file, which orders sessions (and decides, for lines two
+    /// files share, which one owns them).
+    public var firstTimestamp: String?
+
+    /// Creates a source.
+    public init(file: String, subagentFiles: [String] = [], firstTimestamp: String? = nil) {
+        self.file = file
+        self.subagentFiles = subagentFiles
+        self.firstTimestamp = firstTimestamp
+    }
+
+    /// The session id: the file name without `.jsonl`.
+    public var sessionID: String {
+        var name = Substring(file.split(separator: "/").last ?? Substring(file))
+        if name.hasSuffix(".jsonl") { name = name.dropLast(6) }
+        return String(name)
+    }
+}
+
+/// What earlier sessions already counted, so that a fork or a copied session read in the
+/// same run is not counted twice.
+public struct DuplicateFilter: Sendable {
+    var uuidOwners: [String: String] = [:]
+    var apiKeys: Set<String> = []
+    var mainMessageIDs: Set<String> = []
+
+    /// An empty filter.
+    public init() {}
+}

@@ -1,0 +1,26 @@
+/// Why transcripts could not be found or read at all. Problems with single lines are
+/// ``Diagnostic``s instead: they never stop the work.
+public enum TranscriptError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A path given on the command line does not exist.
+    case notFound(path: String)
+    /// A file or folder exists but cannot be read.
+    case unreadable(path: String, reason: String)
+    /// A folder holds no session transcripts (`*.jsonl`).
+    case noTranscripts(path: String)
+    /// `--project` named a working directory with no transcript folder.
+    case projectNotFound(workingDirectory: String, expectedFolder: String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .notFound(let path):
+            return "\(path): no such file or folder"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .noTranscripts(let path):
+            return "\(path): no Claude Code transcripts (*.jsonl) here"
+        case .projectNotFound(let dir, let folder):
+            return "no transcripts for project \(dir): expected the folder \(folder)"
+        }
+    }
+}

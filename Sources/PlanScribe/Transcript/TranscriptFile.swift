@@ -1,0 +1,266 @@
+/// One transcript file read into conversation nodes, before ordering.
+///
+/// A node is a line of the `parentUuid` chain: a message, or a link (progress, attachment)
+/// that other lines point through.
+struct TranscriptFile {
+    struct Node {
+        var uuid: String
+        var parent: String?
+        var logicalParent: String?
+        var line: Int
+        var isSidechain: Bool
+        var agentID: String?
+        var message: Message?
+        var usageKey: String?
+        var usage: TokenUsage?
+    }
+
+    var path: String
+    var nodes: [Node] = []
+    var report: FileReadReport
+    var cwd: String?
+    var versions: [String] = []
+    var reportedCostUSD: Double?
+    var title: Title = Title()
+    /// Tool-use ids by the agent id their result named (old subagent layout).
+    var agentToolUse: [String: String] = [:]
+    /// Lines whose uuid another session already owns: how many, and which session.
+    var foreignLines = 0
+    var foreignOwner: String?
+
+    struct Title {
+        var custom: String?
+        var generated: String?
+        var summary: String?
+        var best: String? { custom ?? generated ?? summary }
+    }
+
+    init(path: String) {
+        self.path = path
+        self.report = FileReadReport(file: path)
+    }
+
+    /// Reads and decodes every line of `path`.
+    ///
+    /// - Parameter ownerOf: the session that already owns a uuid, for lines repeated from an
+    ///   earlier file (forks, old resumes); those lines are dropped here.
+    static func read(path: String, ownerOf: (String) -> String?) throws -> TranscriptFile {
+        var file = TranscriptFile(path: path)
+        let decoder = LineDecoder()
+        var lineOfUUID: [String: Int] = [:]
+        try LineScanner.scanFile(atPath: path) { scanned in
+            file.report.lines += 1
+            let outcome = decoder.decode(scanned.bytes)
+            file.accept(outcome, line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+        }
+        return file
+    }
+
+    private mutating func accept(
+        _ outcome: LineDecoder.Outcome, line: Int, terminated: Bool,
+        lineOfUUID: inout [String: Int], ownerOf: (String) -> String?
+    ) {
+        switch outcome {
+        case .blank:
+            return
+        case .skipped:
+            report.skipped += 1
+        case .malformed(let reason):
+            if !terminated {
+                report.truncatedLastLine = true
+                report.warn(line: line, "last line is incomplete (\(reason)); the file may still be being written")
+            } else {
+                report.malformed += 1
+                report.warn(line: line, reason)
+            }
+        case .unknown(let type, let sniff):
+            report.unknownTypes[type, default: 0] += 1
+            report.warn(line: line, "unknown line type \"\(type)\" skipped")
+            if let uuid = sniff.uuid {
+                addNode(Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain), lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+            }
+        case .link(let sniff):
+            guard let uuid = sniff.uuid else {
+                report.skipped += 1
+                return
+            }
+            var node = Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain)
+            if let kind = sniff.attachmentType {
+                if LineDecoder.opaqueAttachments.contains(kind) {
+                    report.skipped += 1
+                } else {
+                    report.decoded += 1
+                    node.message = Message(
+                        uuid: uuid, parentUUID: sniff.parentUUID, role: .system, kind: .attachment(kind),
+                        timestamp: sniff.timestamp, blocks: [], isMeta: true, isSidechain: sniff.isSidechain,
+                        isAPIError: false, line: line)
+                }
+            } else {
+                report.skipped += 1  // progress
+            }
+            addNode(node, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+        case .decoded(let raw, _):
+            report.decoded += 1
+            decoded(raw, line: line, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+        }
+    }
+
+    private mutating func addNode(_ node: Node, lineOfUUID: inout [String: Int], ownerOf: (String) -> String?) {
+        if let first = lineOfUUID[node.uuid] {
+            report.warn(line: node.line, "duplicate uuid \(node.uuid) (first on line \(first)); this copy is ignored")
+            return
+        }
+        lineOfUUID[node.uuid] = node.line
+        if let owner = ownerOf(node.uuid) {
+            foreignLines += 1
+            if foreignOwner == nil { foreignOwner = owner }
+            return
+        }
+        nodes.append(node)
+    }
+
+    private mutating func decoded(_ raw: RawLine, line: Int, lineOfUUID: inout [String: Int], ownerOf: (String) -> String?) {
+        if let cwd = raw.cwd, self.cwd == nil { self.cwd = cwd }
+        if let v = raw.version, !versions.contains(v) { versions.append(v) }
+        if let agent = raw.toolUseResult?.agentId, case .blocks(let blocks)? = raw.message?.content,
+            let id = blocks.first(where: { $0.type == "tool_result" })?.tool_use_id
+        {
+            agentToolUse[agent] = id
+        }
+        switch raw.type {
+        case "cost-state":
+            if let cost = raw.totalCostUSD { reportedCostUSD = cost }
+            return
+        case "summary":
+            if title.summary == nil { title.summary = raw.summary }
+            return
+        case "custom-title":
+            title.custom = raw.customTitle ?? title.custom
+            return
+        case "ai-title":
+            title.generated = raw.aiTitle ?? title.generated
+            return
+        default:
+            break
+        }
+        guard let uuid = raw.uuid else {
+            report.warn(line: line, "\(raw.type ?? "line") without a uuid skipped")
+            return
+        }
+        var node = Node(
+            uuid: uuid, parent: raw.parentUuid, logicalParent: raw.logicalParentUuid, line: line,
+            isSidechain: raw.isSidechain ?? false, agentID: raw.agentId)
+        let message = Self.message(from: raw, uuid: uuid, line: line)
+        node.message = message
+        if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError {
+            node.usage = TokenUsage(usage)
+            if let id = raw.message?.id {
+                node.usageKey = id + "\u{1F}" + (raw.requestId ?? "")
+            } else {
+                node.usageKey = "\(path)#\(line)"
+            }
+        }
+        if case .toolResults = message.kind {
+            for result in message.toolResults {
+                if let agent = Self.agentID(inResultText: result.text) , agentToolUse[agent] == nil {
+                    agentToolUse[agent] = result.toolUseID
+                }
+            }
+        }
+        addNode(node, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+    }
+
+    /// Finds `agentId: <hex>` in a Task result's text (the older way of naming the subagent).
+    static func agentID(inResultText text: String) -> String? {
+        guard let range = text.range(of: "agentId: ") else { return nil }
+        let id = text[range.upperBound...].prefix { $0.isHexDigit }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    static func message(from raw: RawLine, uuid: String, line: Int) -> Message {
+        let role: Message.Role
+        var kind: Message.Kind
+        var blocks: [ContentBlock] = []
+        var isMeta = raw.isMeta ?? false
+        switch raw.type {
+        case "assistant":
+            role = .assistant
+            kind = .response
+        case "system":
+            role = .system
+            if raw.subtype == "compact_boundary" {
+                kind = .compactBoundary
+            } else {
+                kind = .note(raw.subtype ?? raw.message?.role ?? "info")
+                isMeta = true
+            }
+            if let text = raw.content?.value, !text.isEmpty { blocks.append(.text(text)) }
+        default:
+            role = .user
+            kind = raw.isCompactSummary == true ? .compactSummary : .prompt
+        }
+        switch raw.message?.content {
+        case .text(let text)?:
+            blocks.append(.text(text))
+        case .blocks(let rawBlocks)?:
+            for block in rawBlocks { blocks.append(contentBlock(block)) }
+        case nil:
+            break
+        }
+        if role == .user && kind == .prompt {
+            if blocks.contains(where: { if case .toolResult = $0 { return true } else { return false } }) {
+                kind = .toolResults
+            } else if !isMeta, Self.isInjected(blocks) {
+                isMeta = true
+            }
+        }
+        let model = raw.message?.model
+        return Message(
+            uuid: uuid, parentUUID: raw.parentUuid, role: role, kind: kind, timestamp: raw.timestamp,
+            blocks: blocks, model: model, messageID: raw.message?.id, requestID: raw.requestId,
+            usage: nil, isMeta: isMeta, isSidechain: raw.isSidechain ?? false,
+            isAPIError: raw.isApiErrorMessage == true || model == "<synthetic>", line: line)
+    }
+
+    /// User text the CLI injected rather than a person typing it.
+    private static func isInjected(_ blocks: [ContentBlock]) -> Bool {
+        guard case .text(let text)? = blocks.first else { return false }
+        let prefixes = ["<system-reminder>", "<local-command-caveat>", "<local-command-stdout>", "<local-command-stderr>", "<task-notification>", "<bash-stdout>", "<bash-stderr>", "Caveat: "]
+        return prefixes.contains { text.hasPrefix($0) }
+    }
+
+    static func contentBlock(_ block: RawBlock) -> ContentBlock {
+        switch block.type {
+        case "text":
+            return .text(block.text ?? "")
+        case "thinking":
+            return .thinking(block.thinking ?? "")
+        case "redacted_thinking":
+            return .redactedThinking
+        case "tool_use", "server_tool_use":
+            return .toolUse(ToolUse(id: block.id ?? "", name: block.name ?? "?", input: block.input ?? .object([])))
+        case "tool_result":
+            var texts: [String] = []
+            var images: [ImageInfo] = []
+            switch block.content {
+            case .text(let t)?: texts.append(t)
+            case .blocks(let parts)?:
+                for part in parts {
+                    switch contentBlock(part) {
+                    case .text(let t): texts.append(t)
+                    case .image(let info): images.append(info)
+                    case .unsupported(let type): texts.append("[\(type)]")
+                    default: break
+                    }
+                }
+            case nil: break
+            }
+            return .toolResult(ToolResult(toolUseID: block.tool_use_id ?? "", text: texts.joined(separator: "\n"), isError: block.is_error ?? false, images: images))
+        case "image":
+            let size = block.source?.data.map { $0.utf8.count / 4 * 3 }
+            return .image(ImageInfo(mediaType: block.source?.media_type ?? "image", byteCount: size))
+        default:
+            return .unsupported(type: block.type ?? "unknown")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Finds session transcripts: in one file, a project folder, or a whole projects tree.
+public enum TranscriptLocator {
+    /// The `projects/` folder Claude Code writes to: under `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    ///
+    /// - Parameter environment: the process environment.
+    /// - Returns: the folder's path.
+    public static func defaultProjectsFolder(environment: [String: String]) -> String {
+        if let dir = environment["CLAUDE_CONFIG_DIR"], !dir.isEmpty {
+            return (dir as NSString).appendingPathComponent("projects")
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".claude/projects")
+    }
+
+    /// Claude Code's folder name for a working directory: every character outside
+    /// `[A-Za-z0-9]` becomes `-`. The encoding is lossy; the real path is in the files.
+    ///
+    /// - Parameter workingDirectory: an absolute path.
+    /// - Returns: the folder name.
+    public static func projectFolderName(for workingDirectory: String) -> String {
+        String(workingDirectory.unicodeScalars.map { scalar -> Character in
+            let v = scalar.value
+            let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+            return alnum ? Character(scalar) : "-"
+        })
+    }
+
+    /// The transcript folder of a working directory inside a projects folder. Names longer
+    /// than 200 characters end in a hash the CLI computes; those match by their first 200.
+    ///
+    /// - Throws: ``TranscriptError/projectNotFound(workingDirectory:expectedFolder:)``.
+    public static func projectFolder(for workingDirectory: String, in projectsFolder: String) throws -> String {
+        let absolute = (workingDirectory as NSString).standardizingPath
+        let resolved = (absolute as NSString).resolvingSymlinksInPath
+        for candidate in [resolved, absolute] {
+            let name = projectFolderName(for: candidate)
+            let path = (projectsFolder as NSString).appendingPathComponent(name)
+            if isDirectory(path) { return path }
+            if name.count > 200, let entries = try? FileManager.default.contentsOfDirectory(atPath: projectsFolder) {
+                let prefix = String(name.prefix(200))
+                if let hit = entries.sorted().first(where: { $0.hasPrefix(prefix) }) {
+                    return (projectsFolder as NSString).appendingPathComponent(hit)
+                }
+            }
+        }
+        throw TranscriptError.projectNotFound(
+            workingDirectory: workingDirectory,
+            expectedFolder: (projectsFolder as NSString).appendingPathComponent(projectFolderName(for: resolved)))
+    }
+
+    /// Finds every session under the given paths, in the order they started.
+    ///
+    /// - Parameter paths: session files, project folders or projects trees.
+    /// - Returns: one source per session, ordered by first timestamp, then path.
+    /// - Throws: ``TranscriptError`` when a path does not exist, cannot be read, or holds no
+    ///   transcripts.
+    public static func locate(_ paths: [String]) throws -> [SessionSource] {
+        var sessions: [String] = []
+        var subagentFiles: [String] = []
+        var looseAgents: [String] = []
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw TranscriptError.notFound(path: path)
+            }
+            if !isDir.boolValue {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw TranscriptError.unreadable(path: path, reason: "permission denied")
+                }
+                sessions.append(path)
+                let stem = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
+                subagentFiles.append(contentsOf: jsonlFiles(under: stem + "/subagents"))
+                let dir = (path as NSString).deletingLastPathComponent
+                if let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) {
+                    looseAgents.append(contentsOf: entries.filter { $0.hasPrefix("agent-") && $0.hasSuffix(".jsonl") }
+                        .map { (dir as NSString).appendingPathComponent($0) })
+                }
+                continue
+            }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw TranscriptError.unreadable(path: path, reason: "permission denied")
+            }
+            let found = jsonlFiles(under: path)
+            if found.isEmpty { throw TranscriptError.noTranscripts(path: path) }
+            for file in found {
+                let parts = file.split(separator: "/")
+                let name = parts.last ?? ""
+                if parts.contains("subagents") {
+                    subagentFiles.append(file)
+                } else if name.hasPrefix("agent-") {
+                    looseAgents.append(file)
+                } else {
+                    sessions.append(file)
+                }
+            }
+        }
+        sessions = Array(Set(sessions)).sorted()
+        var sources = sessions.map { SessionSource(file: $0) }
+        var byStem: [String: Int] = [:]
+        var byID: [String: [Int]] = [:]
+        for (i, s) in sources.enumerated() {
+            byStem[String(s.file.dropLast(s.file.hasSuffix(".jsonl") ? 6 : 0))] = i
+            byID[s.sessionID, default: []].append(i)
+        }
+        for file in Set(subagentFiles).sorted() {
+            // <stem>/subagents/…/agent-x.jsonl
+            guard let range = file.range(of: "/subagents/", options: .backwards) else { continue }
+            var stem = String(file[..<range.lowerBound])
+            while byStem[stem] == nil, let r = stem.range(of: "/subagents/", options: .backwards) {
+                stem = String(stem[..<r.lowerBound])
+            }
+            if let i = byStem[stem] { sources[i].subagentFiles.append(file) }
+        }
+        for file in Set(looseAgents).sorted() {
+            // Old layout: agent-<id>.jsonl beside the sessions; its lines name the session.
+            let dir = (file as NSString).deletingLastPathComponent
+            if let id = firstField("sessionId", in: file),
+                let i = byID[id]?.first(where: { (sources[$0].file as NSString).deletingLastPathComponent == dir })
+            {
+                sources[i].subagentFiles.append(file)
+            } else if !sessions.contains(file) {
+                sources.append(SessionSource(file: file))
+            }
+        }
+        for i in sources.indices {
+            sources[i].firstTimestamp = firstField("timestamp", in: sources[i].file)
+        }
+        return sources.sorted { ($0.firstTimestamp ?? "", $0.file) < ($1.firstTimestamp ?? "", $1.file) }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    private static func jsonlFiles(under folder: String) -> [String] {
+        guard isDirectory(folder), let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".jsonl") {
+                let full = (folder as NSString).appendingPathComponent(relative)
+                if !isDirectory(full) { files.append(full) }
+            }
+        }
+        return files.sorted()
+    }
+
+    /// The first string value of a top-level `field` in the first 256 KB of a file.
+    static func firstField(_ field: String, in path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: 256 * 1024), !data.isEmpty else { return nil }
+        var found: String?
+        data.withUnsafeBytes { bytes in
+            LineScanner.scan(bytes) { line in
+                guard found == nil, line.isTerminated || data.count < 256 * 1024 else { return }
+                if field == "timestamp" {
+                    found = LineSniffer.sniff(line.bytes)?.timestamp
+                } else if let object = try? JSONDecoder().decode(JSONValue.self, from: Data(line.bytes)) {
+                    found = object[field]?.stringValue
+                }
+            }
+        }
+        return found
+    }
+}
