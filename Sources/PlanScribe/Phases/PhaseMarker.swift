@@ -1,0 +1,91 @@
+import Foundation
+
+/// What the agent said about its phase on the final line of a turn.
+public enum PhaseStatus: String, Sendable, Hashable, Codable {
+    /// `PHASE_STATUS: ready_to_advance`: the phase is done.
+    case readyToAdvance = "ready_to_advance"
+    /// `PHASE_STATUS: needs_input`: the agent waits for an answer.
+    case needsInput = "needs_input"
+}
+
+/// Finds and strips the `PHASE_STATUS` marker lines of the planning protocol.
+///
+/// A marker is a line of its own, outside fenced code, reading `PHASE_STATUS:
+/// ready_to_advance` or `PHASE_STATUS: needs_input`; surrounding spaces, `**bold**`, `_emphasis_`,
+/// backticks and a trailing period are tolerated. The words inside a sentence or a code
+/// block are not a marker.
+public enum PhaseMarker {
+    /// The status given by the last non-blank line outside code, or nil when that line is not
+    /// a marker.
+    ///
+    /// - Parameter text: an assistant turn's final text.
+    public static func status(of text: String) -> PhaseStatus? {
+        var last: PhaseStatus?
+        var sawText = false
+        forEachLine(text) { line, inCode in
+            if inCode {
+                sawText = true
+                last = nil
+                return
+            }
+            if line.allSatisfy(\.isWhitespace) { return }
+            sawText = true
+            last = markerStatus(line)
+        }
+        return sawText ? last : nil
+    }
+
+    /// The text with every marker line removed (code blocks untouched) and trailing blank
+    /// lines dropped.
+    ///
+    /// - Parameter text: text to display.
+    public static func strip(_ text: String) -> String {
+        var kept: [Substring] = []
+        forEachLine(text) { line, inCode in
+            if !inCode, markerStatus(line) != nil { return }
+            kept.append(line)
+        }
+        while let last = kept.last, last.allSatisfy(\.isWhitespace) { kept.removeLast() }
+        return kept.joined(separator: "\n")
+    }
+
+    /// The status a single line states, if it is a marker line.
+    public static func markerStatus<S: StringProtocol>(_ line: S) -> PhaseStatus? {
+        guard line.utf8.count < 120, line.contains("PHASE_STATUS") || line.lowercased().contains("phase_status") else { return nil }
+        var s = String(line.filter { $0 != "*" && $0 != "`" }).trimmingCharacters(in: .whitespaces)
+        // Emphasis with underscores around the whole line.
+        while s.hasPrefix("_"), s.hasSuffix("_"), s.count > 2 { s = String(s.dropFirst().dropLast()) }
+        while s.hasSuffix(".") { s.removeLast() }
+        s = s.trimmingCharacters(in: .whitespaces)
+        guard let colon = s.firstIndex(of: ":") else { return nil }
+        let key = s[..<colon].trimmingCharacters(in: .whitespaces)
+        guard key.uppercased() == "PHASE_STATUS" else { return nil }
+        var value = s[s.index(after: colon)...].trimmingCharacters(in: .whitespaces).lowercased()
+        if PhaseStatus(rawValue: value) == nil, value.count > 2, value.hasPrefix("_"), value.hasSuffix("_") {
+            value = String(value.dropFirst().dropLast())  // _needs_input_ (emphasis)
+        }
+        return PhaseStatus(rawValue: value)
+    }
+
+    /// Calls `body` with each line and whether it lies inside a fenced code block (fence
+    /// lines count as code).
+    private static func forEachLine(_ text: String, _ body: (Substring, Bool) -> Void) {
+        var fence: Substring?
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let trimmed = line.drop { $0 == " " }
+            let isFence = line.count - trimmed.count <= 3 && (trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~"))
+            if let open = fence {
+                body(line, true)
+                if isFence, trimmed.hasPrefix(open), trimmed.drop(while: { $0 == open.first }).allSatisfy(\.isWhitespace) {
+                    fence = nil
+                }
+            } else if isFence {
+                let ch = trimmed.first!
+                fence = trimmed.prefix { $0 == ch }
+                body(line, true)
+            } else {
+                body(line, false)
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// One exchange: a prompt and everything up to the next prompt.
+public struct Turn: Sendable {
+    /// The prompt (a phase command or a reply); nil for context before the first prompt.
+    public var prompt: Message?
+    /// The messages after the prompt: responses, tool results, notes, in order.
+    public var messages: [Message]
+
+    /// The last assistant text of the turn: what the protocol marker is read from.
+    public var finalText: String? {
+        messages.last(where: { $0.role == .assistant && !$0.text.isEmpty })?.text
+    }
+
+    /// The marker on the final line of the turn, if any.
+    public var status: PhaseStatus? {
+        finalText.flatMap(PhaseMarker.status(of:))
+    }
+}
+
+/// A planning phase found in a transcript: the turns from a `/phase` prompt up to the next.
+public struct Phase: Sendable {
+    /// The phase; nil for a prelude (text before the first phase prompt, or a session
+    /// without phase prompts).
+    public var name: PhaseName?
+    /// The session it was read from.
+    public var sessionID: String
+    /// The turns, in order.
+    public var turns: [Turn]
+    /// The API calls made during the phase, subagents included.
+    public var apiCalls: [APICall]
+
+    /// The marker of the phase's last turn that has one; nil when no turn ended with a marker.
+    public var status: PhaseStatus? {
+        turns.last(where: { $0.finalText != nil })?.status
+    }
+
+    /// Tokens over the phase's API calls.
+    public var usage: TokenUsage {
+        apiCalls.reduce(.zero) { $0 + $1.usage }
+    }
+}
+
+/// Splits conversations into planning phases at prompts that start with a slash phase name.
+public enum PhaseSplitter {
+    /// The phases of several sessions, in the sessions' order.
+    ///
+    /// - Parameter sessions: sessions, oldest first.
+    public static func split(_ sessions: [Session]) -> [Phase] {
+        sessions.flatMap(split)
+    }
+
+    /// The phases of one session. Context before the first phase prompt becomes a prelude
+    /// phase (name nil) when it holds a prompt or a response.
+    ///
+    /// - Parameter session: a session.
+    public static func split(_ session: Session) -> [Phase] {
+        var phases: [Phase] = []
+        var current = Phase(name: nil, sessionID: session.id, turns: [], apiCalls: [])
+        var turn = Turn(prompt: nil, messages: [])
+        func closeTurn() {
+            if turn.prompt != nil || !turn.messages.isEmpty { current.turns.append(turn) }
+            turn = Turn(prompt: nil, messages: [])
+        }
+        for message in session.messages {
+            if message.isPrompt {
+                closeTurn()
+                if let name = PhaseName.startedBy(prompt: message.text) {
+                    if current.name != nil || hasContent(current) { phases.append(current) }
+                    current = Phase(name: name, sessionID: session.id, turns: [], apiCalls: [])
+                }
+                turn.prompt = message
+            } else {
+                turn.messages.append(message)
+            }
+        }
+        closeTurn()
+        if current.name != nil || hasContent(current) { phases.append(current) }
+        assignCalls(session, to: &phases)
+        return phases
+    }
+
+    private static func hasContent(_ phase: Phase) -> Bool {
+        phase.turns.contains { turn in
+            turn.prompt != nil || turn.messages.contains { !$0.isMeta && $0.role != .system }
+        }
+    }
+
+    /// Gives each API call to the phase holding its message; a subagent's calls go to the
+    /// phase that started the subagent; anything else to the last phase that began before it.
+    private static func assignCalls(_ session: Session, to phases: inout [Phase]) {
+        guard !phases.isEmpty else { return }
+        var phaseOfUUID: [String: Int] = [:]
+        var phaseOfToolUse: [String: Int] = [:]
+        var starts: [(String, Int)] = []
+        for (i, phase) in phases.enumerated() {
+            for turn in phase.turns {
+                for m in [turn.prompt].compactMap({ $0 }) + turn.messages {
+                    phaseOfUUID[m.uuid] = i
+                    for use in m.toolUses { phaseOfToolUse[use.id] = i }
+                }
+            }
+            if let first = phase.turns.first.flatMap({ ($0.prompt ?? $0.messages.first)?.timestamp }) {
+                starts.append((first, i))
+            }
+        }
+        var phaseOfAgent: [String: Int] = [:]
+        for sub in session.subagents {
+            if let id = sub.toolUseID, let i = phaseOfToolUse[id] { phaseOfAgent[sub.agentID] = i }
+        }
+        for call in session.apiCalls {
+            var target = phaseOfUUID[call.uuid]
+            if target == nil, let agent = call.agentID { target = phaseOfAgent[agent] }
+            if target == nil, let stamp = call.timestamp {
+                target = starts.last(where: { $0.0 <= stamp })?.1
+            }
+            phases[target ?? 0].apiCalls.append(call)
+        }
+    }
+}
