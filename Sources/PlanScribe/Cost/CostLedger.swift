@@ -1,0 +1,162 @@
+/// Tokens and estimated cost of a set of API calls.
+public struct CostEstimate: Sendable, Hashable, Codable {
+    /// How many API calls.
+    public var calls = 0
+    /// Their tokens.
+    public var usage = TokenUsage.zero
+    /// The estimated cost of the calls whose model has a price.
+    public var estimated = USD.zero
+    /// Models without a price; when not empty, `estimated` covers only part of the calls.
+    public var unpricedModels: [String] = []
+
+    /// Creates an empty estimate.
+    public init() {}
+
+    /// The estimate as a complete figure, or nil when some calls could not be priced.
+    public var completeCost: USD? { unpricedModels.isEmpty ? estimated : nil }
+
+    mutating func add(_ call: APICall, price: ModelPrice?) {
+        calls += 1
+        usage += call.usage
+        if let price {
+            estimated += price.cost(of: call.usage)
+        } else if !unpricedModels.contains(call.model) {
+            unpricedModels.append(call.model)
+            unpricedModels.sort()
+        }
+    }
+}
+
+/// One row of a cost table: a session, a phase, a model or a day.
+public struct CostRow: Sendable, Hashable, Encodable {
+    /// What the row is about (a session id, a phase, a model, a date).
+    public var key: String
+    /// The estimate from usage × prices.
+    public var estimate: CostEstimate
+    /// The CLI's own figure, when it wrote one for everything in the row (sessions only).
+    public var reported: USD?
+
+    enum CodingKeys: String, CodingKey {
+        case key, calls, usage, differs
+        case estimated = "estimated_cost_usd"
+        case reported = "reported_cost_usd"
+        case unpricedModels = "unpriced_models"
+    }
+
+    /// Encodes the row flat: key, calls, usage, estimated and reported cost, whether they differ.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(estimate.calls, forKey: .calls)
+        try c.encode(estimate.usage, forKey: .usage)
+        try c.encode(estimate.completeCost, forKey: .estimated)
+        try c.encode(reported, forKey: .reported)
+        try c.encode(differs, forKey: .differs)
+        try c.encode(estimate.unpricedModels, forKey: .unpricedModels)
+    }
+
+    /// Creates a row.
+    public init(key: String, estimate: CostEstimate, reported: USD?) {
+        self.key = key
+        self.estimate = estimate
+        self.reported = reported
+    }
+
+    /// True when both figures exist and differ by more than 1 % of the reported one.
+    public var differs: Bool {
+        guard let reported, let estimated = estimate.completeCost else { return false }
+        let diff = abs(Double(estimated.picodollars - reported.picodollars))
+        return diff > 0.01 * Double(reported.picodollars) && diff >= 1_000_000  // ignore sub-microdollar noise
+    }
+}
+
+/// How cost rows are grouped.
+public enum CostGrouping: String, Sendable, CaseIterable, Codable {
+    case session, phase, model, day
+}
+
+/// Adds up the cost of sessions: estimated from usage and the price table, and reported by
+/// the CLI where the transcripts carry its figure.
+public struct CostLedger: Sendable {
+    /// The prices used.
+    public let prices: PriceTable
+    private var rows: [CostGrouping: [String: CostRow]] = [:]
+    private var order: [CostGrouping: [String]] = [:]
+    /// The sum over everything added.
+    public private(set) var total = CostRow(key: "total", estimate: CostEstimate(), reported: nil)
+    /// Sessions added, and how many of them carry a reported cost.
+    public private(set) var sessions = 0
+    /// Sessions with a reported cost.
+    public private(set) var sessionsWithReportedCost = 0
+
+    /// Creates an empty ledger.
+    ///
+    /// - Parameter prices: the price table to estimate with.
+    public init(prices: PriceTable = .builtIn) {
+        self.prices = prices
+    }
+
+    /// The estimate for some API calls.
+    public func estimate(_ calls: [APICall]) -> CostEstimate {
+        var e = CostEstimate()
+        for call in calls { e.add(call, price: prices.price(for: call.model)) }
+        return e
+    }
+
+    /// The estimated cost of one message, nil when it has no usage or no price.
+    public func estimate(_ message: Message) -> USD? {
+        guard let usage = message.usage, let model = message.model, let price = prices.price(for: model) else { return nil }
+        return price.cost(of: usage)
+    }
+
+    /// Adds a session, with its phases for the per-phase rows.
+    ///
+    /// - Parameters:
+    ///   - session: the session.
+    ///   - phases: its phases (from ``PhaseSplitter``).
+    public mutating func add(_ session: Session, phases: [Phase]) {
+        sessions += 1
+        let reported = session.reportedCostUSD.map(USD.init)
+        if let reported {
+            sessionsWithReportedCost += 1
+            total.reported = (total.reported ?? .zero) + reported
+        }
+        var sessionRow = CostRow(key: session.id, estimate: estimate(session.apiCalls), reported: reported)
+        if session.apiCalls.isEmpty && reported == nil { sessionRow.reported = nil }
+        put(.session, sessionRow)
+        for call in session.apiCalls {
+            let price = prices.price(for: call.model)
+            update(.model, key: call.model) { $0.add(call, price: price) }
+            update(.day, key: call.timestamp.map { String($0.prefix(10)) } ?? "unknown") { $0.add(call, price: price) }
+            total.estimate.add(call, price: price)
+        }
+        for phase in phases {
+            let key = phase.name?.command ?? "(no phase)"
+            for call in phase.apiCalls {
+                let price = prices.price(for: call.model)
+                update(.phase, key: key) { $0.add(call, price: price) }
+            }
+        }
+    }
+
+    /// The rows of one grouping: sessions in the order added, the others sorted by key.
+    public func rows(by grouping: CostGrouping) -> [CostRow] {
+        let keys = grouping == .session ? (order[grouping] ?? []) : (order[grouping] ?? []).sorted()
+        return keys.compactMap { rows[grouping]?[$0] }
+    }
+
+    /// Every model that had no price.
+    public var unpricedModels: [String] { total.estimate.unpricedModels }
+
+    private mutating func put(_ grouping: CostGrouping, _ row: CostRow) {
+        if rows[grouping]?[row.key] == nil { order[grouping, default: []].append(row.key) }
+        rows[grouping, default: [:]][row.key] = row
+    }
+
+    private mutating func update(_ grouping: CostGrouping, key: String, _ change: (inout CostEstimate) -> Void) {
+        var row = rows[grouping]?[key] ?? CostRow(key: key, estimate: CostEstimate(), reported: nil)
+        if rows[grouping]?[key] == nil { order[grouping, default: []].append(key) }
+        change(&row.estimate)
+        rows[grouping, default: [:]][key] = row
+    }
+}

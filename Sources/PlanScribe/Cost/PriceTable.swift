@@ -1,0 +1,155 @@
+import Foundation
+
+/// What a model charges, in US dollars per million tokens of each kind.
+public struct ModelPrice: Sendable, Hashable, Codable {
+    /// Uncached input.
+    public var input: Double
+    /// Output.
+    public var output: Double
+    /// Writes to the 5-minute cache.
+    public var cacheWrite5m: Double
+    /// Writes to the 1-hour cache.
+    public var cacheWrite1h: Double
+    /// Reads from the cache.
+    public var cacheRead: Double
+
+    /// Creates a price.
+    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double) {
+        self.input = input
+        self.output = output
+        self.cacheWrite5m = cacheWrite5m
+        self.cacheWrite1h = cacheWrite1h
+        self.cacheRead = cacheRead
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case input, output
+        case cacheWrite5m = "cache_write_5m"
+        case cacheWrite1h = "cache_write_1h"
+        case cacheRead = "cache_read"
+    }
+
+    /// The cost of some tokens, exact to the picodollar.
+    ///
+    /// - Parameter usage: the tokens.
+    public func cost(of usage: TokenUsage) -> USD {
+        func part(_ tokens: Int, _ perMillion: Double) -> Int64 {
+            // USD per million tokens = picodollars per token × 10⁻⁶.
+            Int64(tokens) * Int64((perMillion * 1_000_000).rounded())
+        }
+        return USD(picodollars: part(usage.input, input) + part(usage.output, output)
+            + part(usage.cacheWrite5m, cacheWrite5m) + part(usage.cacheWrite1h, cacheWrite1h)
+            + part(usage.cacheRead, cacheRead))
+    }
+}
+
+/// Why a price file could not be used.
+public enum PriceTableError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file is not the expected JSON.
+    case invalid(path: String, reason: String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "\(path): cannot read price file: \(reason)"
+        case .invalid(let path, let reason): return "\(path): invalid price file: \(reason)"
+        }
+    }
+}
+
+/// Model prices: the built-in table, optionally extended or overridden from a JSON file.
+///
+/// A model id is looked up as given, then without a `[1m]` suffix, then without its
+/// `-YYYYMMDD` date, then by the longest table entry it starts with.
+public struct PriceTable: Sendable {
+    /// Prices by model id.
+    public private(set) var prices: [String: ModelPrice]
+
+    /// Creates a table.
+    public init(prices: [String: ModelPrice]) {
+        self.prices = prices
+    }
+
+    /// The prices the Claude Code CLI 2.1.332 charges, probed with 1,000,000 tokens per
+    /// bucket for each model (see `Tests/Recording/probe_prices.sh`). The Opus 4 and 4.1 rows,
+    /// which that CLI remaps to a newer model, are the published list prices.
+    public static let builtIn = PriceTable(prices: [
+        "claude-opus-5-5": ModelPrice(input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2),
+        "claude-sonnet-5-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1),
+        "claude-haiku-5-5": ModelPrice(input: 0.5, output: 0.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05),
+        "claude-fable-5-2": ModelPrice(input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2),
+        "claude-opus-4-8": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
+        "claude-opus-4-7": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
+        "claude-opus-4-6": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
+        "claude-opus-4-5": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
+        "claude-opus-4-1": ModelPrice(input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5),
+        "claude-opus-4": ModelPrice(input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5),
+        "claude-sonnet-4-6": ModelPrice(input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3),
+        "claude-sonnet-4-5": ModelPrice(input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3),
+        "claude-sonnet-4": ModelPrice(input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3),
+        "claude-haiku-4-5": ModelPrice(input: 1, output: 5, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1),
+        "claude-3-5-haiku": ModelPrice(input: 0.8, output: 4, cacheWrite5m: 1, cacheWrite1h: 1.6, cacheRead: 0.08),
+    ])
+
+    /// The price of a model, or nil when the table does not know it.
+    ///
+    /// - Parameter model: a model id as the API reports it.
+    public func price(for model: String) -> ModelPrice? {
+        if let p = prices[model] { return p }
+        var id = model
+        if let bracket = id.firstIndex(of: "[") { id = String(id[..<bracket]) }
+        if let p = prices[id] { return p }
+        let parts = id.split(separator: "-")
+        if let last = parts.last, last.count == 8, last.allSatisfy(\.isNumber) {
+            id = parts.dropLast().joined(separator: "-")
+            if let p = prices[id] { return p }
+        }
+        let match = prices.keys.filter { id.hasPrefix($0 + "-") }.max { $0.count < $1.count }
+        return match.flatMap { prices[$0] }
+    }
+
+    /// This table with the models of a JSON price file added or replaced.
+    ///
+    /// The file maps model ids to prices in USD per million tokens:
+    /// `{"my-model": {"input": 3, "output": 15, "cache_write_5m": 3.75, "cache_write_1h": 6, "cache_read": 0.3}}`
+    /// (optionally wrapped as `{"models": {…}}`).
+    ///
+    /// - Parameter path: the file.
+    /// - Throws: ``PriceTableError``.
+    public func merging(contentsOf path: String) throws -> PriceTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PriceTableError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        struct Wrapped: Decodable { var models: [String: ModelPrice] }
+        let decoder = JSONDecoder()
+        let added: [String: ModelPrice]
+        do {
+            if let wrapped = try? decoder.decode(Wrapped.self, from: data) {
+                added = wrapped.models
+            } else {
+                added = try decoder.decode([String: ModelPrice].self, from: data)
+            }
+        } catch {
+            let reason: String
+            if let e = error as? DecodingError, case .keyNotFound(let key, let ctx) = e {
+                reason = "model \(ctx.codingPath.first?.stringValue ?? "?"): missing \"\(key.stringValue)\""
+            } else if let e = error as? DecodingError, case .typeMismatch(_, let ctx) = e {
+                reason = "\(ctx.codingPath.map(\.stringValue).joined(separator: ".")): expected a number"
+            } else {
+                reason = "expected {\"model-id\": {\"input\": …, \"output\": …, \"cache_write_5m\": …, \"cache_write_1h\": …, \"cache_read\": …}}"
+            }
+            throw PriceTableError.invalid(path: path, reason: reason)
+        }
+        for (model, price) in added {
+            let values = [price.input, price.output, price.cacheWrite5m, price.cacheWrite1h, price.cacheRead]
+            if values.contains(where: { $0 < 0 || !$0.isFinite || $0 > 10_000 }) {
+                throw PriceTableError.invalid(path: path, reason: "model \(model): prices must be between 0 and 10000 USD per million tokens")
+            }
+        }
+        var merged = prices
+        merged.merge(added) { _, new in new }
+        return PriceTable(prices: merged)
+    }
+}
