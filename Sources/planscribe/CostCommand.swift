@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import PlanScribe
+
+extension CostGrouping: ExpressibleByArgument {}
+
+struct CostCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "Tokens and cost, by session, phase, model or day.",
+        discussion: """
+            "estimated" is usage × the price table: every API call counted once (the lines of \
+            one response, and copies in forks, are de-duplicated by message id and request id, \
+            keeping the largest output count), subagents included, API-error messages free. \
+            "reported" is the CLI's own figure (the last cost-state line of a session), shown \
+            for sessions; it also covers calls that write no transcript line, such as \
+            compaction. A "*" marks rows where the two differ by more than 1 %.
+
+            Phases are read from prompts that start with a slash command (/office-hours …); \
+            calls before the first one are "(no phase)".
+
+            Exit codes: 0 read (line problems are warnings on stderr), 1 a file could not be \
+            read, 2 a missing path, a bad flag or a bad price file.
+            """)
+
+    @OptionGroup var options: TranscriptOptions
+
+    @Option(help: ArgumentHelp("Group rows by session, phase, model or day (UTC).", valueName: "grouping"))
+    var by: CostGrouping = .session
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        var ledger = CostLedger(prices: try options.priceTable())
+        let sources = try options.sources()
+        var loop = SessionLoop(verbose: options.verbose)
+        try loop.run(sources) { session in
+            ledger.add(session, phases: PhaseSplitter.split(session))
+        }
+        for model in ledger.unpricedModels {
+            Console.error("warning: no price for model \(model): its tokens are counted, its cost is unknown (add it with --prices FILE)")
+        }
+        let rows = ledger.rows(by: by)
+        if json {
+            try Console.json(CostOutput(by: by, rows: rows, total: ledger.total, unpricedModels: ledger.unpricedModels))
+        } else {
+            Console.out(table(rows, total: ledger.total))
+            if rows.contains(where: \.differs) || ledger.total.differs {
+                Console.out("* estimated and reported differ by more than 1 % (the CLI also bills calls that write no transcript line, such as compaction)")
+            }
+        }
+        try loop.finish()
+    }
+
+    private func table(_ rows: [CostRow], total: CostRow) -> String {
+        var table = TextTable(
+            headers: [by.rawValue, "calls", "in", "out", "cache w", "cache r", "estimated", "reported", ""],
+            alignments: [.left, .right, .right, .right, .right, .right, .right, .right, .left])
+        func cells(_ row: CostRow, key: String) -> [String] {
+            let e = row.estimate
+            let estimated = e.completeCost?.description ?? (e.calls == 0 ? "-" : "≥" + e.estimated.description)
+            return [
+                key, Format.count(e.calls), Format.count(e.usage.input), Format.count(e.usage.output),
+                Format.count(e.usage.cacheWrite), Format.count(e.usage.cacheRead), estimated,
+                row.reported?.description ?? "-", row.differs ? "*" : "",
+            ]
+        }
+        for row in rows { table.add(cells(row, key: by == .session ? String(row.key.prefix(8)) : row.key)) }
+        table.addTotal(cells(total, key: "total"))
+        return table.render()
+    }
+}
+
+struct CostOutput: Encodable {
+    var schemaVersion = 1
+    var by: CostGrouping
+    var rows: [CostRow]
+    var total: CostRow
+    var unpricedModels: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case by, rows, total
+        case schemaVersion = "schema_version"
+        case unpricedModels = "unpriced_models"
+    }
+}

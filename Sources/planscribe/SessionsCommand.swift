@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import PlanScribe
+
+struct SessionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessions",
+        abstract: "List sessions: project, first prompt, times, messages, tool calls, tokens and cost.",
+        discussion: """
+            One row per session, oldest first, and a totals row. Messages are the user and \
+            assistant messages of the conversation, with an API response written over several \
+            lines counted once. Tool calls and tokens include subagents. Tokens are input / \
+            output / cache write / cache read. "estimated" is usage × the price table; \
+            "reported" is the CLI's own total where the transcript records it (CLI 2.1.3xx and \
+            later). A session that repeats another (a fork) counts only its own lines.
+
+            Exit codes: 0 read (line problems are warnings on stderr), 1 a file could not be \
+            read, 2 a missing path or a bad flag.
+            """)
+
+    @OptionGroup var options: TranscriptOptions
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let ledger = CostLedger(prices: try options.priceTable())
+        let sources = try options.sources()
+        var loop = SessionLoop(verbose: options.verbose)
+        var rows: [SessionSummary] = []
+        try loop.run(sources) { session in
+            rows.append(SessionSummary(session, ledger: ledger))
+        }
+        let unpriced = Set(rows.flatMap(\.unpricedModels)).sorted()
+        for model in unpriced {
+            Console.error("warning: no price for model \(model): its tokens are counted, its cost is unknown (add it with --prices FILE)")
+        }
+        let total = SessionTotals(rows)
+        if json {
+            try Console.json(SessionsOutput(sessions: rows, total: total))
+        } else {
+            Console.out(table(rows, total: total))
+        }
+        try loop.finish()
+    }
+
+    private func table(_ rows: [SessionSummary], total: SessionTotals) -> String {
+        var table = TextTable(
+            headers: ["session", "project", "first prompt", "start", "end", "msgs", "tools", "in", "out", "cache w", "cache r", "estimated", "reported"],
+            alignments: [.left, .left, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .right])
+        for r in rows {
+            table.add([
+                String(r.id.prefix(8)), Format.short(r.project, limit: 32), Format.short(r.firstPrompt), Format.time(r.start),
+                Format.time(r.end), Format.count(r.messages), Format.count(r.toolCalls), Format.count(r.usage.input),
+                Format.count(r.usage.output), Format.count(r.usage.cacheWrite), Format.count(r.usage.cacheRead),
+                r.estimatedCost?.description ?? "unknown", r.reportedCost?.description ?? "-",
+            ])
+        }
+        table.addTotal([
+            "total", "\(rows.count) sessions", "", Format.time(total.start), Format.time(total.end), Format.count(total.messages),
+            Format.count(total.toolCalls), Format.count(total.usage.input), Format.count(total.usage.output),
+            Format.count(total.usage.cacheWrite), Format.count(total.usage.cacheRead),
+            total.estimatedCost?.description ?? "unknown", total.reportedCost?.description ?? "-",
+        ])
+        return table.render()
+    }
+}
+
+/// The totals row of `sessions`.
+struct SessionTotals: Encodable {
+    var sessions: Int
+    var start: String?
+    var end: String?
+    var messages: Int
+    var toolCalls: Int
+    var usage: TokenUsage
+    var estimatedCost: USD?
+    var reportedCost: USD?
+    var sessionsWithReportedCost: Int
+
+    enum CodingKeys: String, CodingKey {
+        case sessions, start, end, messages, usage
+        case toolCalls = "tool_calls"
+        case estimatedCost = "estimated_cost_usd"
+        case reportedCost = "reported_cost_usd"
+        case sessionsWithReportedCost = "sessions_with_reported_cost"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sessions, forKey: .sessions)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(toolCalls, forKey: .toolCalls)
+        try c.encode(usage, forKey: .usage)
+        try c.encode(estimatedCost, forKey: .estimatedCost)
+        try c.encode(reportedCost, forKey: .reportedCost)
+        try c.encode(sessionsWithReportedCost, forKey: .sessionsWithReportedCost)
+    }
+
+    init(_ rows: [SessionSummary]) {
+        sessions = rows.count
+        start = rows.compactMap(\.start).min()
+        end = rows.compactMap(\.end).max()
+        messages = rows.reduce(0) { $0 + $1.messages }
+        toolCalls = rows.reduce(0) { $0 + $1.toolCalls }
+        usage = rows.reduce(.zero) { $0 + $1.usage }
+        estimatedCost = rows.contains { $0.estimatedCost == nil } ? nil : rows.reduce(.zero) { $0 + ($1.estimatedCost ?? .zero) }
+        let reported = rows.compactMap(\.reportedCost)
+        sessionsWithReportedCost = reported.count
+        reportedCost = reported.isEmpty ? nil : reported.reduce(.zero, +)
+    }
+}
+
+struct SessionsOutput: Encodable {
+    var schemaVersion = 1
+    var sessions: [SessionSummary]
+    var total: SessionTotals
+
+    enum CodingKeys: String, CodingKey {
+        case sessions, total
+        case schemaVersion = "schema_version"
+    }
+}

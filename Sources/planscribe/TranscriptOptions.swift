@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import PlanScribe
+
+/// The options every command that reads transcripts shares.
+struct TranscriptOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp(
+        "Session files (.jsonl), project folders, or projects trees. Default: the projects folder under $CLAUDE_CONFIG_DIR, else ~/.claude.",
+        valueName: "path"))
+    var paths: [String] = []
+
+    @Option(name: .customLong("project"), help: ArgumentHelp(
+        "Read the transcripts of the project whose working directory is DIR (found by Claude Code's folder encoding).",
+        valueName: "DIR"))
+    var project: String?
+
+    @Option(name: .customLong("prices"), help: ArgumentHelp(
+        "A JSON file of model prices (USD per million tokens) that adds to or overrides the built-in table: {\"model\": {\"input\": 3, \"output\": 15, \"cache_write_5m\": 3.75, \"cache_write_1h\": 6, \"cache_read\": 0.3}}.",
+        valueName: "FILE"))
+    var prices: String?
+
+    @Flag(name: .shortAndLong, help: "Print every line problem, not just one summary line per file.")
+    var verbose = false
+
+    /// The price table, with the file's prices merged in.
+    func priceTable() throws -> PriceTable {
+        guard let prices else { return .builtIn }
+        do {
+            return try PriceTable.builtIn.merging(contentsOf: prices)
+        } catch let error as PriceTableError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The sessions to read, oldest first.
+    func sources() throws -> [SessionSource] {
+        var roots = paths
+        let environment = ProcessInfo.processInfo.environment
+        if let project {
+            let folder = TranscriptLocator.defaultProjectsFolder(environment: environment)
+            do {
+                roots.append(try TranscriptLocator.projectFolder(for: project, in: folder))
+            } catch let error as TranscriptError {
+                throw ValidationError(error.description)
+            }
+        }
+        if roots.isEmpty { roots = [TranscriptLocator.defaultProjectsFolder(environment: environment)] }
+        do {
+            return try TranscriptLocator.locate(roots)
+        } catch let error as TranscriptError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Reads sessions one at a time, printing diagnostics to stderr as it goes.
+struct SessionLoop {
+    let verbose: Bool
+    private(set) var failedFiles = 0
+    private(set) var warnings = 0
+    private(set) var files = 0
+
+    init(verbose: Bool) { self.verbose = verbose }
+
+    /// Calls `body` with each session, oldest first.
+    mutating func run(_ sources: [SessionSource], _ body: (Session) throws -> Void) throws {
+        let reader = SessionReader()
+        var filter = DuplicateFilter()
+        for source in sources {
+            do {
+                let session = try reader.read(source, filter: &filter)
+                report(session.reports)
+                try body(session)
+            } catch let error as TranscriptError {
+                failedFiles += 1
+                files += 1
+                Console.error("error: \(error.description)")
+            }
+        }
+        if warnings > 0 || failedFiles > 0 {
+            var parts = ["read \(files) files"]
+            if warnings > 0 { parts.append("\(warnings) warnings") }
+            if failedFiles > 0 { parts.append("\(failedFiles) unreadable") }
+            Console.error("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
+        }
+    }
+
+    private mutating func report(_ reports: [FileReadReport]) {
+        for report in reports {
+            files += 1
+            warnings += report.diagnostics.count
+            if report.diagnostics.contains(where: { $0.severity == .error }) { failedFiles += 1 }
+            if verbose {
+                for d in report.diagnostics { Console.error(d.description) }
+                Console.error(report.summary)
+            } else if !report.isClean {
+                Console.error(report.summary)
+            }
+        }
+    }
+
+    /// Exit code 1 when a file could not be read.
+    func finish() throws {
+        if failedFiles > 0 { throw ExitCode(1) }
+    }
+}
