@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+struct PriceTableTests {
+    /// Every line of `cli-prices-2.1.332.txt` (what `Tests/Recording/probe_prices.sh` printed)
+    /// names the model the CLI billed and its costUSD for 1,000,000 tokens of input, output,
+    /// 5-minute write, 1-hour write and cache read. The built-in table must reproduce each.
+    @Test func builtInPricesReproduceTheCLIsOwnCosts() throws {
+        let text = try String(contentsOfFile: Fixture.path("cli-prices-2.1.332.txt"), encoding: .utf8)
+        let buckets: [(Int) -> TokenUsage] = [
+            { TokenUsage(input: $0) }, { TokenUsage(output: $0) }, { TokenUsage(cacheWrite5m: $0) },
+            { TokenUsage(cacheWrite1h: $0) }, { TokenUsage(cacheRead: $0) },
+        ]
+        var checked = 0
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ").dropFirst()
+            #expect(fields.count == 5, "\(line)")
+            for (bucket, field) in zip(buckets, fields) {
+                let parts = field.split(separator: "=")
+                let model = String(parts[0])
+                let cost = try #require(Double(parts[1]))
+                let price = try #require(PriceTable.builtIn.price(for: model), "no price for \(model)")
+                #expect(price.cost(of: bucket(1_000_000)) == USD(cost), "\(model): \(field)")
+                checked += 1
+            }
+        }
+        #expect(checked == 18 * 5)
+    }
+
+    @Test func modelIDsAreMatchedWithoutDatesAndContextSuffixes() {
+        let table = PriceTable.builtIn
+        #expect(table.price(for: "claude-sonnet-4-5-20250929") == table.price(for: "claude-sonnet-4-5"))
+        #expect(table.price(for: "claude-opus-4-6[1m]") == table.price(for: "claude-opus-4-6"))
+        #expect(table.price(for: "claude-opus-4-20250514")?.input == 15)
+        #expect(table.price(for: "claude-opus-4-5-20251101")?.input == 5)
+        #expect(table.price(for: "gpt-4o") == nil)
+        #expect(table.price(for: "<synthetic>") == nil)
+    }
+
+    @Test func aPriceFileAddsAndOverridesModels() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("prices.json", lines: [
+            #"{"my-model": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5},"#,
+            #" "claude-opus-5-5": {"input": 40, "output": 200, "cache_write_5m": 50, "cache_write_1h": 80, "cache_read": 2}}"#,
+        ])
+        let table = try PriceTable.builtIn.merging(contentsOf: file)
+        #expect(table.price(for: "my-model")?.cost(of: TokenUsage(input: 1_000_000, output: 1_000_000)) == USD(picodollars: 3_000_000_000_000))
+        #expect(table.price(for: "claude-opus-5-5")?.input == 40)
+        #expect(table.price(for: "claude-sonnet-4-6")?.input == 3)
+    }
+
+    @Test func badPriceFilesSayWhatIsWrong() throws {
+        let scratch = ScratchFolder()
+        let missingField = scratch.write("a.json", lines: [#"{"m": {"input": 1, "output": 2}}"#])
+        #expect(throws: PriceTableError.invalid(path: missingField, reason: "model m: missing \"cache_write_5m\"")) {
+            try PriceTable.builtIn.merging(contentsOf: missingField)
+        }
+        let negative = scratch.write("b.json", lines: [#"{"m": {"input": -1, "output": 2, "cache_write_5m": 1, "cache_write_1h": 1, "cache_read": 1}}"#])
+        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices must be between 0 and 10000 USD per million tokens")) {
+            try PriceTable.builtIn.merging(contentsOf: negative)
+        }
+        #expect(throws: PriceTableError.unreadable(path: scratch.path + "/none.json", reason: "no such file")) {
+            try PriceTable.builtIn.merging(contentsOf: scratch.path + "/none.json")
+        }
+    }
+}
+
+struct CostLedgerTests {
+    @Test func thePlanningRunByModelDayPhaseAndSession() throws {
+        let sessions = try Fixture.sessions([Fixture.planningProject])
+        var ledger = CostLedger()
+        for s in sessions { ledger.add(s, phases: PhaseSplitter.split(s)) }
+        func rows(_ g: CostGrouping) -> [String] {
+            ledger.rows(by: g).map { "\($0.key) \($0.estimate.calls) \($0.estimate.completeCost?.description ?? "?") \($0.reported?.description ?? "-")" }
+        }
+        #expect(rows(.model) == ["claude-opus-5-5 12 $0.255796 -", "claude-sonnet-4-6 2 $0.031662 -"])
+        #expect(rows(.day) == ["2026-11-25 14 $0.287458 -"])
+        #expect(rows(.phase) == [
+            "/office-hours 4 $0.083680 -", "/plan-ceo-review 7 $0.152408 -",
+            "/plan-design-review 1 $0.019708 -", "/plan-eng-review 2 $0.031662 -",
+        ])
+        #expect(rows(.session).map { String($0.prefix(8)) + $0.drop { $0 != " " } } == [
+            "d64eca0b 4 $0.083680 $0.083680", "cf772298 7 $0.152408 $0.152408",
+            "ff6a3f76 2 $0.031662 $0.031662", "3faf83cd 1 $0.019708 $0.019708",
+        ])
+        #expect(ledger.total.estimate.completeCost == USD(picodollars: 287_458_000_000))
+        #expect(ledger.total.reported == USD(0.287458))
+        #expect(!ledger.total.differs)
+        #expect(ledger.rows(by: .session).allSatisfy { !$0.differs })
+    }
+
+    @Test func compactionMakesTheReportedCostHigherAndThatIsFlagged() throws {
+        let sessions = try Fixture.sessions([Fixture.cliProject + "/d34691ea-329b-4d4c-983b-96ad58cf79d4.jsonl"])
+        var ledger = CostLedger()
+        ledger.add(sessions[0], phases: [])
+        let row = try #require(ledger.rows(by: .session).first)
+        #expect(row.estimate.completeCost == USD(picodollars: 50_220_000_000))
+        #expect(row.reported == USD(0.07533))
+        #expect(row.differs)
+    }
+
+    @Test func aModelWithoutPriceCountsTokensAndLeavesCostUnknown() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "hi"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("yo"), output: 7, model: "mystery-model-9"),
+            Line.assistant("a2", parent: "a1", id: "msg_2", request: "req_2", block: Line.text("and"), output: 5),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        let estimate = CostLedger().estimate(session.apiCalls)
+        #expect(estimate.usage == TokenUsage(input: 200, output: 12))
+        #expect(estimate.unpricedModels == ["mystery-model-9"])
+        #expect(estimate.completeCost == nil)
+        // The priced part: 100 input × $3 + 5 output × $15 per million.
+        #expect(estimate.estimated == USD(picodollars: 375_000_000))
+    }
+
+    @Test func costPerMessageIsUsageTimesPrice() throws {
+        let sessions = try Fixture.sessions([Fixture.planningProject + "/d64eca0b-d71e-4823-ab97-62ffef4557b0.jsonl"])
+        let first = try #require(sessions[0].messages.first { $0.role == .assistant })
+        // 1002 in × $4 + 60 out × $20 + 1500 × $5 + 500 × $8 + 9000 read × $0.2, per million.
+        #expect(first.usage == TokenUsage(input: 1002, output: 60, cacheWrite5m: 1500, cacheWrite1h: 500, cacheRead: 9000))
+        #expect(CostLedger().estimate(first) == USD(picodollars: 18_508_000_000))
+    }
+
+    @Test func syntheticErrorMessagesCostNothing() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "hi"),
+            Line.assistant("a1", parent: "u1", id: "5f0e1c2a-uuid", block: Line.text("API Error: 500"), output: 0, model: "<synthetic>", extra: #","isApiErrorMessage":true"#),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.apiCalls.isEmpty)
+        #expect(session.messages[1].isAPIError)
+    }
+
+    @Test func dollarsFormatAndRoundExactly() {
+        #expect(USD(picodollars: 18_508_000_000).description == "$0.018508")
+        #expect(USD(picodollars: 45_669_500_000).description == "$0.045670")
+        #expect(USD(picodollars: 1_234_567_890_123_456).formatted(decimals: 2) == "$1234.57")
+        #expect(USD(0.15240800000000002) == USD(picodollars: 152_408_000_000))
+    }
+}

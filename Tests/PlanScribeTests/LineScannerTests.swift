@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+struct LineScannerTests {
+    private func lines(ofFile path: String) throws -> [(Int, String, Bool)] {
+        var out: [(Int, String, Bool)] = []
+        try LineScanner.scanFile(atPath: path) { line in
+            out.append((line.number, String(decoding: line.bytes, as: UTF8.self), line.isTerminated))
+        }
+        return out
+    }
+
+    @Test func crlfLinesAndAMissingFinalNewline() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("a.jsonl", bytes: Array("one\r\ntwo\n\nthree".utf8))
+        let got = try lines(ofFile: file)
+        #expect(got.map(\.0) == [1, 2, 3, 4])
+        #expect(got.map(\.1) == ["one", "two", "", "three"])
+        #expect(got.map(\.2) == [true, true, true, false])
+    }
+
+    @Test func anEmptyFileHasNoLines() throws {
+        let scratch = ScratchFolder()
+        #expect(try lines(ofFile: scratch.write("e.jsonl", bytes: [])).isEmpty)
+    }
+
+    @Test func linesLongerThanTheReadChunkArriveWhole() throws {
+        let scratch = ScratchFolder()
+        let long = String(repeating: "x", count: LineScanner.chunkSize * 2 + 17)
+        let file = scratch.write("long.jsonl", lines: ["short", long, "after"])
+        let got = try lines(ofFile: file)
+        #expect(got.map { $0.1.count } == [5, long.count, 5])
+        #expect(got[1].1 == long)
+    }
+
+    @Test func manyLinesAcrossChunkBoundaries() throws {
+        let scratch = ScratchFolder()
+        let all = (0..<100_000).map { "line \($0) " + String(repeating: "y", count: $0 % 37) }
+        let file = scratch.write("many.jsonl", lines: all)
+        let got = try lines(ofFile: file)
+        #expect(got.count == all.count)
+        #expect(got.map(\.1) == all)
+    }
+
+    @Test func aMissingFileIsAnError() {
+        #expect(throws: TranscriptError.unreadable(path: "/nonexistent/x.jsonl", reason: "No such file or directory")) {
+            try LineScanner.scanFile(atPath: "/nonexistent/x.jsonl") { _ in }
+        }
+    }
+
+    @Test func theSnifferFindsTopLevelFieldsOnly() {
+        let line = #"{"parentUuid":"p1","attachment":{"type":"date","uuid":"inner"},"message":{"type":"message","text":"a \"quoted\" }{ brace"},"type":"attachment","uuid":"u1","isSidechain":true,"timestamp":"2026-01-01T00:00:00Z"}"#
+        let sniff = Array(line.utf8).withUnsafeBytes { LineSniffer.sniff($0) }
+        #expect(sniff == LineSniff(type: "attachment", uuid: "u1", parentUUID: "p1", logicalParentUUID: nil, attachmentType: "date", isSidechain: true, timestamp: "2026-01-01T00:00:00Z"))
+    }
+}
+
+struct LocatorTests {
+    @Test func folderNamesFollowClaudeCodesEncoding() {
+        #expect(TranscriptLocator.projectFolderName(for: "/tmp/ccrun/proj") == "-tmp-ccrun-proj")
+        #expect(TranscriptLocator.projectFolderName(for: "/src/experiments/claude_p") == "-src-experiments-claude-p")
+        #expect(TranscriptLocator.projectFolderName(for: "/home/me/my.app v2") == "-home-me-my-app-v2")
+    }
+
+    @Test func aProjectIsFoundByItsWorkingDirectory() throws {
+        let folder = try TranscriptLocator.projectFolder(for: "/tmp/planscribe-fixture/todo-app", in: Fixture.path("planning-run/projects"))
+        #expect(folder.hasSuffix("/-tmp-planscribe-fixture-todo-app"))
+        #expect(throws: TranscriptError.projectNotFound(workingDirectory: "/nowhere/x", expectedFolder: Fixture.path("planning-run/projects") + "/-nowhere-x")) {
+            try TranscriptLocator.projectFolder(for: "/nowhere/x", in: Fixture.path("planning-run/projects"))
+        }
+    }
+
+    @Test func theDefaultFolderFollowsClaudeConfigDir() {
+        #expect(TranscriptLocator.defaultProjectsFolder(environment: ["CLAUDE_CONFIG_DIR": "/c", "HOME": "/h"]) == "/c/projects")
+        #expect(TranscriptLocator.defaultProjectsFolder(environment: ["HOME": "/h"]) == "/h/.claude/projects")
+    }
+
+    @Test func aTreeIsReadOldestSessionFirstWithSubagentsAttached() throws {
+        let sources = try TranscriptLocator.locate([Fixture.root + "/claude-code-log-real"])
+        #expect(sources.map { String($0.sessionID.prefix(8)) } == ["71c9afe9", "3680252d", "94604a7b", "29ccd257", "03eb5929"])
+        #expect(sources[3].subagentFiles.map { ($0 as NSString).lastPathComponent } == ["agent-a2271d1.jsonl"])
+    }
+
+    @Test func missingPathsAndEmptyFoldersAreErrors() {
+        #expect(throws: TranscriptError.notFound(path: "/no/such/place")) { try TranscriptLocator.locate(["/no/such/place"]) }
+        let scratch = ScratchFolder()
+        #expect(throws: TranscriptError.noTranscripts(path: scratch.path)) { try TranscriptLocator.locate([scratch.path]) }
+    }
+}
+
+struct MarkdownTests {
+    @Test func gfmTablesStrikethroughAndTaskLists() {
+        let html = Markdown.html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n")
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td>1</td>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
+    }
+
+    @Test func rawHTMLAndScriptLinksAreNeutralised() {
+        let html = Markdown.html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("onerror"))
+        #expect(html.contains("raw HTML omitted"))
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+struct TranscriptReadingTests {
+    @Test func brokenLinesGiveDiagnosticsWithFileAndLineAndTheRestIsRead() throws {
+        let sessions = try Fixture.sessions([Fixture.broken])
+        let session = try #require(sessions.first)
+        let report = session.reports[0]
+        #expect(report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == [
+            "4: invalid JSON: the line ends before the object is closed",
+            "5: invalid UTF-8 at byte 102",
+            "6: field message.usage.output_tokens: expected a number",
+            "7: unknown line type \"hologram\" skipped",
+            "8: expected a JSON object, found an array",
+            "12: last line is incomplete (invalid JSON: the line ends before the object is closed); the file may still be being written",
+        ])
+        #expect(report.diagnostics.allSatisfy { $0.file == Fixture.broken && $0.severity == .warning })
+        #expect(report.lines == 12)
+        #expect(report.decoded == 3)
+        #expect(report.skipped == 2)
+        #expect(report.malformed == 4)
+        #expect(report.unknownTypes == ["hologram": 1])
+        #expect(report.truncatedLastLine)
+        // The good lines around the broken ones still make the conversation, and the CRLF
+        // cost-state line is read.
+        #expect(session.messages.filter { $0.role != .system }.map(\.role) == [.user, .assistant])
+        #expect(session.reportedCostUSD == 0.05)
+        #expect(session.apiCalls.count == 1)
+    }
+
+    @Test func splitAssistantLinesBecomeOneMessageWithTheLargestOutput() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s1.jsonl", lines: [
+            Line.user("u1", parent: nil, "hello"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":"hm","signature":""}"#, output: 1),
+            Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text("Hi there"), output: 1),
+            Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}"#, output: 155),
+            Line.user("u2", parent: "a3", "x", extra: "").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a.txt"}]}]"#),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.count == 3)
+        let response = session.messages[1]
+        #expect(response.blocks.count == 3)
+        #expect(response.blocks[0] == .thinking("hm"))
+        #expect(response.blocks[1] == .text("Hi there"))
+        #expect(response.toolUses.map(\.name) == ["Bash"])
+        #expect(response.toolUses.first?.input["command"] == .string("ls"))
+        #expect(response.usage?.output == 155)
+        #expect(session.apiCalls.count == 1)
+        #expect(session.messages[2].kind == .toolResults)
+        #expect(session.messages[2].toolResults == [ToolResult(toolUseID: "toolu_1", text: "a.txt", isError: false, images: [])])
+    }
+
+    @Test func orderFollowsParentLinksNotFileOrder() throws {
+        let scratch = ScratchFolder()
+        // The second exchange is written before the first.
+        let file = scratch.write("p/s2.jsonl", lines: [
+            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("second answer")),
+            Line.user("u2", parent: "a1", "second"),
+            Line.user("u1", parent: nil, "first"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first answer")),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.text) == ["first", "first answer", "second", "second answer"])
+    }
+
+    @Test func compactionContinuesThroughTheLogicalParent() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s3.jsonl", lines: [
+            Line.user("u1", parent: nil, "before"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("answer before")),
+            #"{"type":"system","subtype":"compact_boundary","uuid":"c1","parentUuid":null,"logicalParentUuid":"a1","content":"Conversation compacted","timestamp":"2026-01-01T00:01:00Z"}"#,
+            Line.user("u2", parent: "c1", "This session is being continued…", extra: #","isCompactSummary":true"#),
+            Line.user("u3", parent: "u2", "after"),
+            Line.assistant("a3", parent: "u3", id: "msg_3", block: Line.text("answer after")),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.uuid) == ["u1", "a1", "c1", "u2", "u3", "a3"])
+        #expect(session.messages[2].kind == .compactBoundary)
+        #expect(session.messages[3].kind == .compactSummary)
+        #expect(session.firstPrompt == "before")
+    }
+
+    @Test func aRestartWithoutLinksKeepsBothChainsInOrder() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s4.jsonl", lines: [
+            Line.user("u1", parent: nil, "one"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("one answer")),
+            Line.user("u2", parent: nil, "two"),
+            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("two answer")),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.uuid) == ["u1", "a1", "u2", "a2"])
+        #expect(session.branches.isEmpty)
+    }
+
+    @Test func rewindBranchesAreKeptApartAndStillCounted() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s5.jsonl", lines: [
+            Line.user("u1", parent: nil, "start"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first try")),
+            Line.assistant("a2", parent: "u1", id: "msg_2", request: "req_2", block: Line.text("second try")),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.uuid) == ["u1", "a2"])
+        #expect(session.branches.map(\.uuid) == ["a1"])
+        #expect(session.apiCalls.count == 2)  // both were billed
+    }
+
+    @Test func aParentCycleIsCutWithADiagnostic() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s6.jsonl", lines: [
+            Line.user("u1", parent: "a1", "loop"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("again")),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.uuid) == ["u1", "a1"])
+        #expect(session.reports[0].diagnostics.map(\.message) == ["parentUuid cycle: the conversation is cut here"])
+    }
+
+    @Test func duplicateUUIDsInOneFileKeepTheFirst() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s7.jsonl", lines: [
+            Line.user("u1", parent: nil, "original"),
+            Line.user("u1", parent: nil, "impostor"),
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.text) == ["original"])
+        #expect(session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == ["2: duplicate uuid u1 (first on line 1); this copy is ignored"])
+    }
+
+    @Test func contentBlocksOfEveryKind() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s8.jsonl", lines: [
+            Line.user("u1", parent: nil, "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAABBBB"}}]"#),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"redacted_thinking","data":"zzz"}"#),
+            Line.assistant("a2", parent: "a1", id: "msg_1", block: #"{"type":"web_search_tool_result","tool_use_id":"srv_1","content":[]}"#),
+            #"{"type":"user","uuid":"m1","parentUuid":"a2","isMeta":true,"message":{"role":"user","content":"<system-reminder>be brief</system-reminder>"}}"#,
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages[0].blocks == [.text("look"), .image(ImageInfo(mediaType: "image/png", byteCount: 6))])
+        #expect(session.messages[1].blocks == [.redactedThinking, .unsupported(type: "web_search_tool_result")])
+        #expect(session.messages[2].isMeta)
+        #expect(!session.messages[2].isPrompt)
+    }
+
+    @Test func attachmentsAreKeptAsMetaAndBigOnesAreSkippedUndecoded() throws {
+        let sessions = try Fixture.sessions([Fixture.planningProject + "/d64eca0b-d71e-4823-ab97-62ffef4557b0.jsonl"])
+        let session = try #require(sessions.first)
+        let kinds = session.messages.compactMap { m -> String? in
+            if case .attachment(let type) = m.kind { return type }
+            return nil
+        }
+        #expect(kinds.contains("date"))
+        #expect(!kinds.contains("prompt_snapshot"))
+        #expect(session.messages.filter { if case .attachment = $0.kind { return true } else { return false } }.allSatisfy { $0.isMeta })
+        #expect(session.reports[0].isClean)
+        #expect(session.reports[0].skipped > 0)
+        #expect(session.projectPath == "/tmp/planscribe-fixture/todo-app")
+        #expect(session.cliVersions == ["2.1.332"])
+    }
+
+    @Test func oldLayoutSubagentIsLinkedThroughTheTaskResult() throws {
+        let sessions = try Fixture.sessions([Fixture.realProjects + "/-src-experiments-claude_p/29ccd257-68b1-427f-ae5f-6524b7cb6f20.jsonl"])
+        let session = try #require(sessions.first)
+        #expect(session.subagents.count == 1)
+        let sub = session.subagents[0]
+        #expect(sub.agentID == "a2271d1")
+        let task = try #require(session.messages.flatMap(\.toolUses).first { $0.name == "Task" })
+        #expect(sub.toolUseID == task.id)
+        #expect(sub.messages.first?.isSidechain == true)
+    }
+
+    @Test func newLayoutSubagentIsLinkedThroughItsMetaFile() throws {
+        let sessions = try Fixture.sessions([Fixture.planningProject])
+        let ceo = try #require(sessions.first { $0.id.hasPrefix("cf772298") })
+        #expect(ceo.subagents.map(\.agentID) == ["aafaabf2248ee942d"])
+        #expect(ceo.subagents[0].toolUseID == "toolu_scripted0006")
+        #expect(ceo.subagents[0].agentType == "general-purpose")
+        #expect(ceo.subagents[0].messages.first?.text == "SUBAGENT-TASK: list competing todo apps for small teams")
+        #expect(ceo.apiCalls.filter { $0.agentID != nil }.count == 3)
+    }
+
+    @Test func legacySummaryLinesGiveTheTitle() throws {
+        let sessions = try Fixture.sessions([Fixture.realProjects + "/-Users-dain-workspace-danieldemmel-me-next"])
+        #expect(sessions.first?.title != nil)
+        #expect(sessions.first?.firstPrompt == "/model")
+    }
+}
