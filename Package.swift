@@ -38,6 +38,7 @@ let package = Package(
             name: "PlanScribeTests",
             dependencies: ["PlanScribe"],
             path: "Tests/PlanScribeTests",
+            exclude: ["Golden"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -54,8 +54,9 @@ struct CostCommand: ParsableCommand {
     }
 
     private func table(_ rows: [CostRow], total: CostRow) -> String {
+        let flagged = rows.contains(where: \.differs) || total.differs
         var table = TextTable(
-            headers: [by.rawValue, "calls", "in", "out", "cache w", "cache r", "estimated", "reported", ""],
+            headers: [by.rawValue, "calls", "in", "out", "cache w", "cache r", "estimated", "reported"] + (flagged ? ["*"] : []),
             alignments: [.left, .right, .right, .right, .right, .right, .right, .right, .left])
         func cells(_ row: CostRow, key: String) -> [String] {
             let e = row.estimate
@@ -63,8 +64,8 @@ struct CostCommand: ParsableCommand {
             return [
                 key, Format.count(e.calls), Format.count(e.usage.input), Format.count(e.usage.output),
                 Format.count(e.usage.cacheWrite), Format.count(e.usage.cacheRead), estimated,
-                row.reported?.description ?? "-", row.differs ? "*" : "",
-            ]
+                row.reported?.description ?? "-",
+            ] + (flagged ? [row.differs ? "*" : ""] : [])
         }
         for row in rows { table.add(cells(row, key: by == .session ? String(row.key.prefix(8)) : row.key)) }
         table.addTotal(cells(total, key: "total"))

@@ -18,4 +18,28 @@ struct PlanScribeCommand: ParsableCommand {
         version: PlanScribeVersion.current,
         subcommands: [SessionsCommand.self, CostCommand.self]
     )
+
+    /// Runs the command, with usage errors exiting 2 (ArgumentParser's default is 64) so
+    /// that every planscribe command keeps the documented codes.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Bad input found while running (a missing path, a bad price file): exit 2 with the
+/// message alone, no usage text.
+struct InputError: Error {
+    var message: String
 }

@@ -57,7 +57,7 @@ struct SessionsCommand: ParsableCommand {
             ])
         }
         table.addTotal([
-            "total", "\(rows.count) sessions", "", Format.time(total.start), Format.time(total.end), Format.count(total.messages),
+            "total", Format.plural(rows.count, "session"), "", Format.time(total.start), Format.time(total.end), Format.count(total.messages),
             Format.count(total.toolCalls), Format.count(total.usage.input), Format.count(total.usage.output),
             Format.count(total.usage.cacheWrite), Format.count(total.usage.cacheRead),
             total.estimatedCost?.description ?? "unknown", total.reportedCost?.description ?? "-",

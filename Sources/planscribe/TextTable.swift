@@ -48,6 +48,11 @@ enum Format {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// "1 file", "3 files".
+    static func plural(_ n: Int, _ noun: String) -> String {
+        "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A prompt on one line, at most `limit` characters.
     static func short(_ text: String?, limit: Int = 48) -> String {
         guard let text else { return "" }

@@ -28,7 +28,7 @@ struct TranscriptOptions: ParsableArguments {
         do {
             return try PriceTable.builtIn.merging(contentsOf: prices)
         } catch let error as PriceTableError {
-            throw ValidationError(error.description)
+            throw InputError(message: error.description)
         }
     }
 
@@ -41,14 +41,14 @@ struct TranscriptOptions: ParsableArguments {
             do {
                 roots.append(try TranscriptLocator.projectFolder(for: project, in: folder))
             } catch let error as TranscriptError {
-                throw ValidationError(error.description)
+                throw InputError(message: error.description)
             }
         }
         if roots.isEmpty { roots = [TranscriptLocator.defaultProjectsFolder(environment: environment)] }
         do {
             return try TranscriptLocator.locate(roots)
         } catch let error as TranscriptError {
-            throw ValidationError(error.description)
+            throw InputError(message: error.description)
         }
     }
 }
@@ -78,8 +78,8 @@ struct SessionLoop {
             }
         }
         if warnings > 0 || failedFiles > 0 {
-            var parts = ["read \(files) files"]
-            if warnings > 0 { parts.append("\(warnings) warnings") }
+            var parts = ["read " + Format.plural(files, "file")]
+            if warnings > 0 { parts.append(Format.plural(warnings, "warning")) }
             if failedFiles > 0 { parts.append("\(failedFiles) unreadable") }
             Console.error("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
         }

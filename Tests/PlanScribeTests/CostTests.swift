@@ -79,7 +79,7 @@ struct CostLedgerTests {
         #expect(rows(.day) == ["2026-11-25 14 $0.287458 -"])
         #expect(rows(.phase) == [
             "/office-hours 4 $0.083680 -", "/plan-ceo-review 7 $0.152408 -",
-            "/plan-design-review 1 $0.019708 -", "/plan-eng-review 2 $0.031662 -",
+            "/plan-eng-review 2 $0.031662 -", "/plan-design-review 1 $0.019708 -",
         ])
         #expect(rows(.session).map { String($0.prefix(8)) + $0.drop { $0 != " " } } == [
             "d64eca0b 4 $0.083680 $0.083680", "cf772298 7 $0.152408 $0.152408",

@@ -139,9 +139,11 @@ public struct CostLedger: Sendable {
         }
     }
 
-    /// The rows of one grouping: sessions in the order added, the others sorted by key.
+    /// The rows of one grouping: sessions and phases in the order they happened, models and
+    /// days sorted.
     public func rows(by grouping: CostGrouping) -> [CostRow] {
-        let keys = grouping == .session ? (order[grouping] ?? []) : (order[grouping] ?? []).sorted()
+        let inOrder = grouping == .session || grouping == .phase
+        let keys = inOrder ? (order[grouping] ?? []) : (order[grouping] ?? []).sorted()
         return keys.compactMap { rows[grouping]?[$0] }
     }
 

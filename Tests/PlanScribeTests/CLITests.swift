@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// Runs the built `planscribe` executable on the fixtures and compares its output with
+/// golden files in `Golden/cli/`. Set `PLANSCRIBE_RECORD_GOLDEN=1` to re-record them, then
+/// review the diff.
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: String = {
+        // The resource bundle sits in the build products folder, beside the executable.
+        let products = Bundle.module.bundleURL.deletingLastPathComponent()
+        return products.appendingPathComponent("planscribe").path
+    }()
+
+    static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/cli")
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Fixture.root)
+        var env = ProcessInfo.processInfo.environment
+        env["CLAUDE_CONFIG_DIR"] = "/nonexistent-planscribe-config"
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = Self.goldenFolder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PLANSCRIBE_RECORD_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.goldenFolder, withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: file)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(actual == expected, "golden file \(name) differs", sourceLocation: sourceLocation)
+    }
+
+    @Test func sessionsTableOfThePlanningRun() throws {
+        let r = try run(["sessions", "planning-run/projects"])
+        #expect(r.status == 0)
+        #expect(r.stderr == "")
+        try expectGolden("sessions-planning.txt", r.stdout)
+    }
+
+    @Test func sessionsAsJSON() throws {
+        let r = try run(["sessions", "--json", "planning-run/projects"])
+        #expect(r.status == 0)
+        try expectGolden("sessions-planning.json", r.stdout.replacingOccurrences(of: Fixture.root, with: "<fixtures>"))
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let total = object?["total"] as? [String: Any]
+        #expect(total?["estimated_cost_usd"] as? Double == 0.287458)
+        #expect(total?["reported_cost_usd"] as? Double == 0.287458)
+    }
+
+    @Test func costByPhaseAndByModel() throws {
+        let phase = try run(["cost", "--by", "phase", "planning-run/projects"])
+        #expect(phase.status == 0)
+        try expectGolden("cost-by-phase.txt", phase.stdout)
+        let model = try run(["cost", "--by", "model", "--json", "planning-run/projects"])
+        #expect(model.status == 0)
+        try expectGolden("cost-by-model.json", model.stdout)
+    }
+
+    @Test func costFlagsWhereTheCLIsFigureDiffers() throws {
+        let r = try run(["cost", "cli-2.1.332"])
+        #expect(r.status == 0)
+        try expectGolden("cost-cli-sessions.txt", r.stdout)
+        try expectGolden("cost-cli-sessions.stderr.txt", r.stderr)
+    }
+
+    @Test func brokenLinesAreWarningsAndExitZero() throws {
+        let quiet = try run(["sessions", "broken"])
+        #expect(quiet.status == 0)
+        try expectGolden("sessions-broken.txt", quiet.stdout)
+        try expectGolden("sessions-broken.stderr.txt", quiet.stderr)
+        let verbose = try run(["sessions", "--verbose", "broken"])
+        #expect(verbose.status == 0)
+        try expectGolden("sessions-broken-verbose.stderr.txt", verbose.stderr)
+    }
+
+    @Test func projectOptionFindsTheFolderFromTheWorkingDirectory() throws {
+        let r = try run(["cost", "--project", "/tmp/planscribe-fixture/todo-app"], environment: ["CLAUDE_CONFIG_DIR": Fixture.path("planning-run")])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("total        14  17,853  1,090   28,000  201,000  $0.287458  $0.287458"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let missing = try run(["sessions", "no/such/path"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("Error: no/such/path: no such file or folder\n"))
+        let badFlag = try run(["cost", "--by", "week", "planning-run/projects"])
+        #expect(badFlag.status == 2)
+        #expect(badFlag.stderr.contains("The value 'week' is invalid for '--by <grouping>'"))
+        let badPrices = try run(["cost", "--prices", "cli-prices-2.1.332.txt", "planning-run/projects"])
+        #expect(badPrices.status == 2)
+        #expect(badPrices.stderr.hasPrefix("Error: cli-prices-2.1.332.txt: invalid price file: expected {\"model-id\""))
+        let noProject = try run(["sessions", "--project", "/nowhere"], environment: ["CLAUDE_CONFIG_DIR": Fixture.path("planning-run")])
+        #expect(noProject.status == 2)
+        #expect(noProject.stderr.hasPrefix("Error: no transcripts for project /nowhere: expected the folder \(Fixture.path("planning-run"))/projects/-nowhere\n"))
+    }
+
+    @Test func anUnreadableTranscriptExitsOneAndTheRestIsStillReported() throws {
+        let scratch = ScratchFolder()
+        try FileManager.default.createDirectory(atPath: scratch.path + "/p", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixture.broken, toPath: scratch.path + "/p/b.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/p/gone.jsonl", withDestinationPath: scratch.path + "/missing")
+        let r = try run(["sessions", scratch.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: \(scratch.path)/p/gone.jsonl: cannot read: No such file or directory"))
+        #expect(r.stdout.contains("1 session "))
+    }
+
+    @Test func helpExplainsExitCodes() throws {
+        let r = try run(["cost", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("--by <grouping>"))
+        #expect(r.stdout.contains("Exit codes: 0 read"))
+    }
+}
