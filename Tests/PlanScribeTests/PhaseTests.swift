@@ -71,8 +71,11 @@ struct PhaseSplitterTests {
             "[EXTERNAL CONTENT]\nSmall teams of 3-10 people.\n[END EXTERNAL CONTENT]",
             "[EXTERNAL CONTENT]\nUnder $50 a month.\n[END EXTERNAL CONTENT]",
         ])
-        // Each phase carries its API calls, the subagent's with the CEO review.
+        // Each phase carries its API calls, the subagent's with the CEO review's first turn.
         #expect(phases.map(\.apiCalls.count) == [4, 7, 2, 1])
+        #expect(phases.map { $0.turns.map(\.apiCalls.count) } == [[1, 2, 1], [5, 1, 1], [1, 1], [1]])
+        // The first turn of office hours: one call, 1002 in, 60 out, 1500 + 500 written, 9000 read.
+        #expect(CostLedger().estimate(phases[0].turns[0].apiCalls).completeCost == USD(picodollars: 18_508_000_000))
         let ledger = CostLedger()
         #expect(phases.map { ledger.estimate($0.apiCalls).completeCost } == [
             USD(picodollars: 83_680_000_000), USD(picodollars: 152_408_000_000),

@@ -197,3 +197,51 @@ struct TranscriptReadingTests {
         #expect(sessions.first?.firstPrompt == "/model")
     }
 }
+
+struct HostileNumberTests {
+    @Test func numbersThatDoNotFitAreNamedAndNegativeCountsAreZero() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/n.jsonl", lines: [
+            #"{"type":"assistant","uuid":"a","parentUuid":null,"message":{"id":"m1","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":99999999999999999999999,"output_tokens":1}}}"#,
+            #"{"type":"assistant","uuid":"b","parentUuid":"a","message":{"id":"m2","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":10,"output_tokens":2.5}}}"#,
+            #"{"type":"assistant","uuid":"c","parentUuid":"a","message":{"id":"m3","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":-50,"output_tokens":2}}}"#,
+            #"{"type":"user","uuid":"d","parentUuid":"c","message":{"content":{"a":1}}}"#,
+            #"{"type":"user","uuid":"e","parentUuid":"c","message":{"content":[{"type":"text","text":null}]}}"#,
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
+            "1: field message.usage.input_tokens: expected a whole number of tokens",
+            "2: field message.usage.output_tokens: expected a whole number of tokens",
+            "3: negative token count in message.usage, counted as 0",
+            "4: field message.content: expected a string or a list of content blocks",
+        ])
+        #expect(session.usage == TokenUsage(input: 0, output: 2))
+        #expect(session.messages.last?.blocks == [.text("")])
+    }
+
+    @Test func everyLineTypeInTheFixturesIsKnown() throws {
+        let sessions = try Fixture.sessions([Fixture.realProjects, Fixture.cliProject, Fixture.planningProject])
+        let reports = sessions.flatMap(\.reports)
+        #expect(reports.count == 15)
+        #expect(reports.allSatisfy { $0.unknownTypes.isEmpty && $0.malformed == 0 && !$0.truncatedLastLine })
+        // The only remark: the fork's replayed history.
+        #expect(reports.flatMap(\.diagnostics).map(\.message) == [
+            "20 lines repeat session d34691ea-329b-4d4c-983b-96ad58cf79d4 (a fork or resume) and are counted there"
+        ])
+    }
+
+    @Test func badSubagentMetadataIsReportedAndTheTranscriptStillRead() throws {
+        let scratch = ScratchFolder()
+        let main = scratch.write("p/s.jsonl", lines: [Line.user("u1", parent: nil, "hi")])
+        let sub = scratch.write("p/s/subagents/agent-x1.jsonl", lines: [Line.user("x1", parent: nil, "sub task", extra: #","isSidechain":true,"agentId":"x1""#)])
+        _ = scratch.write("p/s/subagents/agent-x1.meta.json", lines: ["{not json"])
+        let sources = try TranscriptLocator.locate([scratch.path])
+        #expect(sources.map(\.subagentFiles) == [[sub]])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(sources[0], filter: &filter)
+        #expect(session.file == main)
+        #expect(session.subagents.map(\.agentID) == ["x1"])
+        #expect(session.reports[1].diagnostics.map(\.message) == ["\(scratch.path)/p/s/subagents/agent-x1.meta.json: unreadable agent metadata, ignored"])
+    }
+}

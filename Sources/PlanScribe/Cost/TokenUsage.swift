@@ -29,6 +29,11 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// Every token of every kind.
     public var total: Int { input + output + cacheWrite + cacheRead }
 
+    /// The usage with negative counts (never valid) replaced by zero.
+    public var clampedToZero: TokenUsage {
+        TokenUsage(input: max(0, input), output: max(0, output), cacheWrite5m: max(0, cacheWrite5m), cacheWrite1h: max(0, cacheWrite1h), cacheRead: max(0, cacheRead))
+    }
+
     /// Adds two usages bucket by bucket.
     public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
         TokenUsage(

@@ -4,6 +4,8 @@ public struct Turn: Sendable {
     public var prompt: Message?
     /// The messages after the prompt: responses, tool results, notes, in order.
     public var messages: [Message]
+    /// The API calls made during the turn, its subagents' included.
+    public var apiCalls: [APICall] = []
 
     /// The last assistant text of the turn: what the protocol marker is read from.
     public var finalText: String? {
@@ -25,8 +27,11 @@ public struct Phase: Sendable {
     public var sessionID: String
     /// The turns, in order.
     public var turns: [Turn]
+
     /// The API calls made during the phase, subagents included.
-    public var apiCalls: [APICall]
+    public var apiCalls: [APICall] {
+        turns.flatMap(\.apiCalls)
+    }
 
     /// The marker of the phase's last turn that has one; nil when no turn ended with a marker.
     public var status: PhaseStatus? {
@@ -54,7 +59,7 @@ public enum PhaseSplitter {
     /// - Parameter session: a session.
     public static func split(_ session: Session) -> [Phase] {
         var phases: [Phase] = []
-        var current = Phase(name: nil, sessionID: session.id, turns: [], apiCalls: [])
+        var current = Phase(name: nil, sessionID: session.id, turns: [])
         var turn = Turn(prompt: nil, messages: [])
         func closeTurn() {
             if turn.prompt != nil || !turn.messages.isEmpty { current.turns.append(turn) }
@@ -65,7 +70,7 @@ public enum PhaseSplitter {
                 closeTurn()
                 if let name = PhaseName.startedBy(prompt: message.text) {
                     if current.name != nil || hasContent(current) { phases.append(current) }
-                    current = Phase(name: name, sessionID: session.id, turns: [], apiCalls: [])
+                    current = Phase(name: name, sessionID: session.id, turns: [])
                 }
                 turn.prompt = message
             } else {
@@ -84,35 +89,36 @@ public enum PhaseSplitter {
         }
     }
 
-    /// Gives each API call to the phase holding its message; a subagent's calls go to the
-    /// phase that started the subagent; anything else to the last phase that began before it.
+    /// Gives each API call to the turn holding its message; a subagent's calls go to the
+    /// turn that started the subagent; anything else to the last turn that began before it.
     private static func assignCalls(_ session: Session, to phases: inout [Phase]) {
-        guard !phases.isEmpty else { return }
-        var phaseOfUUID: [String: Int] = [:]
-        var phaseOfToolUse: [String: Int] = [:]
-        var starts: [(String, Int)] = []
-        for (i, phase) in phases.enumerated() {
-            for turn in phase.turns {
-                for m in [turn.prompt].compactMap({ $0 }) + turn.messages {
-                    phaseOfUUID[m.uuid] = i
-                    for use in m.toolUses { phaseOfToolUse[use.id] = i }
+        typealias Place = (phase: Int, turn: Int)
+        var placeOfUUID: [String: Place] = [:]
+        var placeOfToolUse: [String: Place] = [:]
+        var starts: [(String, Place)] = []
+        for (p, phase) in phases.enumerated() {
+            for (t, turn) in phase.turns.enumerated() {
+                let messages = [turn.prompt].compactMap { $0 } + turn.messages
+                for m in messages {
+                    placeOfUUID[m.uuid] = (p, t)
+                    for use in m.toolUses { placeOfToolUse[use.id] = (p, t) }
                 }
-            }
-            if let first = phase.turns.first.flatMap({ ($0.prompt ?? $0.messages.first)?.timestamp }) {
-                starts.append((first, i))
+                if let first = messages.first?.timestamp { starts.append((first, (p, t))) }
             }
         }
-        var phaseOfAgent: [String: Int] = [:]
+        guard let firstPlace = phases.indices.first.flatMap({ p in phases[p].turns.indices.first.map { (p, $0) } }) else { return }
+        var placeOfAgent: [String: Place] = [:]
         for sub in session.subagents {
-            if let id = sub.toolUseID, let i = phaseOfToolUse[id] { phaseOfAgent[sub.agentID] = i }
+            if let id = sub.toolUseID, let place = placeOfToolUse[id] { placeOfAgent[sub.agentID] = place }
         }
         for call in session.apiCalls {
-            var target = phaseOfUUID[call.uuid]
-            if target == nil, let agent = call.agentID { target = phaseOfAgent[agent] }
-            if target == nil, let stamp = call.timestamp {
-                target = starts.last(where: { $0.0 <= stamp })?.1
+            var place = placeOfUUID[call.uuid]
+            if place == nil, let agent = call.agentID { place = placeOfAgent[agent] }
+            if place == nil, let stamp = call.timestamp {
+                place = starts.last(where: { $0.0 <= stamp })?.1
             }
-            phases[target ?? 0].apiCalls.append(call)
+            let (p, t) = place ?? firstPlace
+            phases[p].turns[t].apiCalls.append(call)
         }
     }
 }

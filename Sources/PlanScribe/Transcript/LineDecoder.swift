@@ -115,7 +115,11 @@ struct LineDecoder {
         }
         switch decoding {
         case .typeMismatch(let type, let context):
-            return "field \(path(context)): expected \(typeName(type))"
+            let field = path(context)
+            if field.hasSuffix("content") {
+                return "field \(field): expected a string or a list of content blocks"
+            }
+            return "field \(field): expected \(typeName(type))"
         case .valueNotFound(let type, let context):
             return "field \(path(context)): expected \(typeName(type)), found null"
         case .keyNotFound(let key, let context):
@@ -123,12 +127,30 @@ struct LineDecoder {
             return "field \(p.isEmpty ? key.stringValue : p + "." + key.stringValue): missing"
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
+                if let field = badTokenCount(line) {
+                    return "field \(field): expected a whole number of tokens"
+                }
                 return "invalid JSON" + underlying(context)
             }
             return "field \(path(context)): \(context.debugDescription)"
         @unknown default:
             return "invalid JSON"
         }
+    }
+
+    /// Foundation reports a number that does not fit an `Int` (too large, or a fraction) as
+    /// invalid JSON; this finds the token count that caused it.
+    private static func badTokenCount(_ line: UnsafeRawBufferPointer) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else { return nil }
+        let usage = value["message"]?["usage"]
+        let fields = ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+        for field in fields {
+            if case .double? = usage?[field] { return "message.usage." + field }
+        }
+        for field in ["ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"] {
+            if case .double? = usage?["cache_creation"]?[field] { return "message.usage.cache_creation." + field }
+        }
+        return nil
     }
 
     private static func underlying(_ context: DecodingError.Context) -> String {

@@ -35,7 +35,13 @@ public struct SessionReader: Sendable {
             do {
                 let file = try TranscriptFile.read(path: path) { owners[$0] }
                 reports.append(file.report)
-                let meta = SubagentMeta.read(beside: path)
+                let meta: SubagentMeta?
+                do {
+                    meta = try SubagentMeta.read(beside: path)
+                } catch {
+                    meta = nil
+                    reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: path)): unreadable agent metadata, ignored")
+                }
                 let agent = file.nodes.first(where: { $0.agentID != nil })?.agentID ?? Self.agentID(fromFile: path)
                 let sub = Subagent(
                     agentID: agent, toolUseID: meta?.toolUseId, description: meta?.description,
@@ -179,10 +185,14 @@ struct SubagentMeta: Decodable {
     var description: String?
     var agentType: String?
 
-    static func read(beside transcript: String) -> SubagentMeta? {
-        guard transcript.hasSuffix(".jsonl") else { return nil }
-        let path = String(transcript.dropLast(6)) + ".meta.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(SubagentMeta.self, from: data)
+    static func path(beside transcript: String) -> String {
+        (transcript.hasSuffix(".jsonl") ? String(transcript.dropLast(6)) : transcript) + ".meta.json"
+    }
+
+    /// The metadata beside a subagent transcript; nil when there is none.
+    /// - Throws: when the file exists but is not the expected JSON.
+    static func read(beside transcript: String) throws -> SubagentMeta? {
+        guard let data = FileManager.default.contents(atPath: path(beside: transcript)) else { return nil }
+        return try JSONDecoder().decode(SubagentMeta.self, from: data)
     }
 }

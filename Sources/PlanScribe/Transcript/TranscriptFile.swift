@@ -153,7 +153,12 @@ struct TranscriptFile {
         let message = Self.message(from: raw, uuid: uuid, line: line)
         node.message = message
         if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError {
-            node.usage = TokenUsage(usage)
+            let tokens = TokenUsage(usage)
+            let clamped = tokens.clampedToZero
+            if clamped != tokens {
+                report.warn(line: line, "negative token count in message.usage, counted as 0")
+            }
+            node.usage = clamped
             if let id = raw.message?.id {
                 node.usageKey = id + "\u{1F}" + (raw.requestId ?? "")
             } else {
