@@ -10,6 +10,13 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// One warning per model the price table does not know.
+    static func warnUnpriced(_ models: [String]) {
+        for model in models {
+            error("warning: no price for model \(model): its tokens are counted, its cost is unknown (add it with --prices FILE)")
+        }
+    }
+
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

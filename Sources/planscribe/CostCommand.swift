@@ -38,9 +38,7 @@ struct CostCommand: ParsableCommand {
         try loop.run(sources) { session in
             ledger.add(session, phases: PhaseSplitter.split(session))
         }
-        for model in ledger.unpricedModels {
-            Console.error("warning: no price for model \(model): its tokens are counted, its cost is unknown (add it with --prices FILE)")
-        }
+        Console.warnUnpriced(ledger.unpricedModels)
         let rows = ledger.rows(by: by)
         if json {
             try Console.json(CostOutput(by: by, rows: rows, total: ledger.total, unpricedModels: ledger.unpricedModels))

@@ -31,10 +31,7 @@ struct SessionsCommand: ParsableCommand {
         try loop.run(sources) { session in
             rows.append(SessionSummary(session, ledger: ledger))
         }
-        let unpriced = Set(rows.flatMap(\.unpricedModels)).sorted()
-        for model in unpriced {
-            Console.error("warning: no price for model \(model): its tokens are counted, its cost is unknown (add it with --prices FILE)")
-        }
+        Console.warnUnpriced(Set(rows.flatMap(\.unpricedModels)).sorted())
         let total = SessionTotals(rows)
         if json {
             try Console.json(SessionsOutput(sessions: rows, total: total))

@@ -44,7 +44,13 @@ struct TranscriptOptions: ParsableArguments {
                 throw InputError(message: error.description)
             }
         }
-        if roots.isEmpty { roots = [TranscriptLocator.defaultProjectsFolder(environment: environment)] }
+        if roots.isEmpty {
+            let folder = TranscriptLocator.defaultProjectsFolder(environment: environment)
+            guard FileManager.default.fileExists(atPath: folder) else {
+                throw InputError(message: "no Claude Code transcripts at \(folder): pass a session file or folder, or set CLAUDE_CONFIG_DIR")
+            }
+            roots = [folder]
+        }
         do {
             return try TranscriptLocator.locate(roots)
         } catch let error as TranscriptError {
