@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -22,9 +23,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PlanScribeTemplates",
+            path: "Templates",
+            exclude: ["README.md"],
+            sources: ["PlanScribeTemplates.swift"],
+            resources: [.copy("html"), .copy("markdown")]
+        ),
+        .target(
             name: "PlanScribe",
-            dependencies: ["CMarkGFM"],
-            path: "Sources/PlanScribe"
+            dependencies: [
+                "CMarkGFM",
+                "PlanScribeTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            path: "Sources/PlanScribe",
+            exclude: ["Resources/demo-run/SOURCES.md"],
+            resources: [.copy("Resources/demo-run")]
         ),
         .executableTarget(
             name: "planscribe",

@@ -16,7 +16,7 @@ struct PlanScribeCommand: ParsableCommand {
             stderr); 1 a file could not be read; 2 a missing path, a bad flag or a bad price file.
             """,
         version: PlanScribeVersion.current,
-        subcommands: [SessionsCommand.self, CostCommand.self]
+        subcommands: [SessionsCommand.self, CostCommand.self, RenderCommand.self, DemoCommand.self]
     )
 
     /// Runs the command, with usage errors exiting 2 (ArgumentParser's default is 64) so

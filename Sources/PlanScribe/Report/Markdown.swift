@@ -1,8 +1,9 @@
 import CMarkGFM
 import Foundation
 
-/// Renders Markdown to HTML with cmark-gfm: GitHub tables, strikethrough, autolinks, task
-/// lists and the tag filter, in safe mode (raw HTML omitted, `javascript:` links emptied).
+/// Markdown through cmark-gfm: GitHub tables, strikethrough, autolinks, task lists and the
+/// tag filter, in safe mode (raw HTML omitted, `javascript:`, `vbscript:`, `file:` and
+/// non-image `data:` links emptied).
 ///
 /// The only file that touches the C library. Every call builds and frees its own parser and
 /// tree, so it holds no state and is safe to use from concurrent tasks.
@@ -12,10 +13,55 @@ public enum Markdown {
     /// The HTML for a Markdown text.
     ///
     /// - Parameter markdown: Markdown from a transcript or a template.
-    /// - Returns: an HTML fragment.
+    /// - Returns: an HTML fragment in which nothing can run.
     public static func html(_ markdown: String) -> String {
+        render(markdown) { document, parser, options in
+            neutraliseImages(document)
+            return cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))
+        }
+    }
+
+    /// The same Markdown with raw HTML turned into visible text and dangerous links removed,
+    /// for Markdown outputs (report.md, job summaries) that other tools render.
+    ///
+    /// - Parameter markdown: Markdown from a transcript.
+    /// - Returns: CommonMark (with GFM tables) that holds no raw HTML.
+    public static func defanged(_ markdown: String) -> String {
+        render(markdown) { document, parser, options in
+            defang(document)
+            return cmark_render_commonmark(document, options, 0)
+        }
+    }
+
+    /// A fenced code block that no content can break out of: the fence is longer than any
+    /// run of backticks inside.
+    ///
+    /// - Parameters:
+    ///   - text: the block's content, shown verbatim.
+    ///   - info: the info string (a language), optional.
+    public static func fenced(_ text: String, info: String = "") -> String {
+        var longest = 0
+        var run = 0
+        for ch in text.unicodeScalars {
+            if ch == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let safeInfo = info.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "+" }
+        let body = text.hasSuffix("\n") ? text : text + "\n"
+        return fence + safeInfo + "\n" + body + fence + "\n"
+    }
+
+    private static func render(
+        _ markdown: String,
+        _ output: (OpaquePointer, OpaquePointer, Int32) -> UnsafeMutablePointer<CChar>?
+    ) -> String {
         ExtensionRegistration.ensure()
-        let options = CMARK_OPT_SAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_FOOTNOTES
+        let options = CMARK_OPT_SAFE | CMARK_OPT_GITHUB_PRE_LANG
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -23,12 +69,84 @@ public enum Markdown {
                 cmark_parser_attach_syntax_extension(parser, ext)
             }
         }
-        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        var text = markdown
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
         guard let document = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(document) }
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        guard let rendered = output(document, parser, options) else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
+    }
+
+    /// Walks the tree, calling `visit` on every node as it is entered.
+    private static func walk(_ document: OpaquePointer, _ visit: (OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        var nodes: [OpaquePointer] = []
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
+        }
+        // Visit after iterating, so that visits may replace nodes.
+        for node in nodes { visit(node) }
+    }
+
+    /// Images would load from the network when the report is opened: show them as links.
+    private static func neutraliseImages(_ document: OpaquePointer) {
+        walk(document) { node in
+            guard cmark_node_get_type(node) == CMARK_NODE_IMAGE else { return }
+            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            guard let link = cmark_node_new(CMARK_NODE_LINK) else { return }
+            _ = cmark_node_set_url(link, isSafeURL(url) ? url : "")
+            // Move the image's alt text (its children) into the link.
+            while let child = cmark_node_first_child(node) {
+                cmark_node_unlink(child)
+                _ = cmark_node_append_child(link, child)
+            }
+            if cmark_node_first_child(link) == nil, let label = cmark_node_new(CMARK_NODE_TEXT) {
+                _ = cmark_node_set_literal(label, "image")
+                _ = cmark_node_append_child(link, label)
+            }
+            _ = cmark_node_replace(node, link)
+            cmark_node_free(node)
+        }
+    }
+
+    private static func defang(_ document: OpaquePointer) {
+        walk(document) { node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                let replacement: OpaquePointer?
+                if type == CMARK_NODE_HTML_BLOCK {
+                    replacement = cmark_node_new(CMARK_NODE_CODE_BLOCK)
+                } else {
+                    replacement = cmark_node_new(CMARK_NODE_CODE)
+                }
+                guard let replacement else { return }
+                _ = cmark_node_set_literal(replacement, literal)
+                _ = cmark_node_replace(node, replacement)
+                cmark_node_free(node)
+            } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                if !isSafeURL(url) { _ = cmark_node_set_url(node, "") }
+            }
+        }
+    }
+
+    /// Whether a link target may stay: anything but script-capable schemes.
+    static func isSafeURL(_ url: String) -> Bool {
+        let lowered = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .filter { !$0.isWhitespace && $0 != "\0" }
+        for scheme in ["javascript:", "vbscript:", "file:", "data:"] where lowered.hasPrefix(scheme) {
+            return scheme == "data:" && lowered.hasPrefix("data:image/") && !lowered.hasPrefix("data:image/svg")
+        }
+        return true
     }
 
     /// Registers the GFM extensions once per process (cmark keeps them in a registry).

@@ -1,0 +1,341 @@
+import Foundation
+
+/// Turns a phase's messages into what the templates show: message bubbles for HTML (every
+/// piece of transcript text either rendered by cmark-gfm in safe mode or left for template
+/// escaping) and a Markdown rendering in which transcript HTML is defanged.
+struct ConversationView {
+    let session: Session
+    let options: ReportOptions
+    let ledger: CostLedger
+    /// Tool results by the id of the call they answer.
+    let results: [String: ToolResult]
+    /// Subagents by the id of the call that started them.
+    let subagents: [String: Subagent]
+    /// The messages that end a turn (whose final line carries the protocol marker).
+    var turnEnds: Set<String> = []
+
+    init(session: Session, options: ReportOptions, ledger: CostLedger) {
+        self.session = session
+        self.options = options
+        self.ledger = ledger
+        var results: [String: ToolResult] = [:]
+        for m in session.messages + session.branches + session.subagents.flatMap(\.messages) {
+            for r in m.toolResults where results[r.toolUseID] == nil { results[r.toolUseID] = r }
+        }
+        self.results = results
+        var subagents: [String: Subagent] = [:]
+        for s in session.subagents { if let id = s.toolUseID { subagents[id] = s } }
+        self.subagents = subagents
+    }
+
+    /// Remembers which message ends each turn of a phase, for the marker badges.
+    mutating func markTurnEnds(of phase: Phase) {
+        for turn in phase.turns {
+            if let last = turn.messages.last(where: { $0.role == .assistant && !$0.text.isEmpty }) { turnEnds.insert(last.uuid) }
+        }
+    }
+
+    /// The messages of a phase that the detail level keeps, in order.
+    func visibleMessages(_ phase: Phase) -> [Message] {
+        let all = phase.turns.flatMap { [$0.prompt].compactMap { $0 } + $0.messages }
+        switch options.detail {
+        case .full:
+            return all
+        case .conversation:
+            return all.filter { !$0.isMeta && $0.kind != .toolResults }
+        case .decisions:
+            let last = phase.turns.last.flatMap { turn in turn.messages.last { $0.role == .assistant && !$0.text.isEmpty } }
+            return all.filter { $0.isPrompt || $0.uuid == last?.uuid }
+        }
+    }
+
+    // MARK: HTML
+
+    /// Message bubbles for the HTML templates. Every dictionary has every key the message
+    /// partial reads, so that Mustache never falls back to an outer message's value.
+    func htmlMessages(_ messages: [Message], depth: Int = 0) -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        var firstPrompt = depth == 0
+        for m in messages {
+            switch m.kind {
+            case .toolResults:
+                // Shown with their calls; a result whose call is not in the transcript is kept.
+                let orphans = m.toolResults.filter { r in !messages.contains { $0.toolUses.contains { $0.id == r.toolUseID } } }
+                if !orphans.isEmpty, options.detail == .full {
+                    out.append(bubble(role: "meta", label: "tool result without its call", time: m.timestamp, blocks: orphans.map { preBlock(cut($0.text)) }))
+                }
+            case .compactBoundary:
+                out.append(divider("— conversation compacted —", meta: false))
+            case .compactSummary:
+                out.append(bubble(role: "user", label: "compaction summary", time: m.timestamp, blocks: [textBlock(Markdown.html(m.text))]))
+            case .attachment(let type):
+                out.append(bubble(role: "meta", label: "context added by the CLI: \(type)", time: m.timestamp, blocks: []))
+            case .note(let subtype):
+                out.append(bubble(role: "meta", label: "CLI note: \(subtype)", time: m.timestamp, blocks: m.text.isEmpty ? [] : [preBlock(cut(m.text))]))
+            case .prompt:
+                if m.isMeta {
+                    out.append(bubble(role: "meta", label: "context added by the CLI", time: m.timestamp, blocks: [preBlock(cut(m.text))]))
+                } else {
+                    let (label, text) = Self.promptLabel(m, first: firstPrompt)
+                    firstPrompt = false
+                    var blocks = [textBlock(Markdown.html(text))]
+                    for case .image(let info) in m.blocks { blocks.append(preBlock((Self.describe(info), nil))) }
+                    out.append(bubble(role: "user", label: label, time: m.timestamp, blocks: blocks))
+                }
+            case .response:
+                out.append(response(m, depth: depth))
+            }
+        }
+        return out
+    }
+
+    private func response(_ m: Message, depth: Int) -> [String: Any] {
+        var blocks: [[String: Any]] = []
+        for block in m.blocks {
+            switch block {
+            case .text(let text):
+                let shown = PhaseMarker.strip(text)
+                if !shown.isEmpty { blocks.append(textBlock(Markdown.html(shown))) }
+            case .thinking(let text):
+                if options.detail == .full, !text.isEmpty { blocks.append(thinkingBlock(Markdown.html(text))) }
+            case .redactedThinking:
+                if options.detail == .full { blocks.append(preBlock(("[thinking redacted by the API]", nil))) }
+            case .toolUse(let use):
+                blocks.append(toolBlock(use, depth: depth))
+            case .toolResult(let r):
+                blocks.append(preBlock(cut(r.text)))
+            case .image(let info):
+                blocks.append(preBlock((Self.describe(info), nil)))
+            case .unsupported(let type):
+                if options.detail == .full { blocks.append(preBlock(("[\(type) block not shown]", nil))) }
+            }
+        }
+        let label = m.isAPIError ? "API error" : (m.isSidechain ? "subagent" : "assistant")
+        var bubble = bubble(role: "assistant", label: label, time: m.timestamp, blocks: blocks)
+        if !m.isAPIError, let model = m.model { bubble["model"] = model }
+        if let cost = ledger.estimate(m) { bubble["cost"] = cost.description }
+        if depth == 0, turnEnds.contains(m.uuid) {
+            switch PhaseMarker.status(of: m.text) {
+            case .readyToAdvance?: (bubble["marker"], bubble["marker_class"]) = ("ready to advance", "ready")
+            case .needsInput?: (bubble["marker"], bubble["marker_class"]) = ("needs input", "needs")
+            case nil: (bubble["marker"], bubble["marker_class"]) = ("no PHASE_STATUS marker", "none")
+            }
+        }
+        return bubble
+    }
+
+    private func toolBlock(_ use: ToolUse, depth: Int) -> [String: Any] {
+        var block = emptyBlock()
+        block["tool_name"] = use.name
+        block["tool_summary"] = Self.summary(of: use)
+        guard options.detail == .full else {
+            block["is_tool_name"] = true
+            return block
+        }
+        block["is_tool"] = true
+        let input = cut(Self.pretty(use.input))
+        block["tool_input"] = input.0 + (input.1.map { "\n… " + $0 } ?? "")
+        if let result = results[use.id] {
+            let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
+            block["has_result"] = true
+            block["result_text"] = text
+            block["result_more"] = more ?? false
+            block["result_is_error"] = result.isError
+        }
+        if let sub = subagents[use.id], depth < 4 {
+            let title = [sub.agentType, sub.description].compactMap { $0 }.joined(separator: ": ")
+            block["subagent"] = ["title": title.isEmpty ? sub.agentID : title, "messages": htmlMessages(sub.messages, depth: depth + 1)] as [String: Any]
+        }
+        return block
+    }
+
+    private func bubble(role: String, label: String, time: String?, blocks: [[String: Any]]) -> [String: Any] {
+        let clock = Figures.clock(time)
+        return ["is_divider": false, "is_meta": role == "meta", "role": role, "label": label, "time": clock.isEmpty ? false : clock, "model": false, "cost": false, "marker": false, "marker_class": "", "blocks": blocks]
+    }
+
+    private func divider(_ label: String, meta: Bool) -> [String: Any] {
+        ["is_divider": true, "is_meta": meta, "role": "", "label": label, "time": false, "model": false, "cost": false, "marker": false, "marker_class": "", "blocks": [[String: Any]]()]
+    }
+
+    private func emptyBlock() -> [String: Any] {
+        [
+            "is_text": false, "is_pre": false, "is_thinking": false, "is_tool": false, "is_tool_name": false,
+            "html": "", "text": "", "tool_name": "", "tool_summary": "", "tool_input": false, "has_result": false,
+            "result_text": "", "result_more": false, "result_is_error": false, "subagent": false,
+        ]
+    }
+
+    private func textBlock(_ html: String) -> [String: Any] {
+        var b = emptyBlock()
+        b["is_text"] = true
+        b["html"] = html
+        return b
+    }
+
+    private func thinkingBlock(_ html: String) -> [String: Any] {
+        var b = emptyBlock()
+        b["is_thinking"] = true
+        b["html"] = html
+        return b
+    }
+
+    private func preBlock(_ cutText: (String, String?)) -> [String: Any] {
+        var b = emptyBlock()
+        b["is_pre"] = true
+        b["text"] = cutText.0 + (cutText.1.map { "\n… " + $0 } ?? "")
+        return b
+    }
+
+    /// The first lines of a long text, and "N more lines" when it was cut.
+    func cut(_ text: String) -> (String, String?) {
+        let limit = options.htmlOutputLines
+        var lines = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\n" {
+                lines += 1
+                if lines == limit {
+                    let rest = text[text.index(after: index)...]
+                    let remaining = rest.reduce(into: 1) { n, ch in if ch == "\n" { n += 1 } } - (rest.hasSuffix("\n") ? 1 : 0)
+                    if remaining <= 0 { return (text, nil) }
+                    return (String(text[..<index]), Figures.plural(remaining, "more line"))
+                }
+            }
+            index = text.index(after: index)
+        }
+        return (text, nil)
+    }
+
+    // MARK: Markdown
+
+    /// The conversation as Markdown: transcript Markdown defanged, tool input and output in
+    /// fences, nothing cut.
+    func markdown(_ messages: [Message], depth: Int = 0) -> String {
+        var out = ""
+        var firstPrompt = depth == 0
+        let quote = String(repeating: "> ", count: depth)
+        func add(_ text: String) {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                out += (quote + line).trimmingTrailingSpaces() + "\n"
+            }
+        }
+        for m in messages {
+            switch m.kind {
+            case .toolResults, .attachment, .note:
+                continue
+            case .compactBoundary:
+                add("*— conversation compacted —*\n")
+            case .compactSummary:
+                add("**Compaction summary**\n\n" + Markdown.defanged(m.text))
+            case .prompt:
+                if m.isMeta { continue }
+                let (label, text) = Self.promptLabel(m, first: firstPrompt)
+                firstPrompt = false
+                add("**User — \(label)**" + (m.timestamp.map { " · " + Figures.clock($0) } ?? "") + "\n")
+                add(Self.quoted(Markdown.defanged(text)) + "\n")
+            case .response:
+                var head = "**" + (m.isAPIError ? "API error" : (m.isSidechain ? "Subagent" : "Assistant")) + "**"
+                if let t = m.timestamp { head += " · " + Figures.clock(t) }
+                if let model = m.model, !m.isAPIError { head += " · `" + model.filter { $0 != "`" } + "`" }
+                if let cost = ledger.estimate(m) { head += " · " + cost.description }
+                add(head + "\n")
+                for block in m.blocks {
+                    switch block {
+                    case .text(let text):
+                        let shown = PhaseMarker.strip(text)
+                        if !shown.isEmpty { add(Markdown.defanged(shown)) }
+                    case .thinking(let text):
+                        if options.detail == .full, !text.isEmpty {
+                            add("*Thinking:*\n\n" + Self.quoted(Markdown.defanged(text)) + "\n")
+                        }
+                    case .redactedThinking:
+                        if options.detail == .full { add("*Thinking redacted by the API.*\n") }
+                    case .toolUse(let use):
+                        add("- Tool `\(use.name.filter { $0 != "`" })` " + Self.inlineCode(Self.summary(of: use)) + "\n")
+                        if options.detail == .full {
+                            add(Markdown.fenced(Self.pretty(use.input), info: "json"))
+                            if let result = results[use.id] {
+                                add((result.isError ? "Result (error):\n\n" : "Result:\n\n") + Markdown.fenced(result.text))
+                            }
+                            if let sub = subagents[use.id], depth < 4 {
+                                add("Subagent " + Self.inlineCode(sub.description ?? sub.agentID) + ":\n")
+                                out += markdown(sub.messages, depth: depth + 1)
+                            }
+                        }
+                    case .toolResult(let r):
+                        add(Markdown.fenced(r.text))
+                    case .image(let info):
+                        add("*" + Self.describe(info) + "*\n")
+                    case .unsupported(let type):
+                        if options.detail == .full { add("*[\(type) block not shown]*\n") }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Shared helpers
+
+    /// Markdown as a block quote.
+    static func quoted(_ markdown: String) -> String {
+        var text = Substring(markdown)
+        while text.last == "\n" { text = text.dropLast() }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { ("> " + $0).trimmingTrailingSpaces() }.joined(separator: "\n")
+    }
+
+    /// A label for a prompt and its text as shown: canned replies lose their wrapper.
+    static func promptLabel(_ m: Message, first: Bool) -> (String, String) {
+        let text = m.text
+        let open = "[EXTERNAL CONTENT]\n"
+        let close = "\n[END EXTERNAL CONTENT]"
+        if text.hasPrefix(open) && text.hasSuffix(close) && text.count >= open.count + close.count {
+            return ("canned reply", String(text.dropFirst(open.count).dropLast(close.count)))
+        }
+        let plain = PromptText.plain(text)
+        if first, PhaseName.startedBy(prompt: text) != nil { return ("phase prompt", plain) }
+        return ("prompt", plain)
+    }
+
+    /// A short description of a tool call's input: the file, command, pattern or task.
+    static func summary(of use: ToolUse) -> String {
+        for key in ["file_path", "path", "command", "description", "pattern", "url", "query", "prompt"] {
+            if let value = use.input[key]?.stringValue, !value.isEmpty {
+                return Figures.oneLine(value, limit: 100)
+            }
+        }
+        return ""
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    static func pretty(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func describe(_ info: ImageInfo) -> String {
+        "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ") not embedded"
+    }
+
+    /// Text as an inline code span that no backtick inside can close.
+    static func inlineCode(_ text: String) -> String {
+        if text.isEmpty { return "" }
+        var longest = 0
+        var run = 0
+        for ch in text { if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + pad + text + pad + fence
+    }
+}
+
+extension StringProtocol {
+    func trimmingTrailingSpaces() -> String {
+        var s = String(self)
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+
+/// A file of a report: its path inside the output folder and its bytes.
+public struct RenderedFile: Sendable, Hashable {
+    /// The path relative to the output folder (`index.html`, `phases/01-office-hours.html`).
+    public var path: String
+    /// The contents.
+    public var contents: Data
+
+    /// Creates a file.
+    public init(path: String, contents: Data) {
+        self.path = path
+        self.contents = contents
+    }
+
+    init(path: String, text: String) {
+        self.init(path: path, contents: Data(text.utf8))
+    }
+}
+
+/// Builds every file of a report from a run: HTML pages, Markdown, `summary.json`,
+/// `junit.xml` and the job summary. Pure: it reads nothing but the artifacts folder and
+/// writes nothing; the same input gives byte-identical files.
+public struct ReportBuilder {
+    let templates: TemplateSet
+    let ledger: CostLedger
+    let options: ReportOptions
+
+    /// The largest job summary, in bytes (GitHub's limit for `$GITHUB_STEP_SUMMARY` is 1 MiB).
+    public static let jobSummaryLimit = 1_000_000
+
+    /// Creates a builder.
+    ///
+    /// - Parameters:
+    ///   - templates: the templates to render with.
+    ///   - prices: the price table for estimates.
+    ///   - options: detail level, artifacts, stamp.
+    public init(templates: TemplateSet, prices: PriceTable = .builtIn, options: ReportOptions = ReportOptions()) {
+        self.templates = templates
+        self.ledger = CostLedger(prices: prices)
+        self.options = options
+    }
+
+    /// All the files of the report, in a fixed order.
+    public func files(for run: ReportRun) -> [RenderedFile] {
+        let artifacts = ArtifactCollector(run: run, options: options)
+        var files: [RenderedFile] = []
+        files.append(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
+        var sections: [[String: Any]] = []
+        for (i, phase) in run.phases.enumerated() {
+            let page = phaseContext(run, index: i, artifacts: artifacts)
+            files.append(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
+            files.append(RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown))))
+            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": page.conversationMarkdown])
+        }
+        files.append(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections)))))
+        files.append(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
+        files.append(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
+        files.append(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
+        return files
+    }
+
+    // MARK: Contexts
+
+    private func common(_ run: ReportRun, pageTitle: String, currentPhase: Int?, prefix: String) -> [String: Any] {
+        let strip: [[String: Any]] = run.phases.enumerated().map { i, p in
+            [
+                "number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label,
+                "href": prefix + "phases/\(p.fileStem).html", "md_href": prefix + "phases/\(p.fileStem).md", "current": i == currentPhase,
+            ]
+        }
+        var footer = "planscribe \(PlanScribeVersion.current)"
+        if let stamp = options.stamp { footer += " · generated \(stamp)" }
+        return ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip, "footer": footer]
+    }
+
+    private func estimate(_ calls: [APICall]) -> CostEstimate { ledger.estimate(calls) }
+
+    private func costRow(name: String, href: String?, estimate e: CostEstimate, reported: USD?) -> [String: Any] {
+        let row = CostRow(key: name, estimate: e, reported: reported)
+        return [
+            "name": name, "href": href ?? false, "calls": Figures.count(e.calls), "input": Figures.count(e.usage.input),
+            "output": Figures.count(e.usage.output), "cache_write": Figures.count(e.usage.cacheWrite),
+            "cache_read": Figures.count(e.usage.cacheRead),
+            "estimated": e.completeCost?.description ?? (e.calls == 0 ? "–" : "≥ " + e.estimated.description),
+            "reported": reported?.description ?? "–", "differs": row.differs,
+        ]
+    }
+
+    private func runTotals(_ run: ReportRun) -> (CostEstimate, USD?) {
+        let calls = run.sessions.flatMap(\.apiCalls)
+        let reported = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
+        return (estimate(calls), reported.isEmpty ? nil : reported.reduce(.zero, +))
+    }
+
+    private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector) -> [String: Any] {
+        var context = common(run, pageTitle: run.title + " — planscribe", currentPhase: nil, prefix: "")
+        let (total, reported) = runTotals(run)
+        var rows: [[String: Any]] = []
+        for p in run.phases {
+            rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: estimate(p.phase?.apiCalls ?? []), reported: p.reported))
+        }
+        let totalRow = costRow(name: "total", href: nil, estimate: total, reported: reported)
+        context["cost"] = costTable(first: "phase", rows: rows, total: totalRow, unpriced: total.unpricedModels)
+        context["chart"] = chart(run) ?? false
+        context["facts"] = facts(run)
+        let done = run.phases.filter { $0.outcome == .done }.count
+        context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
+        return context
+    }
+
+    private func costTable(first: String, rows: [[String: Any]], total: [String: Any], unpriced: [String]) -> [String: Any] {
+        let differs = (rows + [total]).contains { ($0["differs"] as? Bool) == true }
+        return ["first_header": first, "rows": rows, "total": total, "any_differs": differs, "unpriced": unpriced.isEmpty ? false : unpriced.joined(separator: ", ") as Any]
+    }
+
+    private func facts(_ run: ReportRun) -> [[String: String]] {
+        var facts: [[String: String]] = []
+        func add(_ term: String, _ value: String) { if !value.isEmpty { facts.append(["term": term, "value": value]) } }
+        add("Project", Array(Set(run.sessions.compactMap(\.projectPath))).sorted().joined(separator: ", "))
+        add("Claude Code", Array(Set(run.sessions.flatMap(\.cliVersions))).sorted().joined(separator: ", "))
+        add("Models", Array(Set(run.sessions.flatMap(\.models))).sorted().joined(separator: ", "))
+        add("First activity", Figures.second(run.sessions.compactMap(\.start).min()))
+        add("Last activity", Figures.second(run.sessions.compactMap(\.end).max()))
+        add("Sessions", run.sessions.map(\.id).joined(separator: ", "))
+        add("Detail", options.detail.rawValue)
+        if let stamp = options.stamp { add("Generated", stamp) }
+        return facts
+    }
+
+    /// The bar chart of estimated cost per phase, with each phase's token mix.
+    private func chart(_ run: ReportRun) -> [String: Any]? {
+        let costs = run.phases.map { estimate($0.phase?.apiCalls ?? []) }
+        guard costs.contains(where: { $0.estimated.picodollars > 0 }) else { return nil }
+        let maxCost = costs.map(\.estimated.picodollars).max() ?? 1
+        let labelWidth = 190.0
+        let barSpace = 470.0
+        let rowHeight = 40.0
+        var bars: [[String: Any]] = []
+        for (i, (phase, cost)) in zip(run.phases, costs).enumerated() {
+            let top = Double(i) * rowHeight + 4
+            let width = maxCost > 0 ? max(1, barSpace * Double(cost.estimated.picodollars) / Double(maxCost)) : 0
+            let u = cost.usage
+            let total = Double(max(1, u.total))
+            var x = labelWidth
+            var mix: [[String: Any]] = []
+            for (cls, name, n) in [("mix-in", "input", u.input), ("mix-out", "output", u.output), ("mix-cw", "cache write", u.cacheWrite), ("mix-cr", "cache read", u.cacheRead)] where n > 0 {
+                let w = barSpace * Double(n) / total
+                mix.append(["class": cls, "x": fmt(x), "y": fmt(top + 20), "width": fmt(w), "title": "\(name): \(Figures.count(n)) tokens"])
+                x += w
+            }
+            bars.append([
+                "name": Figures.oneLine("\(phase.number). \(phase.name)", limit: 26), "label_y": fmt(top + 13), "x": fmt(labelWidth),
+                "bar_y": fmt(top + 2), "bar_width": fmt(width), "value_x": fmt(labelWidth + width + 6), "value_y": fmt(top + 13),
+                "cost": cost.completeCost?.description ?? "≥ " + cost.estimated.description, "mix": mix,
+            ])
+        }
+        return ["width": "760", "height": fmt(Double(run.phases.count) * rowHeight + 4), "bars": bars]
+    }
+
+    private func fmt(_ v: Double) -> String {
+        String(format: "%.1f", v)
+    }
+
+    struct PhasePage {
+        var html: [String: Any]
+        var markdown: [String: Any]
+        var conversationMarkdown: String
+    }
+
+    private func phaseContext(_ run: ReportRun, index: Int, artifacts: ArtifactCollector) -> PhasePage {
+        let p = run.phases[index]
+        var context = common(run, pageTitle: "\(p.number). \(p.name) — \(run.title)", currentPhase: index, prefix: "../")
+        var phaseInfo: [String: Any] = ["number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label]
+        var subtitle = p.reason
+        if let phase = p.phase {
+            let first = phase.turns.first.flatMap { ($0.prompt ?? $0.messages.first)?.timestamp }
+            let last = phase.turns.last.flatMap { ($0.messages.last ?? $0.prompt)?.timestamp }
+            subtitle += " · " + Figures.plural(phase.turns.count, "turn")
+            if let first { subtitle += " · " + Figures.second(first) }
+            if let last, last != first { subtitle += " – " + Figures.clock(last) }
+        }
+        phaseInfo["subtitle"] = subtitle
+        context["phase"] = phaseInfo
+        context["prev"] = index > 0 ? ["href": "\(run.phases[index - 1].fileStem).html", "name": run.phases[index - 1].name] as [String: Any] : false
+        context["next"] = index + 1 < run.phases.count ? ["href": "\(run.phases[index + 1].fileStem).html", "name": run.phases[index + 1].name] as [String: Any] : false
+
+        var conversationMarkdown = "*This phase did not run.*\n"
+        var rows: [[String: Any]] = []
+        var markdownRows: [String] = []
+        if let phase = p.phase, let session = p.session {
+            var view = ConversationView(session: session, options: options, ledger: ledger)
+            view.markTurnEnds(of: phase)
+            let visible = view.visibleMessages(phase)
+            let messages = view.htmlMessages(visible)
+            let metaCount = messages.filter { ($0["is_meta"] as? Bool) == true }.count
+            context["messages"] = messages
+            context["has_meta"] = metaCount > 0
+            context["meta_count"] = metaCount
+            conversationMarkdown = view.markdown(visible)
+            for (t, turn) in phase.turns.enumerated() {
+                let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
+                let e = estimate(turn.apiCalls)
+                rows.append(costRow(name: label, href: nil, estimate: e, reported: nil))
+                markdownRows.append(MarkdownTable.row([label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", "–"]))
+            }
+        } else {
+            context["messages"] = [[String: Any]]()
+            context["has_meta"] = false
+            context["meta_count"] = 0
+        }
+        context["unused_note"] = false
+        let e = estimate(p.phase?.apiCalls ?? [])
+        let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
+        context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
+        markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
+
+        let items = artifacts.items(for: p)
+        context["has_artifacts"] = !items.isEmpty
+        context["artifacts"] = items.map { item -> [String: Any] in
+            ["name": item.name, "source": item.source, "html": item.markdown.map(Markdown.html) ?? false, "text": item.markdown == nil && !(item.text ?? "").isEmpty ? item.text! : false]
+        }
+        let artifactsMarkdown = items.map { item in
+            "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))
+        }.joined(separator: "\n")
+        let markdown: [String: Any] = [
+            "phase": phaseInfo, "conversation_md": conversationMarkdown,
+            "artifacts_md": artifactsMarkdown.isEmpty ? false : artifactsMarkdown as Any,
+            "cost_md": MarkdownTable.costHeader("turn") + markdownRows.joined(separator: "\n") + "\n",
+        ]
+        return PhasePage(html: context, markdown: markdown, conversationMarkdown: conversationMarkdown)
+    }
+
+    private func phasesMarkdown(_ run: ReportRun) -> String {
+        var lines = ["| # | phase | outcome | why |", "|---|---|---|---|"]
+        for p in run.phases {
+            lines.append(MarkdownTable.row(["\(p.number)", p.name, p.outcome.label, p.reason]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func costMarkdown(_ run: ReportRun) -> String {
+        var lines: [String] = []
+        for p in run.phases {
+            let e = estimate(p.phase?.apiCalls ?? [])
+            lines.append(MarkdownTable.row(["\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
+        }
+        let (total, reported) = runTotals(run)
+        lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", reported?.description ?? "–"]))
+        var text = MarkdownTable.costHeader("phase") + lines.joined(separator: "\n") + "\n"
+        if !total.unpricedModels.isEmpty { text += "\nNo price for " + total.unpricedModels.joined(separator: ", ") + ": those tokens are counted, their cost is not.\n" }
+        text += "\nEstimated: usage × price table. Reported: the Claude Code CLI's own figure.\n"
+        return text
+    }
+
+    private func reportContext(_ run: ReportRun, sections: [[String: Any]]) -> [String: Any] {
+        let (total, reported) = runTotals(run)
+        let facts = facts(run).map { "- **\($0["term"]!)**: " + MarkdownTable.escape($0["value"]!) }.joined(separator: "\n")
+        return [
+            "title": MarkdownTable.escape(run.title),
+            "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
+            "phases_md": phasesMarkdown(run), "cost_md": costMarkdown(run), "facts_md": facts, "phase_sections": sections,
+        ]
+    }
+
+    private func jobSummary(_ run: ReportRun) -> String {
+        func render(decisionLimit: Int?, includeDecisions: Bool, note: String?) -> String {
+            var decisions: [[String: Any]] = []
+            if includeDecisions {
+                for p in run.phases {
+                    let final = p.phase?.turns.last?.messages.last { $0.role == .assistant && !$0.text.isEmpty }
+                    var text = final.map { PhaseMarker.strip($0.text) } ?? "*No response.*"
+                    if let limit = decisionLimit, text.count > limit { text = String(text.prefix(limit)) + "\n\n*… shortened*" }
+                    decisions.append(["number": p.number, "name": p.name, "outcome_label": p.outcome.label, "decision_md": Markdown.defanged(text)])
+                }
+            }
+            return tidy(templates.renderMarkdown("job-summary.md", [
+                "title": MarkdownTable.escape(run.title), "phases_md": phasesMarkdown(run), "cost_md": costMarkdown(run),
+                "decisions": decisions, "shortened": note ?? false,
+            ]))
+        }
+        let full = render(decisionLimit: nil, includeDecisions: true, note: nil)
+        if full.utf8.count <= Self.jobSummaryLimit { return full }
+        let short = render(decisionLimit: 2000, includeDecisions: true, note: "This summary was shortened to stay under 1 MiB: each phase's final message is cut at 2,000 characters. The full run is in report.md.")
+        if short.utf8.count <= Self.jobSummaryLimit { return short }
+        return render(decisionLimit: nil, includeDecisions: false, note: "This summary was shortened to stay under 1 MiB: the phases' final messages are left out. The full run is in report.md.")
+    }
+
+    /// Collapses runs of blank lines that empty template sections leave behind.
+    private func tidy(_ text: String) -> String {
+        var out: [Substring] = []
+        var blank = 0
+        var inFence = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inFence.toggle() }
+            if !inFence && line.allSatisfy(\.isWhitespace) {
+                blank += 1
+                if blank > 1 { continue }
+            } else {
+                blank = 0
+            }
+            out.append(line)
+        }
+        while let last = out.last, last.isEmpty { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Markdown table cells that transcript text cannot break.
+enum MarkdownTable {
+    static func costHeader(_ first: String) -> String {
+        "| \(first) | calls | input | output | cache write | cache read | estimated | reported |\n|---|--:|--:|--:|--:|--:|--:|--:|\n"
+    }
+
+    static func row(_ cells: [String]) -> String {
+        "| " + cells.map(escape).joined(separator: " | ") + " |"
+    }
+
+    /// One line, pipes and HTML-significant characters escaped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in Figures.oneLine(text, limit: 200) {
+            switch ch {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

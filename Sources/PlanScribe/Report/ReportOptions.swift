@@ -1,0 +1,26 @@
+/// How much of a conversation a report shows.
+public enum ReportDetail: String, Sendable, CaseIterable, Codable {
+    /// Everything: thinking, tool inputs and results, subagents, CLI context (behind a toggle).
+    case full
+    /// Prompts, replies, assistant text and the names of the tools called.
+    case conversation
+    /// Each phase's prompts and replies and its final assistant message.
+    case decisions
+}
+
+/// Choices that shape a report.
+public struct ReportOptions: Sendable {
+    /// How much to show.
+    public var detail: ReportDetail = .full
+    /// Markdown files from an artifacts folder (for example `~/.gstack/projects/<slug>/`),
+    /// listed and rendered on the page of the phase their name mentions (see
+    /// ``ExternalArtifact/load(folder:)``).
+    public var externalArtifacts: [ExternalArtifact] = []
+    /// A generation time to print in the reports; nil keeps them deterministic.
+    public var stamp: String?
+    /// Lines of tool output shown in HTML before "N more lines" (Markdown keeps it whole).
+    public var htmlOutputLines = 40
+
+    /// Default options.
+    public init() {}
+}

@@ -1,0 +1,194 @@
+import Foundation
+
+/// `summary.json`: the run in numbers, for CI. The schema is versioned; fields are only ever
+/// added within a version.
+struct RunSummary: Encodable {
+    static let schemaVersion = 1
+
+    struct PhaseEntry: Encodable {
+        var number: Int
+        var name: String
+        var page: String
+        var outcome: String
+        var status: String?
+        var reason: String
+        var turns: Int
+        var apiCalls: Int
+        var usage: TokenUsage
+        var estimatedCostUSD: USD?
+        var reportedCostUSD: USD?
+
+        enum CodingKeys: String, CodingKey {
+            case number, name, page, outcome, status, reason, turns, usage
+            case apiCalls = "api_calls"
+            case estimatedCostUSD = "estimated_cost_usd"
+            case reportedCostUSD = "reported_cost_usd"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(number, forKey: .number)
+            try c.encode(name, forKey: .name)
+            try c.encode(page, forKey: .page)
+            try c.encode(outcome, forKey: .outcome)
+            try c.encode(status, forKey: .status)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(turns, forKey: .turns)
+            try c.encode(apiCalls, forKey: .apiCalls)
+            try c.encode(usage, forKey: .usage)
+            try c.encode(estimatedCostUSD, forKey: .estimatedCostUSD)
+            try c.encode(reportedCostUSD, forKey: .reportedCostUSD)
+        }
+    }
+
+    var schemaVersion = RunSummary.schemaVersion
+    var title: String
+    var slug: String
+    var generatedAt: String?
+    var phases: [PhaseEntry]
+    var phasesDone: Int
+    var allDone: Bool
+    var usage: TokenUsage
+    var estimatedCostUSD: USD?
+    var reportedCostUSD: USD?
+    var unpricedModels: [String]
+    var sessions: [String]
+    var cliVersions: [String]
+    var models: [String]
+    var start: String?
+    var end: String?
+
+    enum CodingKeys: String, CodingKey {
+        case title, slug, phases, usage, sessions, models, start, end
+        case schemaVersion = "schema_version"
+        case generatedAt = "generated_at"
+        case phasesDone = "phases_done"
+        case allDone = "all_done"
+        case estimatedCostUSD = "estimated_cost_usd"
+        case reportedCostUSD = "reported_cost_usd"
+        case unpricedModels = "unpriced_models"
+        case cliVersions = "cli_versions"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(title, forKey: .title)
+        try c.encode(slug, forKey: .slug)
+        try c.encode(generatedAt, forKey: .generatedAt)
+        try c.encode(phases, forKey: .phases)
+        try c.encode(phasesDone, forKey: .phasesDone)
+        try c.encode(allDone, forKey: .allDone)
+        try c.encode(usage, forKey: .usage)
+        try c.encode(estimatedCostUSD, forKey: .estimatedCostUSD)
+        try c.encode(reportedCostUSD, forKey: .reportedCostUSD)
+        try c.encode(unpricedModels, forKey: .unpricedModels)
+        try c.encode(sessions, forKey: .sessions)
+        try c.encode(cliVersions, forKey: .cliVersions)
+        try c.encode(models, forKey: .models)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+    }
+
+    init(run: ReportRun, ledger: CostLedger, stamp: String?) {
+        title = run.title
+        slug = run.slug
+        generatedAt = stamp
+        phases = run.phases.map { p in
+            let e = ledger.estimate(p.phase?.apiCalls ?? [])
+            return PhaseEntry(
+                number: p.number, name: p.name, page: "phases/\(p.fileStem).html", outcome: p.outcome.rawValue,
+                status: p.phase?.status?.rawValue, reason: p.reason, turns: p.phase?.turns.count ?? 0,
+                apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported)
+        }
+        phasesDone = run.phases.filter { $0.outcome == .done }.count
+        allDone = !run.phases.isEmpty && phasesDone == run.phases.count
+        let total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
+        usage = total.usage
+        estimatedCostUSD = total.completeCost
+        let reported = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
+        reportedCostUSD = reported.isEmpty ? nil : reported.reduce(.zero, +)
+        unpricedModels = total.unpricedModels
+        sessions = run.sessions.map(\.id)
+        cliVersions = Array(Set(run.sessions.flatMap(\.cliVersions))).sorted()
+        models = Array(Set(run.sessions.flatMap(\.models))).sorted()
+        start = run.sessions.compactMap(\.start).min()
+        end = run.sessions.compactMap(\.end).max()
+    }
+
+    func json() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// `junit.xml`: one test case per phase; a phase that did not reach `ready_to_advance` fails
+/// with the reason.
+enum JUnitReport {
+    static func xml(run: ReportRun, ledger: CostLedger) -> String {
+        let failures = run.phases.filter { $0.outcome != .done }.count
+        let suite = "planscribe." + run.slug
+        var seconds = 0.0
+        var cases: [String] = []
+        for p in run.phases {
+            let time = duration(p.phase)
+            seconds += time
+            let e = ledger.estimate(p.phase?.apiCalls ?? [])
+            let name = String(format: "%02d %@", p.number, p.name)
+            var body = "<testcase classname=\"\(escape(suite))\" name=\"\(escape(name))\" time=\"\(String(format: "%.3f", time))\">"
+            if p.outcome != .done {
+                body += "\n    <failure type=\"\(p.outcome.rawValue)\" message=\"\(escape(p.outcome.label + ": " + p.reason))\">\(escape(p.reason))</failure>"
+            }
+            body += "\n    <system-out>\(escape("turns: \(p.phase?.turns.count ?? 0), API calls: \(e.calls), estimated cost: \(e.completeCost?.description ?? "unknown"), reported cost: \(p.reported?.description ?? "none")"))</system-out>"
+            body += "\n  </testcase>"
+            cases.append("  " + body)
+        }
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="planscribe" tests="\(run.phases.count)" failures="\(failures)" errors="0" time="\(String(format: "%.3f", seconds))">
+            <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="0" time="\(String(format: "%.3f", seconds))">
+            \(cases.joined(separator: "\n"))
+            </testsuite>
+            </testsuites>
+
+            """
+    }
+
+    /// Seconds from the phase's first to its last timestamp.
+    static func duration(_ phase: Phase?) -> Double {
+        guard let phase else { return 0 }
+        let stamps = phase.turns.flatMap { [$0.prompt].compactMap { $0 } + $0.messages }.compactMap(\.timestamp)
+        guard let first = stamps.min().flatMap(parse), let last = stamps.max().flatMap(parse) else { return 0 }
+        return max(0, last.timeIntervalSince(first))
+    }
+
+    private static func parse(_ stamp: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return withFraction.date(from: stamp) ?? ISO8601DateFormatter().date(from: stamp)
+    }
+
+    /// XML text and attribute escaping; characters XML 1.0 cannot hold are dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                let v = scalar.value
+                if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Mustache
+import PlanScribeTemplates
+
+/// Why report templates could not be used.
+public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The built-in templates were not installed beside the executable.
+    case builtInsMissing
+    /// A template file cannot be read.
+    case unreadable(path: String, reason: String)
+    /// A template does not parse.
+    case invalid(path: String, line: Int, column: Int, reason: String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .builtInsMissing:
+            return "the built-in templates (\(PlanScribeTemplates.bundleName).resources) are not beside the planscribe executable: copy that folder next to it, or pass --templates DIR"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read template: \(reason)"
+        case .invalid(let path, let line, let column, let reason):
+            return "\(path):\(line):\(column): invalid template: \(reason)"
+        }
+    }
+}
+
+/// The report templates: the built-in ones, each replaceable by a file of the same name in
+/// an override folder.
+public struct TemplateSet: Sendable {
+    /// HTML templates and partials, by name.
+    public static let htmlNames = ["index.html", "phase.html", "head", "phase-strip", "cost-table", "message"]
+    /// Markdown templates, by name.
+    public static let markdownNames = ["phase.md", "report.md", "job-summary.md"]
+
+    let html: MustacheLibrary
+    let markdown: MustacheLibrary
+    /// The style sheet inlined into every page.
+    public let css: String
+    /// Where each template came from, by name (for diagnostics and cache keys).
+    public let sources: [String: String]
+
+    /// Loads the templates.
+    ///
+    /// - Parameter overrides: a folder whose `<name>.mustache` (or `html/<name>.mustache`,
+    ///   `markdown/<name>.mustache`) and `style.css` files replace the built-in ones.
+    /// - Throws: ``TemplateError`` naming the file and the reason.
+    public static func load(overrides: String? = nil) throws -> TemplateSet {
+        let builtIn = PlanScribeTemplates.folder
+        func locate(_ file: String, in group: String) throws -> String {
+            if let overrides {
+                for candidate in [overrides + "/" + file, overrides + "/" + group + "/" + file]
+                where FileManager.default.fileExists(atPath: candidate) {
+                    return candidate
+                }
+            }
+            guard let builtIn else { throw TemplateError.builtInsMissing }
+            return builtIn.appendingPathComponent(group).appendingPathComponent(file).path
+        }
+        func read(_ path: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw TemplateError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw TemplateError.unreadable(path: path, reason: "not UTF-8 text")
+            }
+            return text
+        }
+        var sources: [String: String] = [:]
+        func library(_ names: [String], group: String) throws -> MustacheLibrary {
+            var library = MustacheLibrary()
+            for name in names {
+                let path = try locate(name + ".mustache", in: group)
+                sources[name] = path
+                do {
+                    library.register(try MustacheTemplate(string: try read(path)), named: name)
+                } catch let error as MustacheTemplate.ParserError {
+                    throw TemplateError.invalid(
+                        path: path, line: error.context.lineNumber, column: error.context.columnNumber,
+                        reason: String(describing: error.error))
+                }
+            }
+            return library
+        }
+        let html = try library(htmlNames, group: "html")
+        let markdown = try library(markdownNames, group: "markdown")
+        let cssPath = try locate("style.css", in: "html")
+        sources["style.css"] = cssPath
+        return TemplateSet(html: html, markdown: markdown, css: try read(cssPath), sources: sources)
+    }
+
+    /// Renders an HTML page template.
+    func renderHTML(_ name: String, _ context: [String: Any]) -> String {
+        html.render(context, withTemplate: name) ?? ""
+    }
+
+    /// Renders a Markdown template.
+    func renderMarkdown(_ name: String, _ context: [String: Any]) -> String {
+        markdown.render(context, withTemplate: name) ?? ""
+    }
+}

@@ -1,0 +1,44 @@
+/// How numbers and times read in tables and reports.
+public enum Figures {
+    /// 1234567 → "1,234,567".
+    public static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        out.reserveCapacity(digits.count + digits.count / 3)
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// "1 file", "3 files".
+    public static func plural(_ n: Int, _ noun: String) -> String {
+        "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
+    }
+
+    /// Text on one line, at most `limit` characters (an ellipsis marks a cut).
+    public static func oneLine(_ text: String?, limit: Int) -> String {
+        guard let text else { return "" }
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count <= limit ? flat : String(flat.prefix(max(1, limit - 1))) + "…"
+    }
+
+    /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39".
+    public static func minute(_ stamp: String?) -> String {
+        guard let stamp, stamp.count >= 16 else { return stamp ?? "" }
+        return stamp.prefix(10) + " " + stamp.dropFirst(11).prefix(5)
+    }
+
+    /// "2026-11-25T11:39:29.057Z" → "11:39:29".
+    public static func clock(_ stamp: String?) -> String {
+        guard let stamp, stamp.count >= 19 else { return "" }
+        return String(stamp.dropFirst(11).prefix(8))
+    }
+
+    /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39:29 UTC".
+    public static func second(_ stamp: String?) -> String {
+        guard let stamp, stamp.count >= 19 else { return stamp ?? "" }
+        return stamp.prefix(10) + " " + stamp.dropFirst(11).prefix(8) + " UTC"
+    }
+}
