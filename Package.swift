@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlanScribeTests",
-            dependencies: ["PlanScribe"],
+            dependencies: ["PlanScribe", "CMarkGFM"],
             path: "Tests/PlanScribeTests",
             exclude: ["Golden"],
             resources: [.copy("Fixtures")]

@@ -19,11 +19,11 @@ struct CLITests {
 
     static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/cli")
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    func run(_ arguments: [String], environment: [String: String] = [:], directory: String = Fixture.root) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixture.root)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["CLAUDE_CONFIG_DIR"] = "/nonexistent-planscribe-config"
         env.merge(environment) { _, new in new }
@@ -133,5 +133,48 @@ struct CLITests {
         #expect(r.status == 0)
         #expect(r.stdout.contains("--by <grouping>"))
         #expect(r.stdout.contains("Exit codes: 0 read"))
+    }
+}
+
+struct RenderCLITests {
+    let cli = CLITests()
+
+    @Test func demoWritesTheReportAndPrintsItsPath() throws {
+        let scratch = ScratchFolder()
+        let r = try cli.run(["demo", "--output", scratch.path + "/demo"])
+        #expect(r.status == 0)
+        #expect(r.stdout == scratch.path + "/demo/index.html\n")
+        let index = try String(contentsOfFile: scratch.path + "/demo/index.html", encoding: .utf8)
+        #expect(index.contains("<title>todo-app (planscribe demo) — planscribe</title>"))
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo/phases/04-plan-design-review.md"))
+    }
+
+    @Test func renderDefaultsToOutputSlashProject() throws {
+        let scratch = ScratchFolder()
+        let r = try cli.run(["render", Fixture.planningProject], directory: scratch.path)
+        #expect(r.status == 0)
+        #expect(r.stdout == "output/todo-app/index.html\n")
+        #expect(r.stderr == "planscribe: 4 phases of todo-app rendered into output/todo-app\n")
+        for name in ["index.html", "report.md", "summary.json", "junit.xml", "job-summary.md", "phases/01-office-hours.html"] {
+            #expect(FileManager.default.fileExists(atPath: scratch.path + "/output/todo-app/" + name), "\(name)")
+        }
+    }
+
+    @Test func severalProjectsGetOneReportEach() throws {
+        let scratch = ScratchFolder()
+        let r = try cli.run(["render", "--detail", "decisions", "--output", scratch.path + "/all", "planning-run/projects", "cli-2.1.332"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "\(scratch.path)/all/proj/index.html\n\(scratch.path)/all/todo-app/index.html\n")
+    }
+
+    @Test func badTemplatesAndArtifactFoldersExitTwo() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("index.html.mustache", lines: ["{{#x}}"])
+        let r = try cli.run(["render", "--templates", scratch.path, "planning-run/projects", "-o", scratch.path + "/o"])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("Error: \(scratch.path)/index.html.mustache:2:1: invalid template: expectedSectionEnd"))
+        let a = try cli.run(["render", "--artifacts", scratch.path + "/none", "planning-run/projects", "-o", scratch.path + "/o"])
+        #expect(a.status == 2)
+        #expect(a.stderr == "Error: --artifacts: \(scratch.path)/none: no such file or folder\n")
     }
 }

@@ -99,11 +99,22 @@ struct MarkdownTests {
         #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
     }
 
-    @Test func rawHTMLAndScriptLinksAreNeutralised() {
-        let html = Markdown.html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>")
-        #expect(!html.contains("<script"))
-        #expect(!html.contains("javascript:"))
-        #expect(!html.contains("onerror"))
-        #expect(html.contains("raw HTML omitted"))
+    @Test func rawHTMLIsShownAsCodeAndScriptLinksAreEmptied() {
+        let html = Markdown.html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)> ![t](https://example.invalid/t.png)")
+        #expect(html == """
+            <pre><code>&lt;script&gt;alert(1)&lt;/script&gt;
+            </code></pre>
+            <p><a href="">x</a> <code>&lt;img src=x onerror=alert(1)&gt;</code> <a href="https://example.invalid/t.png">t</a></p>
+
+            """)
+        #expect(HTMLScan(html).dangers == [])
+    }
+
+    @Test func defangedMarkdownKeepsTextAndDropsHTML() {
+        #expect(Markdown.defanged("Hi <b>there</b>\n\n[x](javascript:alert(1))\n") == "Hi `<b>`there`</b>`\n\n[x]()\n")
+    }
+
+    @Test func fencesAreLongerThanAnyBacktickRunInside() {
+        #expect(Markdown.fenced("a ```` b", info: "js<") == "`````js\na ```` b\n`````\n")
     }
 }

@@ -2,8 +2,9 @@ import CMarkGFM
 import Foundation
 
 /// Markdown through cmark-gfm: GitHub tables, strikethrough, autolinks, task lists and the
-/// tag filter, in safe mode (raw HTML omitted, `javascript:`, `vbscript:`, `file:` and
-/// non-image `data:` links emptied).
+/// tag filter, in safe mode. Raw HTML in the Markdown is shown as code (visible, never
+/// interpreted), `javascript:`, `vbscript:`, `file:` and non-image `data:` links are emptied,
+/// and images become links so that opening a report fetches nothing.
 ///
 /// The only file that touches the C library. Every call builds and frees its own parser and
 /// tree, so it holds no state and is safe to use from concurrent tasks.
@@ -16,19 +17,22 @@ public enum Markdown {
     /// - Returns: an HTML fragment in which nothing can run.
     public static func html(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
+            defang(document)
             neutraliseImages(document)
             return cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))
         }
     }
 
-    /// The same Markdown with raw HTML turned into visible text and dangerous links removed,
-    /// for Markdown outputs (report.md, job summaries) that other tools render.
+    /// The same Markdown with raw HTML turned into visible code, dangerous links removed and
+    /// images turned into links, for Markdown outputs (report.md, job summaries) that other
+    /// tools render.
     ///
     /// - Parameter markdown: Markdown from a transcript.
     /// - Returns: CommonMark (with GFM tables) that holds no raw HTML.
     public static func defanged(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
             defang(document)
+            neutraliseImages(document)
             return cmark_render_commonmark(document, options, 0)
         }
     }

@@ -248,7 +248,7 @@ public struct ReportBuilder {
         let (total, reported) = runTotals(run)
         lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", reported?.description ?? "–"]))
         var text = MarkdownTable.costHeader("phase") + lines.joined(separator: "\n") + "\n"
-        if !total.unpricedModels.isEmpty { text += "\nNo price for " + total.unpricedModels.joined(separator: ", ") + ": those tokens are counted, their cost is not.\n" }
+        if !total.unpricedModels.isEmpty { text += "\nNo price for " + MarkdownTable.escape(total.unpricedModels.joined(separator: ", ")) + ": those tokens are counted, their cost is not.\n" }
         text += "\nEstimated: usage × price table. Reported: the Claude Code CLI's own figure.\n"
         return text
     }

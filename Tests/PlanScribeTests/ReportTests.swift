@@ -1,0 +1,310 @@
+import CMarkGFM
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+@testable import PlanScribe
+
+/// Renders a fixture run with the built-in templates.
+enum Render {
+    static func files(_ paths: [String], title: String? = nil, options: ReportOptions = ReportOptions()) throws -> [String: String] {
+        let run = ReportRun.from(sessions: try Fixture.sessions(paths), title: title)
+        let builder = ReportBuilder(templates: try TemplateSet.load(), options: options)
+        var out: [String: String] = [:]
+        for file in builder.files(for: run) { out[file.path] = String(decoding: file.contents, as: UTF8.self) }
+        return out
+    }
+}
+
+struct HostileContentTests {
+    static let payloads: [String] = {
+        let text = try! String(contentsOfFile: Fixture.path("hostile/payloads.txt"), encoding: .utf8)
+        return text.split(separator: "\n").map(String.init)
+    }()
+
+    static let title = #"T"'<script>alert('t')</script>"#
+
+    @Test(arguments: [ReportDetail.full, .conversation, .decisions])
+    func nothingInATranscriptCanRunInTheHTML(detail: ReportDetail) throws {
+        var options = ReportOptions()
+        options.detail = detail
+        let files = try Render.files([Fixture.path("hostile")], title: Self.title, options: options)
+        let pages = files.filter { $0.key.hasSuffix(".html") }
+        #expect(pages.count == 2)
+        for (path, html) in pages {
+            let scan = HTMLScan(html)
+            #expect(scan.dangers == [], "\(path)")
+            // Exactly one <style>, ours, in the head; the only svg is the chart.
+            #expect(scan.tags.filter { $0.name == "style" }.count == 1, "\(path)")
+            #expect(scan.tags.filter { $0.name == "svg" }.allSatisfy { $0.attributes.contains { $0.name == "class" && $0.value == "chart" } }, "\(path)")
+            #expect(scan.tags.filter { $0.name == "img" }.isEmpty, "\(path)")
+            #expect(!html.contains("PHASE_STATUS: ready_to_advance\n"), "\(path)")
+        }
+        // The hostile text is still there for the reader, as text.
+        let index = HTMLScan(files["index.html"]!)
+        #expect(index.text.contains(Self.title))
+        #expect(index.text.contains(#"/tmp/evil"'<script>alert(0)</script>"#))
+        let phase = HTMLScan(files["phases/01-office-hours.html"]!)
+        for payload in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", #"<a href="javascript:alert(1)">a</a>"#, "<style>body{display:none}</style>"] {
+            #expect(phase.text.contains(payload), "payload not shown: \(payload)")
+        }
+        if detail == .full {
+            #expect(phase.text.contains(#"notes"<script>alert(13)</script>.md"#))
+            #expect(phase.text.contains("Write<script>alert(11)</script>"))
+            #expect(phase.text.contains(#"claude-x"'<script>alert(10)</script>"#))
+        }
+    }
+
+    @Test func markdownOutputsHoldNoRawHTMLFromTheTranscript() throws {
+        let files = try Render.files([Fixture.path("hostile")], title: Self.title)
+        for (path, text) in files where path.hasSuffix(".md") {
+            // Rendered as HTML by cmark without safe mode (as a careless viewer would), the
+            // Markdown still yields nothing that runs.
+            let html = MarkdownProbe.unsafeHTML(text)
+            #expect(HTMLScan(html).dangers == [], "\(path)")
+        }
+    }
+
+    @Test func jsonAndXMLCarryHostileTextEscaped() throws {
+        let files = try Render.files([Fixture.path("hostile")], title: Self.title)
+        let summary = try JSONSerialization.jsonObject(with: Data(files["summary.json"]!.utf8)) as? [String: Any]
+        #expect(summary?["title"] as? String == Self.title)
+        let junit = files["junit.xml"]!
+        #expect(!junit.contains("<script"))
+        let parser = XMLParser(data: Data(junit.utf8))
+        #expect(parser.parse(), "junit.xml is well-formed XML")
+    }
+}
+
+/// Markdown rendered to HTML by cmark-gfm with raw HTML allowed (`CMARK_OPT_UNSAFE`), the
+/// way a careless viewer would: planscribe's Markdown must be safe even there.
+enum MarkdownProbe {
+    static func unsafeHTML(_ markdown: String) -> String {
+        cmark_gfm_core_extensions_ensure_registered()
+        let options = CMARK_OPT_UNSAFE
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        let bytes = Array(markdown.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+}
+
+struct ReportOutputTests {
+    @Test func demoGoldenFiles() throws {
+        let files = try Render.files([Fixture.planningProject], title: "todo-app (planscribe demo)")
+        #expect(files.keys.sorted() == [
+            "index.html", "job-summary.md", "junit.xml", "phases/01-office-hours.html", "phases/01-office-hours.md",
+            "phases/02-plan-ceo-review.html", "phases/02-plan-ceo-review.md", "phases/03-plan-eng-review.html",
+            "phases/03-plan-eng-review.md", "phases/04-plan-design-review.html", "phases/04-plan-design-review.md",
+            "report.md", "summary.json",
+        ])
+        for (path, text) in files {
+            try Golden.check("demo/" + path, text)
+        }
+    }
+
+    @Test func renderingTwiceGivesIdenticalBytes() throws {
+        let first = try Render.files([Fixture.planningProject])
+        let second = try Render.files([Fixture.planningProject])
+        #expect(first == second)
+    }
+
+    @Test func noMarkerLineSurvivesInAnyOutput() throws {
+        for paths in [[Fixture.planningProject], [Fixture.path("hostile")], [Fixture.realProjects]] {
+            let files = try Render.files(paths)
+            for (path, text) in files where path.hasSuffix(".html") || path.hasSuffix(".md") {
+                // A marker quoted inside code is content, not a marker: skip code.
+                var inFence = false
+                for line in text.split(separator: "\n") {
+                    let bare = line.drop { $0 == ">" || $0 == " " }
+                    if bare.hasPrefix("```") { inFence.toggle(); continue }
+                    let quoted = line.hasPrefix(">") ? line.dropFirst(line.hasPrefix("> ") ? 2 : 1) : line
+                    if inFence || quoted.hasPrefix("    ") || line.contains("<pre") { continue }
+                    if PhaseMarker.markerStatus(HTMLScan.decode(String(line))) != nil {
+                        Issue.record("\(path): a marker line survived: \(line)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func junitFailsPhasesThatDidNotReachReady() throws {
+        let files = try Render.files([Fixture.realProjects])
+        let junit = files["junit.xml"]!
+        #expect(junit.contains(#"<testsuite name="planscribe.claude-code-log" tests="5" failures="5""#))
+        #expect(junit.contains(#"<failure type="stalled" message="stalled: the final turn has no PHASE_STATUS marker">the final turn has no PHASE_STATUS marker</failure>"#))
+        #expect(XMLParser(data: Data(junit.utf8)).parse())
+        let demo = try Render.files([Fixture.planningProject])["junit.xml"]!
+        #expect(demo.contains(#"tests="4" failures="0""#))
+        #expect(!demo.contains("<failure"))
+    }
+
+    @Test func summaryJSONHasTheRunInNumbers() throws {
+        let files = try Render.files([Fixture.planningProject])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(files["summary.json"]!.utf8)) as? [String: Any])
+        #expect(summary["schema_version"] as? Int == 1)
+        #expect(summary["all_done"] as? Bool == true)
+        #expect(summary["estimated_cost_usd"] as? Double == 0.287458)
+        #expect(summary["reported_cost_usd"] as? Double == 0.287458)
+        let phases = try #require(summary["phases"] as? [[String: Any]])
+        #expect(phases.map { $0["name"] as? String } == ["/office-hours", "/plan-ceo-review", "/plan-eng-review", "/plan-design-review"])
+        #expect(phases.map { $0["outcome"] as? String } == ["done", "done", "done", "done"])
+        #expect(phases.map { $0["estimated_cost_usd"] as? Double } == [0.08368, 0.152408, 0.031662, 0.019708])
+        #expect(summary["generated_at"] is NSNull)
+    }
+
+    @Test func detailLevelsShowLess() throws {
+        func text(_ detail: ReportDetail) throws -> String {
+            var options = ReportOptions()
+            options.detail = detail
+            return HTMLScan(try Render.files([Fixture.planningProject], options: options)["phases/01-office-hours.html"]!).text
+        }
+        let full = try text(.full)
+        let conversation = try text(.conversation)
+        let decisions = try text(.decisions)
+        #expect(full.contains("The user wants a todo app. First I need to know who it is for."))  // thinking
+        #expect(full.contains("File created successfully"))  // tool result
+        #expect(!conversation.contains("The user wants a todo app"))
+        #expect(!conversation.contains("File created successfully"))
+        #expect(conversation.contains("Write office-hours.md"))
+        #expect(conversation.contains("Who are the users"))
+        #expect(!decisions.contains("Who are the users"))
+        #expect(decisions.contains("Small teams of 3-10 people."))
+        #expect(decisions.contains("That settles office hours."))
+    }
+
+    @Test func longToolOutputIsCutInHTMLButWholeInMarkdown() throws {
+        let scratch = ScratchFolder()
+        let output = (1...100).map { "line \($0)" }.joined(separator: "\n")
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours go"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"seq 100"}}"#),
+            Line.user("u2", parent: "a1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(output))}]"#),
+            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Done.\nPHASE_STATUS: ready_to_advance")),
+        ])
+        let files = try Render.files([file])
+        let html = HTMLScan(files["phases/01-office-hours.html"]!).text
+        #expect(html.contains("line 40"))
+        #expect(!html.contains("line 41"))
+        #expect(html.contains("60 more lines"))
+        #expect(files["phases/01-office-hours.md"]!.contains("line 99\nline 100\n```"))
+    }
+
+    @Test func theJobSummaryStaysUnderOneMebibyte() throws {
+        let scratch = ScratchFolder()
+        let huge = String(repeating: "A long answer that goes on and on. ", count: 40_000)  // 1.4 MB
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours go"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text(huge + "\nPHASE_STATUS: ready_to_advance")),
+        ])
+        let files = try Render.files([file])
+        let summary = files["job-summary.md"]!
+        #expect(summary.utf8.count < ReportBuilder.jobSummaryLimit)
+        #expect(summary.contains("This summary was shortened to stay under 1 MiB"))
+        #expect(files["report.md"]!.utf8.count > 1_400_000)
+    }
+
+    @Test func aSessionWithoutPhasesIsOneConversationPhase() throws {
+        let files = try Render.files([Fixture.realProjects + "/-src-experiments-claude_p/94604a7b-062f-4369-bdf0-da948381c3e5.jsonl"])
+        #expect(files.keys.contains("phases/01-conversation.html"))
+        #expect(HTMLScan(files["index.html"]!).text.contains("1. conversation"))
+    }
+}
+
+struct TemplateTests {
+    @Test func anOverrideReplacesOneTemplateByName() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("report.md.mustache", lines: ["{{% CONTENT_TYPE: TEXT}}", "custom report for {{title}}"])
+        let templates = try TemplateSet.load(overrides: scratch.path)
+        #expect(templates.sources["report.md"] == scratch.path + "/report.md.mustache")
+        #expect(templates.sources["index.html"]?.hasSuffix("/html/index.html.mustache") == true)
+        let run = ReportRun.from(sessions: try Fixture.sessions([Fixture.planningProject]))
+        let files = ReportBuilder(templates: templates).files(for: run)
+        #expect(String(decoding: files.first { $0.path == "report.md" }!.contents, as: UTF8.self) == "custom report for todo-app\n")
+    }
+
+    @Test func aBrokenTemplateIsAnErrorNamingTheFileAndPlace() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("html/phase.html.mustache", lines: ["<p>", "{{#messages}}oops{{/other}}"])
+        #expect(throws: TemplateError.invalid(path: scratch.path + "/html/phase.html.mustache", line: 2, column: 21, reason: "sectionCloseNameIncorrect")) {
+            try TemplateSet.load(overrides: scratch.path)
+        }
+    }
+}
+
+/// Golden files under `Golden/`, re-recorded with `PLANSCRIBE_RECORD_GOLDEN=1`.
+enum Golden {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func check(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = folder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PLANSCRIBE_RECORD_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: file)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(actual == expected, "golden file \(name) differs (PLANSCRIBE_RECORD_GOLDEN=1 re-records)", sourceLocation: sourceLocation)
+    }
+}
+
+struct ArtifactTests {
+    @Test func writtenFilesAndArtifactFolderFilesAreShownWithTheirPhase() throws {
+        var options = ReportOptions()
+        options.externalArtifacts = [
+            ExternalArtifact(name: "me-main-ceo-review-plan.md", text: "# CEO plan\n\nFlat pricing."),
+            ExternalArtifact(name: "notes/misc.md", text: "Loose notes <script>x</script>"),
+        ]
+        let files = try Render.files([Fixture.planningProject], options: options)
+        let office = HTMLScan(files["phases/01-office-hours.html"]!)
+        #expect(office.text.contains("office-hours.md written by the Write tool"))
+        #expect(office.text.contains("Users: small teams of 3-10 people"))
+        let ceo = HTMLScan(files["phases/02-plan-ceo-review.html"]!)
+        #expect(ceo.text.contains("me-main-ceo-review-plan.md from the artifacts folder"))
+        #expect(ceo.text.contains("Flat pricing."))
+        let design = HTMLScan(files["phases/04-plan-design-review.html"]!)
+        #expect(design.text.contains("notes/misc.md from the artifacts folder"))
+        #expect(design.dangers == [])
+        #expect(files["phases/02-plan-ceo-review.md"]!.contains("### me-main-ceo-review-plan.md"))
+    }
+
+    @Test func anArtifactFolderIsReadRecursivelyForMarkdownOnly() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("a/x-office-hours.md", lines: ["# hi"])
+        _ = scratch.write("b.txt", lines: ["no"])
+        _ = scratch.write("c.md", bytes: [0xFF, 0xFE])
+        #expect(try ExternalArtifact.load(folder: scratch.path) == [ExternalArtifact(name: "a/x-office-hours.md", text: "# hi\n")])
+        #expect(throws: TranscriptError.notFound(path: scratch.path + "/none")) { try ExternalArtifact.load(folder: scratch.path + "/none") }
+    }
+}
+
+struct ReportWriterTests {
+    @Test func filesLandWholeAndStalePhasePagesGo() throws {
+        let scratch = ScratchFolder()
+        let out = scratch.path + "/out"
+        try ReportWriter.write([RenderedFile(path: "phases/01-a.html", text: "old"), RenderedFile(path: "phases/02-b.html", text: "old")], to: out)
+        try ReportWriter.write([RenderedFile(path: "index.html", text: "new"), RenderedFile(path: "phases/01-a.html", text: "new")], to: out)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/phases").sorted() == ["01-a.html"])
+        #expect(try String(contentsOfFile: out + "/phases/01-a.html", encoding: .utf8) == "new")
+    }
+
+    @Test(arguments: ["../x.html", "/etc/x", "a/../../x", "", ".hidden", "a//b", "a\0b"])
+    func pathsOutsideTheFolderAreRefused(_ path: String) {
+        let scratch = ScratchFolder()
+        #expect(throws: ReportWriteError.unsafePath(path)) {
+            try ReportWriter.write([RenderedFile(path: path, text: "x")], to: scratch.path)
+        }
+    }
+}
