@@ -60,8 +60,8 @@ struct CostCommand: ParsableCommand {
             let e = row.estimate
             let estimated = e.completeCost?.description ?? (e.calls == 0 ? "-" : "≥" + e.estimated.description)
             return [
-                key, Format.count(e.calls), Format.count(e.usage.input), Format.count(e.usage.output),
-                Format.count(e.usage.cacheWrite), Format.count(e.usage.cacheRead), estimated,
+                key, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output),
+                Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), estimated,
                 row.reported?.description ?? "-",
             ] + (flagged ? [row.differs ? "*" : ""] : [])
         }

@@ -47,16 +47,16 @@ struct SessionsCommand: ParsableCommand {
             alignments: [.left, .left, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .right])
         for r in rows {
             table.add([
-                String(r.id.prefix(8)), Format.short(r.project, limit: 32), Format.short(r.firstPrompt), Format.time(r.start),
-                Format.time(r.end), Format.count(r.messages), Format.count(r.toolCalls), Format.count(r.usage.input),
-                Format.count(r.usage.output), Format.count(r.usage.cacheWrite), Format.count(r.usage.cacheRead),
+                String(r.id.prefix(8)), Figures.oneLine(r.project, limit: 32), Figures.oneLine(r.firstPrompt, limit: 48), Figures.minute(r.start),
+                Figures.minute(r.end), Figures.count(r.messages), Figures.count(r.toolCalls), Figures.count(r.usage.input),
+                Figures.count(r.usage.output), Figures.count(r.usage.cacheWrite), Figures.count(r.usage.cacheRead),
                 r.estimatedCost?.description ?? "unknown", r.reportedCost?.description ?? "-",
             ])
         }
         table.addTotal([
-            "total", Format.plural(rows.count, "session"), "", Format.time(total.start), Format.time(total.end), Format.count(total.messages),
-            Format.count(total.toolCalls), Format.count(total.usage.input), Format.count(total.usage.output),
-            Format.count(total.usage.cacheWrite), Format.count(total.usage.cacheRead),
+            "total", Figures.plural(rows.count, "session"), "", Figures.minute(total.start), Figures.minute(total.end), Figures.count(total.messages),
+            Figures.count(total.toolCalls), Figures.count(total.usage.input), Figures.count(total.usage.output),
+            Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead),
             total.estimatedCost?.description ?? "unknown", total.reportedCost?.description ?? "-",
         ])
         return table.render()

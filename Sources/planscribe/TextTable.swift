@@ -35,34 +35,3 @@ struct TextTable {
         return out.joined(separator: "\n")
     }
 }
-
-enum Format {
-    /// 1234567 → "1,234,567".
-    static func count(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
-
-    /// "1 file", "3 files".
-    static func plural(_ n: Int, _ noun: String) -> String {
-        "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
-    }
-
-    /// A prompt on one line, at most `limit` characters.
-    static func short(_ text: String?, limit: Int = 48) -> String {
-        guard let text else { return "" }
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
-    }
-
-    /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39".
-    static func time(_ stamp: String?) -> String {
-        guard let stamp, stamp.count >= 16 else { return stamp ?? "" }
-        return stamp.prefix(10) + " " + stamp.dropFirst(11).prefix(5)
-    }
-}

@@ -84,8 +84,8 @@ struct SessionLoop {
             }
         }
         if warnings > 0 || failedFiles > 0 {
-            var parts = ["read " + Format.plural(files, "file")]
-            if warnings > 0 { parts.append(Format.plural(warnings, "warning")) }
+            var parts = ["read " + Figures.plural(files, "file")]
+            if warnings > 0 { parts.append(Figures.plural(warnings, "warning")) }
             if failedFiles > 0 { parts.append("\(failedFiles) unreadable") }
             Console.error("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
         }
