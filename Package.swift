@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -35,6 +38,8 @@ let package = Package(
                 "CMarkGFM",
                 "PlanScribeTemplates",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/PlanScribe",
             exclude: ["Resources/demo-run/SOURCES.md"],
@@ -50,7 +55,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PlanScribeTests",
-            dependencies: ["PlanScribe", "CMarkGFM"],
+            dependencies: [
+                "PlanScribe",
+                "CMarkGFM",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
             path: "Tests/PlanScribeTests",
             exclude: ["Golden"],
             resources: [.copy("Fixtures")]

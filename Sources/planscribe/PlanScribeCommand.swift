@@ -3,7 +3,7 @@ import Foundation
 import PlanScribe
 
 @main
-struct PlanScribeCommand: ParsableCommand {
+struct PlanScribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planscribe",
         abstract: "Reads Claude Code planning sessions and reports what happened and what it cost.",
@@ -16,15 +16,19 @@ struct PlanScribeCommand: ParsableCommand {
             stderr); 1 a file could not be read; 2 a missing path, a bad flag or a bad price file.
             """,
         version: PlanScribeVersion.current,
-        subcommands: [SessionsCommand.self, CostCommand.self, RenderCommand.self, DemoCommand.self]
+        subcommands: [RunCommand.self, RenderCommand.self, DemoCommand.self, SessionsCommand.self, CostCommand.self]
     )
 
     /// Runs the command, with usage errors exiting 2 (ArgumentParser's default is 64) so
     /// that every planscribe command keeps the documented codes.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as InputError {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             Foundation.exit(2)

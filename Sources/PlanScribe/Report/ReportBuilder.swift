@@ -209,7 +209,7 @@ public struct ReportBuilder {
             context["has_meta"] = false
             context["meta_count"] = 0
         }
-        context["unused_note"] = false
+        context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
         let e = estimate(p.phase?.apiCalls ?? [])
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
         context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)

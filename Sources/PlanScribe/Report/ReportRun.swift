@@ -40,6 +40,8 @@ public struct ReportPhase: Sendable {
     public var reason: String
     /// The CLI's own cost for the phase, when it is known for exactly this phase.
     public var reported: USD?
+    /// Canned replies the plan gave for this phase that were never sent.
+    public var unusedReplies: [String] = []
 
     /// Creates a report phase.
     public init(number: Int, name: String, fileStem: String, phase: Phase?, session: Session?, outcome: PhaseOutcome, reason: String, reported: USD?) {

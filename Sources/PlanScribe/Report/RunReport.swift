@@ -1,0 +1,44 @@
+import Foundation
+
+extension ReportRun {
+    /// A run as the runner recorded it: phases in plan order with the runner's statuses
+    /// (phases never reached are "not run"), conversations from the sessions the runner
+    /// started, reported costs summed from the invocations, unused canned replies listed.
+    ///
+    /// - Parameters:
+    ///   - plan: the plan.
+    ///   - state: the saved run state.
+    ///   - sessions: the transcripts of the run's sessions (any order; missing ones are
+    ///     shown without a conversation).
+    public static func from(plan: Plan, state: RunState, sessions: [Session]) -> ReportRun {
+        let byID = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var phases: [ReportPhase] = []
+        var used: [Session] = []
+        for (i, (phasePlan, record)) in zip(plan.phases, state.phases).enumerated() {
+            let number = i + 1
+            let stem = String(format: "%02d-", number) + ReportSlug.make(phasePlan.name.slug, fallback: "phase")
+            let session = record.sessionID.flatMap { byID[$0] }
+            if let session, !used.contains(where: { $0.id == session.id }) { used.append(session) }
+            // The runner's session holds this phase (and perhaps context before it).
+            let phase = session.flatMap { s in
+                PhaseSplitter.split(s).first { $0.name == phasePlan.name } ?? PhaseSplitter.split(s).last
+            }
+            let outcome: PhaseOutcome
+            switch record.status {
+            case .done: outcome = .done
+            case .stalled: outcome = .stalled
+            case .failed: outcome = .failed
+            case .pending: outcome = .notRun
+            case .running: outcome = .stalled
+            }
+            var reason = record.reason ?? (record.status == .pending ? "not run" : "interrupted before it finished")
+            if record.sessionID != nil && session == nil { reason += " (its transcript was not found)" }
+            var item = ReportPhase(
+                number: number, name: phasePlan.name.command, fileStem: stem, phase: phase, session: session,
+                outcome: outcome, reason: reason, reported: record.invocations > 0 ? USD(record.costUSD) : nil)
+            item.unusedReplies = phasePlan.replies.enumerated().filter { !record.usedReplies.contains($0.offset) }.map(\.element.text)
+            phases.append(item)
+        }
+        return ReportRun(title: plan.slug, slug: plan.slug, phases: phases, sessions: used)
+    }
+}

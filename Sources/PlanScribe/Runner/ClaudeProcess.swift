@@ -1,0 +1,305 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one invocation of the CLI amounted to.
+public struct InvocationOutcome: Sendable, Equatable {
+    /// The exit code, when the process exited.
+    public var exitCode: Int32?
+    /// The signal that ended it, when one did.
+    public var signal: Int32?
+    /// True when planscribe ended it for taking too long.
+    public var timedOut = false
+    /// True when planscribe ended it because the run was interrupted.
+    public var interrupted = false
+    /// The session id (from `system/init` or the result).
+    public var sessionID: String?
+    /// The last `result` event.
+    public var result: ResultEvent?
+    /// The CLI version and model from `system/init`.
+    public var cliVersion: String?
+    /// The model from `system/init`.
+    public var model: String?
+    /// The last assistant text of the main thread (the fallback when there is no result).
+    public var lastAssistantText: String?
+    /// The CLI's own API retries during the invocation.
+    public var apiRetries = 0
+    /// Lines of stdout that were not JSON events, with the reason.
+    public var badLines: [String] = []
+    /// The last part of stderr.
+    public var stderrTail = ""
+
+    /// The agent's final text: the result's, else the last assistant text.
+    public var finalText: String? { result?.text ?? lastAssistantText }
+
+    /// A one-line reason when the invocation failed, nil when it succeeded.
+    public var failure: String? {
+        if interrupted { return "interrupted" }
+        if timedOut { return "timed out" }
+        if let result {
+            if !result.isError { return nil }
+            if let status = result.apiErrorStatus { return "API error \(status): " + Figures.oneLine(result.text ?? "", limit: 200) }
+            let detail = result.errors.first ?? result.text ?? ""
+            return (result.subtype ?? "error") + (detail.isEmpty ? "" : ": " + Figures.oneLine(detail, limit: 200))
+        }
+        var reason = signal.map { "the CLI was killed by signal \($0)" } ?? "the CLI exited with code \(exitCode ?? -1) without a result"
+        let tail = stderrTail.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " | ")
+        if !tail.isEmpty { reason += ": " + Figures.oneLine(Redactor.redact(tail), limit: 300) }
+        return reason
+    }
+}
+
+/// Why the CLI could not be started at all.
+public enum ClaudeProcessError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No executable at the path, or none named `claude` on PATH.
+    case notFound(String)
+    /// The executable could not be launched.
+    case launchFailed(String, reason: String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .notFound(let what):
+            return "the Claude Code CLI was not found (\(what)). Install it (npm install -g @anthropic-ai/claude-code, or pip install claude-agent-sdk, whose wheel carries it at claude_agent_sdk/_bundled/claude), then put it on PATH, set PLANSCRIBE_CLAUDE, or pass --claude PATH"
+        case .launchFailed(let path, let reason):
+            return "cannot start \(path): \(reason)"
+        }
+    }
+}
+
+/// Runs the Claude Code CLI once: stdout decoded event by event as it arrives (and copied
+/// raw to a file), stderr kept (its last 64 KB), the whole process group ended on a timeout
+/// or when the calling task is cancelled.
+public struct ClaudeProcess: Sendable {
+    /// The CLI binary.
+    public var binary: String
+    /// The environment of the child process.
+    public var environment: [String: String]
+
+    /// Creates a runner for a binary.
+    public init(binary: String, environment: [String: String]) {
+        self.binary = binary
+        self.environment = environment
+    }
+
+    /// The binary to use: `explicit`, else `$PLANSCRIBE_CLAUDE`, else `claude` on `PATH`.
+    ///
+    /// - Throws: ``ClaudeProcessError/notFound(_:)``.
+    public static func locate(explicit: String?, environment: [String: String]) throws -> String {
+        func executable(_ path: String) -> Bool {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue && FileManager.default.isExecutableFile(atPath: path)
+        }
+        if let explicit {
+            guard executable(explicit) else { throw ClaudeProcessError.notFound("no executable at \(explicit)") }
+            return explicit
+        }
+        if let fromEnv = environment["PLANSCRIBE_CLAUDE"], !fromEnv.isEmpty {
+            guard executable(fromEnv) else { throw ClaudeProcessError.notFound("PLANSCRIBE_CLAUDE=\(fromEnv) is not an executable") }
+            return fromEnv
+        }
+        for dir in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = String(dir) + "/claude"
+            if executable(candidate) { return candidate }
+        }
+        throw ClaudeProcessError.notFound("no claude on PATH")
+    }
+
+    /// Runs the CLI once.
+    ///
+    /// - Parameters:
+    ///   - arguments: the arguments after the binary.
+    ///   - workingDirectory: the child's working directory.
+    ///   - timeout: how long it may run before its process group is ended.
+    ///   - rawOutput: a file to copy stdout into, byte for byte.
+    ///   - onEvent: called for each event, in order, as it arrives.
+    /// - Returns: the outcome; a failure of the CLI is an outcome, not an error.
+    /// - Throws: ``ClaudeProcessError`` when the CLI cannot be started.
+    public func run(
+        arguments: [String], workingDirectory: String, timeout: Duration, rawOutput: String?,
+        onEvent: @escaping @Sendable (StreamEvent) -> Void
+    ) async throws -> InvocationOutcome {
+        var options = PlatformOptions()
+        options.createSession = true  // its own process group, so that ending it ends its children
+        let configuration = Configuration(
+            executable: .path(FilePath(binary)), arguments: Arguments(arguments),
+            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            workingDirectory: FilePath(workingDirectory), platformOptions: options)
+        let raw: FileHandle?
+        if let rawOutput {
+            _ = FileManager.default.createFile(atPath: rawOutput, contents: nil)
+            raw = FileHandle(forWritingAtPath: rawOutput)
+        } else {
+            raw = nil
+        }
+        defer { try? raw?.close() }
+        var outcome: InvocationOutcome
+        let status: TerminationStatus
+        do {
+            let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
+                let pid = execution.processIdentifier.value
+                return try await withTaskCancellationHandler {
+                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, onEvent: onEvent)
+                } onCancel: {
+                    kill(-pid, SIGKILL)
+                }
+            }
+            outcome = result.closureResult
+            status = result.terminationStatus
+        } catch let error as SubprocessError {
+            throw ClaudeProcessError.launchFailed(binary, reason: String(describing: error))
+        }
+        switch status {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let signal): outcome.signal = signal
+        }
+        if Task.isCancelled { outcome.interrupted = true }
+        return outcome
+    }
+
+    private enum Part: Sendable {
+        case stdout(InvocationOutcome)
+        case stderr(String)
+        case timedOut
+        case timerStopped
+    }
+
+    private static func collect(
+        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, pid: pid_t, timeout: Duration, raw: FileHandle?,
+        onEvent: @escaping @Sendable (StreamEvent) -> Void
+    ) async throws -> InvocationOutcome {
+        try await withThrowingTaskGroup(of: Part.self) { group in
+            group.addTask {
+                var splitter = StreamSplitter(onEvent: onEvent, raw: raw)
+                for try await buffer in execution.standardOutput {
+                    buffer.withUnsafeBytes { splitter.feed($0) }
+                }
+                splitter.finish()
+                return .stdout(splitter.outcome)
+            }
+            group.addTask {
+                var tail = [UInt8]()
+                for try await buffer in execution.standardError {
+                    buffer.withUnsafeBytes { tail.append(contentsOf: $0) }
+                    if tail.count > 128 * 1024 { tail.removeFirst(tail.count - 64 * 1024) }
+                }
+                if tail.count > 64 * 1024 { tail.removeFirst(tail.count - 64 * 1024) }
+                return .stderr(String(decoding: tail, as: UTF8.self))
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                } catch {
+                    return .timerStopped
+                }
+                kill(-pid, SIGTERM)
+                try? await Task.sleep(for: .seconds(3))
+                kill(-pid, SIGKILL)
+                return .timedOut
+            }
+            var outcome = InvocationOutcome()
+            var stderr = ""
+            var timedOut = false
+            var pipesOpen = 2
+            while pipesOpen > 0, let part = try await group.next() {
+                switch part {
+                case .stdout(let o): outcome = o; pipesOpen -= 1
+                case .stderr(let s): stderr = s; pipesOpen -= 1
+                case .timedOut: timedOut = true
+                case .timerStopped: break
+                }
+            }
+            group.cancelAll()
+            while let part = try await group.next() {
+                if case .timedOut = part { timedOut = true }
+            }
+            outcome.stderrTail = stderr
+            outcome.timedOut = timedOut
+            return outcome
+        }
+    }
+}
+
+/// Splits stdout into lines across read buffers and decodes each as an event.
+struct StreamSplitter {
+    let onEvent: @Sendable (StreamEvent) -> Void
+    let raw: FileHandle?
+    var pending: [UInt8] = []
+    var outcome = InvocationOutcome()
+
+    init(onEvent: @escaping @Sendable (StreamEvent) -> Void, raw: FileHandle?) {
+        self.onEvent = onEvent
+        self.raw = raw
+    }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        if let raw, bytes.count > 0 { raw.write(Data(bytes)) }
+        var start = 0
+        while start < bytes.count, let base = bytes.baseAddress, let hit = memchr(base + start, 0x0A, bytes.count - start) {
+            let end = base.distance(to: UnsafeRawPointer(hit))
+            if pending.isEmpty {
+                line(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            } else {
+                pending.append(contentsOf: bytes[start..<end])
+                let whole = pending
+                pending.removeAll(keepingCapacity: true)
+                whole.withUnsafeBytes { line($0) }
+            }
+            start = end + 1
+        }
+        if start < bytes.count { pending.append(contentsOf: bytes[start...]) }
+    }
+
+    mutating func finish() {
+        guard !pending.isEmpty else { return }
+        let rest = pending
+        pending = []
+        rest.withUnsafeBytes { bytes in
+            // A last line without a newline: the stream stopped mid-line.
+            if case .failure(let error) = StreamEventDecoder.decode(bytes) {
+                outcome.badLines.append("last line cut off (\(error.reason))")
+            } else {
+                line(bytes)
+            }
+        }
+    }
+
+    private mutating func line(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        switch StreamEventDecoder.decode(bytes) {
+        case .failure(let error):
+            let preview = Figures.oneLine(Redactor.redact(String(decoding: bytes.prefix(120), as: UTF8.self)), limit: 80)
+            outcome.badLines.append("\(error.reason): \(preview)")
+        case .success(let event):
+            switch event {
+            case .started(let session, let model, let version):
+                outcome.sessionID = outcome.sessionID ?? session
+                outcome.model = outcome.model ?? model
+                outcome.cliVersion = outcome.cliVersion ?? version
+            case .assistantText(let text, let fromSubagent):
+                if !fromSubagent, !text.isEmpty { outcome.lastAssistantText = text }
+            case .apiRetry:
+                outcome.apiRetries += 1
+            case .result(let result):
+                outcome.result = result
+                if let session = result.sessionID { outcome.sessionID = session }
+            case .other:
+                break
+            }
+            onEvent(event)
+        }
+    }
+}

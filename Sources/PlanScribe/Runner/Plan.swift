@@ -1,0 +1,330 @@
+import Foundation
+import Yams
+
+/// A planning run described in YAML: the project, the phases to run, and the canned replies
+/// that answer the agent's questions.
+public struct Plan: Sendable {
+    /// A canned reply: used in order, or first when its pattern matches the agent's question.
+    public struct Reply: Sendable, Hashable {
+        /// The text sent to the agent.
+        public var text: String
+        /// A regular expression; when set, the reply answers the first question it matches,
+        /// before the ordered replies.
+        public var when: String?
+    }
+
+    /// One phase of the plan.
+    public struct PhasePlan: Sendable {
+        /// The phase.
+        public var name: PhaseName
+        /// Its canned replies.
+        public var replies: [Reply]
+        /// How many replies (canned, default or nudges) the phase may use before it stalls.
+        public var maxReplies: Int
+        /// The line of the plan file that defines it.
+        public var line: Int
+    }
+
+    /// How the Claude Code CLI is invoked.
+    public struct ClaudeSettings: Sendable, Hashable {
+        /// `--model`, when set.
+        public var model: String?
+        /// `--max-turns` of every invocation.
+        public var maxTurns = 20
+        /// `--max-turns` of the one retry after `error_max_turns`.
+        public var retryMaxTurns = 30
+        /// Seconds one invocation may take before its process group is ended.
+        public var timeoutSeconds = 600
+        /// `--add-dir` folders (those that exist).
+        public var addDirs: [String] = []
+        /// `--permission-mode`, when set.
+        public var permissionMode: String?
+        /// `--dangerously-skip-permissions`.
+        public var skipPermissions = false
+        /// More arguments passed through as they are.
+        public var extraArgs: [String] = []
+    }
+
+    /// The plan file.
+    public var file: String
+    /// `[a-z0-9][a-z0-9-]*`: names the output folder.
+    public var slug: String
+    /// What is being planned; follows the phase command in the first prompt.
+    public var description: String
+    /// The working directory of every invocation.
+    public var workspace: String
+    /// The system prompt template file.
+    public var systemPromptFile: String
+    /// The phases, in order.
+    public var phases: [PhasePlan]
+    /// The reply used when no canned reply is left.
+    public var defaultReply: String?
+    /// How to invoke the CLI.
+    public var claude: ClaudeSettings
+
+    /// The slug pattern.
+    public static let slugPattern = "^[a-z0-9][a-z0-9-]{0,63}$"
+}
+
+/// Why a plan cannot run: the file, the line and what is wrong.
+public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The plan file.
+    public var file: String
+    /// The 1-based line, when known.
+    public var line: Int?
+    /// The field (`phases[1].replies[0].when`), when the problem belongs to one.
+    public var field: String?
+    /// What is wrong.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, line: Int?, field: String?, message: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
+    /// `plan.yaml:7: phases[0].max_replies: must be between 0 and 100`.
+    public var description: String {
+        var out = file
+        if let line { out += ":\(line)" }
+        out += ": "
+        if let field { out += field + ": " }
+        return out + message
+    }
+}
+
+extension Plan {
+    /// Reads and validates a plan file. Nothing runs on a bad plan.
+    ///
+    /// - Parameters:
+    ///   - path: the YAML file.
+    ///   - environment: for `~` and the workspace root (`PLANSCRIBE_WORKSPACE_ROOT`).
+    ///   - currentDirectory: where relative paths in the plan may also be found.
+    /// - Throws: ``PlanError`` naming the file, line and field.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlanError(file: path, line: nil, field: nil, message: FileManager.default.fileExists(atPath: path) ? "cannot read the plan file" : "no such plan file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PlanError(file: path, line: nil, field: nil, message: "the plan file is not UTF-8 text")
+        }
+        return try parse(text, file: path, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Parses and validates plan text (see ``load(path:environment:currentDirectory:)``).
+    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> Plan {
+        var reader = PlanReader(file: file, environment: environment, currentDirectory: currentDirectory)
+        return try reader.read(text)
+    }
+}
+
+/// Walks the YAML tree with line numbers, checking every field.
+struct PlanReader {
+    let file: String
+    let environment: [String: String]
+    let currentDirectory: String
+
+    func fail(_ node: Node?, _ field: String?, _ message: String) -> PlanError {
+        PlanError(file: file, line: node?.mark?.line, field: field, message: message)
+    }
+
+    mutating func read(_ text: String) throws -> Plan {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error)
+        }
+        guard let root, case .mapping(let top) = root else {
+            throw fail(root, nil, "expected a mapping with slug, description and phases")
+        }
+        let known: Set<String> = ["slug", "description", "workspace", "system_prompt", "phases", "default_reply", "claude"]
+        try checkKeys(top, known: known, prefix: "")
+
+        let slugNode = try required(top, "slug", "")
+        let slug = try string(slugNode, "slug")
+        guard slug.range(of: Plan.slugPattern, options: .regularExpression) != nil else {
+            throw fail(slugNode, "slug", "must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder")
+        }
+        let descriptionNode = try required(top, "description", "")
+        let description = try string(descriptionNode, "description")
+        guard !description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw fail(descriptionNode, "description", "must not be empty")
+        }
+
+        let workspace: String
+        if let node = top["workspace"] {
+            let path = expand(try string(node, "workspace"))
+            guard isDirectory(path) else { throw fail(node, "workspace", "no such folder: \(path)") }
+            workspace = path
+        } else if let root = environment["PLANSCRIBE_WORKSPACE_ROOT"], isDirectory(root + "/" + slug) {
+            workspace = root + "/" + slug
+        } else {
+            workspace = currentDirectory
+        }
+
+        let promptNode = top["system_prompt"]
+        let promptPath = try promptNode.map { try string($0, "system_prompt") } ?? "prompts/planning_agent.md"
+        guard let promptFile = locate(promptPath) else {
+            throw fail(promptNode ?? root, "system_prompt", "no such file: \(promptPath) (looked beside the plan and in the current folder)")
+        }
+
+        var defaultReply: String?
+        if let node = top["default_reply"] { defaultReply = try string(node, "default_reply") }
+
+        var claude = Plan.ClaudeSettings()
+        if let node = top["claude"] { claude = try settings(node) }
+
+        let phasesNode = try required(top, "phases", "")
+        guard case .sequence(let list) = phasesNode, !list.isEmpty else {
+            throw fail(phasesNode, "phases", "must be a non-empty list of phases")
+        }
+        var phases: [Plan.PhasePlan] = []
+        var seen: [PhaseName: Int] = [:]
+        for (i, item) in list.enumerated() {
+            let phase = try phasePlan(item, field: "phases[\(i)]")
+            if let first = seen[phase.name] {
+                throw fail(item, "phases[\(i)]", "\(phase.name.command) is already phase \(first + 1); each phase runs once")
+            }
+            seen[phase.name] = i
+            phases.append(phase)
+        }
+        return Plan(
+            file: file, slug: slug, description: description, workspace: workspace, systemPromptFile: promptFile,
+            phases: phases, defaultReply: defaultReply, claude: claude)
+    }
+
+    private func phasePlan(_ node: Node, field: String) throws -> Plan.PhasePlan {
+        let line = node.mark?.line ?? 0
+        if case .scalar(let scalar) = node {
+            guard let name = PhaseName(scalar.string) else { throw fail(node, field, "not a phase name: \(scalar.string)") }
+            return Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
+        }
+        guard case .mapping(let map) = node else { throw fail(node, field, "expected a phase name or a mapping with name and replies") }
+        try checkKeys(map, known: ["name", "replies", "max_replies"], prefix: field + ".")
+        let nameNode = try required(map, "name", field + ".")
+        let raw = try string(nameNode, field + ".name")
+        guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
+        var replies: [Plan.Reply] = []
+        if let repliesNode = map["replies"] {
+            guard case .sequence(let list) = repliesNode else { throw fail(repliesNode, field + ".replies", "expected a list of replies") }
+            for (j, item) in list.enumerated() {
+                let f = field + ".replies[\(j)]"
+                if case .scalar(let s) = item {
+                    replies.append(Plan.Reply(text: s.string, when: nil))
+                    continue
+                }
+                guard case .mapping(let m) = item else { throw fail(item, f, "expected a reply text or a mapping with when and reply") }
+                try checkKeys(m, known: ["when", "reply"], prefix: f + ".")
+                let text = try string(try required(m, "reply", f + "."), f + ".reply")
+                let whenNode = try required(m, "when", f + ".")
+                let pattern = try string(whenNode, f + ".when")
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                } catch {
+                    throw fail(whenNode, f + ".when", "not a valid regular expression: \(pattern)")
+                }
+                replies.append(Plan.Reply(text: text, when: pattern))
+            }
+        }
+        var maxReplies = 6
+        if let node = map["max_replies"] { maxReplies = try int(node, field + ".max_replies", 0...100) }
+        return Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
+    }
+
+    private func settings(_ node: Node) throws -> Plan.ClaudeSettings {
+        guard case .mapping(let map) = node else { throw fail(node, "claude", "expected a mapping") }
+        try checkKeys(map, known: ["model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions", "extra_args"], prefix: "claude.")
+        var s = Plan.ClaudeSettings()
+        if let n = map["model"] { s.model = try string(n, "claude.model") }
+        if let n = map["max_turns"] { s.maxTurns = try int(n, "claude.max_turns", 1...500) }
+        if let n = map["retry_max_turns"] {
+            s.retryMaxTurns = try int(n, "claude.retry_max_turns", 1...1000)
+            guard s.retryMaxTurns >= s.maxTurns else { throw fail(n, "claude.retry_max_turns", "must be at least max_turns (\(s.maxTurns))") }
+        } else {
+            s.retryMaxTurns = max(30, s.maxTurns)
+        }
+        if let n = map["timeout_s"] { s.timeoutSeconds = try int(n, "claude.timeout_s", 1...86_400) }
+        if let n = map["add_dirs"] { s.addDirs = try strings(n, "claude.add_dirs").map(expand) }
+        if let n = map["permission_mode"] {
+            let mode = try string(n, "claude.permission_mode")
+            let modes = ["acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"]
+            guard modes.contains(mode) else { throw fail(n, "claude.permission_mode", "must be one of " + modes.joined(separator: ", ")) }
+            s.permissionMode = mode
+        }
+        if let n = map["dangerously_skip_permissions"] {
+            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.dangerously_skip_permissions", "expected true or false") }
+            s.skipPermissions = b
+        }
+        if let n = map["extra_args"] { s.extraArgs = try strings(n, "claude.extra_args") }
+        return s
+    }
+
+    // MARK: Helpers
+
+    private func checkKeys(_ map: Node.Mapping, known: Set<String>, prefix: String) throws {
+        for (key, _) in map {
+            guard case .scalar(let k) = key, known.contains(k.string) else {
+                let name = key.string ?? "?"
+                throw fail(key, prefix + name, "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+
+    private func required(_ map: Node.Mapping, _ key: String, _ prefix: String) throws -> Node {
+        guard let node = map[key] else {
+            throw PlanError(file: file, line: map.mark?.line, field: prefix + key, message: "missing")
+        }
+        return node
+    }
+
+    private func string(_ node: Node, _ field: String) throws -> String {
+        guard case .scalar(let s) = node else { throw fail(node, field, "expected text") }
+        return s.string
+    }
+
+    private func strings(_ node: Node, _ field: String) throws -> [String] {
+        guard case .sequence(let list) = node else { throw fail(node, field, "expected a list") }
+        return try list.enumerated().map { try string($0.element, field + "[\($0.offset)]") }
+    }
+
+    private func int(_ node: Node, _ field: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard case .scalar(let s) = node, let value = Int(s.string) else { throw fail(node, field, "expected a whole number") }
+        guard range.contains(value) else { throw fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        return value
+    }
+
+    private func expand(_ path: String) -> String {
+        if path == "~" || path.hasPrefix("~/") {
+            return (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+        }
+        return path
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// A file named in the plan: absolute, beside the plan, or in the current folder.
+    private func locate(_ raw: String) -> String? {
+        let path = expand(raw)
+        let planFolder = (file as NSString).deletingLastPathComponent
+        let candidates = path.hasPrefix("/") ? [path] : [
+            ((planFolder.isEmpty ? "." : planFolder) as NSString).appendingPathComponent(path),
+            (currentDirectory as NSString).appendingPathComponent(path),
+        ]
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0) && !isDirectory($0) }
+    }
+
+    private func yamlError(_ error: YamlError) -> PlanError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return PlanError(file: file, line: mark.line, field: nil, message: "invalid YAML: \(problem)")
+        default:
+            return PlanError(file: file, line: nil, field: nil, message: "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// What the runner reports as it goes, for progress lines.
+public enum RunnerEvent: Sendable {
+    /// A phase begins (or resumes): its position, the count, its name.
+    case phaseStarted(index: Int, count: Int, name: String, resumed: Bool)
+    /// An invocation starts.
+    case invocationStarted(phase: String, kind: PendingStep.Kind, replyNumber: Int)
+    /// The CLI retries an API error itself.
+    case apiRetry(attempt: Int, maxRetries: Int, status: Int?)
+    /// An invocation finished, with its cost and the marker it ended with.
+    case invocationFinished(phase: String, costUSD: Double?, marker: PhaseStatus?, failure: String?, seconds: Double)
+    /// A phase ended.
+    case phaseFinished(name: String, status: PhaseRecord.Status, reason: String)
+}
+
+/// How a run ended.
+public struct RunOutcome: Sendable {
+    /// The final state.
+    public var state: RunState
+    /// True when every phase reached `ready_to_advance`.
+    public var allDone: Bool { state.phases.allSatisfy { $0.status == .done } }
+}
+
+/// Why a run stopped before its end.
+public enum RunnerError: Error, Sendable, CustomStringConvertible {
+    /// Ctrl-C: the child was ended, the state saved.
+    case interrupted
+    /// A run record exists; the user must say whether to resume or restart.
+    case unfinishedRun(folder: String)
+    /// `--resume` without a saved run.
+    case nothingToResume(folder: String)
+    /// The plan changed its phases since the run started.
+    case planChanged(String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .interrupted: return "interrupted"
+        case .unfinishedRun(let folder): return "\(folder) holds an unfinished run of this plan: continue it with --resume, or start over with --restart"
+        case .nothingToResume(let folder): return "nothing to resume: \(folder) holds no saved run"
+        case .planChanged(let what): return "the plan changed since the run started (\(what)): start over with --restart"
+        }
+    }
+}
+
+/// Drives a plan's phases through the Claude Code CLI: one session per phase, canned replies
+/// through `--resume`, the `PHASE_STATUS` protocol, one nudge per protocol slip, one retry
+/// after `error_max_turns`, everything recorded, resumable after a crash.
+public struct PlanRunner: Sendable {
+    /// How a run starts.
+    public enum Start: Sendable {
+        /// A fresh run; refuses when an unfinished run is recorded.
+        case fresh
+        /// Continue the recorded run.
+        case resume
+        /// Discard the recorded run and start over.
+        case restart
+    }
+
+    public let plan: Plan
+    public let command: ClaudeCommand
+    public let process: ClaudeProcess
+    /// Stop at the first phase that does not reach ready (false), or go on (true).
+    public var keepGoing = false
+    /// The nudge sent when a turn ends without a marker.
+    public static let nudge = "Your last message did not end with the PHASE_STATUS line. End every turn with exactly one line: PHASE_STATUS: ready_to_advance or PHASE_STATUS: needs_input."
+    /// The message of the retry after `error_max_turns`.
+    public static let retryMessage = "You ran out of turns. Continue the phase from where you stopped."
+
+    /// Creates a runner.
+    public init(plan: Plan, command: ClaudeCommand, process: ClaudeProcess, keepGoing: Bool = false) {
+        self.plan = plan
+        self.command = command
+        self.process = process
+        self.keepGoing = keepGoing
+    }
+
+    /// Runs the plan.
+    ///
+    /// - Parameters:
+    ///   - record: the run folder (locked).
+    ///   - start: fresh, resume or restart.
+    ///   - claudeConfigDir: the `CLAUDE_CONFIG_DIR` given to the CLI, to record.
+    ///   - onEvent: progress.
+    /// - Returns: the final state.
+    /// - Throws: ``RunnerError`` (``RunnerError/interrupted`` after Ctrl-C, state saved),
+    ///   ``ClaudeProcessError``, ``RunRecordError``.
+    public func run(record: RunRecord, start: Start, claudeConfigDir: String?, onEvent: @escaping @Sendable (RunnerEvent) -> Void) async throws -> RunOutcome {
+        var state: RunState
+        let now = Self.timestamp()
+        switch (start, try record.loadState()) {
+        case (.restart, _):
+            try record.clear()
+            state = newState(now, claudeConfigDir: claudeConfigDir)
+        case (.resume, nil):
+            throw RunnerError.nothingToResume(folder: record.folder)
+        case (.resume, let saved?):
+            state = saved
+            guard state.phases.map(\.name) == plan.phases.map(\.name.command) else {
+                throw RunnerError.planChanged("phases were " + state.phases.map(\.name).joined(separator: ", "))
+            }
+        case (.fresh, let saved?) where saved.status != .finished:
+            throw RunnerError.unfinishedRun(folder: record.folder)
+        case (.fresh, _):
+            try record.clear()
+            state = newState(now, claudeConfigDir: claudeConfigDir)
+        }
+        state.status = .running
+        var invocationIndex = record.loadInvocations().count
+        try record.save(state)
+
+        for (i, phasePlan) in plan.phases.enumerated() {
+            var phase = state.phases[i]
+            if [.done, .stalled, .failed].contains(phase.status) { continue }
+            let resumed = phase.status == .running
+            if phase.startedAt == nil { phase.startedAt = Self.timestamp() }
+            phase.status = .running
+            if phase.next == nil { phase.next = PendingStep(kind: .start) }
+            onEvent(.phaseStarted(index: i + 1, count: plan.phases.count, name: phasePlan.name.command, resumed: resumed))
+            while let step = phase.next {
+                state.phases[i] = phase
+                state.updatedAt = Self.timestamp()
+                try record.save(state)
+
+                let outcome = try await invoke(step, phase: phase, plan: phasePlan, index: invocationIndex, record: record, onEvent: onEvent)
+                invocationIndex += 1
+                phase.invocations += 1
+                if step.kind == .start {
+                    // A (re)started first turn opens a new session.
+                    phase.sessionID = outcome.sessionID
+                    phase.sessionTotalUSD = nil
+                } else if phase.sessionID == nil {
+                    phase.sessionID = outcome.sessionID
+                }
+                if state.cliVersion == nil { state.cliVersion = outcome.cliVersion }
+                let cost = Self.invocationCost(outcome, previousTotal: phase.sessionTotalUSD)
+                if let total = outcome.result?.totalCostUSD { phase.sessionTotalUSD = total }
+                phase.costUSD += cost ?? 0
+                let marker = outcome.finalText.flatMap(PhaseMarker.status(of:))
+                try record.append(InvocationRecord(
+                    index: invocationIndex, phase: phasePlan.name.command, kind: step.kind, replyIndex: step.replyIndex,
+                    question: step.question.map(Redactor.redact), argv: ClaudeCommand.recorded(arguments(for: step, phase: phase, plan: phasePlan)),
+                    startedAt: outcome.startedAt, durationMs: outcome.durationMs, exitCode: outcome.base.exitCode, signal: outcome.base.signal,
+                    timedOut: outcome.base.timedOut, interrupted: outcome.base.interrupted, subtype: outcome.result?.subtype,
+                    isError: outcome.result?.isError, sessionID: outcome.sessionID, usage: outcome.result?.usage, costUSD: cost,
+                    sessionTotalUSD: outcome.result?.totalCostUSD, marker: marker?.rawValue, failure: outcome.base.failure.map(Redactor.redact),
+                    apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile))
+                onEvent(.invocationFinished(phase: phasePlan.name.command, costUSD: cost, marker: marker, failure: outcome.base.failure, seconds: Double(outcome.durationMs) / 1000))
+
+                if outcome.base.interrupted {
+                    // The same step runs again on --resume.
+                    state.phases[i] = phase
+                    state.status = .interrupted
+                    state.updatedAt = Self.timestamp()
+                    try record.save(state)
+                    throw RunnerError.interrupted
+                }
+                phase.next = decide(outcome.base, marker: marker, phase: &phase, plan: phasePlan)
+            }
+            phase.finishedAt = Self.timestamp()
+            state.phases[i] = phase
+            state.updatedAt = Self.timestamp()
+            try record.save(state)
+            onEvent(.phaseFinished(name: phasePlan.name.command, status: phase.status, reason: phase.reason ?? ""))
+            if phase.status != .done && !keepGoing { break }
+        }
+        state.status = .finished
+        state.updatedAt = Self.timestamp()
+        try record.save(state)
+        return RunOutcome(state: state)
+    }
+
+    private func newState(_ now: String, claudeConfigDir: String?) -> RunState {
+        RunState(
+            slug: plan.slug, planFile: plan.file, workspace: plan.workspace, claudeConfigDir: claudeConfigDir,
+            startedAt: now, updatedAt: now, phases: plan.phases.map { PhaseRecord(name: $0.name.command) })
+    }
+
+    /// The next step after an invocation, or nil when the phase is over (its status set).
+    func decide(_ outcome: InvocationOutcome, marker: PhaseStatus?, phase: inout PhaseRecord, plan phasePlan: Plan.PhasePlan) -> PendingStep? {
+        if outcome.timedOut {
+            return finish(&phase, .failed, "timed out after \(plan.claude.timeoutSeconds) s")
+        }
+        if let result = outcome.result, result.subtype == "error_max_turns" {
+            guard !phase.retried, phase.sessionID != nil else {
+                return finish(&phase, .failed, "ran out of turns again after the retry with \(plan.claude.retryMaxTurns) turns")
+            }
+            phase.retried = true
+            return PendingStep(kind: .retry, message: Self.retryMessage)
+        }
+        if let failure = outcome.failure {
+            return finish(&phase, .failed, failure)
+        }
+        switch marker {
+        case .readyToAdvance?:
+            return finish(&phase, .done, "ended with PHASE_STATUS: ready_to_advance")
+        case .needsInput?:
+            let question = outcome.finalText ?? ""
+            guard phase.repliesSent < phasePlan.maxReplies else {
+                return finish(&phase, .stalled, "still needs input after \(Figures.plural(phase.repliesSent, "reply")) (max_replies \(phasePlan.maxReplies))")
+            }
+            guard let (index, text) = chooseReply(phasePlan, used: phase.usedReplies, question: question) else {
+                return finish(&phase, .stalled, "needs input and no canned reply is left")
+            }
+            phase.repliesSent += 1
+            if let index { phase.usedReplies.append(index) }
+            return PendingStep(kind: .reply, message: ClaudeCommand.wrap(text), replyIndex: index, question: Figures.oneLine(PhaseMarker.strip(question), limit: 300))
+        case nil:
+            guard phase.repliesSent < phasePlan.maxReplies else {
+                return finish(&phase, .stalled, "the final turn has no PHASE_STATUS marker and the reply budget (max_replies \(phasePlan.maxReplies)) is used up")
+            }
+            phase.repliesSent += 1
+            return PendingStep(kind: .nudge, message: ClaudeCommand.wrap(Self.nudge), question: Figures.oneLine(outcome.finalText ?? "", limit: 300))
+        }
+    }
+
+    /// The reply to a question: the first unused `when` reply whose pattern matches, else the
+    /// next unused ordered reply, else the default reply (index nil), else nil.
+    func chooseReply(_ phasePlan: Plan.PhasePlan, used: [Int], question: String) -> (Int?, String)? {
+        let range = NSRange(question.startIndex..., in: question)
+        for (i, reply) in phasePlan.replies.enumerated() where !used.contains(i) {
+            if let pattern = reply.when, let regex = try? NSRegularExpression(pattern: pattern), regex.firstMatch(in: question, range: range) != nil {
+                return (i, reply.text)
+            }
+        }
+        for (i, reply) in phasePlan.replies.enumerated() where !used.contains(i) && reply.when == nil {
+            return (i, reply.text)
+        }
+        return plan.defaultReply.map { (nil, $0) }
+    }
+
+    private func finish(_ phase: inout PhaseRecord, _ status: PhaseRecord.Status, _ reason: String) -> PendingStep? {
+        phase.status = status
+        phase.reason = reason
+        return nil
+    }
+
+    func arguments(for step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan) -> [String] {
+        switch step.kind {
+        case .start:
+            return command.firstTurn(phasePlan.name)
+        case .retry:
+            return command.resume(phase.sessionID ?? "", message: step.message ?? Self.retryMessage, maxTurns: plan.claude.retryMaxTurns)
+        case .reply, .nudge:
+            return command.resume(phase.sessionID ?? "", message: step.message ?? "")
+        }
+    }
+
+    struct TimedOutcome {
+        var base: InvocationOutcome
+        var startedAt: String
+        var durationMs: Int
+        var streamFile: String
+        var sessionID: String? { base.sessionID }
+        var result: ResultEvent? { base.result }
+        var cliVersion: String? { base.cliVersion }
+        var finalText: String? { base.finalText }
+    }
+
+    private func invoke(_ step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan, index: Int, record: RunRecord, onEvent: @escaping @Sendable (RunnerEvent) -> Void) async throws -> TimedOutcome {
+        let replyNumber = phase.repliesSent
+        onEvent(.invocationStarted(phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber))
+        let stream = String(format: "stream/%03d-%@-%@.jsonl", index + 1, phasePlan.name.slug.replacingOccurrences(of: ":", with: "-"), step.kind.rawValue)
+        let started = Self.timestamp()
+        let clock = ContinuousClock.now
+        let outcome = try await process.run(
+            arguments: arguments(for: step, phase: phase, plan: phasePlan), workingDirectory: plan.workspace,
+            timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream
+        ) { event in
+            if case .apiRetry(let attempt, let max, let status, _) = event {
+                onEvent(.apiRetry(attempt: attempt, maxRetries: max, status: status))
+            }
+        }
+        let elapsed = ContinuousClock.now - clock
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream)
+    }
+
+    /// The cost of one invocation: the growth of the session's cumulative total, else the
+    /// sum of `model_usage_since_last_result`, else the total itself (a first turn).
+    static func invocationCost(_ outcome: TimedOutcome, previousTotal: Double?) -> Double? {
+        guard let result = outcome.result else { return nil }
+        if let total = result.totalCostUSD, let previous = previousTotal, total >= previous {
+            return USD(picodollars: USD(total).picodollars - USD(previous).picodollars).dollars
+        }
+        if let since = result.costSinceLastResultUSD { return since }
+        return result.totalCostUSD
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}

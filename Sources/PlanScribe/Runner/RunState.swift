@@ -1,0 +1,318 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the runner does next in a phase; persisted before it starts, so that a run resumed
+/// after a crash repeats only the invocation that was interrupted.
+public struct PendingStep: Codable, Sendable, Equatable {
+    /// Why this invocation is made.
+    public enum Kind: String, Codable, Sendable {
+        /// The phase's first turn.
+        case start
+        /// A canned reply (or the default reply).
+        case reply
+        /// A request for the missing PHASE_STATUS marker.
+        case nudge
+        /// The one retry after `error_max_turns`, with the larger turn budget.
+        case retry
+    }
+
+    /// Why.
+    public var kind: Kind
+    /// The message sent (nil for `start`, whose prompt comes from the plan).
+    public var message: String?
+    /// Which canned reply (index into the phase's replies), nil for the default reply.
+    public var replyIndex: Int?
+    /// The question it answers (the agent's last text, shortened).
+    public var question: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, message, question
+        case replyIndex = "reply_index"
+    }
+}
+
+/// One phase's progress in a run.
+public struct PhaseRecord: Codable, Sendable, Equatable {
+    /// Where the phase stands.
+    public enum Status: String, Codable, Sendable {
+        case pending, running, done, stalled, failed
+    }
+
+    /// The phase command.
+    public var name: String
+    /// Where it stands.
+    public var status: Status = .pending
+    /// The session it runs in.
+    public var sessionID: String?
+    /// The step to take next (while running).
+    public var next: PendingStep?
+    /// Canned replies used, by index.
+    public var usedReplies: [Int] = []
+    /// Replies of any kind sent (canned, default, nudges): the budget `max_replies` bounds.
+    public var repliesSent = 0
+    /// Whether the `error_max_turns` retry was used.
+    public var retried = false
+    /// Invocations made.
+    public var invocations = 0
+    /// The CLI's cost of the phase's invocations, summed.
+    public var costUSD: Double = 0
+    /// The session's cumulative cost after the last invocation (to take differences).
+    public var sessionTotalUSD: Double?
+    /// Why it ended the way it did.
+    public var reason: String?
+    /// When it started and finished (ISO 8601).
+    public var startedAt: String?
+    /// When it finished.
+    public var finishedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, status, next, retried, invocations, reason
+        case sessionID = "session_id"
+        case usedReplies = "used_replies"
+        case repliesSent = "replies_sent"
+        case costUSD = "cost_usd"
+        case sessionTotalUSD = "session_total_usd"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    /// Creates a pending record.
+    public init(name: String) {
+        self.name = name
+    }
+}
+
+/// A run's state: saved to `run/state.json` after every step, under the run's lock, by
+/// writing a temporary file and renaming it.
+public struct RunState: Codable, Sendable, Equatable {
+    /// How the run stands.
+    public enum Status: String, Codable, Sendable {
+        case running, finished, interrupted
+    }
+
+    /// The schema version of `state.json`.
+    public var schemaVersion = 1
+    /// The plan's slug.
+    public var slug: String
+    /// The plan file.
+    public var planFile: String
+    /// The workspace the CLI ran in.
+    public var workspace: String
+    /// The `CLAUDE_CONFIG_DIR` used (with `--isolate`), where the transcripts are.
+    public var claudeConfigDir: String?
+    /// How the run stands.
+    public var status: Status = .running
+    /// When it started.
+    public var startedAt: String
+    /// When it last changed.
+    public var updatedAt: String
+    /// The CLI's version, once known.
+    public var cliVersion: String?
+    /// The phases, in plan order.
+    public var phases: [PhaseRecord]
+
+    enum CodingKeys: String, CodingKey {
+        case slug, status, workspace, phases
+        case schemaVersion = "schema_version"
+        case planFile = "plan_file"
+        case claudeConfigDir = "claude_config_dir"
+        case startedAt = "started_at"
+        case updatedAt = "updated_at"
+        case cliVersion = "cli_version"
+    }
+}
+
+/// One line of `run/invocations.jsonl`: everything about one invocation of the CLI.
+public struct InvocationRecord: Codable, Sendable, Equatable {
+    public var index: Int
+    public var phase: String
+    public var kind: PendingStep.Kind
+    public var replyIndex: Int?
+    public var question: String?
+    public var argv: [String]
+    public var startedAt: String
+    public var durationMs: Int
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var timedOut: Bool
+    public var interrupted: Bool
+    public var subtype: String?
+    public var isError: Bool?
+    public var sessionID: String?
+    public var usage: TokenUsage?
+    /// The cost of this invocation alone (difference of the session's cumulative totals).
+    public var costUSD: Double?
+    /// The session's cumulative total the CLI reported.
+    public var sessionTotalUSD: Double?
+    public var marker: String?
+    public var failure: String?
+    public var apiRetries: Int
+    public var streamFile: String
+
+    enum CodingKeys: String, CodingKey {
+        case index, phase, kind, question, argv, subtype, usage, marker, failure, signal, interrupted
+        case replyIndex = "reply_index"
+        case startedAt = "started_at"
+        case durationMs = "duration_ms"
+        case exitCode = "exit_code"
+        case timedOut = "timed_out"
+        case isError = "is_error"
+        case sessionID = "session_id"
+        case costUSD = "cost_usd"
+        case sessionTotalUSD = "session_total_usd"
+        case apiRetries = "api_retries"
+        case streamFile = "stream_file"
+    }
+
+    /// Every field, absent ones as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(phase, forKey: .phase)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(replyIndex, forKey: .replyIndex)
+        try c.encode(question, forKey: .question)
+        try c.encode(argv, forKey: .argv)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(durationMs, forKey: .durationMs)
+        try c.encode(exitCode, forKey: .exitCode)
+        try c.encode(signal, forKey: .signal)
+        try c.encode(timedOut, forKey: .timedOut)
+        try c.encode(interrupted, forKey: .interrupted)
+        try c.encode(subtype, forKey: .subtype)
+        try c.encode(isError, forKey: .isError)
+        try c.encode(sessionID, forKey: .sessionID)
+        try c.encode(usage, forKey: .usage)
+        try c.encode(costUSD, forKey: .costUSD)
+        try c.encode(sessionTotalUSD, forKey: .sessionTotalUSD)
+        try c.encode(marker, forKey: .marker)
+        try c.encode(failure, forKey: .failure)
+        try c.encode(apiRetries, forKey: .apiRetries)
+        try c.encode(streamFile, forKey: .streamFile)
+    }
+}
+
+/// Why a run record cannot be used.
+public enum RunRecordError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Another planscribe holds the run's lock.
+    case busy(folder: String)
+    /// A file of the record cannot be read or written.
+    case io(path: String, reason: String)
+    /// `state.json` is not what planscribe writes.
+    case invalidState(path: String, reason: String)
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .busy(let folder): return "another planscribe run is using \(folder) (its lock is held); wait for it to finish, or stop it first"
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .invalidState(let path, let reason): return "\(path): not a planscribe run state (\(reason)); start over with --restart"
+        }
+    }
+}
+
+/// The run folder (`output/<slug>/run/`): the exclusive lock, `state.json`,
+/// `invocations.jsonl` and the raw stream-json of every invocation.
+public final class RunRecord: @unchecked Sendable {
+    /// The folder.
+    public let folder: String
+    private let lockDescriptor: Int32
+
+    /// Opens (creating) the folder and takes its lock, without waiting.
+    ///
+    /// - Throws: ``RunRecordError/busy(folder:)`` when another run holds it.
+    public init(folder: String) throws {
+        self.folder = folder
+        do {
+            try FileManager.default.createDirectory(atPath: folder + "/stream", withIntermediateDirectories: true)
+        } catch {
+            throw RunRecordError.io(path: folder, reason: "cannot create the run folder")
+        }
+        let fd = open(folder + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunRecordError.io(path: folder + "/lock", reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw RunRecordError.busy(folder: folder)
+        }
+        lockDescriptor = fd
+    }
+
+    deinit {
+        flock(lockDescriptor, LOCK_UN)
+        close(lockDescriptor)
+    }
+
+    var statePath: String { folder + "/state.json" }
+    var invocationsPath: String { folder + "/invocations.jsonl" }
+
+    /// The saved state, or nil when there is none.
+    public func loadState() throws -> RunState? {
+        guard let data = FileManager.default.contents(atPath: statePath) else { return nil }
+        do {
+            return try JSONDecoder().decode(RunState.self, from: data)
+        } catch {
+            throw RunRecordError.invalidState(path: statePath, reason: String(describing: error).prefix(120).description)
+        }
+    }
+
+    /// Saves the state: a temporary file, flushed, renamed over `state.json`.
+    public func save(_ state: RunState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(state) + Data("\n".utf8)
+        try Self.atomicWrite(data, to: statePath)
+    }
+
+    /// The invocations recorded so far.
+    public func loadInvocations() -> [InvocationRecord] {
+        guard let data = FileManager.default.contents(atPath: invocationsPath) else { return [] }
+        var out: [InvocationRecord] = []
+        data.withUnsafeBytes { bytes in
+            LineScanner.scan(bytes) { line in
+                if let record = try? JSONDecoder().decode(InvocationRecord.self, from: Data(line.bytes)) { out.append(record) }
+            }
+        }
+        return out
+    }
+
+    /// Appends one invocation's line (one write, flushed).
+    public func append(_ record: InvocationRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(record)
+        line.append(0x0A)
+        let fd = open(invocationsPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunRecordError.io(path: invocationsPath, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(fd) == 0 else { throw RunRecordError.io(path: invocationsPath, reason: "short write") }
+    }
+
+    /// Removes everything but the lock (for `--restart`).
+    public func clear() throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name != "lock" {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+        try FileManager.default.createDirectory(atPath: folder + "/stream", withIntermediateDirectories: true)
+    }
+
+    static func atomicWrite(_ data: Data, to path: String) throws {
+        let temp = path + ".tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunRecordError.io(path: temp, reason: String(cString: strerror(errno))) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == data.count, synced, rename(temp, path) == 0 else {
+            unlink(temp)
+            throw RunRecordError.io(path: path, reason: "cannot replace the file")
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PlanScribe
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a plan's phases through the Claude Code CLI and render the report.",
+        discussion: """
+            Each phase starts a fresh `claude -p "<phase> <description>"` in the plan's \
+            workspace; every canned reply continues that session with --resume. The agent ends \
+            each turn with PHASE_STATUS: ready_to_advance (next phase) or PHASE_STATUS: \
+            needs_input (planscribe sends the next reply: a matching `when` reply, else the next \
+            ordered one, else default_reply). A turn without a marker gets one nudge, counted \
+            against max_replies. error_max_turns resumes the same session once with \
+            retry_max_turns. Every invocation is recorded in <output>/run/ (state.json, \
+            invocations.jsonl, the raw stream-json); the report is rendered into <output>/ at \
+            the end. Ctrl-C ends the CLI, saves the state and tells you how to resume.
+
+            The CLI binary: --claude PATH, else $PLANSCRIBE_CLAUDE, else claude on PATH.
+
+            Exit codes: 0 every phase reached ready_to_advance; 3 a phase stalled, failed or \
+            did not run; 1 a runtime failure (the CLI missing, the run folder busy or \
+            unwritable); 2 a bad plan or flag; 130 interrupted.
+            """)
+
+    @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
+    var plan: String
+
+    @Flag(help: "Continue the run recorded in the output folder after a crash or Ctrl-C, without repeating finished invocations.")
+    var resume = false
+
+    @Flag(help: "Discard the run recorded in the output folder and start over.")
+    var restart = false
+
+    @Flag(help: "Print each phase's first command line and the rendered system prompt; run nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("The Claude Code CLI binary.", valueName: "PATH"))
+    var claude: String?
+
+    @Flag(help: "Go on with the next phase when one stalls or fails (default: stop).")
+    var keepGoing = false
+
+    @Flag(help: "Give the CLI a fresh CLAUDE_CONFIG_DIR under <output>/run/, so the run's transcripts are its own (it then needs ANTHROPIC_API_KEY, not a login).")
+    var isolate = false
+
+    @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
+    var quiet = false
+
+    @OptionGroup var report: ReportFlags
+
+    func validate() throws {
+        if resume && restart { throw ValidationError("--resume and --restart cannot be used together") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let plan: Plan
+        do {
+            plan = try Plan.load(path: self.plan, environment: environment)
+        } catch let error as PlanError {
+            throw InputError(message: error.description)
+        }
+        guard let promptData = FileManager.default.contents(atPath: plan.systemPromptFile) else {
+            throw InputError(message: "\(plan.systemPromptFile): cannot read the system prompt")
+        }
+        let command = ClaudeCommand(plan: plan, promptTemplate: String(decoding: promptData, as: UTF8.self))
+        if dryRun {
+            printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: claude, environment: environment)) ?? "claude")
+            return
+        }
+        let templates = try report.templateSet()
+        let options = try report.reportOptions()
+        let output = report.output ?? "output/" + plan.slug
+        let binary: String
+        do {
+            binary = try ClaudeProcess.locate(explicit: claude, environment: environment)
+        } catch let error as ClaudeProcessError {
+            Console.error("error: \(error.description)")
+            throw ExitCode(1)
+        }
+        let record: RunRecord
+        do {
+            record = try RunRecord(folder: output + "/run")
+        } catch let error as RunRecordError {
+            Console.error("error: \(error.description)")
+            throw ExitCode(1)
+        }
+        var childEnvironment = environment
+        var configDir: String?
+        if isolate {
+            let dir = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output + "/run/claude-config")
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            childEnvironment["CLAUDE_CONFIG_DIR"] = dir
+            configDir = dir
+        }
+        if plan.claude.skipPermissions && geteuid() == 0 && childEnvironment["IS_SANDBOX"] == nil {
+            childEnvironment["IS_SANDBOX"] = "1"  // the CLI refuses --dangerously-skip-permissions as root without it
+        }
+        let runner = PlanRunner(plan: plan, command: command, process: ClaudeProcess(binary: binary, environment: childEnvironment), keepGoing: keepGoing)
+        let progress = ProgressPrinter(quiet: quiet, environment: environment)
+        let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
+
+        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir) { progress.show($0) } }
+        let interrupts = InterruptWatcher { task.cancel() }
+        defer { interrupts.stop() }
+
+        var interrupted = false
+        do {
+            _ = try await task.value
+        } catch RunnerError.interrupted {
+            interrupted = true
+        } catch let error as RunnerError {
+            progress.finish()
+            Console.error("error: \(error.description)")
+            throw ExitCode(error.isUsage ? 2 : 1)
+        } catch let error as ClaudeProcessError {
+            progress.finish()
+            Console.error("error: \(error.description)")
+            throw ExitCode(1)
+        } catch let error as RunRecordError {
+            progress.finish()
+            Console.error("error: \(error.description)")
+            throw ExitCode(1)
+        }
+        progress.finish()
+
+        guard let state = try record.loadState() else { throw ExitCode(1) }
+        let sessions = RunTranscripts.read(state: state, environment: childEnvironment)
+        let run = ReportRun.from(plan: plan, state: state, sessions: sessions)
+        let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
+        Console.out(index)
+        if interrupted {
+            Console.error("planscribe: interrupted; the run is saved in \(output)/run. Continue it with: planscribe run \(self.plan) --resume" + (report.output.map { " --output \($0)" } ?? ""))
+            throw ExitCode(130)
+        }
+        let total = state.phases.reduce(0) { $0 + $1.costUSD }
+        let done = state.phases.filter { $0.status == .done }.count
+        Console.error("planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)")
+        if done != state.phases.count { throw ExitCode(3) }
+    }
+
+    private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String) {
+        Console.out("# workspace: \(plan.workspace)")
+        for phase in plan.phases {
+            Console.out("")
+            Console.out("# \(phase.name.command): first turn")
+            let argv = [binary] + command.firstTurn(phase.name).map { arg in
+                arg.count > 200 ? "<system prompt below>" : arg
+            }
+            Console.out(argv.map(Shell.quote).joined(separator: " "))
+        }
+        if let first = plan.phases.first {
+            Console.out("")
+            Console.out("# system prompt (for \(first.name.command); {phase} changes per phase)")
+            Console.out(command.systemPrompt(for: first.name))
+        }
+    }
+}
+
+extension RunnerError {
+    var isUsage: Bool {
+        switch self {
+        case .interrupted: return false
+        case .unfinishedRun, .nothingToResume, .planChanged: return true
+        }
+    }
+}
+
+/// Finds the transcripts of a run's sessions.
+enum RunTranscripts {
+    static func read(state: RunState, environment: [String: String]) -> [Session] {
+        let ids = Set(state.phases.compactMap(\.sessionID))
+        guard !ids.isEmpty else { return [] }
+        var env = environment
+        if let dir = state.claudeConfigDir { env["CLAUDE_CONFIG_DIR"] = dir }
+        let projects = TranscriptLocator.defaultProjectsFolder(environment: env)
+        var folders: [String] = []
+        if let folder = try? TranscriptLocator.projectFolder(for: state.workspace, in: projects) { folders.append(folder) }
+        folders += ((try? FileManager.default.contentsOfDirectory(atPath: projects)) ?? []).sorted().map { projects + "/" + $0 }
+        var files: [String] = []
+        var found = Set<String>()
+        for folder in folders {
+            for id in ids.subtracting(found) where FileManager.default.fileExists(atPath: folder + "/" + id + ".jsonl") {
+                files.append(folder + "/" + id + ".jsonl")
+                found.insert(id)
+            }
+            if found == ids { break }
+        }
+        guard let sources = try? TranscriptLocator.locate(files) else { return [] }
+        var filter = DuplicateFilter()
+        return sources.compactMap { try? SessionReader().read($0, filter: &filter) }
+    }
+}
+
+/// Quotes an argument for a POSIX shell.
+enum Shell {
+    static func quote(_ arg: String) -> String {
+        if !arg.isEmpty && arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }) { return arg }
+        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Turns SIGINT into a callback (once), so the run can end the CLI and save its state.
+final class InterruptWatcher: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+
+    init(_ onInterrupt: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler(handler: onInterrupt)
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// Progress on stderr: a live line on a terminal, plain lines otherwise (CI, pipes).
+final class ProgressPrinter: @unchecked Sendable {
+    private let quiet: Bool
+    private let live: Bool
+    private let lock = NSLock()
+    private let started = Date()
+    private var cost = 0.0
+    private var phase = ""
+    private var hasLiveLine = false
+
+    init(quiet: Bool, environment: [String: String]) {
+        self.quiet = quiet
+        self.live = isatty(2) != 0 && (environment["CI"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    func show(_ event: RunnerEvent) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .phaseStarted(let index, let count, let name, let resumed):
+            phase = "[\(index)/\(count)] \(name)"
+            line("\(phase): \(resumed ? "resuming" : "starting")", keep: false)
+        case .invocationStarted(_, let kind, let replyNumber):
+            let what: String
+            switch kind {
+            case .start: what = "first turn"
+            case .reply: what = "reply \(replyNumber)"
+            case .nudge: what = "nudge for the missing marker (reply \(replyNumber))"
+            case .retry: what = "retry after running out of turns"
+            }
+            line("\(phase): \(what) …", keep: false)
+        case .apiRetry(let attempt, let maxRetries, let status):
+            line("\(phase): the CLI retries an API error\(status.map { " (\($0))" } ?? ""), attempt \(attempt) of \(maxRetries)", keep: true)
+        case .invocationFinished(_, let costUSD, let marker, let failure, let seconds):
+            cost += costUSD ?? 0
+            var text = "\(phase): " + String(format: "%.1f s", seconds)
+            if let costUSD { text += " · \(USD(costUSD).description)" }
+            if let marker { text += " · \(marker.rawValue)" } else if failure == nil { text += " · no marker" }
+            if let failure { text += " · \(failure)" }
+            line(text + " · total \(USD(cost).description) · \(elapsed())", keep: !live)
+        case .phaseFinished(_, let status, let reason):
+            line("\(phase): \(status.rawValue) (\(reason))", keep: true)
+        }
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if hasLiveLine { FileHandle.standardError.write(Data("\n".utf8)) }
+        hasLiveLine = false
+    }
+
+    private func elapsed() -> String {
+        let s = Int(Date().timeIntervalSince(started))
+        return s < 60 ? "\(s) s" : "\(s / 60) min \(s % 60) s"
+    }
+
+    private func line(_ text: String, keep: Bool) {
+        if live {
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text + (keep ? "\n" : "")).utf8))
+            hasLiveLine = !keep
+        } else {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+}
