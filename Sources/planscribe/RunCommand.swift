@@ -175,32 +175,6 @@ extension RunnerError {
     }
 }
 
-/// Finds the transcripts of a run's sessions.
-enum RunTranscripts {
-    static func read(state: RunState, environment: [String: String]) -> [Session] {
-        let ids = Set(state.phases.compactMap(\.sessionID))
-        guard !ids.isEmpty else { return [] }
-        var env = environment
-        if let dir = state.claudeConfigDir { env["CLAUDE_CONFIG_DIR"] = dir }
-        let projects = TranscriptLocator.defaultProjectsFolder(environment: env)
-        var folders: [String] = []
-        if let folder = try? TranscriptLocator.projectFolder(for: state.workspace, in: projects) { folders.append(folder) }
-        folders += ((try? FileManager.default.contentsOfDirectory(atPath: projects)) ?? []).sorted().map { projects + "/" + $0 }
-        var files: [String] = []
-        var found = Set<String>()
-        for folder in folders {
-            for id in ids.subtracting(found) where FileManager.default.fileExists(atPath: folder + "/" + id + ".jsonl") {
-                files.append(folder + "/" + id + ".jsonl")
-                found.insert(id)
-            }
-            if found == ids { break }
-        }
-        guard let sources = try? TranscriptLocator.locate(files) else { return [] }
-        var filter = DuplicateFilter()
-        return sources.compactMap { try? SessionReader().read($0, filter: &filter) }
-    }
-}
-
 /// Quotes an argument for a POSIX shell.
 enum Shell {
     static func quote(_ arg: String) -> String {

@@ -187,7 +187,7 @@ public struct PlanRunner: Sendable {
                 return finish(&phase, .failed, "ran out of turns again after the retry with \(plan.claude.retryMaxTurns) turns")
             }
             phase.retried = true
-            return PendingStep(kind: .retry, message: Self.retryMessage)
+            return PendingStep(kind: .retry, message: ClaudeCommand.wrap(Self.retryMessage))
         }
         if let failure = outcome.failure {
             return finish(&phase, .failed, failure)
@@ -241,7 +241,7 @@ public struct PlanRunner: Sendable {
         case .start:
             return command.firstTurn(phasePlan.name)
         case .retry:
-            return command.resume(phase.sessionID ?? "", message: step.message ?? Self.retryMessage, maxTurns: plan.claude.retryMaxTurns)
+            return command.resume(phase.sessionID ?? "", message: step.message ?? ClaudeCommand.wrap(Self.retryMessage), maxTurns: plan.claude.retryMaxTurns)
         case .reply, .nudge:
             return command.resume(phase.sessionID ?? "", message: step.message ?? "")
         }

@@ -1,0 +1,218 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+/// The runner end to end: the real Claude Code CLI against a scripted model on loopback.
+@Suite(.serialized, .enabled(if: RealCLI.path != nil, RealCLI.missingReason))
+struct EndToEndTests {
+    static let prompt = "You plan {slug} ({description}); phase {phase}. End every turn with PHASE_STATUS: ready_to_advance or PHASE_STATUS: needs_input. {not a placeholder}"
+
+    /// Three phases: office hours (thinking, a `when` reply, a Write call), a CEO review that
+    /// runs out of turns, is retried, slips (no marker) and is nudged, and an eng review whose
+    /// API call fails; the design review never runs.
+    static func scenario(_ request: ScriptedModelServer.Request) -> ScriptedModelServer.Answer {
+        let first = request.firstUserText
+        let replies = request.externalMessages.count
+        let usage = ScriptedModelServer.Usage(input: 900 + request.messages.count, output: 30 + 5 * replies, cacheWrite5m: 1000, cacheWrite1h: 200, cacheRead: 2000 * request.messages.count)
+        if first.contains("/office-hours") {
+            if replies == 0 {
+                return .message([.thinking("Start with the users."), .text("Who are the users?\n\nPHASE_STATUS: needs_input")], usage: usage)
+            }
+            if replies == 1 && !request.lastIsToolResult {
+                return .message([.text("Noted; writing it down."), .toolUse(name: "Write", input: ["file_path": "notes.md", "content": "# Notes\n\n- Teams of 3-10\n"])], usage: usage)
+            }
+            if replies == 1 {
+                return .message([.text("Saved notes.md. What is the **budget**?\n\n`PHASE_STATUS: needs_input`")], usage: usage)
+            }
+            return .message([.text("| Decision | Value |\n|---|---|\n| Budget | $50 |\n\n**PHASE_STATUS: ready_to_advance**")], usage: usage)
+        }
+        if first.contains("/plan-ceo-review") {
+            // After running out of turns, the CLI sends the pending tool result and the retry
+            // message together: look at the last message's text.
+            let last = request.messages.last.map { ScriptedModelServer.Request.texts($0).joined(separator: "\n") } ?? ""
+            if last.contains("did not end with the PHASE_STATUS") {
+                return .message([.text("CEO review done.\n\nPHASE_STATUS: ready_to_advance")], usage: usage)
+            }
+            if last.contains("ran out of turns") {
+                return .message([.text("The review is written down.")], usage: usage)
+            }
+            return .message([.toolUse(name: "Bash", input: ["command": "echo checking", "description": "Check something"])], usage: usage)
+        }
+        if first.contains("/plan-eng-review") {
+            return .httpError(400)
+        }
+        return .message([.text("Done.\nPHASE_STATUS: ready_to_advance")], usage: usage)
+    }
+
+    static func writePlan(in scratch: borrowing ScratchFolder, extra: String = "") -> String {
+        _ = scratch.write("prompt.md", lines: [prompt])
+        try! FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
+        return scratch.write("plan.yaml", lines: [
+            "slug: e2e-app",
+            "description: A shared todo app",
+            "workspace: \(scratch.path)/workspace",
+            "system_prompt: prompt.md",
+            "phases:",
+            "  - name: /office-hours",
+            "    replies:",
+            "      - \"Teams of 3-10.\"",
+            "      - when: \"(?i)budget\"",
+            "        reply: \"Fifty dollars.\"",
+            "      - \"Never needed.\"",
+            "  - /plan-ceo-review",
+            "  - /plan-eng-review",
+            "  - /plan-design-review",
+            "claude:",
+            "  max_turns: 2",
+            "  retry_max_turns: 4",
+            "  timeout_s: 120",
+            "  permission_mode: acceptEdits",
+            "  add_dirs: [\(scratch.path)/workspace, \(scratch.path)/missing]",
+        ] + (extra.isEmpty ? [] : [extra]))
+    }
+
+    static func run(_ arguments: [String], port: UInt16, scratch: borrowing ScratchFolder, wait: Bool = true) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = arguments + ["--claude", RealCLI.path!, "--output", scratch.path + "/out"]
+        process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+        var env = RealCLI.environment(port: port, configDir: scratch.path + "/claude-config")
+        env["CI"] = "true"
+        process.environment = env
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        _ = FileManager.default.createFile(atPath: scratch.path + "/stderr.txt", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: scratch.path + "/stderr.txt")
+        try process.run()
+        if wait { process.waitUntilExit() }
+        return process
+    }
+
+    @Test func aPlanRunsThroughTheRealCLI() async throws {
+        let server = try await ScriptedModelServer(scenario: Self.scenario)
+        defer { Task { await server.stop() } }
+        let scratch = ScratchFolder()
+        let plan = Self.writePlan(in: scratch)
+        let process = try Self.run(["run", plan], port: server.port, scratch: scratch)
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(process.terminationStatus == 3, "stderr: \(stderr)")
+
+        let record = try RunRecord(folder: scratch.path + "/out/run")
+        let state = try #require(try record.loadState())
+        #expect(state.status == .finished)
+        #expect(state.phases.map(\.status) == [.done, .done, .failed, .pending], "reasons: \(state.phases.map { $0.reason ?? "" }), stderr: \(stderr)")
+        #expect(state.phases[1].retried)
+        #expect(state.phases[2].reason?.hasPrefix("API error 400") == true)
+        #expect(state.phases[0].usedReplies == [0, 1])
+
+        let invocations = record.loadInvocations()
+        try #require(invocations.count == 7)
+        #expect(invocations.map { "\($0.phase) \($0.kind.rawValue) \($0.replyIndex.map(String.init) ?? "-")" } == [
+            "/office-hours start -", "/office-hours reply 0", "/office-hours reply 1",
+            "/plan-ceo-review start -", "/plan-ceo-review retry -", "/plan-ceo-review nudge -",
+            "/plan-eng-review start -",
+        ])
+        #expect(invocations[3].subtype == "error_max_turns")
+        #expect(invocations[6].isError == true)
+        #expect(invocations[2].question?.contains("What is the **budget**?") == true)
+        #expect(invocations.allSatisfy { !$0.argv.joined(separator: " ").contains("sk-ant-test") })
+        // The rendered prompt: placeholders filled, "{not a placeholder}" kept, the file's newline.
+        let rendered = Self.prompt.replacingOccurrences(of: "{slug}", with: "e2e-app").replacingOccurrences(of: "{description}", with: "A shared todo app").replacingOccurrences(of: "{phase}", with: "/office-hours") + "\n"
+        #expect(invocations[0].argv.contains("<system prompt, \(rendered.count) characters>"))
+        #expect(!invocations[0].argv.contains(scratch.path + "/missing"))
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/workspace/notes.md"))
+
+        // Costs: per invocation, the growth of the session's cumulative total; per phase and
+        // for the run, they add up to the CLI's own final totals, session by session.
+        let ledgerSessions = RunTranscripts.read(state: state, environment: ["CLAUDE_CONFIG_DIR": scratch.path + "/claude-config"])
+        #expect(ledgerSessions.count == 3)
+        for (i, phase) in state.phases.enumerated() where phase.sessionID != nil {
+            let mine = invocations.filter { $0.phase == phase.name }
+            let sum = mine.compactMap(\.costUSD).reduce(USD.zero) { $0 + USD($1) }
+            let final = try #require(mine.last?.sessionTotalUSD, "phase \(i)")
+            #expect(sum == USD(final), "phase \(phase.name)")
+            #expect(USD(phase.costUSD) == USD(final))
+            if let session = ledgerSessions.first(where: { $0.id == phase.sessionID }), let stateCost = session.reportedCostUSD {
+                #expect(USD(stateCost) == USD(final), "transcript cost-state of \(phase.name)")
+                // The estimate from the transcript's usage matches the CLI's figure.
+                #expect(CostLedger().estimate(session.apiCalls).completeCost == USD(final), "estimate of \(phase.name)")
+            }
+        }
+
+        // The report.
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))) as? [String: Any]
+        let phases = summary?["phases"] as? [[String: Any]] ?? []
+        #expect(phases.map { $0["outcome"] as? String } == ["done", "done", "failed", "not-run"])
+        #expect(phases.map { $0["reported_cost_usd"] as? Double } == state.phases.map { $0.invocations > 0 ? USD($0.costUSD).dollars : nil })
+        let junit = try String(contentsOfFile: scratch.path + "/out/junit.xml", encoding: .utf8)
+        #expect(junit.contains(#"tests="4" failures="2""#))
+        let office = HTMLScan(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8))
+        #expect(office.text.contains("Fifty dollars."))
+        #expect(office.text.contains("notes.md written by the Write tool"))
+        #expect(office.text.contains("Canned replies not used: “Never needed.”"))
+        #expect(stderr.contains("[2/4] /plan-ceo-review: retry after running out of turns …"))
+        #expect(stderr.contains("planscribe: 2 of 4 phases ready"))
+    }
+
+    @Test func ctrlCSavesTheStateAndResumeRepeatsOnlyTheInterruptedInvocation() async throws {
+        // The CEO review's first call hangs long enough to interrupt it.
+        let server = try await ScriptedModelServer { request in
+            let answer = Self.scenario(request)
+            if request.firstUserText.contains("/plan-ceo-review"), request.externalMessages.isEmpty, !request.lastIsToolResult {
+                return .delayed(4, .init(.message([.text("Reviewed.\nPHASE_STATUS: ready_to_advance")], usage: .init(input: 10, output: 5))))
+            }
+            if request.firstUserText.contains("/plan-eng-review") {
+                return .message([.text("Fine.\nPHASE_STATUS: ready_to_advance")], usage: .init(input: 10, output: 5))
+            }
+            return answer
+        }
+        defer { Task { await server.stop() } }
+        let scratch = ScratchFolder()
+        let plan = Self.writePlan(in: scratch)
+        let process = try Self.run(["run", plan], port: server.port, scratch: scratch, wait: false)
+        let streamOfCEO = scratch.path + "/out/run/stream/004-plan-ceo-review-start.jsonl"
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: streamOfCEO) { try await Task.sleep(for: .milliseconds(100)) }
+        try await Task.sleep(for: .milliseconds(800))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(stderr.contains("Continue it with: planscribe run \(plan) --resume"))
+
+        do {
+            let record = try RunRecord(folder: scratch.path + "/out/run")
+            let state = try #require(try record.loadState())
+            #expect(state.status == .interrupted)
+            #expect(state.phases.map(\.status) == [.done, .running, .pending, .pending])
+            #expect(record.loadInvocations().map(\.interrupted) == [false, false, false, true])
+        }
+
+        let resumed = try Self.run(["run", plan, "--resume"], port: server.port, scratch: scratch)
+        let record = try RunRecord(folder: scratch.path + "/out/run")
+        let state = try #require(try record.loadState())
+        let invocations = record.loadInvocations()
+        // Office hours ran once; only the interrupted CEO start was repeated.
+        #expect(invocations.map { "\($0.phase) \($0.kind.rawValue)\($0.interrupted ? " (interrupted)" : "")" } == [
+            "/office-hours start", "/office-hours reply", "/office-hours reply",
+            "/plan-ceo-review start (interrupted)", "/plan-ceo-review start",
+            "/plan-eng-review start", "/plan-design-review start",
+        ])
+        #expect(resumed.terminationStatus == 0)
+        #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
+        let total = state.phases.reduce(USD.zero) { $0 + USD($1.costUSD) }
+        let finals = state.phases.compactMap { p in invocations.last { $0.phase == p.name }?.sessionTotalUSD }.reduce(USD.zero) { $0 + USD($1) }
+        #expect(total == finals)
+    }
+
+    @Test func aSecondRunOnTheSameSlugIsRefused() async throws {
+        let scratch = ScratchFolder()
+        let plan = Self.writePlan(in: scratch)
+        let holder = try RunRecord(folder: scratch.path + "/out/run")
+        let process = try Self.run(["run", plan], port: 9, scratch: scratch)
+        #expect(process.terminationStatus == 1)
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(stderr == "error: another planscribe run is using \(scratch.path)/out/run (its lock is held); wait for it to finish, or stop it first\n")
+        _ = holder
+    }
+}
+
