@@ -198,7 +198,7 @@ public struct PlanRunner: Sendable {
         case .needsInput?:
             let question = outcome.finalText ?? ""
             guard phase.repliesSent < phasePlan.maxReplies else {
-                return finish(&phase, .stalled, "still needs input after \(Figures.plural(phase.repliesSent, "reply")) (max_replies \(phasePlan.maxReplies))")
+                return finish(&phase, .stalled, "still needs input after \(Figures.plural(phase.repliesSent, "reply", "replies")) (max_replies \(phasePlan.maxReplies))")
             }
             guard let (index, text) = chooseReply(phasePlan, used: phase.usedReplies, question: question) else {
                 return finish(&phase, .stalled, "needs input and no canned reply is left")

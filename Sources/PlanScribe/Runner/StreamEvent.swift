@@ -85,7 +85,7 @@ public enum StreamEventDecoder {
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(line))
         } catch {
-            return .failure(StreamLineError(reason: LineDecoder.describe(error, line: line)))
+            return .failure(StreamLineError(reason: LineDecoder.explain(line, decodingError: error)))
         }
         guard let type = raw.type else { return .failure(StreamLineError(reason: "event without a type")) }
         switch (type, raw.subtype) {

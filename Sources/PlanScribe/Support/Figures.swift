@@ -12,9 +12,9 @@ public enum Figures {
         return (n < 0 ? "-" : "") + out
     }
 
-    /// "1 file", "3 files".
-    public static func plural(_ n: Int, _ noun: String) -> String {
-        "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
+    /// "1 file", "3 files"; "1 reply", "2 replies" with an explicit plural.
+    public static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
+        "\(count(n)) " + (n == 1 ? noun : plural ?? noun + "s")
     }
 
     /// Text on one line, at most `limit` characters (an ellipsis marks a cut).

@@ -67,6 +67,15 @@ struct LineDecoder {
         return true
     }
 
+    /// Why a line that did not decode is not usable: the place where its JSON breaks, when
+    /// the sniffer finds one, else the decoder's reason.
+    static func explain(_ line: UnsafeRawBufferPointer, decodingError: any Error) -> String {
+        if case .failure(let failure) = LineSniffer.sniffOrFailure(line) {
+            return LineDecoder().explainFailure(line, failure)
+        }
+        return describe(decodingError, line: line)
+    }
+
     /// Why a line the sniffer rejected is not usable.
     private func explainFailure(_ line: UnsafeRawBufferPointer, _ failure: LineSniffer.SyntaxFailure) -> String {
         if let offset = Self.invalidUTF8Offset(line) {

@@ -1,0 +1,333 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+struct StreamDecodingTests {
+    static func outcome(_ file: String) throws -> InvocationOutcome {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("stream-json/" + file)))
+        var splitter = StreamSplitter(onEvent: { _ in }, raw: nil)
+        // Feed in small pieces, so lines cross buffer boundaries.
+        data.withUnsafeBytes { bytes in
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 37)
+                splitter.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                start = end
+            }
+        }
+        splitter.finish()
+        return splitter.outcome
+    }
+
+    @Test func errorMaxTurnsStillCarriesTheSession() throws {
+        let o = try Self.outcome("04-stream-error-max-turns.jsonl")
+        #expect(o.result?.subtype == "error_max_turns")
+        #expect(o.result?.isError == true)
+        #expect(o.sessionID == "fdc60ad5-5293-4325-baef-030332c888e1")
+        #expect(o.result?.errors == ["Reached maximum number of turns (1)"])
+        #expect(o.failure == "error_max_turns: Reached maximum number of turns (1)")
+    }
+
+    @Test func anAPIErrorIsAFailureDespiteSubtypeSuccess() throws {
+        let o = try Self.outcome("05b-stream-api-error-400.jsonl")
+        #expect(o.result?.subtype == "success")
+        #expect(o.result?.isError == true)
+        #expect(o.result?.apiErrorStatus == 400)
+        #expect(o.failure == "API error 400: API Error: 400 Mock failure 400")
+    }
+
+    @Test func resumedCostIsCumulativeAndTheDifferenceIsTheInvocation() throws {
+        let o = try Self.outcome("07-stream-resume-cumulative-cost.jsonl")
+        #expect(o.result?.totalCostUSD == 0.037665000000000004)
+        #expect(o.result?.costSinceLastResultUSD == 0.012555)
+        let timed = PlanRunner.TimedOutcome(base: o, startedAt: "", durationMs: 0, streamFile: "")
+        #expect(PlanRunner.invocationCost(timed, previousTotal: 0.02511) == USD(picodollars: 12_555_000_000).dollars)
+        #expect(PlanRunner.invocationCost(timed, previousTotal: nil) == 0.012555)
+        #expect(o.failure == nil)
+        #expect(o.finalText == "Hello from the mock model. 2+2=4.")
+    }
+
+    @Test func theLastOfTwoResultsWins() throws {
+        let o = try Self.outcome("09-stream-subagent-two-results.jsonl")
+        #expect(o.result?.numTurns == 1)
+        #expect(o.result?.totalCostUSD == 0.062775)
+        #expect(o.result?.costSinceLastResultUSD == 0)
+    }
+
+    @Test func apiRetriesAreCounted() throws {
+        let o = try Self.outcome("11-stream-api-error-500-retries.jsonl")
+        #expect(o.apiRetries == 2)
+        #expect(o.result?.apiErrorStatus == 500)
+    }
+
+    @Test func realOutputOfAnOlderCLI() throws {
+        let o = try Self.outcome("basic_query.ndjson")
+        #expect(o.cliVersion == "2.1.7")
+        #expect(o.result?.totalCostUSD == 0.1354875)
+        #expect(o.result?.costSinceLastResultUSD == nil)
+        #expect(o.badLines.isEmpty)
+        let partial = try Self.outcome("03-stream-partial-messages-thinking.jsonl")
+        #expect(partial.finalText == "The answer is 4.")
+        #expect(partial.badLines.isEmpty)
+    }
+
+    @Test func garbageAndACutOffLastLineAreReported() {
+        var splitter = StreamSplitter(onEvent: { _ in }, raw: nil)
+        let text = "npm WARN something\n{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s1\"}\n[1,2]\n{\"type\":\"result\",\"is_er"
+        Array(text.utf8).withUnsafeBytes { splitter.feed($0) }
+        splitter.finish()
+        #expect(splitter.outcome.sessionID == "s1")
+        #expect(splitter.outcome.badLines == [
+            "invalid JSON at byte 1: npm WARN something",
+            "expected a JSON object, found an array: [1,2]",
+            "last line cut off (invalid JSON: the line ends before the object is closed)",
+        ])
+    }
+}
+
+struct PlanFileTests {
+    func parse(_ yaml: String, files: [String: String] = ["prompt.md": "x"]) throws -> Plan {
+        let scratch = ScratchFolder()
+        for (name, text) in files { _ = scratch.write(name, lines: [text]) }
+        return try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: ["HOME": "/home/test"], currentDirectory: scratch.path)
+    }
+
+    @Test func theExamplePlanInTheDesign() throws {
+        let plan = try parse("""
+            slug: todo-app
+            description: A shared todo app for small teams
+            system_prompt: prompt.md
+            phases:
+              - name: /office-hours
+                replies:
+                  - "Small teams of 3-10 people."
+                  - when: "(?i)budget|price"
+                    reply: "Under $50 a month."
+                max_replies: 6
+              - plan-ceo-review
+            default_reply: "Go with your recommendation."
+            claude: { model: opus, max_turns: 20, retry_max_turns: 30, timeout_s: 600, add_dirs: [~/.claude/skills] }
+            """)
+        #expect(plan.slug == "todo-app")
+        #expect(plan.phases.map(\.name.command) == ["/office-hours", "/plan-ceo-review"])
+        #expect(plan.phases[0].replies == [Plan.Reply(text: "Small teams of 3-10 people.", when: nil), Plan.Reply(text: "Under $50 a month.", when: "(?i)budget|price")])
+        #expect(plan.phases[1].maxReplies == 6)
+        #expect(plan.claude.model == "opus")
+        #expect(plan.claude.addDirs == ["/home/test/.claude/skills"])
+        #expect(plan.defaultReply == "Go with your recommendation.")
+        #expect(plan.systemPromptFile.hasSuffix("/prompt.md"))
+    }
+
+    @Test(arguments: [
+        ("slug: Todo App\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder"),
+        ("slug: ../x\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: []", "plan.yaml:4: phases: must be a non-empty list of phases"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: \"([\"\n        reply: y", "plan.yaml:7: phases[0].replies[0].when: not a valid regular expression: (["),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    max_replies: 500", "plan.yaml:6: phases[0].max_replies: must be between 0 and 100"),
+        ("slug: a\ndescription: d\nsystem_prompt: nope.md\nphases: [a]", "plan.yaml:3: system_prompt: no such file: nope.md (looked beside the plan and in the current folder)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 0 }", "plan.yaml:5: claude.max_turns: must be between 1 and 500"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 40, retry_max_turns: 30 }", "plan.yaml:5: claude.retry_max_turns: must be at least max_turns (40)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { permission_mode: yolo }", "plan.yaml:5: claude.permission_mode: must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]", "plan.yaml:5: phase: unknown field (expected one of: claude, default_reply, description, phases, slug, system_prompt, workspace)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [office-hours, /office-hours]", "plan.yaml:4: phases[1]: /office-hours is already phase 1; each phase runs once"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [\"/not a phase\"]", "plan.yaml:4: phases[0]: not a phase name: /not a phase"),
+        ("slug: a\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: description: missing"),
+        ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws"),
+        ("slug: [a\n", "plan.yaml:2: invalid YAML: did not find expected ',' or ']'"),
+        ("- just\n- a list\n", "plan.yaml:1: expected a mapping with slug, description and phases"),
+    ])
+    func badPlansNameTheLineAndField(_ yaml: String, _ message: String) throws {
+        do {
+            _ = try parse(yaml)
+            Issue.record("no error for: \(yaml)")
+        } catch let error as PlanError {
+            #expect(error.description.hasSuffix(message), "got: \(error.description)")
+        }
+    }
+
+    @Test func theWorkspaceDefaultsToTheWorkspaceRootThenTheCurrentFolder() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("prompt.md", lines: ["x"])
+        try FileManager.default.createDirectory(atPath: scratch.path + "/root/app", withIntermediateDirectories: true)
+        let yaml = "slug: app\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]"
+        let withRoot = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: ["PLANSCRIBE_WORKSPACE_ROOT": scratch.path + "/root"], currentDirectory: "/tmp")
+        #expect(withRoot.workspace == scratch.path + "/root/app")
+        let without = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: [:], currentDirectory: "/tmp")
+        #expect(without.workspace == "/tmp")
+    }
+}
+
+struct ClaudeCommandTests {
+    static func plan(_ claude: String = "", defaultReply: String? = nil, phases: String = "[office-hours]") throws -> Plan {
+        let scratch = ScratchFolder()
+        _ = scratch.write("prompt.md", lines: ["x"])
+        try FileManager.default.createDirectory(atPath: scratch.path + "/skills", withIntermediateDirectories: true)
+        var yaml = "slug: todo\ndescription: A todo app\nsystem_prompt: prompt.md\nphases: \(phases)\n"
+        if let defaultReply { yaml += "default_reply: \(defaultReply)\n" }
+        yaml += claude.replacingOccurrences(of: "SCRATCH", with: scratch.path)
+        var plan = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: [:], currentDirectory: scratch.path)
+        plan.systemPromptFile = ""
+        return plan
+    }
+
+    @Test func theFirstTurnAndAReply() throws {
+        let plan = try Self.plan("claude: { model: opus, max_turns: 7, add_dirs: [/tmp, /nonexistent, /tmp/, /tmp], permission_mode: acceptEdits, dangerously_skip_permissions: true, extra_args: [--effort, high] }")
+        let command = ClaudeCommand(plan: plan, promptTemplate: "Plan {slug}: {description} in {phase}; keep {this}.")
+        let phase = PhaseName("office-hours")!
+        #expect(command.systemPrompt(for: phase) == "Plan todo: A todo app in /office-hours; keep {this}.")
+        #expect(command.firstTurn(phase) == [
+            "-p", "/office-hours A todo app", "--output-format", "stream-json", "--verbose", "--max-turns", "7",
+            "--system-prompt", "Plan todo: A todo app in /office-hours; keep {this}.",
+            "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions", "--effort", "high",
+        ])
+        #expect(command.resume("sess-1", message: ClaudeCommand.wrap("Yes."), maxTurns: 30) == [
+            "-p", "[EXTERNAL CONTENT]\nYes.\n[END EXTERNAL CONTENT]", "--resume", "sess-1", "--output-format", "stream-json", "--verbose",
+            "--max-turns", "30", "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions",
+            "--effort", "high",
+        ])
+    }
+
+    @Test func recordedArgumentsHideThePromptAndSecrets() {
+        let recorded = ClaudeCommand.recorded(["-p", "use key sk-ant-api03-abcdefghijklmnop please", "--system-prompt", String(repeating: "x", count: 500), "--x", "password=hunter22"])
+        #expect(recorded == ["-p", "use key [REDACTED] please", "--system-prompt", "<system prompt, 500 characters>", "--x", "[REDACTED]"])
+    }
+
+    @Test func repliesAreChosenWhenFirstThenInOrderThenTheDefault() throws {
+        let plan = try Self.plan(defaultReply: "Your call.", phases: """
+
+              - name: office-hours
+                replies:
+                  - first
+                  - when: "(?i)budget"
+                    reply: fifty
+                  - second
+            """)
+        let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        let phase = plan.phases[0]
+        #expect(runner.chooseReply(phase, used: [], question: "Who uses it?")! == (0, "first"))
+        #expect(runner.chooseReply(phase, used: [0], question: "What BUDGET?")! == (1, "fifty"))
+        #expect(runner.chooseReply(phase, used: [0], question: "Who else?")! == (2, "second"))
+        #expect(runner.chooseReply(phase, used: [0, 2], question: "Anything else?")! == (nil, "Your call."))
+        #expect(runner.chooseReply(phase, used: [0, 1, 2], question: "budget again?")! == (nil, "Your call."))
+    }
+
+    @Test func decisionsFollowTheProtocol() throws {
+        let plan = try Self.plan(phases: "\n  - name: a\n    replies: [one]\n    max_replies: 2")
+        let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        func outcome(_ text: String?, subtype: String = "success", isError: Bool = false) -> InvocationOutcome {
+            var o = InvocationOutcome()
+            o.exitCode = isError ? 1 : 0
+            o.result = ResultEvent(subtype: subtype, isError: isError, text: text, sessionID: "s", totalCostUSD: 0.01, errors: [])
+            return o
+        }
+        var record = PhaseRecord(name: "/a")
+        record.sessionID = "s"
+        let ask = outcome("Who?\nPHASE_STATUS: needs_input")
+        #expect(runner.decide(ask, marker: .needsInput, phase: &record, plan: plan.phases[0])?.kind == .reply)
+        #expect(record.usedReplies == [0])
+        #expect(runner.decide(outcome("Hm."), marker: nil, phase: &record, plan: plan.phases[0])?.kind == .nudge)
+        #expect(runner.decide(ask, marker: .needsInput, phase: &record, plan: plan.phases[0]) == nil)
+        #expect(record.status == .stalled)
+        #expect(record.reason == "still needs input after 2 replies (max_replies 2)")
+
+        var other = PhaseRecord(name: "/a")
+        other.sessionID = "s"
+        #expect(runner.decide(outcome(nil, subtype: "error_max_turns", isError: true), marker: nil, phase: &other, plan: plan.phases[0])?.kind == .retry)
+        #expect(runner.decide(outcome(nil, subtype: "error_max_turns", isError: true), marker: nil, phase: &other, plan: plan.phases[0]) == nil)
+        #expect(other.status == .failed)
+        var timedOut = outcome(nil)
+        timedOut.timedOut = true
+        var third = PhaseRecord(name: "/a")
+        #expect(runner.decide(timedOut, marker: nil, phase: &third, plan: plan.phases[0]) == nil)
+        #expect(third.reason == "timed out after 600 s")
+    }
+}
+
+/// The CLI misbehaving, played by small scripts.
+struct ClaudeFaultTests {
+    static func script(_ scratch: borrowing ScratchFolder, _ body: String) throws -> String {
+        let path = scratch.write("claude", lines: ["#!/bin/bash", body])
+        chmod(path, 0o755)
+        return path
+    }
+
+    static func processes(matching marker: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let cmdline = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return cmdline.contains(marker) ? pid : nil
+        }
+    }
+
+    @Test func aHangIsEndedWithItsWholeProcessGroup() async throws {
+        let scratch = ScratchFolder()
+        let marker = "planscribe-orphan-\(UUID().uuidString.prefix(8))"
+        let claude = try Self.script(scratch, """
+            echo '{"type":"system","subtype":"init","session_id":"hang-1"}'
+            bash -c 'exec -a \(marker) sleep 300' &
+            sleep 300
+            """)
+        let started = ContinuousClock.now
+        let outcome = try await ClaudeProcess(binary: claude, environment: ProcessInfo.processInfo.environment)
+            .run(arguments: [], workingDirectory: scratch.path, timeout: .seconds(1), rawOutput: scratch.path + "/raw.jsonl") { _ in }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(outcome.timedOut)
+        #expect(outcome.sessionID == "hang-1")
+        #expect(outcome.failure == "timed out")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(Self.processes(matching: marker) == [], "a child of the CLI outlived the timeout")
+        #expect(try String(contentsOfFile: scratch.path + "/raw.jsonl", encoding: .utf8) == "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"hang-1\"}\n")
+    }
+
+    @Test func exitOneWithAMessageOnStderr() async throws {
+        let scratch = ScratchFolder()
+        let claude = try Self.script(scratch, "echo 'Error: Invalid API key · Fix external API key' >&2\nexit 1")
+        let outcome = try await ClaudeProcess(binary: claude, environment: [:]).run(arguments: [], workingDirectory: scratch.path, timeout: .seconds(30), rawOutput: nil) { _ in }
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.failure == "the CLI exited with code 1 without a result: Error: Invalid API key · Fix external API key")
+    }
+
+    @Test func garbageBeforeAValidResult() async throws {
+        let scratch = ScratchFolder()
+        let claude = try Self.script(scratch, """
+            echo 'Debugger listening on ws://x'
+            printf '\\xff\\xfe not utf8\\n'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"g1","total_cost_usd":0.5}'
+            """)
+        let outcome = try await ClaudeProcess(binary: claude, environment: [:]).run(arguments: [], workingDirectory: scratch.path, timeout: .seconds(30), rawOutput: nil) { _ in }
+        #expect(outcome.failure == nil)
+        #expect(outcome.result?.totalCostUSD == 0.5)
+        #expect(outcome.finalText.flatMap(PhaseMarker.status(of:)) == .readyToAdvance)
+        #expect(outcome.badLines.count == 2)
+        #expect(outcome.badLines[1].hasPrefix("invalid UTF-8 at byte 1"))
+    }
+
+    @Test func killedMidStream() async throws {
+        let scratch = ScratchFolder()
+        let claude = try Self.script(scratch, """
+            echo '{"type":"system","subtype":"init","session_id":"k1"}'
+            printf '{"type":"assistant","message":{"content":[{"type":"text","text":"half'
+            kill -9 $$
+            """)
+        let outcome = try await ClaudeProcess(binary: claude, environment: [:]).run(arguments: [], workingDirectory: scratch.path, timeout: .seconds(30), rawOutput: nil) { _ in }
+        #expect(outcome.signal == 9)
+        #expect(outcome.sessionID == "k1")
+        #expect(outcome.badLines == ["last line cut off (invalid JSON: the line ends before the object is closed)"])
+        #expect(outcome.failure == "the CLI was killed by signal 9")
+    }
+
+    @Test func aMissingCLISaysHowToInstallIt() throws {
+        #expect(throws: ClaudeProcessError.notFound("no claude on PATH")) {
+            try ClaudeProcess.locate(explicit: nil, environment: ["PATH": "/nonexistent"])
+        }
+        let message = ClaudeProcessError.notFound("no claude on PATH").description
+        #expect(message.contains("npm install -g @anthropic-ai/claude-code"))
+        #expect(message.contains("pip install claude-agent-sdk"))
+        #expect(throws: ClaudeProcessError.notFound("PLANSCRIBE_CLAUDE=/nope is not an executable")) {
+            try ClaudeProcess.locate(explicit: nil, environment: ["PLANSCRIBE_CLAUDE": "/nope"])
+        }
+        #expect(try ClaudeProcess.locate(explicit: "/bin/sh", environment: [:]) == "/bin/sh")
+    }
+}
