@@ -6,14 +6,16 @@ import PlanScribe
 struct PlanScribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planscribe",
-        abstract: "Reads Claude Code planning sessions and reports what happened and what it cost.",
+        abstract: "Runs Claude Code planning phases and reports what happened and what it cost.",
         discussion: """
             Transcripts are read from the paths given (a session .jsonl, a project folder, or a \
             whole projects tree); with no path, from the projects/ folder under \
             $CLAUDE_CONFIG_DIR, else ~/.claude.
 
-            Exit codes: 0 everything was read (recoverable line problems are warnings on \
-            stderr); 1 a file could not be read; 2 a missing path, a bad flag or a bad price file.
+            Exit codes: 0 success (recoverable line problems are warnings on stderr); 1 a \
+            runtime failure; 2 a usage or input error (a missing path, a bad flag, plan, price \
+            file or template); 3 a phase did not reach ready_to_advance (run); 130 \
+            interrupted. Each command's --help says more.
             """,
         version: PlanScribeVersion.current,
         subcommands: [RunCommand.self, RenderCommand.self, DemoCommand.self, SessionsCommand.self, CostCommand.self]

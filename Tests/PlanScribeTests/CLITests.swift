@@ -178,3 +178,56 @@ struct RenderCLITests {
         #expect(a.stderr == "Error: --artifacts: \(scratch.path)/none: no such file or folder\n")
     }
 }
+
+struct RunCLITests {
+    let cli = CLITests()
+
+    @Test func dryRunPrintsTheCommandLinesAndThePrompt() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("p.md", lines: ["Plan {slug} ({description}), phase {phase}. {other}"])
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: demo-app", "description: It's a test", "workspace: \(scratch.path)", "system_prompt: p.md",
+            "phases: [office-hours, /plan-eng-review]", "claude: { model: sonnet, max_turns: 5 }",
+        ])
+        let r = try cli.run(["run", plan, "--dry-run", "--claude", "/bin/true"], directory: scratch.path)
+        #expect(r.status == 0)
+        #expect(r.stdout == """
+            # workspace: \(scratch.path)
+
+            # /office-hours: first turn
+            /bin/true -p '/office-hours It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /office-hours. {other}
+            ' --model sonnet
+
+            # /plan-eng-review: first turn
+            /bin/true -p '/plan-eng-review It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /plan-eng-review. {other}
+            ' --model sonnet
+
+            # system prompt (for /office-hours; {phase} changes per phase)
+            Plan demo-app (It's a test), phase /office-hours. {other}
+
+
+            """)
+    }
+
+    @Test func aBadPlanExitsTwoBeforeAnythingRuns() throws {
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: ["slug: ok", "description: d", "phases: []"])
+        _ = scratch.write("prompts/planning_agent.md", lines: ["x"])
+        let r = try cli.run(["run", plan], directory: scratch.path)
+        #expect(r.status == 2)
+        #expect(r.stderr == "Error: \(plan):3: phases: must be a non-empty list of phases\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/output"))
+    }
+
+    @Test func aMissingCLIExitsOneAndSaysHowToInstallIt() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("p.md", lines: ["x"])
+        let plan = scratch.write("plan.yaml", lines: ["slug: ok", "description: d", "system_prompt: p.md", "phases: [a]"])
+        let r = try cli.run(["run", plan], environment: ["PATH": "/nonexistent", "PLANSCRIBE_CLAUDE": ""], directory: scratch.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("error: the Claude Code CLI was not found (no claude on PATH). Install it"))
+        let resume = try cli.run(["run", plan, "--resume", "--claude", "/bin/true"], directory: scratch.path)
+        #expect(resume.status == 2)
+        #expect(resume.stderr == "error: nothing to resume: output/ok/run holds no saved run\n")
+    }
+}
