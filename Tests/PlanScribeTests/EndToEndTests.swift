@@ -154,7 +154,8 @@ struct EndToEndTests {
         #expect(stderr.contains("planscribe: 2 of 4 phases ready"))
     }
 
-    @Test func ctrlCSavesTheStateAndResumeRepeatsOnlyTheInterruptedInvocation() async throws {
+    @Test(arguments: [SIGINT, SIGKILL])
+    func resumeAfterCtrlCOrACrashRepeatsOnlyTheInterruptedInvocation(signal: Int32) async throws {
         // The CEO review's first call hangs long enough to interrupt it.
         let server = try await ScriptedModelServer { request in
             let answer = Self.scenario(request)
@@ -173,18 +174,24 @@ struct EndToEndTests {
         let streamOfCEO = scratch.path + "/out/run/stream/004-plan-ceo-review-start.jsonl"
         for _ in 0..<300 where !FileManager.default.fileExists(atPath: streamOfCEO) { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .milliseconds(800))
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
-        #expect(stderr.contains("Continue it with: planscribe run \(plan) --resume"))
-
+        if signal == SIGINT {
+            #expect(process.terminationStatus == 130)
+            let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+            #expect(stderr.contains("Continue it with: planscribe run \(plan) --resume"))
+        } else {
+            #expect(process.terminationReason == .uncaughtSignal)
+        }
         do {
+            // The lock died with the process; the state says where the run was.
             let record = try RunRecord(folder: scratch.path + "/out/run")
             let state = try #require(try record.loadState())
-            #expect(state.status == .interrupted)
+            #expect(state.status == (signal == SIGINT ? .interrupted : .running))
             #expect(state.phases.map(\.status) == [.done, .running, .pending, .pending])
-            #expect(record.loadInvocations().map(\.interrupted) == [false, false, false, true])
+            #expect(state.phases[1].next?.kind == .start)
+            // Ctrl-C records the interrupted invocation; a crash leaves no line for it.
+            #expect(record.loadInvocations().map(\.interrupted) == (signal == SIGINT ? [false, false, false, true] : [false, false, false]))
         }
 
         let resumed = try Self.run(["run", plan, "--resume"], port: server.port, scratch: scratch)
@@ -194,8 +201,8 @@ struct EndToEndTests {
         // Office hours ran once; only the interrupted CEO start was repeated.
         #expect(invocations.map { "\($0.phase) \($0.kind.rawValue)\($0.interrupted ? " (interrupted)" : "")" } == [
             "/office-hours start", "/office-hours reply", "/office-hours reply",
-            "/plan-ceo-review start (interrupted)", "/plan-ceo-review start",
-            "/plan-eng-review start", "/plan-design-review start",
+        ] + (signal == SIGINT ? ["/plan-ceo-review start (interrupted)"] : []) + [
+            "/plan-ceo-review start", "/plan-eng-review start", "/plan-design-review start",
         ])
         #expect(resumed.terminationStatus == 0)
         #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
