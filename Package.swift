@@ -53,6 +53,14 @@ let package = Package(
             ],
             path: "Sources/planscribe"
         ),
+        .executableTarget(
+            name: "planscribe-bench",
+            dependencies: [
+                "PlanScribe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/planscribe-bench"
+        ),
         .testTarget(
             name: "PlanScribeTests",
             dependencies: [

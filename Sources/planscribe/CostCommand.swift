@@ -35,6 +35,7 @@ struct CostCommand: ParsableCommand {
         var ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
+        loop.detail = .summary
         try loop.run(sources) { session in
             ledger.add(session, phases: PhaseSplitter.split(session))
         }

@@ -27,6 +27,7 @@ struct SessionsCommand: ParsableCommand {
         let ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
+        loop.detail = .summary
         var rows: [SessionSummary] = []
         try loop.run(sources) { session in
             rows.append(SessionSummary(session, ledger: ledger))

@@ -62,6 +62,8 @@ struct TranscriptOptions: ParsableArguments {
 /// Reads sessions one at a time, printing diagnostics to stderr as it goes.
 struct SessionLoop {
     let verbose: Bool
+    /// How much of each message the command needs.
+    var detail: ReadDetail = .full
     private(set) var failedFiles = 0
     private(set) var warnings = 0
     private(set) var files = 0
@@ -70,14 +72,12 @@ struct SessionLoop {
 
     /// Calls `body` with each session, oldest first.
     mutating func run(_ sources: [SessionSource], _ body: (Session) throws -> Void) throws {
-        let reader = SessionReader()
-        var filter = DuplicateFilter()
-        for source in sources {
-            do {
-                let session = try reader.read(source, filter: &filter)
+        try SessionPipeline.forEach(sources, detail: detail) { result in
+            switch result {
+            case .success(let session):
                 report(session.reports)
                 try body(session)
-            } catch let error as TranscriptError {
+            case .failure(let error):
                 failedFiles += 1
                 files += 1
                 Console.error("error: \(error.description)")

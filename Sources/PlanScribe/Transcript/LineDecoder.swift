@@ -37,6 +37,8 @@ struct LineDecoder {
     }
 
     private let decoder = JSONDecoder()
+    /// Drop the bodies of content blocks (see ``LineSlimmer``): for summaries.
+    var dropBodies = false
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }
@@ -54,8 +56,16 @@ struct LineDecoder {
             return .link(sniff)
         }
         guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
+        if type == "user" || type == "assistant" || type == "system", let raw = FastLineDecoder.decode(line, dropBodies: dropBodies) {
+            return .decoded(raw, sniff)
+        }
         do {
-            let raw = try decoder.decode(RawLine.self, from: Data(line))
+            let raw: RawLine
+            if type == "user" || type == "assistant", let slim = LineSlimmer.slim(line, dropBodies: dropBodies) {
+                raw = try decoder.decode(RawLine.self, from: Data(slim))
+            } else {
+                raw = try decoder.decode(RawLine.self, from: Data(line))
+            }
             return .decoded(raw, sniff)
         } catch {
             return .malformed(Self.describe(error, line: line))

@@ -27,9 +27,12 @@ struct RawLine: Decodable {
     var leafUuid: String?
     var customTitle: String?
     var aiTitle: String?
+
+    init() {}
 }
 
 struct RawMessage: Decodable {
+    init() {}
     var id: String?
     var role: String?
     var model: String?
@@ -38,6 +41,7 @@ struct RawMessage: Decodable {
 }
 
 struct RawUsage: Decodable {
+    init() {}
     var input_tokens: Int?
     var output_tokens: Int?
     var cache_creation_input_tokens: Int?
@@ -45,6 +49,7 @@ struct RawUsage: Decodable {
     var cache_creation: RawCacheCreation?
 
     struct RawCacheCreation: Decodable {
+        init() {}
         var ephemeral_5m_input_tokens: Int?
         var ephemeral_1h_input_tokens: Int?
     }
@@ -66,6 +71,7 @@ enum RawContent: Decodable {
 }
 
 struct RawBlock: Decodable {
+    init() {}
     var type: String?
     var text: String?
     var thinking: String?
@@ -78,10 +84,15 @@ struct RawBlock: Decodable {
     var source: RawImageSource?
 
     struct RawImageSource: Decodable {
+        init() {}
         var type: String?
         var media_type: String?
         var data: String?
         var url: String?
+        /// The length of `data` when only that was read.
+        var dataLength: Int?
+
+        enum CodingKeys: String, CodingKey { case type, media_type, data, url }
     }
 }
 
@@ -89,6 +100,10 @@ struct RawBlock: Decodable {
 /// plain string (an error message). Only the agent id is kept.
 struct RawToolUseResult: Decodable {
     var agentId: String?
+
+    init(agentId: String?) {
+        self.agentId = agentId
+    }
 
     private enum Keys: String, CodingKey { case agentId }
 
@@ -105,6 +120,10 @@ struct RawToolUseResult: Decodable {
 /// ignored otherwise.
 struct LenientString: Decodable {
     var value: String?
+
+    init(value: String?) {
+        self.value = value
+    }
 
     init(from decoder: any Decoder) throws {
         value = try? decoder.singleValueContainer().decode(String.self)

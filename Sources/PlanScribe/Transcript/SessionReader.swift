@@ -1,9 +1,23 @@
 import Foundation
 
+/// How much of each message a reader keeps.
+public enum ReadDetail: Sendable {
+    /// Everything, for reports.
+    case full
+    /// What sessions and costs need: prompts, assistant text, tool names and ids, usage;
+    /// the bodies of thinking, tool inputs, tool results and images are not decoded.
+    case summary
+}
+
 /// Reads sessions: a transcript and its subagents become one ``Session``.
 public struct SessionReader: Sendable {
+    /// How much of each message to keep.
+    public var detail: ReadDetail
+
     /// Creates a reader.
-    public init() {}
+    public init(detail: ReadDetail = .full) {
+        self.detail = detail
+    }
 
     /// Reads one session.
     ///
@@ -13,8 +27,50 @@ public struct SessionReader: Sendable {
     /// - Returns: the session. Line problems are in its ``Session/reports``.
     /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the main file cannot be read.
     public func read(_ source: SessionSource, filter: inout DuplicateFilter) throws -> Session {
-        let owners = filter.uuidOwners
-        let main = try TranscriptFile.read(path: source.file) { owners[$0] }
+        assemble(try parse(source), filter: &filter)
+    }
+
+    /// The files of a session, read and decoded but not yet de-duplicated against other
+    /// sessions: the part of reading that can run in parallel.
+    public struct ParsedSession: @unchecked Sendable {
+        let source: SessionSource
+        let main: TranscriptFile
+        let subagents: [(path: String, file: TranscriptFile?, meta: SubagentMeta?, error: String?, metaError: Bool)]
+    }
+
+    /// Reads and decodes a session's files (no shared state: safe to call in parallel).
+    ///
+    /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the main file cannot be read.
+    public func parse(_ source: SessionSource) throws -> ParsedSession {
+        let main = try TranscriptFile.read(path: source.file, detail: detail)
+        var subagents: [(path: String, file: TranscriptFile?, meta: SubagentMeta?, error: String?, metaError: Bool)] = []
+        for path in source.subagentFiles {
+            do {
+                let file = try TranscriptFile.read(path: path, detail: detail)
+                var meta: SubagentMeta?
+                var metaError = false
+                do { meta = try SubagentMeta.read(beside: path) } catch { metaError = true }
+                subagents.append((path, file, meta, nil, metaError))
+            } catch let error as TranscriptError {
+                subagents.append((path, nil, nil, error.description, false))
+            }
+        }
+        return ParsedSession(source: source, main: main, subagents: subagents)
+    }
+
+    /// Builds the session from its parsed files, in run order: lines an earlier session
+    /// owns (a fork's replayed history) are dropped, and the filter learns this session's.
+    public func assemble(_ parsed: ParsedSession, filter: inout DuplicateFilter) -> Session {
+        let source = parsed.source
+        var main = parsed.main
+        var foreignLines = 0
+        var foreignOwner: String?
+        main.nodes.removeAll { node in
+            guard let owner = filter.uuidOwners[node.uuid] else { return false }
+            foreignLines += 1
+            if foreignOwner == nil { foreignOwner = owner }
+            return true
+        }
         var reports = [main.report]
 
         let ordered = ChainOrder.order(main.nodes) { !$0.isSidechain && Self.isConversation($0) }
@@ -31,27 +87,23 @@ public struct SessionReader: Sendable {
         for (agent, nodes) in inline.sorted(by: { $0.key < $1.key }) {
             agentNodes.append((Subagent(agentID: agent, file: source.file, messages: []), nodes))
         }
-        for path in source.subagentFiles {
-            do {
-                let file = try TranscriptFile.read(path: path) { owners[$0] }
-                reports.append(file.report)
-                let meta: SubagentMeta?
-                do {
-                    meta = try SubagentMeta.read(beside: path)
-                } catch {
-                    meta = nil
-                    reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: path)): unreadable agent metadata, ignored")
-                }
-                let agent = file.nodes.first(where: { $0.agentID != nil })?.agentID ?? Self.agentID(fromFile: path)
-                let sub = Subagent(
-                    agentID: agent, toolUseID: meta?.toolUseId, description: meta?.description,
-                    agentType: meta?.agentType, file: path, messages: [])
-                agentNodes.append((sub, file.nodes))
-            } catch let error as TranscriptError {
-                var report = FileReadReport(file: path)
-                report.fail(line: nil, error.description)
+        for sub in parsed.subagents {
+            guard var file = sub.file else {
+                var report = FileReadReport(file: sub.path)
+                report.fail(line: nil, sub.error ?? "cannot read")
                 reports.append(report)
+                continue
             }
+            file.nodes.removeAll { filter.uuidOwners[$0.uuid] != nil }
+            reports.append(file.report)
+            if sub.metaError {
+                reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: sub.path)): unreadable agent metadata, ignored")
+            }
+            let agent = file.nodes.first(where: { $0.agentID != nil })?.agentID ?? Self.agentID(fromFile: sub.path)
+            let subagent = Subagent(
+                agentID: agent, toolUseID: sub.meta?.toolUseId, description: sub.meta?.description,
+                agentType: sub.meta?.agentType, file: sub.path, messages: [])
+            agentNodes.append((subagent, file.nodes))
         }
         var agentToolUse = main.agentToolUse
         for (sub, nodes) in agentNodes {
@@ -128,8 +180,9 @@ public struct SessionReader: Sendable {
         }
 
         // Register what this session owns.
-        for node in main.nodes { filter.uuidOwners[node.uuid] = source.sessionID }
-        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[node.uuid] = source.sessionID } }
+        let sessionID = source.sessionID
+        for node in main.nodes { filter.uuidOwners[node.uuid] = sessionID }
+        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[node.uuid] = sessionID } }
         for key in callOrder { filter.apiKeys.insert(key) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(id) } }
 
@@ -139,9 +192,9 @@ public struct SessionReader: Sendable {
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD,
-            continuesSession: main.foreignOwner, start: stamps.min(), end: stamps.max(), reports: reports)
-        if main.foreignLines > 0, let owner = main.foreignOwner {
-            session.reports[0].warn(line: nil, "\(main.foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")
+            continuesSession: foreignOwner, start: stamps.min(), end: stamps.max(), reports: reports)
+        if foreignLines > 0, let owner = foreignOwner {
+            session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")
         }
         return session
     }

@@ -24,9 +24,6 @@ struct TranscriptFile {
     var title: Title = Title()
     /// Tool-use ids by the agent id their result named (old subagent layout).
     var agentToolUse: [String: String] = [:]
-    /// Lines whose uuid another session already owns: how many, and which session.
-    var foreignLines = 0
-    var foreignOwner: String?
 
     struct Title {
         var custom: String?
@@ -40,25 +37,24 @@ struct TranscriptFile {
         self.report = FileReadReport(file: path)
     }
 
-    /// Reads and decodes every line of `path`.
-    ///
-    /// - Parameter ownerOf: the session that already owns a uuid, for lines repeated from an
-    ///   earlier file (forks, old resumes); those lines are dropped here.
-    static func read(path: String, ownerOf: (String) -> String?) throws -> TranscriptFile {
+    /// Reads and decodes every line of `path`. Pure: files can be read in parallel; lines
+    /// that repeat an earlier session are dropped later, when sessions are assembled in order.
+    static func read(path: String, detail: ReadDetail = .full) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
-        let decoder = LineDecoder()
+        var decoder = LineDecoder()
+        decoder.dropBodies = detail == .summary
         var lineOfUUID: [String: Int] = [:]
         try LineScanner.scanFile(atPath: path) { scanned in
             file.report.lines += 1
             let outcome = decoder.decode(scanned.bytes)
-            file.accept(outcome, line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+            file.accept(outcome, line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID)
         }
         return file
     }
 
     private mutating func accept(
         _ outcome: LineDecoder.Outcome, line: Int, terminated: Bool,
-        lineOfUUID: inout [String: Int], ownerOf: (String) -> String?
+        lineOfUUID: inout [String: Int]
     ) {
         switch outcome {
         case .blank:
@@ -77,7 +73,7 @@ struct TranscriptFile {
             report.unknownTypes[type, default: 0] += 1
             report.warn(line: line, "unknown line type \"\(type)\" skipped")
             if let uuid = sniff.uuid {
-                addNode(Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain), lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+                addNode(Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain), lineOfUUID: &lineOfUUID)
             }
         case .link(let sniff):
             guard let uuid = sniff.uuid else {
@@ -98,28 +94,23 @@ struct TranscriptFile {
             } else {
                 report.skipped += 1  // progress
             }
-            addNode(node, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+            addNode(node, lineOfUUID: &lineOfUUID)
         case .decoded(let raw, _):
             report.decoded += 1
-            decoded(raw, line: line, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+            decoded(raw, line: line, lineOfUUID: &lineOfUUID)
         }
     }
 
-    private mutating func addNode(_ node: Node, lineOfUUID: inout [String: Int], ownerOf: (String) -> String?) {
+    private mutating func addNode(_ node: Node, lineOfUUID: inout [String: Int]) {
         if let first = lineOfUUID[node.uuid] {
             report.warn(line: node.line, "duplicate uuid \(node.uuid) (first on line \(first)); this copy is ignored")
             return
         }
         lineOfUUID[node.uuid] = node.line
-        if let owner = ownerOf(node.uuid) {
-            foreignLines += 1
-            if foreignOwner == nil { foreignOwner = owner }
-            return
-        }
         nodes.append(node)
     }
 
-    private mutating func decoded(_ raw: RawLine, line: Int, lineOfUUID: inout [String: Int], ownerOf: (String) -> String?) {
+    private mutating func decoded(_ raw: RawLine, line: Int, lineOfUUID: inout [String: Int]) {
         if let cwd = raw.cwd, self.cwd == nil { self.cwd = cwd }
         if let v = raw.version, !versions.contains(v) { versions.append(v) }
         if let agent = raw.toolUseResult?.agentId, case .blocks(let blocks)? = raw.message?.content,
@@ -172,14 +163,14 @@ struct TranscriptFile {
                 }
             }
         }
-        addNode(node, lineOfUUID: &lineOfUUID, ownerOf: ownerOf)
+        addNode(node, lineOfUUID: &lineOfUUID)
     }
 
     /// Finds `agentId: <hex>` in a Task result's text (the older way of naming the subagent).
     static func agentID(inResultText text: String) -> String? {
-        guard let range = text.range(of: "agentId: ") else { return nil }
-        let id = text[range.upperBound...].prefix { $0.isHexDigit }
-        return id.isEmpty ? nil : String(id)
+        guard let offset = text.utf8Offset(after: "agentId: ") else { return nil }
+        let tail = text.utf8.dropFirst(offset).prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) }
+        return tail.isEmpty ? nil : String(decoding: tail, as: UTF8.self)
     }
 
     static func message(from raw: RawLine, uuid: String, line: Int) -> Message {
@@ -262,7 +253,7 @@ struct TranscriptFile {
             }
             return .toolResult(ToolResult(toolUseID: block.tool_use_id ?? "", text: texts.joined(separator: "\n"), isError: block.is_error ?? false, images: images))
         case "image":
-            let size = block.source?.data.map { $0.utf8.count / 4 * 3 }
+            let size = (block.source?.dataLength ?? block.source?.data?.utf8.count).map { $0 / 4 * 3 }
             return .image(ImageInfo(mediaType: block.source?.media_type ?? "image", byteCount: size))
         default:
             return .unsupported(type: block.type ?? "unknown")

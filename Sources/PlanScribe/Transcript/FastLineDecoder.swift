@@ -1,0 +1,408 @@
+import Foundation
+
+/// Decodes a user, assistant or system line straight from its bytes into ``RawLine``,
+/// without Codable: keys are matched as bytes, strings without escapes are copied once,
+/// skipped values are jumped over with `memchr`. Anything unexpected (a field of the wrong
+/// type, a number that is not a whole count) returns nil, and the Codable path decodes the
+/// line instead and explains what is wrong.
+enum FastLineDecoder {
+    typealias Cursor = LineSniffer.Cursor
+
+    static func decode(_ line: UnsafeRawBufferPointer, dropBodies: Bool) -> RawLine? {
+        guard let base = line.baseAddress else { return nil }
+        var c = Cursor(base: base, end: line.count)
+        var raw = RawLine()
+        let ok = object(&c) { key, c in
+            switch key {
+            case "type": return string(&c, into: &raw.type)
+            case "subtype": return string(&c, into: &raw.subtype)
+            case "uuid": return string(&c, into: &raw.uuid)
+            case "parentUuid": return string(&c, into: &raw.parentUuid)
+            case "logicalParentUuid": return string(&c, into: &raw.logicalParentUuid)
+            case "sessionId": return string(&c, into: &raw.sessionId)
+            case "agentId": return string(&c, into: &raw.agentId)
+            case "timestamp": return string(&c, into: &raw.timestamp)
+            case "cwd": return string(&c, into: &raw.cwd)
+            case "version": return string(&c, into: &raw.version)
+            case "entrypoint": return string(&c, into: &raw.entrypoint)
+            case "requestId": return string(&c, into: &raw.requestId)
+            case "summary": return string(&c, into: &raw.summary)
+            case "leafUuid": return string(&c, into: &raw.leafUuid)
+            case "customTitle": return string(&c, into: &raw.customTitle)
+            case "aiTitle": return string(&c, into: &raw.aiTitle)
+            case "isSidechain": return bool(&c, into: &raw.isSidechain)
+            case "isMeta": return bool(&c, into: &raw.isMeta)
+            case "isCompactSummary": return bool(&c, into: &raw.isCompactSummary)
+            case "isApiErrorMessage": return bool(&c, into: &raw.isApiErrorMessage)
+            case "totalCostUSD": return double(&c, into: &raw.totalCostUSD)
+            case "content":
+                var text: String?
+                c.skipWhitespace()
+                if c.peek == UInt8(ascii: "\"") {
+                    guard string(&c, into: &text) else { return false }
+                    raw.content = LenientString(value: text)
+                    return true
+                }
+                raw.content = LenientString(value: nil)
+                return c.skipValue()
+            case "toolUseResult":
+                c.skipWhitespace()
+                guard c.peek == UInt8(ascii: "{") else {
+                    raw.toolUseResult = RawToolUseResult(agentId: nil)
+                    return c.skipValue()
+                }
+                var agent: String?
+                let ok = object(&c) { key, c in key == "agentId" ? lenientString(&c, into: &agent) : c.skipValue() }
+                raw.toolUseResult = RawToolUseResult(agentId: agent)
+                return ok
+            case "message":
+                c.skipWhitespace()
+                if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+                var message = RawMessage()
+                guard messageObject(&c, into: &message, dropBodies: dropBodies) else { return false }
+                raw.message = message
+                return true
+            default:
+                return c.skipValue()
+            }
+        }
+        guard ok else { return nil }
+        c.skipWhitespace()
+        return c.at == c.end ? raw : nil
+    }
+
+    private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool) -> Bool {
+        object(&c) { key, c in
+            switch key {
+            case "id": return string(&c, into: &m.id)
+            case "role": return string(&c, into: &m.role)
+            case "model": return string(&c, into: &m.model)
+            case "usage":
+                c.skipWhitespace()
+                if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+                var u = RawUsage()
+                let ok = object(&c) { key, c in
+                    switch key {
+                    case "input_tokens": return int(&c, into: &u.input_tokens)
+                    case "output_tokens": return int(&c, into: &u.output_tokens)
+                    case "cache_creation_input_tokens": return int(&c, into: &u.cache_creation_input_tokens)
+                    case "cache_read_input_tokens": return int(&c, into: &u.cache_read_input_tokens)
+                    case "cache_creation":
+                        c.skipWhitespace()
+                        if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+                        var cc = RawUsage.RawCacheCreation()
+                        let ok = object(&c) { key, c in
+                            switch key {
+                            case "ephemeral_5m_input_tokens": return int(&c, into: &cc.ephemeral_5m_input_tokens)
+                            case "ephemeral_1h_input_tokens": return int(&c, into: &cc.ephemeral_1h_input_tokens)
+                            default: return c.skipValue()
+                            }
+                        }
+                        u.cache_creation = cc
+                        return ok
+                    default: return c.skipValue()
+                    }
+                }
+                m.usage = u
+                return ok
+            case "content":
+                return content(&c, into: &m.content, dropBodies: dropBodies)
+            default:
+                return c.skipValue()
+            }
+        }
+    }
+
+    private static func content(_ c: inout Cursor, into out: inout RawContent?, dropBodies: Bool) -> Bool {
+        c.skipWhitespace()
+        switch c.peek {
+        case UInt8(ascii: "\""):
+            var text: String?
+            guard string(&c, into: &text) else { return false }
+            out = .text(text ?? "")
+            return true
+        case UInt8(ascii: "["):
+            var blocks: [RawBlock] = []
+            let ok = array(&c) { c in
+                c.skipWhitespace()
+                guard c.peek == UInt8(ascii: "{") else { return false }
+                var b = RawBlock()
+                guard block(&c, into: &b, dropBodies: dropBodies) else { return false }
+                blocks.append(b)
+                return true
+            }
+            out = .blocks(blocks)
+            return ok
+        case UInt8(ascii: "n"):
+            out = nil
+            return c.skipValue()
+        default:
+            return false
+        }
+    }
+
+    private static func block(_ c: inout Cursor, into b: inout RawBlock, dropBodies: Bool) -> Bool {
+        object(&c) { key, c in
+            switch key {
+            case "type": return string(&c, into: &b.type)
+            case "text": return string(&c, into: &b.text)
+            case "thinking": return dropBodies ? c.skipValue() : string(&c, into: &b.thinking)
+            case "id": return string(&c, into: &b.id)
+            case "name": return string(&c, into: &b.name)
+            case "tool_use_id": return string(&c, into: &b.tool_use_id)
+            case "is_error": return bool(&c, into: &b.is_error)
+            case "input":
+                c.skipWhitespace()
+                let start = c.at
+                guard c.skipValue() else { return false }
+                if dropBodies {
+                    b.input = .object([])
+                } else {
+                    let bytes = UnsafeRawBufferPointer(start: c.base + start, count: c.at - start)
+                    guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return false }
+                    b.input = value
+                }
+                return true
+            case "content":
+                if dropBodies { return c.skipValue() }
+                var nested: RawContent?
+                guard content(&c, into: &nested, dropBodies: dropBodies) else { return false }
+                b.content = nested
+                return true
+            case "source":
+                c.skipWhitespace()
+                guard c.peek == UInt8(ascii: "{") else { return c.skipValue() }
+                var source = RawBlock.RawImageSource()
+                let ok = object(&c) { key, c in
+                    switch key {
+                    case "type": return string(&c, into: &source.type)
+                    case "media_type": return string(&c, into: &source.media_type)
+                    case "url": return string(&c, into: &source.url)
+                    case "data":
+                        c.skipWhitespace()
+                        guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
+                        source.dataLength = e - s
+                        return true
+                    default: return c.skipValue()
+                    }
+                }
+                b.source = source
+                return ok
+            default:
+                return c.skipValue()
+            }
+        }
+    }
+
+    // MARK: Primitives
+
+    /// A key as bytes, matched against literals in `switch` without making a String.
+    struct Key {
+        let bytes: UnsafeRawBufferPointer
+
+        static func ~= (literal: StaticString, key: Key) -> Bool {
+            literal.utf8CodeUnitCount == key.bytes.count && memcmp(literal.utf8Start, key.bytes.baseAddress!, key.bytes.count) == 0
+        }
+
+        static func == (key: Key, literal: StaticString) -> Bool { literal ~= key }
+    }
+
+    /// Walks an object, handing each key and the cursor at its value to `member`, which must
+    /// consume the value.
+    private static func object(_ c: inout Cursor, _ member: (Key, inout Cursor) -> Bool) -> Bool {
+        c.skipWhitespace()
+        guard c.peek == UInt8(ascii: "{") else { return false }
+        c.at += 1
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "}") {
+            c.at += 1
+            return true
+        }
+        while true {
+            c.skipWhitespace()
+            guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
+            let key = Key(bytes: UnsafeRawBufferPointer(start: c.base + s, count: e - s))
+            c.skipWhitespace()
+            guard c.peek == UInt8(ascii: ":") else { return false }
+            c.at += 1
+            guard member(key, &c) else { return false }
+            c.skipWhitespace()
+            switch c.peek {
+            case UInt8(ascii: ","): c.at += 1
+            case UInt8(ascii: "}"):
+                c.at += 1
+                return true
+            default: return false
+            }
+        }
+    }
+
+    private static func array(_ c: inout Cursor, _ element: (inout Cursor) -> Bool) -> Bool {
+        c.skipWhitespace()
+        guard c.peek == UInt8(ascii: "[") else { return false }
+        c.at += 1
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "]") {
+            c.at += 1
+            return true
+        }
+        while true {
+            guard element(&c) else { return false }
+            c.skipWhitespace()
+            switch c.peek {
+            case UInt8(ascii: ","): c.at += 1
+            case UInt8(ascii: "]"):
+                c.at += 1
+                return true
+            default: return false
+            }
+        }
+    }
+
+    /// A string or null; anything else fails.
+    private static func string(_ c: inout Cursor, into out: inout String?) -> Bool {
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "n") {
+            out = nil
+            return literal(&c, "null")
+        }
+        guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
+        guard let text = unescape(UnsafeRawBufferPointer(start: c.base + s, count: e - s)) else { return false }
+        out = text
+        return true
+    }
+
+    /// A string when there is one; any other value is skipped.
+    private static func lenientString(_ c: inout Cursor, into out: inout String?) -> Bool {
+        c.skipWhitespace()
+        guard c.peek == UInt8(ascii: "\"") else { return c.skipValue() }
+        return string(&c, into: &out)
+    }
+
+    private static func bool(_ c: inout Cursor, into out: inout Bool?) -> Bool {
+        c.skipWhitespace()
+        switch c.peek {
+        case UInt8(ascii: "t"): out = true; return literal(&c, "true")
+        case UInt8(ascii: "f"): out = false; return literal(&c, "false")
+        case UInt8(ascii: "n"): out = nil; return literal(&c, "null")
+        default: return false
+        }
+    }
+
+    private static func literal(_ c: inout Cursor, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard c.end - c.at >= n, memcmp(c.base + c.at, word.utf8Start, n) == 0 else { return false }
+        c.at += n
+        return true
+    }
+
+    /// A whole number that fits `Int`, or null.
+    private static func int(_ c: inout Cursor, into out: inout Int?) -> Bool {
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "n") {
+            out = nil
+            return literal(&c, "null")
+        }
+        var negative = false
+        if c.peek == UInt8(ascii: "-") {
+            negative = true
+            c.at += 1
+        }
+        var value = 0
+        var digits = 0
+        while let d = c.peek, d >= 0x30, d <= 0x39 {
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(Int(d - 0x30))
+            if o1 || o2 { return false }
+            value = plus
+            digits += 1
+            c.at += 1
+        }
+        guard digits > 0 else { return false }
+        if let next = c.peek, next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return false }
+        out = negative ? -value : value
+        return true
+    }
+
+    private static func double(_ c: inout Cursor, into out: inout Double?) -> Bool {
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "n") {
+            out = nil
+            return literal(&c, "null")
+        }
+        let start = c.at
+        while let d = c.peek, (d >= 0x30 && d <= 0x39) || d == UInt8(ascii: "-") || d == UInt8(ascii: "+") || d == UInt8(ascii: ".") || d == UInt8(ascii: "e") || d == UInt8(ascii: "E") {
+            c.at += 1
+        }
+        guard let value = Double(String(decoding: UnsafeRawBufferPointer(start: c.base + start, count: c.at - start), as: UTF8.self)) else { return false }
+        out = value
+        return true
+    }
+
+    /// JSON string contents to a String; nil for invalid escapes or invalid UTF-8.
+    static func unescape(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress else { return "" }
+        if memchr(base, 0x5C, bytes.count) == nil {
+            return String(validating: bytes, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b != 0x5C {
+                out.append(b)
+                i += 1
+                continue
+            }
+            guard i + 1 < bytes.count else { return nil }
+            let e = bytes[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard let unit = hex4(bytes, i) else { return nil }
+                i += 4
+                var scalar: Unicode.Scalar?
+                if unit >= 0xD800 && unit < 0xDC00 {
+                    // A surrogate pair.
+                    if i + 6 <= bytes.count, bytes[i] == 0x5C, bytes[i + 1] == UInt8(ascii: "u"), let low = hex4(bytes, i + 2), low >= 0xDC00, low < 0xE000 {
+                        i += 6
+                        scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                    }
+                } else if unit < 0xDC00 || unit >= 0xE000 {
+                    scalar = Unicode.Scalar(unit)
+                }
+                let s = scalar ?? "\u{FFFD}"
+                out.append(contentsOf: Array(String(s).utf8))
+            default:
+                return nil
+            }
+        }
+        return out.withUnsafeBytes { String(validating: $0, as: UTF8.self) }
+    }
+
+    private static func hex4(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32? {
+        guard at + 4 <= bytes.count else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let d = bytes[at + k]
+            let n: UInt32
+            switch d {
+            case 0x30...0x39: n = UInt32(d - 0x30)
+            case 0x41...0x46: n = UInt32(d - 0x41 + 10)
+            case 0x61...0x66: n = UInt32(d - 0x61 + 10)
+            default: return nil
+            }
+            v = v * 16 + n
+        }
+        return v
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import PlanScribe
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "planscribe-bench",
+        abstract: "Measure planscribe on a generated projects tree: MB/s, ratio to reading the disk, peak memory.",
+        discussion: """
+            Build in release mode first (swift build -c release), then for example:
+              .build/release/planscribe-bench run --mb 1000 --runs 3
+            Each measurement runs in its own process; the figures are medians, and ratios are \
+            taken against the floor (reading every byte and counting newlines) measured in the \
+            same run.
+            """,
+        subcommands: [RunBench.self, Generate.self, Floor.self],
+        defaultSubcommand: RunBench.self)
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a deterministic projects tree.")
+
+    @Option(help: "Size of the tree in MB (10^6 bytes).") var mb = 100
+    @Option(name: .customLong("big-session"), help: "Add one session of this many MB.") var bigSession: Int?
+    @Option(help: "The folder to write into (its projects/ is created).") var out: String
+
+    func run() throws {
+        var generator = TreeGenerator(targetBytes: mb * 1_000_000, bigSessionBytes: bigSession.map { $0 * 1_000_000 })
+        let written = try generator.write(to: out)
+        print("\(written.sessions) sessions, \(written.files) files, \(written.bytes / 1_000_000) MB in \(out)/projects")
+    }
+}
+
+struct Floor: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Read every byte of every .jsonl file and count newlines (the floor).")
+
+    @Argument var folder: String
+
+    func run() throws {
+        var lines = 0
+        var bytes = 0
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        let walker = FileManager.default.enumerator(atPath: folder)
+        while let relative = walker?.nextObject() as? String {
+            guard relative.hasSuffix(".jsonl") else { continue }
+            let fd = open(folder + "/" + relative, O_RDONLY)
+            guard fd >= 0 else { continue }
+            while true {
+                let got = read(fd, buffer, 1 << 20)
+                if got <= 0 { break }
+                bytes += got
+                var at = 0
+                while at < got, let hit = memchr(buffer + at, 0x0A, got - at) {
+                    lines += 1
+                    at = buffer.distance(to: hit) + 1
+                }
+            }
+            close(fd)
+        }
+        print("\(lines) lines, \(bytes) bytes")
+    }
+}
+
+struct RunBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Generate a tree (unless --tree) and measure.")
+
+    @Option(help: "Size of the generated tree in MB.") var mb = 100
+    @Flag(name: .customLong("big-session"), help: "Add one session of 40 % of --mb (several hundred MB at --mb 1000).") var bigSession = false
+    @Option(help: "Measure an existing folder instead of generating one.") var tree: String?
+    @Option(help: "How many times each measurement runs (the median is reported).") var runs = 3
+    @Option(help: "The planscribe binary. Default: beside this one.") var planscribe: String?
+    @Option(help: "Also time this tool on the same tree (claude-code-log), when it is installed.") var compare: String?
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Keep the generated tree and outputs.") var keep = false
+
+    func run() throws {
+        let selfPath = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let binary = planscribe ?? selfPath.deletingLastPathComponent().appendingPathComponent("planscribe").path
+        let scratch = NSTemporaryDirectory() + "planscribe-bench-" + UUID().uuidString
+        defer { if !keep { try? FileManager.default.removeItem(atPath: scratch) } }
+        let root: String
+        if let tree {
+            root = tree
+        } else {
+            var generator = TreeGenerator(targetBytes: mb * 1_000_000, bigSessionBytes: bigSession ? mb * 400_000 : nil)
+            let written = try generator.write(to: scratch)
+            FileHandle.standardError.write(Data("generated \(written.sessions) sessions, \(written.files) files, \(written.bytes / 1_000_000) MB\n".utf8))
+            root = scratch + "/projects"
+        }
+        let bytes = Self.treeBytes(root)
+        var results: [Measurement] = []
+        func measure(_ name: String, _ argv: [String], before: (() -> Void)? = nil) {
+            var samples: [Sample] = []
+            for _ in 0..<max(1, runs) {
+                before?()
+                samples.append(Self.spawn(argv))
+            }
+            results.append(Measurement(name: name, samples: samples, bytes: bytes))
+        }
+        let out = scratch + "/out"
+        measure("floor (read every byte)", [selfPath.path, "floor", root])
+        measure("cost", [binary, "cost", root, "--json"])
+        measure("render", [binary, "render", root, "--output", out], before: { try? FileManager.default.removeItem(atPath: out) })
+        measure("render, unchanged tree", [binary, "render", root, "--output", out])
+        if let compare {
+            if let tool = Self.which(compare) {
+                measure(compare, [tool, root, "--output", scratch + "/compare.html"])
+            } else {
+                FileHandle.standardError.write(Data("\(compare) is not installed: skipped\n".utf8))
+            }
+        }
+        let floor = results[0].medianSeconds
+        if json {
+            let rows = results.map { m -> [String: Any] in
+                ["name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
+                 "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds)]
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows], options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(String(format: "tree: %.0f MB, %d cores, median of %d runs", Double(bytes) / 1e6, ProcessInfo.processInfo.activeProcessorCount, runs))
+            print("measurement                 seconds      MB/s   × floor   peak RSS")
+            for m in results {
+                let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
+                print(String(format: "%-26@ %8.3f %9.0f %9.2f %8.0f MB%@", m.name as NSString, m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, status as NSString))
+            }
+        }
+    }
+
+    struct Sample {
+        var seconds: Double
+        var maxRSSKB: Int
+        var status: Int32
+    }
+
+    struct Measurement {
+        var name: String
+        var samples: [Sample]
+        var bytes: Int
+        var medianSeconds: Double {
+            let sorted = samples.map(\.seconds).sorted()
+            return sorted[sorted.count / 2]
+        }
+        var mbPerSecond: Double { Double(bytes) / 1e6 / medianSeconds }
+        var peakRSSKB: Int { samples.map(\.maxRSSKB).max() ?? 0 }
+    }
+
+    static func treeBytes(_ root: String) -> Int {
+        var total = 0
+        let walker = FileManager.default.enumerator(atPath: root)
+        while let relative = walker?.nextObject() as? String {
+            guard relative.hasSuffix(".jsonl") else { continue }
+            total += ((try? FileManager.default.attributesOfItem(atPath: root + "/" + relative))?[.size] as? Int) ?? 0
+        }
+        return total
+    }
+
+    static func which(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+            return "\(dir)/\(name)"
+        }
+        return nil
+    }
+
+    /// Runs a command in its own process, stdout and stderr to /dev/null, and measures its
+    /// wall time and peak resident memory (from wait4).
+    static func spawn(_ argv: [String]) -> Sample {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let start = DispatchTime.now()
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else {
+            return Sample(seconds: .nan, maxRSSKB: 0, status: -1)
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
+        return Sample(seconds: seconds, maxRSSKB: usage.ru_maxrss, status: exit)
+    }
+}
