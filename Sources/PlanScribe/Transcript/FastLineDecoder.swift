@@ -349,12 +349,14 @@ enum FastLineDecoder {
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            let b = bytes[i]
-            if b != 0x5C {
-                out.append(b)
-                i += 1
-                continue
+            // Copy the run up to the next backslash in one go.
+            guard let hit = memchr(base + i, 0x5C, bytes.count - i) else {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i...]))
+                break
             }
+            let slash = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            if slash > i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<slash])) }
+            i = slash
             guard i + 1 < bytes.count else { return nil }
             let e = bytes[i + 1]
             i += 2

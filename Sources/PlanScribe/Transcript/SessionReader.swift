@@ -36,6 +36,7 @@ public struct SessionReader: Sendable {
         let source: SessionSource
         let main: TranscriptFile
         let subagents: [(path: String, file: TranscriptFile?, meta: SubagentMeta?, error: String?, metaError: Bool)]
+        var preassembled: (Session, DuplicateFilter)?
     }
 
     /// Reads and decodes a session's files (no shared state: safe to call in parallel).
@@ -55,18 +56,31 @@ public struct SessionReader: Sendable {
                 subagents.append((path, nil, nil, error.description, false))
             }
         }
-        return ParsedSession(source: source, main: main, subagents: subagents)
+        var parsed = ParsedSession(source: source, main: main, subagents: subagents)
+        // Assemble now, as if no earlier session shared anything; the ordered step keeps
+        // this result unless it finds an overlap (a fork), which is rare.
+        var own = DuplicateFilter()
+        let session = assemble(parsed, filter: &own)
+        parsed.preassembled = (session, own)
+        return parsed
     }
 
     /// Builds the session from its parsed files, in run order: lines an earlier session
     /// owns (a fork's replayed history) are dropped, and the filter learns this session's.
     public func assemble(_ parsed: ParsedSession, filter: inout DuplicateFilter) -> Session {
+        if let (session, own) = parsed.preassembled {
+            let sidechainIDs = session.apiCalls.compactMap { $0.agentID == nil ? nil : $0.messageID.map(StableHash.of) }
+            if own.isDisjoint(from: filter, sidechainMessageIDs: sidechainIDs) {
+                filter.absorb(own)
+                return session
+            }
+        }
         let source = parsed.source
         var main = parsed.main
         var foreignLines = 0
         var foreignOwner: String?
         main.nodes.removeAll { node in
-            guard let owner = filter.uuidOwners[node.uuid] else { return false }
+            guard let owner = filter.uuidOwners[StableHash.of(node.uuid)] else { return false }
             foreignLines += 1
             if foreignOwner == nil { foreignOwner = owner }
             return true
@@ -94,7 +108,7 @@ public struct SessionReader: Sendable {
                 reports.append(report)
                 continue
             }
-            file.nodes.removeAll { filter.uuidOwners[$0.uuid] != nil }
+            file.nodes.removeAll { filter.uuidOwners[StableHash.of($0.uuid)] != nil }
             reports.append(file.report)
             if sub.metaError {
                 reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: sub.path)): unreadable agent metadata, ignored")
@@ -132,9 +146,9 @@ public struct SessionReader: Sendable {
         func collect(_ nodes: [TranscriptFile.Node], agent: String?) {
             for node in nodes {
                 guard let key = node.usageKey, let usage = node.usage, let message = node.message else { continue }
-                if filter.apiKeys.contains(key) { continue }
+                if filter.apiKeys.contains(StableHash.of(key)) { continue }
                 let sidechain = agent != nil || node.isSidechain
-                if sidechain, let id = message.messageID, filter.mainMessageIDs.contains(id) { continue }
+                if sidechain, let id = message.messageID, filter.mainMessageIDs.contains(StableHash.of(id)) { continue }
                 let call = APICall(
                     messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
                     timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
@@ -181,10 +195,10 @@ public struct SessionReader: Sendable {
 
         // Register what this session owns.
         let sessionID = source.sessionID
-        for node in main.nodes { filter.uuidOwners[node.uuid] = sessionID }
-        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[node.uuid] = sessionID } }
-        for key in callOrder { filter.apiKeys.insert(key) }
-        for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(id) } }
+        for node in main.nodes { filter.uuidOwners[StableHash.of(node.uuid)] = sessionID }
+        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[StableHash.of(node.uuid)] = sessionID } }
+        for key in callOrder { filter.apiKeys.insert(StableHash.of(key)) }
+        for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(StableHash.of(id)) } }
 
         let stamps = (main.nodes.compactMap { $0.message?.timestamp })
         var session = Session(

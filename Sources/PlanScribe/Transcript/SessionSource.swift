@@ -27,10 +27,28 @@ public struct SessionSource: Sendable, Hashable {
 /// What earlier sessions already counted, so that a fork or a copied session read in the
 /// same run is not counted twice.
 public struct DuplicateFilter: Sendable {
-    var uuidOwners: [String: String] = [:]
-    var apiKeys: Set<String> = []
-    var mainMessageIDs: Set<String> = []
+    /// The session that owns each line, by the hash of the line's uuid.
+    var uuidOwners: [UInt64: String] = [:]
+    /// Hashes of the `(message.id, requestId)` keys counted.
+    var apiKeys: Set<UInt64> = []
+    /// Hashes of the message ids of main-thread calls counted.
+    var mainMessageIDs: Set<UInt64> = []
 
     /// An empty filter.
     public init() {}
+
+    /// True when nothing this filter holds is in `other` (the session it was built from
+    /// repeats nothing of the sessions before it).
+    func isDisjoint(from other: DuplicateFilter, sidechainMessageIDs: [UInt64]) -> Bool {
+        uuidOwners.keys.allSatisfy { other.uuidOwners[$0] == nil }
+            && apiKeys.isDisjoint(with: other.apiKeys)
+            && sidechainMessageIDs.allSatisfy { !other.mainMessageIDs.contains($0) }
+    }
+
+    /// Adds what another filter holds.
+    mutating func absorb(_ other: DuplicateFilter) {
+        uuidOwners.merge(other.uuidOwners) { old, _ in old }
+        apiKeys.formUnion(other.apiKeys)
+        mainMessageIDs.formUnion(other.mainMessageIDs)
+    }
 }
