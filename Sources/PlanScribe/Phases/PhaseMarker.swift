@@ -71,7 +71,8 @@ public enum PhaseMarker {
     /// lines count as code).
     private static func forEachLine(_ text: String, _ body: (Substring, Bool) -> Void) {
         var fence: Substring?
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        for var line in text.utf8Lines {
+            if line.utf8.last == 0x0D { line = line.dropLast() }
             let trimmed = line.drop { $0 == " " }
             let isFence = line.count - trimmed.count <= 3 && (trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~"))
             if let open = fence {

@@ -134,11 +134,11 @@ struct ConversationView {
         }
         block["is_tool"] = true
         let input = cut(Self.pretty(use.input))
-        block["tool_input"] = input.0 + (input.1.map { "\n… " + $0 } ?? "")
+        block["tool_input_html"] = HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? ""))
         if let result = results[use.id] {
             let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
             block["has_result"] = true
-            block["result_text"] = text
+            block["result_html"] = HTMLText.escape(text)
             block["result_more"] = more ?? false
             block["result_is_error"] = result.isError
         }
@@ -161,8 +161,8 @@ struct ConversationView {
     private func emptyBlock() -> [String: Any] {
         [
             "is_text": false, "is_pre": false, "is_thinking": false, "is_tool": false, "is_tool_name": false,
-            "html": "", "text": "", "tool_name": "", "tool_summary": "", "tool_input": false, "has_result": false,
-            "result_text": "", "result_more": false, "result_is_error": false, "subagent": false,
+            "html": "", "text_html": "", "tool_name": "", "tool_summary": "", "tool_input_html": false, "has_result": false,
+            "result_html": "", "result_more": false, "result_is_error": false, "subagent": false,
         ]
     }
 
@@ -183,7 +183,7 @@ struct ConversationView {
     private func preBlock(_ cutText: (String, String?)) -> [String: Any] {
         var b = emptyBlock()
         b["is_pre"] = true
-        b["text"] = cutText.0 + (cutText.1.map { "\n… " + $0 } ?? "")
+        b["text_html"] = HTMLText.escape(cutText.0 + (cutText.1.map { "\n… " + $0 } ?? ""))
         return b
     }
 
@@ -191,18 +191,20 @@ struct ConversationView {
     func cut(_ text: String) -> (String, String?) {
         let limit = options.htmlOutputLines
         var lines = 0
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "\n" {
+        var index = text.utf8.startIndex
+        while index < text.utf8.endIndex {
+            if text.utf8[index] == 0x0A {
                 lines += 1
                 if lines == limit {
-                    let rest = text[text.index(after: index)...]
-                    let remaining = rest.reduce(into: 1) { n, ch in if ch == "\n" { n += 1 } } - (rest.hasSuffix("\n") ? 1 : 0)
+                    let rest = text.utf8[text.utf8.index(after: index)...]
+                    var remaining = rest.isEmpty ? 0 : 1
+                    for b in rest where b == 0x0A { remaining += 1 }
+                    if rest.last == 0x0A { remaining -= 1 }
                     if remaining <= 0 { return (text, nil) }
                     return (String(text[..<index]), Figures.plural(remaining, "more line"))
                 }
             }
-            index = text.index(after: index)
+            index = text.utf8.index(after: index)
         }
         return (text, nil)
     }
@@ -216,7 +218,13 @@ struct ConversationView {
         var firstPrompt = depth == 0
         let quote = String(repeating: "> ", count: depth)
         func add(_ text: String) {
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if depth == 0 {
+                // Same as the quoted path with an empty quote: every line, then a newline.
+                out += text
+                out += "\n"
+                return
+            }
+            for line in text.utf8Lines {
                 out += (quote + line).trimmingTrailingSpaces() + "\n"
             }
         }
@@ -282,7 +290,7 @@ struct ConversationView {
     static func quoted(_ markdown: String) -> String {
         var text = Substring(markdown)
         while text.last == "\n" { text = text.dropLast() }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { ("> " + $0).trimmingTrailingSpaces() }.joined(separator: "\n")
+        return String(text).utf8Lines.map { ("> " + $0).trimmingTrailingSpaces() }.joined(separator: "\n")
     }
 
     /// A label for a prompt and its text as shown: canned replies lose their wrapper.

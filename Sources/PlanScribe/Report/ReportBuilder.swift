@@ -286,23 +286,31 @@ public struct ReportBuilder {
         return render(decisionLimit: nil, includeDecisions: false, note: "This summary was shortened to stay under 1 MiB: the phases' final messages are left out. The full run is in report.md.")
     }
 
-    /// Collapses runs of blank lines that empty template sections leave behind.
+    /// Collapses runs of blank lines that empty template sections leave behind (not inside
+    /// fenced code). Works on lines as UTF-8 slices.
     private func tidy(_ text: String) -> String {
-        var out: [Substring] = []
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
         var blank = 0
         var inFence = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var pending: [Substring] = []
+        for line in text.utf8Lines {
             if line.hasPrefix("```") { inFence.toggle() }
-            if !inFence && line.allSatisfy(\.isWhitespace) {
+            let isBlank = line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if !inFence && isBlank {
                 blank += 1
                 if blank > 1 { continue }
             } else {
                 blank = 0
             }
-            out.append(line)
+            pending.append(line)
         }
-        while let last = out.last, last.isEmpty { out.removeLast() }
-        return out.joined(separator: "\n") + "\n"
+        while let last = pending.last, last.isEmpty { pending.removeLast() }
+        for line in pending {
+            out += line
+            out += "\n"
+        }
+        return out
     }
 }
 
