@@ -87,41 +87,122 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The report's title. Default: the project folder's name.", valueName: "text"))
     var title: String?
 
+    @Flag(help: "Render even when the transcripts, templates and options are unchanged since the last render.")
+    var noCache = false
+
     func run() throws {
         let prices = try transcripts.priceTable()
         let templates = try report.templateSet()
         let options = try report.reportOptions()
         let sources = try transcripts.sources()
-        var loop = SessionLoop(verbose: transcripts.verbose)
-        var byProject: [String: [Session]] = [:]
+        // One report per project folder; projects render in parallel, each reading only its
+        // own sessions, so memory holds a few projects at a time.
+        var groups: [String: [SessionSource]] = [:]
         var order: [String] = []
-        try loop.run(sources) { session in
-            let key = session.projectPath ?? ""
-            if byProject[key] == nil { order.append(key) }
-            byProject[key, default: []].append(session)
+        for source in sources {
+            let folder = (source.file as NSString).deletingLastPathComponent
+            if groups[folder] == nil { order.append(folder) }
+            groups[folder, default: []].append(source)
         }
-        var usedFolders = Set<String>()
-        for key in order {
-            let run = ReportRun.from(sessions: byProject[key] ?? [], title: title)
-            var folder: String
-            if let output = report.output {
-                folder = order.count == 1 ? output : (output as NSString).appendingPathComponent(run.slug)
-            } else {
-                folder = "output/" + run.slug
-            }
-            // Two projects whose names give the same slug get separate folders.
+        let outputRoot = report.output ?? "output"
+        let cache = ReportCache(folder: outputRoot + "/.planscribe-cache")
+        let single = order.count == 1
+        let results = RenderResults(count: order.count)
+        let verbose = transcripts.verbose
+        let title = self.title
+        let report = self.report
+        let noCache = self.noCache
+        // Output folders, decided before the parallel work: output/<project> (or DIR, or
+        // DIR/<project> with several projects), the project named by its working directory.
+        var folders: [String] = []
+        var used = Set<String>()
+        for project in order {
+            let cwd = groups[project]?.first.flatMap { TranscriptLocator.firstField("cwd", in: $0.file) }
+            let name = title ?? cwd.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "transcripts"
+            let slug = ReportSlug.make(name, fallback: "transcripts")
+            let base = report.output.map { single ? $0 : ($0 as NSString).appendingPathComponent(slug) } ?? "output/" + slug
+            var folder = base
             var n = 2
-            let base = folder
-            while usedFolders.contains(folder) {
+            while used.contains(folder) {
                 folder = base + "-\(n)"
                 n += 1
             }
-            usedFolders.insert(folder)
-            let index = try report.write(run, into: folder, templates: templates, prices: prices, options: options)
-            Console.error("planscribe: \(Figures.plural(run.phases.count, "phase")) of \(run.title) rendered into \(folder)")
-            Console.out(index)
+            used.insert(folder)
+            folders.append(folder)
         }
-        try loop.finish()
+        let projects = order
+        let groupsByProject = groups
+        let outputFolders = folders
+        DispatchQueue.concurrentPerform(iterations: projects.count) { i in
+            let project = projects[i]
+            let group = groupsByProject[project] ?? []
+            let key = noCache ? nil : ReportCache.key(sources: group, templates: templates, prices: prices, options: options, title: title)
+            if let key, let output = cache.hit(project: project, key: key) {
+                results.set(i, .unchanged(output + "/index.html"))
+                return
+            }
+            var loop = SessionLoop(verbose: verbose)
+            var sessions: [Session] = []
+            loop.quietCollect = true
+            try? loop.run(group, width: 1) { sessions.append($0) }
+            let messages = loop.collected
+            let run = ReportRun.from(sessions: sessions, title: title)
+            let folder = outputFolders[i]
+            let files = ReportBuilder(templates: templates, prices: prices, options: options).files(for: run)
+            do {
+                try ReportWriter.write(files, to: folder)
+                if let key { cache.store(project: project, key: key, output: folder, files: files.map(\.path)) }
+                results.set(i, .rendered(folder + "/index.html", phases: run.phases.count, title: run.title, messages: messages, failed: loop.failedFiles))
+            } catch let error as ReportWriteError {
+                results.set(i, .failed(error.description, messages: messages))
+            } catch {
+                results.set(i, .failed(String(describing: error), messages: messages))
+            }
+        }
+        var failed = false
+        for result in results.all() {
+            switch result {
+            case .unchanged(let index):
+                Console.error("planscribe: \((index as NSString).deletingLastPathComponent) is up to date")
+                Console.out(index)
+            case .rendered(let index, let phases, let title, let messages, let failedFiles):
+                messages.forEach(Console.error)
+                Console.error("planscribe: \(Figures.plural(phases, "phase")) of \(title) rendered into \((index as NSString).deletingLastPathComponent)")
+                Console.out(index)
+                if failedFiles > 0 { failed = true }
+            case .failed(let message, let messages):
+                messages.forEach(Console.error)
+                Console.error("error: \(message)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// What rendering each project gave, in project order.
+final class RenderResults: @unchecked Sendable {
+    enum Result {
+        case unchanged(String)
+        case rendered(String, phases: Int, title: String, messages: [String], failed: Int)
+        case failed(String, messages: [String])
+    }
+
+    private let lock = NSLock()
+    private var results: [Result?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ result: Result) {
+        lock.lock()
+        results[i] = result
+        lock.unlock()
+    }
+
+    func all() -> [Result] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.compactMap { $0 }
     }
 }
 

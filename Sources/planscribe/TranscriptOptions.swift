@@ -64,6 +64,9 @@ struct SessionLoop {
     let verbose: Bool
     /// How much of each message the command needs.
     var detail: ReadDetail = .full
+    /// Collect diagnostics in ``collected`` instead of printing them (for parallel work).
+    var quietCollect = false
+    private(set) var collected: [String] = []
     private(set) var failedFiles = 0
     private(set) var warnings = 0
     private(set) var files = 0
@@ -71,8 +74,8 @@ struct SessionLoop {
     init(verbose: Bool) { self.verbose = verbose }
 
     /// Calls `body` with each session, oldest first.
-    mutating func run(_ sources: [SessionSource], _ body: (Session) throws -> Void) throws {
-        try SessionPipeline.forEach(sources, detail: detail) { result in
+    mutating func run(_ sources: [SessionSource], width: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (Session) throws -> Void) throws {
+        try SessionPipeline.forEach(sources, detail: detail, width: width) { result in
             switch result {
             case .success(let session):
                 report(session.reports)
@@ -80,14 +83,14 @@ struct SessionLoop {
             case .failure(let error):
                 failedFiles += 1
                 files += 1
-                Console.error("error: \(error.description)")
+                emit("error: \(error.description)")
             }
         }
         if warnings > 0 || failedFiles > 0 {
             var parts = ["read " + Figures.plural(files, "file")]
             if warnings > 0 { parts.append(Figures.plural(warnings, "warning")) }
             if failedFiles > 0 { parts.append("\(failedFiles) unreadable") }
-            Console.error("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
+            emit("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
         }
     }
 
@@ -97,12 +100,16 @@ struct SessionLoop {
             warnings += report.diagnostics.count
             if report.diagnostics.contains(where: { $0.severity == .error }) { failedFiles += 1 }
             if verbose {
-                for d in report.diagnostics { Console.error(d.description) }
-                Console.error(report.summary)
+                for d in report.diagnostics { emit(d.description) }
+                emit(report.summary)
             } else if !report.isClean {
-                Console.error(report.summary)
+                emit(report.summary)
             }
         }
+    }
+
+    private mutating func emit(_ line: String) {
+        if quietCollect { collected.append(line) } else { Console.error(line) }
     }
 
     /// Exit code 1 when a file could not be read.

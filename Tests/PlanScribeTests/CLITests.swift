@@ -231,3 +231,31 @@ struct RunCLITests {
         #expect(resume.stderr == "error: nothing to resume: output/ok/run holds no saved run\n")
     }
 }
+
+struct RenderCacheTests {
+    let cli = CLITests()
+
+    @Test func anUnchangedTreeIsNotRenderedAgain() throws {
+        let scratch = ScratchFolder()
+        try FileManager.default.copyItem(atPath: Fixture.planningProject, toPath: scratch.path + "/p")
+        let out = scratch.path + "/out"
+        let first = try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path)
+        #expect(first.stderr == "planscribe: 4 phases of todo-app rendered into \(out)\n")
+        let second = try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path)
+        #expect(second.status == 0)
+        #expect(second.stdout == out + "/index.html\n")
+        #expect(second.stderr == "planscribe: \(out) is up to date\n")
+        // A changed transcript, a deleted output file, or --no-cache render again.
+        let session = scratch.path + "/p/3faf83cd-7868-4571-b7fb-49057e2f3995.jsonl"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: session)
+        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        try FileManager.default.removeItem(atPath: out + "/phases/02-plan-ceo-review.html")
+        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(FileManager.default.fileExists(atPath: out + "/phases/02-plan-ceo-review.html"))
+        #expect(try cli.run(["render", "--no-cache", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        // Other templates or another detail level are another key.
+        _ = scratch.write("t/style.css", lines: ["body { color: red; }"])
+        #expect(try cli.run(["render", "--templates", scratch.path + "/t", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", "--detail", "decisions", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+    }
+}

@@ -42,8 +42,8 @@ public struct ExternalArtifact: Sendable, Hashable {
 
 /// What a phase produced: files its Write and Edit calls touched (subagents included) and
 /// the external artifacts whose names mention it.
-struct ArtifactCollector {
-    struct Item {
+struct ArtifactCollector: Sendable {
+    struct Item: Sendable {
         var name: String
         var source: String
         var markdown: String?

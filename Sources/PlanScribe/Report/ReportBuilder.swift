@@ -21,7 +21,7 @@ public struct RenderedFile: Sendable, Hashable {
 /// Builds every file of a report from a run: HTML pages, Markdown, `summary.json`,
 /// `junit.xml` and the job summary. Pure: it reads nothing but the artifacts folder and
 /// writes nothing; the same input gives byte-identical files.
-public struct ReportBuilder {
+public struct ReportBuilder: Sendable {
     let templates: TemplateSet
     let ledger: CostLedger
     let options: ReportOptions
@@ -46,12 +46,21 @@ public struct ReportBuilder {
         let artifacts = ArtifactCollector(run: run, options: options)
         var files: [RenderedFile] = []
         files.append(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
+        // Phase pages are independent: render them on every core, keep them in order.
+        let pages = PageSlots(count: run.phases.count)
+        DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
+            let phase = run.phases[i]
+            let page = phaseContext(run, index: i, artifacts: artifacts)
+            let html = RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html))
+            let markdown = RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown)))
+            pages.set(i, (html, markdown, page.conversationMarkdown))
+        }
         var sections: [[String: Any]] = []
         for (i, phase) in run.phases.enumerated() {
-            let page = phaseContext(run, index: i, artifacts: artifacts)
-            files.append(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
-            files.append(RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown))))
-            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": page.conversationMarkdown])
+            let (html, markdown, conversation) = pages.get(i)
+            files.append(html)
+            files.append(markdown)
+            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": conversation])
         }
         files.append(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections)))))
         files.append(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
@@ -311,6 +320,26 @@ public struct ReportBuilder {
             out += "\n"
         }
         return out
+    }
+}
+
+/// Results of the parallel page rendering, by index.
+private final class PageSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [(RenderedFile, RenderedFile, String)?]
+
+    init(count: Int) { pages = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ page: (RenderedFile, RenderedFile, String)) {
+        lock.lock()
+        pages[i] = page
+        lock.unlock()
+    }
+
+    func get(_ i: Int) -> (RenderedFile, RenderedFile, String) {
+        lock.lock()
+        defer { lock.unlock() }
+        return pages[i]!
     }
 }
 

@@ -38,6 +38,8 @@ public struct TemplateSet: Sendable {
     public let css: String
     /// Where each template came from, by name (for diagnostics and cache keys).
     public let sources: [String: String]
+    /// A hash of every template's text: changes when any template changes.
+    public let fingerprint: String
 
     /// Loads the templates.
     ///
@@ -66,13 +68,16 @@ public struct TemplateSet: Sendable {
             return text
         }
         var sources: [String: String] = [:]
+        var texts: [String] = []
         func library(_ names: [String], group: String) throws -> MustacheLibrary {
             var library = MustacheLibrary()
             for name in names {
                 let path = try locate(name + ".mustache", in: group)
                 sources[name] = path
                 do {
-                    library.register(try MustacheTemplate(string: try read(path)), named: name)
+                    let text = try read(path)
+                    texts.append(name + "\u{0}" + text)
+                    library.register(try MustacheTemplate(string: text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
                     throw TemplateError.invalid(
                         path: path, line: error.context.lineNumber, column: error.context.columnNumber,
@@ -85,7 +90,10 @@ public struct TemplateSet: Sendable {
         let markdown = try library(markdownNames, group: "markdown")
         let cssPath = try locate("style.css", in: "html")
         sources["style.css"] = cssPath
-        return TemplateSet(html: html, markdown: markdown, css: try read(cssPath), sources: sources)
+        let css = try read(cssPath)
+        texts.append("style.css\u{0}" + css)
+        let fingerprint = String(StableHash.of(texts.joined(separator: "\u{1}")), radix: 16)
+        return TemplateSet(html: html, markdown: markdown, css: css, sources: sources, fingerprint: fingerprint)
     }
 
     /// Renders an HTML page template.

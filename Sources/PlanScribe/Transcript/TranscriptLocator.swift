@@ -147,8 +147,9 @@ public enum TranscriptLocator {
         return files.sorted()
     }
 
-    /// The first string value of a top-level `field` in the first 256 KB of a file.
-    static func firstField(_ field: String, in path: String) -> String? {
+    /// The first string value of a top-level `field` (such as `cwd` or `timestamp`) in the
+    /// first 256 KB of a transcript, or nil.
+    public static func firstField(_ field: String, in path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: 256 * 1024), !data.isEmpty else { return nil }
