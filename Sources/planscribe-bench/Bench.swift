@@ -127,10 +127,11 @@ struct RunBench: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "tree: %.0f MB, %d cores, median of %d runs", Double(bytes) / 1e6, ProcessInfo.processInfo.activeProcessorCount, runs))
-            print("measurement                 seconds      MB/s   × floor   peak RSS")
+            print("measurement                  seconds      MB/s   × floor   peak RSS")
             for m in results {
                 let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
-                print(String(format: "%-26@ %8.3f %9.0f %9.2f %8.0f MB%@", m.name as NSString, m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, status as NSString))
+                let name = m.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024) + status)
             }
         }
     }

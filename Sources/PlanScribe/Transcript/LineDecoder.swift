@@ -56,7 +56,7 @@ struct LineDecoder {
             return .link(sniff)
         }
         guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
-        if type == "user" || type == "assistant" || type == "system", let raw = FastLineDecoder.decode(line, dropBodies: dropBodies) {
+        if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies) {
             return .decoded(raw, sniff)
         }
         do {

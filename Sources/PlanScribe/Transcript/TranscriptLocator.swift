@@ -152,18 +152,25 @@ public enum TranscriptLocator {
     public static func firstField(_ field: String, in path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: 256 * 1024), !data.isEmpty else { return nil }
-        var found: String?
-        data.withUnsafeBytes { bytes in
-            LineScanner.scan(bytes) { line in
-                guard found == nil, line.isTerminated || data.count < 256 * 1024 else { return }
-                if field == "timestamp" {
-                    found = LineSniffer.sniff(line.bytes)?.timestamp
-                } else if let object = try? JSONDecoder().decode(JSONValue.self, from: Data(line.bytes)) {
-                    found = object[field]?.stringValue
+        // Most files name it on their first line: read 16 KB first, more only when needed.
+        var data = Data()
+        for chunk in [16 * 1024, 240 * 1024] {
+            guard let more = try? handle.read(upToCount: chunk), !more.isEmpty else { break }
+            data.append(more)
+            let complete = more.count < chunk
+            var found: String?
+            data.withUnsafeBytes { bytes in
+                LineScanner.scan(bytes) { line in
+                    guard found == nil, line.isTerminated || complete else { return }
+                    if field == "timestamp" {
+                        found = LineSniffer.sniff(line.bytes)?.timestamp
+                    } else if let object = try? JSONDecoder().decode(JSONValue.self, from: Data(line.bytes)) {
+                        found = object[field]?.stringValue
+                    }
                 }
             }
+            if found != nil || complete { return found }
         }
-        return found
+        return nil
     }
 }
