@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`.
 /// Works on UTF-8 bytes, copying runs that need nothing in one go; used for large texts
 /// (tool input and output) that the templates then insert as they are.
@@ -38,15 +46,24 @@ extension String {
     /// The lines of the text split at `\n` (a `\r` before it is kept), as UTF-8 slices: much
     /// faster than splitting Characters on long tool output.
     var utf8Lines: [Substring] {
-        var lines: [Substring] = []
-        var start = startIndex
-        var i = utf8.startIndex
-        while i < utf8.endIndex {
-            if utf8[i] == 0x0A {
-                lines.append(self[start..<i])
-                start = utf8.index(after: i)
+        var offsets: [Int] = []
+        var copy = self
+        copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var at = 0
+            while at < bytes.count, let hit = memchr(base + at, 0x0A, bytes.count - at) {
+                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                offsets.append(offset)
+                at = offset + 1
             }
-            i = utf8.index(after: i)
+        }
+        var lines: [Substring] = []
+        lines.reserveCapacity(offsets.count + 1)
+        var start = utf8.startIndex
+        for offset in offsets {
+            let end = utf8.index(utf8.startIndex, offsetBy: offset)
+            lines.append(self[start..<end])
+            start = utf8.index(after: end)
         }
         lines.append(self[start..<endIndex])
         return lines
