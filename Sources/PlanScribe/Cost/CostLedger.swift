@@ -72,7 +72,14 @@ public struct CostRow: Sendable, Hashable, Encodable {
 
 /// How cost rows are grouped.
 public enum CostGrouping: String, Sendable, CaseIterable, Codable {
-    case session, phase, model, day
+    /// One row per session, in the order they started.
+    case session
+    /// One row per phase command, in the order phases first ran.
+    case phase
+    /// One row per model.
+    case model
+    /// One row per UTC day.
+    case day
 }
 
 /// Adds up the cost of sessions: estimated from usage and the price table, and reported by

@@ -58,8 +58,11 @@ public struct PlanRunner: Sendable {
         case restart
     }
 
+    /// The plan being run.
     public let plan: Plan
+    /// Builds the command lines.
     public let command: ClaudeCommand
+    /// Runs the CLI.
     public let process: ClaudeProcess
     /// Stop at the first phase that does not reach ready (false), or go on (true).
     public var keepGoing = false

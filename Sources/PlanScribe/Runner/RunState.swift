@@ -25,6 +25,14 @@ public struct PendingStep: Codable, Sendable, Equatable {
 
     /// Why.
     public var kind: Kind
+
+    /// Creates a step.
+    public init(kind: Kind, message: String? = nil, replyIndex: Int? = nil, question: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.replyIndex = replyIndex
+        self.question = question
+    }
     /// The message sent (nil for `start`, whose prompt comes from the plan).
     public var message: String?
     /// Which canned reply (index into the phase's replies), nil for the default reply.
@@ -42,7 +50,16 @@ public struct PendingStep: Codable, Sendable, Equatable {
 public struct PhaseRecord: Codable, Sendable, Equatable {
     /// Where the phase stands.
     public enum Status: String, Codable, Sendable {
-        case pending, running, done, stalled, failed
+        /// Not started.
+        case pending
+        /// Started, not finished (or interrupted).
+        case running
+        /// Reached `ready_to_advance`.
+        case done
+        /// Waiting for input with no reply left, or out of its reply budget.
+        case stalled
+        /// An API error, a timeout, a crash of the CLI, or out of turns after the retry.
+        case failed
     }
 
     /// The phase command.
@@ -94,7 +111,12 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
 public struct RunState: Codable, Sendable, Equatable {
     /// How the run stands.
     public enum Status: String, Codable, Sendable {
-        case running, finished, interrupted
+        /// Going on (or crashed while going on).
+        case running
+        /// Every phase it could run has ended.
+        case finished
+        /// Stopped by Ctrl-C; `--resume` continues it.
+        case interrupted
     }
 
     /// The schema version of `state.json`.
@@ -131,29 +153,75 @@ public struct RunState: Codable, Sendable, Equatable {
 
 /// One line of `run/invocations.jsonl`: everything about one invocation of the CLI.
 public struct InvocationRecord: Codable, Sendable, Equatable {
+    /// Creates a record.
+    public init(index: Int, phase: String, kind: PendingStep.Kind, replyIndex: Int?, question: String?, argv: [String], startedAt: String, durationMs: Int, exitCode: Int32?, signal: Int32?, timedOut: Bool, interrupted: Bool, subtype: String?, isError: Bool?, sessionID: String?, usage: TokenUsage?, costUSD: Double?, sessionTotalUSD: Double?, marker: String?, failure: String?, apiRetries: Int, streamFile: String) {
+        self.index = index
+        self.phase = phase
+        self.kind = kind
+        self.replyIndex = replyIndex
+        self.question = question
+        self.argv = argv
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.interrupted = interrupted
+        self.subtype = subtype
+        self.isError = isError
+        self.sessionID = sessionID
+        self.usage = usage
+        self.costUSD = costUSD
+        self.sessionTotalUSD = sessionTotalUSD
+        self.marker = marker
+        self.failure = failure
+        self.apiRetries = apiRetries
+        self.streamFile = streamFile
+    }
+
+    /// 1-based position in the run.
     public var index: Int
+    /// The phase command.
     public var phase: String
+    /// Why the invocation was made.
     public var kind: PendingStep.Kind
+    /// The canned reply sent (its index in the plan), nil for others.
     public var replyIndex: Int?
+    /// The question the reply answered (the agent's last text, shortened and redacted).
     public var question: String?
+    /// The arguments, system prompt replaced by its size, secrets redacted.
     public var argv: [String]
+    /// When it started (ISO 8601).
     public var startedAt: String
+    /// How long it took.
     public var durationMs: Int
+    /// The exit code, when the CLI exited.
     public var exitCode: Int32?
+    /// The signal that ended the CLI, when one did.
     public var signal: Int32?
+    /// True when planscribe ended it for taking too long.
     public var timedOut: Bool
+    /// True when the run was interrupted during it.
     public var interrupted: Bool
+    /// The result's subtype.
     public var subtype: String?
+    /// The result's success flag (false is success).
     public var isError: Bool?
+    /// The session it ran in.
     public var sessionID: String?
+    /// Its tokens.
     public var usage: TokenUsage?
     /// The cost of this invocation alone (difference of the session's cumulative totals).
     public var costUSD: Double?
     /// The session's cumulative total the CLI reported.
     public var sessionTotalUSD: Double?
+    /// The PHASE_STATUS marker its final text ended with.
     public var marker: String?
+    /// Why it failed, when it did.
     public var failure: String?
+    /// The CLI's own API retries during it.
     public var apiRetries: Int
+    /// Its raw stream-json, relative to the run folder.
     public var streamFile: String
 
     enum CodingKeys: String, CodingKey {

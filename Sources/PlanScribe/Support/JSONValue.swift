@@ -3,12 +3,19 @@
 /// Object keys keep a stable (sorted) order so that anything rendered from a value is
 /// deterministic.
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number.
     case int(Int)
+    /// Any other number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// A list.
     case array([JSONValue])
+    /// An object, its members sorted by key.
     case object([Member])
 
     /// One key and its value inside an object.

@@ -51,7 +51,12 @@ public struct ImageInfo: Sendable, Hashable {
 public struct Message: Sendable, Hashable {
     /// Who speaks.
     public enum Role: String, Sendable, Hashable, Codable {
-        case user, assistant, system
+        /// A person, or planscribe's replies, or tool results.
+        case user
+        /// The model.
+        case assistant
+        /// The CLI itself (notes, attachments).
+        case system
     }
 
     /// What the message is.
