@@ -11,6 +11,8 @@ struct ConversationView {
     let results: [String: ToolResult]
     /// Subagents by the id of the call that started them.
     let subagents: [String: Subagent]
+    /// Every tool call id in the session, to find results whose call is missing.
+    let toolUseIDs: Set<String>
     /// The messages that end a turn (whose final line carries the protocol marker).
     var turnEnds: Set<String> = []
 
@@ -19,9 +21,12 @@ struct ConversationView {
         self.options = options
         self.ledger = ledger
         var results: [String: ToolResult] = [:]
+        var ids = Set<String>()
         for m in session.messages + session.branches + session.subagents.flatMap(\.messages) {
             for r in m.toolResults where results[r.toolUseID] == nil { results[r.toolUseID] = r }
+            for u in m.toolUses { ids.insert(u.id) }
         }
+        self.toolUseIDs = ids
         self.results = results
         var subagents: [String: Subagent] = [:]
         for s in session.subagents { if let id = s.toolUseID { subagents[id] = s } }
@@ -60,7 +65,7 @@ struct ConversationView {
             switch m.kind {
             case .toolResults:
                 // Shown with their calls; a result whose call is not in the transcript is kept.
-                let orphans = m.toolResults.filter { r in !messages.contains { $0.toolUses.contains { $0.id == r.toolUseID } } }
+                let orphans = m.toolResults.filter { !toolUseIDs.contains($0.toolUseID) }
                 if !orphans.isEmpty, options.detail == .full {
                     out.append(bubble(role: "meta", label: "tool result without its call", time: m.timestamp, blocks: orphans.map { preBlock(cut($0.text)) }))
                 }
