@@ -37,7 +37,7 @@ struct LineDecoder {
     }
 
     private let decoder = JSONDecoder()
-    /// Drop the bodies of content blocks (see ``LineSlimmer``): for summaries.
+    /// Skip the bodies of thinking, tool inputs and tool results: for summaries.
     var dropBodies = false
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
@@ -59,14 +59,10 @@ struct LineDecoder {
         if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies) {
             return .decoded(raw, sniff)
         }
+        // The fast decoder gave up: decode with Codable, which says exactly what is wrong (or
+        // accepts a shape the fast path does not know).
         do {
-            let raw: RawLine
-            if type == "user" || type == "assistant", let slim = LineSlimmer.slim(line, dropBodies: dropBodies) {
-                raw = try decoder.decode(RawLine.self, from: Data(slim))
-            } else {
-                raw = try decoder.decode(RawLine.self, from: Data(line))
-            }
-            return .decoded(raw, sniff)
+            return .decoded(try decoder.decode(RawLine.self, from: Data(line)), sniff)
         } catch {
             return .malformed(Self.describe(error, line: line))
         }
