@@ -36,6 +36,7 @@ struct CostCommand: ParsableCommand {
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
         loop.detail = .summary
+        loop.redactSecrets = !options.noRedact
         try loop.run(sources) { session in
             ledger.add(session, phases: PhaseSplitter.split(session))
         }

@@ -93,7 +93,9 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let prices = try transcripts.priceTable()
         let templates = try report.templateSet()
-        let options = try report.reportOptions()
+        var reportOptions = try report.reportOptions()
+        reportOptions.redactSecrets = !transcripts.noRedact
+        let options = reportOptions
         let sources = try transcripts.sources()
         // One report per project folder; projects render in parallel, each reading only its
         // own sessions, so memory holds a few projects at a time.
@@ -112,6 +114,7 @@ struct RenderCommand: ParsableCommand {
         let title = self.title
         let report = self.report
         let noCache = self.noCache
+        let redact = !transcripts.noRedact
         // Output folders, decided before the parallel work: output/<project> (or DIR, or
         // DIR/<project> with several projects), the project named by its working directory.
         var folders: [String] = []
@@ -136,7 +139,7 @@ struct RenderCommand: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: projects.count) { i in
             let project = projects[i]
             let group = groupsByProject[project] ?? []
-            let key = noCache ? nil : ReportCache.key(sources: group, templates: templates, prices: prices, options: options, title: title)
+            let key = noCache ? nil : ReportCache.key(sources: group, templates: templates, prices: prices, options: options, title: title).map { $0 + (redact ? "" : "-unredacted") }
             if let key, let output = cache.hit(project: project, key: key) {
                 results.set(i, .unchanged(output + "/index.html"))
                 return
@@ -144,6 +147,7 @@ struct RenderCommand: ParsableCommand {
             var loop = SessionLoop(verbose: verbose)
             var sessions: [Session] = []
             loop.quietCollect = true
+            loop.redactSecrets = redact
             try? loop.run(group, width: 1) { sessions.append($0) }
             let messages = loop.collected
             let run = ReportRun.from(sessions: sessions, title: title)
@@ -207,6 +211,9 @@ final class RenderResults: @unchecked Sendable {
 }
 
 struct DemoCommand: ParsableCommand {
+    @Flag(name: .customLong("no-redact"), help: "Show secrets found in the transcripts as they are.")
+    var noRedact = false
+
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Render the planning run that ships with planscribe into output/demo/.",
@@ -225,10 +232,12 @@ struct DemoCommand: ParsableCommand {
         }
         let templates = try report.templateSet()
         var filter = DuplicateFilter()
-        let sessions = try TranscriptLocator.locate([folder]).map { try SessionReader().read($0, filter: &filter) }
+        let sessions = try TranscriptLocator.locate([folder]).map { try SessionReader(redactSecrets: !noRedact).read($0, filter: &filter) }
         let run = ReportRun.from(sessions: sessions, title: "todo-app (planscribe demo)")
         let output = report.output ?? "output/demo"
-        let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: try report.reportOptions())
+        var options = try report.reportOptions()
+        options.redactSecrets = !noRedact
+        let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
     }
 }

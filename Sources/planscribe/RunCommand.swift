@@ -55,6 +55,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
 
+    @Flag(name: .customLong("no-redact"), help: "Show API keys, tokens and passwords from the transcripts as they are in the report (the run record always redacts them).")
+    var noRedact = false
+
     @OptionGroup var report: ReportFlags
 
     func validate() throws {
@@ -78,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let templates = try report.templateSet()
-        let options = try report.reportOptions()
+        var options = try report.reportOptions()
+        options.redactSecrets = !noRedact
         let output = report.output ?? "output/" + plan.slug
         let binary: String
         do {
@@ -134,7 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         progress.finish()
 
         guard let state = try record.loadState() else { throw ExitCode(1) }
-        let sessions = RunTranscripts.read(state: state, environment: childEnvironment)
+        let sessions = RunTranscripts.read(state: state, environment: childEnvironment, redactSecrets: !noRedact)
         let run = ReportRun.from(plan: plan, state: state, sessions: sessions)
         let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
@@ -239,7 +243,7 @@ final class ProgressPrinter: @unchecked Sendable {
             var text = "\(phase): " + String(format: "%.1f s", seconds)
             if let costUSD { text += " · \(USD(costUSD).description)" }
             if let marker { text += " · \(marker.rawValue)" } else if failure == nil { text += " · no marker" }
-            if let failure { text += " · \(failure)" }
+            if let failure { text += " · " + Redactor.redact(failure) }
             line(text + " · total \(USD(cost).description) · \(elapsed())", keep: !live)
         case .phaseFinished(_, let status, let reason):
             line("\(phase): \(status.rawValue) (\(reason))", keep: true)

@@ -28,6 +28,7 @@ struct SessionsCommand: ParsableCommand {
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
         loop.detail = .summary
+        loop.redactSecrets = !options.noRedact
         var rows: [SessionSummary] = []
         try loop.run(sources) { session in
             rows.append(SessionSummary(session, ledger: ledger))

@@ -22,6 +22,9 @@ struct TranscriptOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print every line problem, not just one summary line per file.")
     var verbose = false
 
+    @Flag(name: .customLong("no-redact"), help: "Show API keys, tokens and passwords found in transcripts as they are (by default they become [REDACTED] in every output).")
+    var noRedact = false
+
     /// The price table, with the file's prices merged in.
     func priceTable() throws -> PriceTable {
         guard let prices else { return .builtIn }
@@ -64,6 +67,8 @@ struct SessionLoop {
     let verbose: Bool
     /// How much of each message the command needs.
     var detail: ReadDetail = .full
+    /// Replace secrets in every text.
+    var redactSecrets = true
     /// Collect diagnostics in ``collected`` instead of printing them (for parallel work).
     var quietCollect = false
     private(set) var collected: [String] = []
@@ -75,7 +80,7 @@ struct SessionLoop {
 
     /// Calls `body` with each session, oldest first.
     mutating func run(_ sources: [SessionSource], width: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (Session) throws -> Void) throws {
-        try SessionPipeline.forEach(sources, detail: detail, width: width) { result in
+        try SessionPipeline.forEach(sources, detail: detail, redactSecrets: redactSecrets, width: width) { result in
             switch result {
             case .success(let session):
                 report(session.reports)

@@ -308,3 +308,71 @@ struct ReportWriterTests {
         }
     }
 }
+
+struct SecretRedactionTests {
+    static let secrets = [
+        "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefGHIJ",
+        "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab",
+        "AKIAIOSFODNN7EXAMPLE",
+        "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+        "xoxb-1234567890-abcdefghijkl",
+        "AIzaSyAbCdEfGhIjKlMnOpQrStUvWxYz0123456",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+        "MIIEowIBAAKCAQEA1234567890abcdef",
+        "hunter2hunter2",
+    ]
+
+    static func writeSession(_ scratch: borrowing ScratchFolder) -> String {
+        let s = secrets
+        let text = "Keys: \(s[0]) and \(s[1]); aws \(s[2]); gh \(s[3]); slack \(s[4]); google \(s[5]).\nAuthorization: Bearer \(s[6])\n-----BEGIN RSA PRIVATE KEY-----\n\(s[7])\n-----END RSA PRIVATE KEY-----\npassword=\(s[8])"
+        return scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours use \(s[0]) please"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":\#(Line.json(text)),"signature":""}"#),
+            Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text(text)),
+            Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"notes-\#(s[2]).md","content":\#(Line.json(text))}}"#),
+            Line.user("u2", parent: "a3", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(text))}]"#),
+            Line.assistant("a4", parent: "u2", id: "msg_2", request: "req_2", block: Line.text("Done, token: \(s[3])\nPHASE_STATUS: ready_to_advance")),
+            #"{"type":"custom-title","customTitle":"fix \#(s[4])","sessionId":"s"}"#,
+        ])
+    }
+
+    @Test func noSecretReachesAnyReportFile() throws {
+        let scratch = ScratchFolder()
+        let file = Self.writeSession(scratch)
+        var options = ReportOptions()
+        options.externalArtifacts = [ExternalArtifact(name: "office-hours-plan.md", text: "key \(Self.secrets[1])")]
+        let files = try Render.files([file], options: options)
+        #expect(files.count == 7)
+        for (path, text) in files {
+            for secret in Self.secrets {
+                #expect(!text.contains(secret), "\(path) shows \(secret)")
+            }
+        }
+        let phase = files["phases/01-office-hours.html"]!
+        #expect(phase.contains("[REDACTED]"))
+        #expect(HTMLScan(phase).text.contains("Keys: [REDACTED] and [REDACTED]; aws [REDACTED]; gh [REDACTED]; slack [REDACTED]; google [REDACTED]."))
+    }
+
+    @Test func theCommandLineRedactsUnlessToldNotTo() throws {
+        let scratch = ScratchFolder()
+        _ = Self.writeSession(scratch)
+        let cli = CLITests()
+        let sessions = try cli.run(["sessions", "--json", scratch.path + "/p"])
+        #expect(!sessions.stdout.contains(Self.secrets[0]))
+        #expect(sessions.stdout.contains("/office-hours use [REDACTED] please"))
+        let raw = try cli.run(["sessions", "--json", "--no-redact", scratch.path + "/p"])
+        #expect(raw.stdout.contains(Self.secrets[0]))
+        let render = try cli.run(["render", scratch.path + "/p", "-o", scratch.path + "/out"])
+        #expect(render.status == 0)
+        let page = try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8)
+        #expect(!page.contains(Self.secrets[3]))
+        _ = try cli.run(["render", "--no-redact", scratch.path + "/p", "-o", scratch.path + "/out"])
+        #expect(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8).contains(Self.secrets[3]))
+    }
+
+    @Test func textWithoutSecretsIsLeftAlone() {
+        let text = "The task-runner uses 1,200 tokens; see https://example.invalid/ask-sk and the secret garden."
+        #expect(Redactor.redact(text) == text)
+        #expect(Redactor.redact("export ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnop") == "export ANTHROPIC_API_KEY=[REDACTED]")
+    }
+}

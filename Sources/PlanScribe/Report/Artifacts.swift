@@ -65,7 +65,8 @@ struct ArtifactCollector: Sendable {
                     let lower = artifact.name.lowercased()
                     if lower.contains(slug) || lower.contains(short) {
                         claimed.insert(artifact.name)
-                        items.append(Item(name: artifact.name, source: "from the artifacts folder", markdown: artifact.text, text: nil))
+                        let text = options.redactSecrets ? Redactor.redact(artifact.text) : artifact.text
+                        items.append(Item(name: artifact.name, source: "from the artifacts folder", markdown: text, text: nil))
                     }
                 }
             }
@@ -75,7 +76,7 @@ struct ArtifactCollector: Sendable {
         let rest = options.externalArtifacts.filter { !claimed.contains($0.name) }
         if !rest.isEmpty, !run.phases.isEmpty {
             byPhase[run.phases.count - 1, default: []].append(contentsOf: rest.map {
-                Item(name: $0.name, source: "from the artifacts folder", markdown: $0.text, text: nil)
+                Item(name: $0.name, source: "from the artifacts folder", markdown: options.redactSecrets ? Redactor.redact($0.text) : $0.text, text: nil)
             })
         }
     }

@@ -16,6 +16,9 @@ public struct ReportOptions: Sendable {
     /// listed and rendered on the page of the phase their name mentions (see
     /// ``ExternalArtifact/load(folder:)``).
     public var externalArtifacts: [ExternalArtifact] = []
+    /// Replace secrets in external artifacts with `[REDACTED]` (transcript text is redacted
+    /// when it is read; see ``SessionReader/redactSecrets``).
+    public var redactSecrets = true
     /// A generation time to print in the reports; nil keeps them deterministic.
     public var stamp: String?
     /// Lines of tool output shown in HTML before "N more lines" (Markdown keeps it whole).

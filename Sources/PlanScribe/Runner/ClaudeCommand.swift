@@ -87,29 +87,3 @@ public struct ClaudeCommand: Sendable {
         return out
     }
 }
-
-/// Removes secrets from text that planscribe records or shows: API keys, tokens and
-/// `password=`-style assignments become `[REDACTED]`.
-public enum Redactor {
-    private static let patterns: [NSRegularExpression] = [
-        #"sk-ant-[A-Za-z0-9_\-]{8,}"#,
-        #"sk-(?:proj-)?[A-Za-z0-9_\-]{20,}"#,
-        #"(?:AKIA|ASIA)[0-9A-Z]{16}"#,
-        #"gh[pousr]_[A-Za-z0-9]{30,}"#,
-        #"github_pat_[A-Za-z0-9_]{30,}"#,
-        #"xox[abposr]-[A-Za-z0-9-]{10,}"#,
-        #"AIza[0-9A-Za-z_\-]{35}"#,
-        #"(?i)bearer\s+[A-Za-z0-9._\-+/=]{16,}"#,
-        #"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"#,
-        #"(?i)\b(password|passwd|secret|api[_-]?key|token)\s*[=:]\s*[^\s'"]{4,}"#,
-    ].map { try! NSRegularExpression(pattern: $0) }
-
-    /// The text with every secret replaced by `[REDACTED]`.
-    public static func redact(_ text: String) -> String {
-        var out = text
-        for pattern in patterns {
-            out = pattern.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "[REDACTED]")
-        }
-        return out
-    }
-}

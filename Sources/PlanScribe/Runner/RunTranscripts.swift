@@ -9,7 +9,8 @@ public enum RunTranscripts {
     /// - Parameters:
     ///   - state: the run state.
     ///   - environment: for `CLAUDE_CONFIG_DIR` and `HOME`.
-    public static func read(state: RunState, environment: [String: String]) -> [Session] {
+    ///   - redactSecrets: replace secrets in every text (see ``Redactor``).
+    public static func read(state: RunState, environment: [String: String], redactSecrets: Bool = true) -> [Session] {
         let ids = Set(state.phases.compactMap(\.sessionID))
         guard !ids.isEmpty else { return [] }
         var env = environment
@@ -29,7 +30,8 @@ public enum RunTranscripts {
         }
         guard let sources = try? TranscriptLocator.locate(files) else { return [] }
         var filter = DuplicateFilter()
-        return sources.compactMap { try? SessionReader().read($0, filter: &filter) }
+        let reader = SessionReader(redactSecrets: redactSecrets)
+        return sources.compactMap { try? reader.read($0, filter: &filter) }
     }
 }
 

@@ -10,14 +10,16 @@ public enum SessionPipeline {
     /// - Parameters:
     ///   - sources: sessions in run order (from ``TranscriptLocator/locate(_:)``).
     ///   - detail: how much of each message to keep.
+    ///   - redactSecrets: replace secrets in every text (see ``Redactor``).
     ///   - width: how many files are parsed at once; by default the number of cores.
     ///   - body: called in order with each session, or the error that made its file unreadable.
     /// - Throws: what `body` throws (the remaining work is abandoned).
     public static func forEach(
-        _ sources: [SessionSource], detail: ReadDetail = .full, width: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ sources: [SessionSource], detail: ReadDetail = .full, redactSecrets: Bool = true,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount,
         _ body: (Result<Session, TranscriptError>) throws -> Void
     ) throws {
-        let reader = SessionReader(detail: detail)
+        let reader = SessionReader(detail: detail, redactSecrets: redactSecrets)
         var filter = DuplicateFilter()
         if width <= 1 || sources.count <= 1 {
             for source in sources {

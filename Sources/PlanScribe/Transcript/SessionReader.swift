@@ -13,10 +13,13 @@ public enum ReadDetail: Sendable {
 public struct SessionReader: Sendable {
     /// How much of each message to keep.
     public var detail: ReadDetail
+    /// Replace API keys, tokens and passwords in every text with `[REDACTED]` (on by default).
+    public var redactSecrets: Bool
 
     /// Creates a reader.
-    public init(detail: ReadDetail = .full) {
+    public init(detail: ReadDetail = .full, redactSecrets: Bool = true) {
         self.detail = detail
+        self.redactSecrets = redactSecrets
     }
 
     /// Reads one session.
@@ -43,11 +46,11 @@ public struct SessionReader: Sendable {
     ///
     /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the main file cannot be read.
     public func parse(_ source: SessionSource) throws -> ParsedSession {
-        let main = try TranscriptFile.read(path: source.file, detail: detail)
+        let main = try TranscriptFile.read(path: source.file, detail: detail, redact: redactSecrets)
         var subagents: [(path: String, file: TranscriptFile?, meta: SubagentMeta?, error: String?, metaError: Bool)] = []
         for path in source.subagentFiles {
             do {
-                let file = try TranscriptFile.read(path: path, detail: detail)
+                let file = try TranscriptFile.read(path: path, detail: detail, redact: redactSecrets)
                 var meta: SubagentMeta?
                 var metaError = false
                 do { meta = try SubagentMeta.read(beside: path) } catch { metaError = true }

@@ -16,6 +16,8 @@ struct TranscriptFile {
     }
 
     var path: String
+    /// Replace secrets in every text with `[REDACTED]` (see ``Redactor``).
+    var redact = true
     var nodes: [Node] = []
     var report: FileReadReport
     var cwd: String?
@@ -39,8 +41,9 @@ struct TranscriptFile {
 
     /// Reads and decodes every line of `path`. Pure: files can be read in parallel; lines
     /// that repeat an earlier session are dropped later, when sessions are assembled in order.
-    static func read(path: String, detail: ReadDetail = .full) throws -> TranscriptFile {
+    static func read(path: String, detail: ReadDetail = .full, redact: Bool = true) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
+        file.redact = redact
         var decoder = LineDecoder()
         decoder.dropBodies = detail == .summary
         var lineOfUUID: [String: Int] = [:]
@@ -123,13 +126,13 @@ struct TranscriptFile {
             if let cost = raw.totalCostUSD { reportedCostUSD = cost }
             return
         case "summary":
-            if title.summary == nil { title.summary = raw.summary }
+            if title.summary == nil { title.summary = raw.summary.map { redact ? Redactor.redact($0) : $0 } }
             return
         case "custom-title":
-            title.custom = raw.customTitle ?? title.custom
+            title.custom = raw.customTitle.map { redact ? Redactor.redact($0) : $0 } ?? title.custom
             return
         case "ai-title":
-            title.generated = raw.aiTitle ?? title.generated
+            title.generated = raw.aiTitle.map { redact ? Redactor.redact($0) : $0 } ?? title.generated
             return
         default:
             break
@@ -141,7 +144,8 @@ struct TranscriptFile {
         var node = Node(
             uuid: uuid, parent: raw.parentUuid, logicalParent: raw.logicalParentUuid, line: line,
             isSidechain: raw.isSidechain ?? false, agentID: raw.agentId)
-        let message = Self.message(from: raw, uuid: uuid, line: line)
+        var message = Self.message(from: raw, uuid: uuid, line: line)
+        if redact { message.blocks = message.blocks.map(Self.redacted) }
         node.message = message
         if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError {
             let tokens = TokenUsage(usage)
@@ -164,6 +168,21 @@ struct TranscriptFile {
             }
         }
         addNode(node, lineOfUUID: &lineOfUUID)
+    }
+
+    /// A block with its secrets replaced.
+    static func redacted(_ block: ContentBlock) -> ContentBlock {
+        switch block {
+        case .text(let t): return .text(Redactor.redact(t))
+        case .thinking(let t): return .thinking(Redactor.redact(t))
+        case .toolUse(var use):
+            use.input = Redactor.redact(use.input)
+            return .toolUse(use)
+        case .toolResult(var result):
+            result.text = Redactor.redact(result.text)
+            return .toolResult(result)
+        default: return block
+        }
     }
 
     /// Finds `agentId: <hex>` in a Task result's text (the older way of naming the subagent).
