@@ -49,9 +49,10 @@ struct ReportFlags: ParsableArguments {
 
     /// Renders a run and writes it; returns the path of its index.html.
     func write(_ run: ReportRun, into folder: String, templates: TemplateSet, prices: PriceTable, options: ReportOptions) throws -> String {
-        let files = ReportBuilder(templates: templates, prices: prices, options: options).files(for: run)
         do {
-            try ReportWriter.write(files, to: folder)
+            let writer = try ReportWriter.Folder(folder)
+            try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { try writer.write($0) }
+            writer.removeStalePages()
         } catch let error as ReportWriteError {
             Console.error("error: \(error.description)")
             throw ExitCode(1)
@@ -152,10 +153,15 @@ struct RenderCommand: ParsableCommand {
             let messages = loop.collected
             let run = ReportRun.from(sessions: sessions, title: title)
             let folder = outputFolders[i]
-            let files = ReportBuilder(templates: templates, prices: prices, options: options).files(for: run)
             do {
-                try ReportWriter.write(files, to: folder)
-                if let key { cache.store(project: project, key: key, output: folder, files: files.map(\.path)) }
+                let writer = try ReportWriter.Folder(folder)
+                let names = Names()
+                try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { file in
+                    try writer.write(file)
+                    names.add(file.path)
+                }
+                writer.removeStalePages()
+                if let key { cache.store(project: project, key: key, output: folder, files: names.all) }
                 results.set(i, .rendered(folder + "/index.html", phases: run.phases.count, title: run.title, messages: messages, failed: loop.failedFiles))
             } catch let error as ReportWriteError {
                 results.set(i, .failed(error.description, messages: messages))
@@ -181,6 +187,24 @@ struct RenderCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+/// File names gathered from several threads.
+final class Names: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [String] = []
+
+    func add(_ name: String) {
+        lock.lock()
+        names.append(name)
+        lock.unlock()
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return names.sorted()
     }
 }
 

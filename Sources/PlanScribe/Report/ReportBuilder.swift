@@ -4,17 +4,29 @@ import Foundation
 public struct RenderedFile: Sendable, Hashable {
     /// The path relative to the output folder (`index.html`, `phases/01-office-hours.html`).
     public var path: String
-    /// The contents.
-    public var contents: Data
+    private var text: String?
+    private var data: Data?
 
-    /// Creates a file.
+    /// Creates a file from bytes.
     public init(path: String, contents: Data) {
         self.path = path
-        self.contents = contents
+        self.data = contents
     }
 
-    init(path: String, text: String) {
-        self.init(path: path, contents: Data(text.utf8))
+    /// Creates a file from text (kept as text: no copy until it is written).
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
+
+    /// The contents.
+    public var contents: Data { data ?? Data((text ?? "").utf8) }
+
+    /// Calls `body` with the contents' bytes without copying them.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let data { return data.withUnsafeBytes(body) }
+        var copy = text ?? ""
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -43,30 +55,49 @@ public struct ReportBuilder: Sendable {
 
     /// All the files of the report, in a fixed order.
     public func files(for run: ReportRun) -> [RenderedFile] {
+        let collected = Collected()
+        try? build(run) { collected.add($0) }
+        return collected.files.sorted { Self.order($0.path) < Self.order($1.path) }
+    }
+
+    /// Builds the report and hands each file to `emit` as soon as it is made, so that a large
+    /// run never holds all its files at once. Phase pages are made on every core, so `emit`
+    /// is called from several threads (with different files).
+    ///
+    /// - Throws: what `emit` throws.
+    public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
-        var files: [RenderedFile] = []
-        files.append(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
-        // Phase pages are independent: render them on every core, keep them in order.
-        let pages = PageSlots(count: run.phases.count)
+        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
+        let conversations = PageSlots(count: run.phases.count)
+        let failure = FirstError()
         DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
             let phase = run.phases[i]
             let page = phaseContext(run, index: i, artifacts: artifacts)
-            let html = RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html))
-            let markdown = RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown)))
-            pages.set(i, (html, markdown, page.conversationMarkdown))
+            do {
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown))))
+            } catch {
+                failure.record(error)
+            }
+            conversations.set(i, page.conversationMarkdown)
         }
+        if let error = failure.error { throw error }
         var sections: [[String: Any]] = []
         for (i, phase) in run.phases.enumerated() {
-            let (html, markdown, conversation) = pages.get(i)
-            files.append(html)
-            files.append(markdown)
-            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": conversation])
+            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": conversations.take(i)])
         }
-        files.append(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections)))))
-        files.append(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
-        files.append(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
-        files.append(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
-        return files
+        try emit(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections)))))
+        sections = []
+        try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
+        try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
+        try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
+    }
+
+    /// index.html, then each phase's .html and .md, then the run files.
+    private static func order(_ path: String) -> (Int, String) {
+        if path == "index.html" { return (0, path) }
+        if path.hasPrefix("phases/") { return (1, path) }
+        return (2, ["report.md", "summary.json", "junit.xml", "job-summary.md"].firstIndex(of: path).map { String($0) } ?? path)
     }
 
     // MARK: Contexts
@@ -323,23 +354,50 @@ public struct ReportBuilder: Sendable {
     }
 }
 
-/// Results of the parallel page rendering, by index.
+/// Each phase's conversation Markdown, kept for report.md, by index.
 private final class PageSlots: @unchecked Sendable {
     private let lock = NSLock()
-    private var pages: [(RenderedFile, RenderedFile, String)?]
+    private var pages: [String?]
 
     init(count: Int) { pages = Array(repeating: nil, count: count) }
 
-    func set(_ i: Int, _ page: (RenderedFile, RenderedFile, String)) {
+    func set(_ i: Int, _ page: String) {
         lock.lock()
         pages[i] = page
         lock.unlock()
     }
 
-    func get(_ i: Int) -> (RenderedFile, RenderedFile, String) {
+    /// The page, released from the slots.
+    func take(_ i: Int) -> String {
         lock.lock()
         defer { lock.unlock() }
-        return pages[i]!
+        let page = pages[i] ?? ""
+        pages[i] = nil
+        return page
+    }
+}
+
+/// Files gathered from several threads.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var files: [RenderedFile] = []
+
+    func add(_ file: RenderedFile) {
+        lock.lock()
+        files.append(file)
+        lock.unlock()
+    }
+}
+
+/// The first error thrown on any thread.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: (any Error)?
+
+    func record(_ e: any Error) {
+        lock.lock()
+        if error == nil { error = e }
+        lock.unlock()
     }
 }
 

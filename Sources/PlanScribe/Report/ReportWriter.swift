@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import PlanScribeTemplates
 
@@ -28,43 +33,78 @@ public enum ReportWriter {
     ///   - folder: the output folder (created if needed).
     /// - Throws: ``ReportWriteError``.
     public static func write(_ files: [RenderedFile], to folder: String) throws {
-        let fm = FileManager.default
-        for file in files where !isSafe(file.path) {
-            throw ReportWriteError.unsafePath(file.path)
-        }
-        do {
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw ReportWriteError.cannotWrite(path: folder, reason: reason(error))
-        }
-        for file in files {
-            let target = (folder as NSString).appendingPathComponent(file.path)
-            let dir = (target as NSString).deletingLastPathComponent
-            let temp = (dir as NSString).appendingPathComponent(".\((target as NSString).lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let writer = try Folder(folder)
+        for file in files { try writer.write(file) }
+        writer.removeStalePages()
+    }
+
+    /// An output folder being written file by file (from any thread).
+    public final class Folder: @unchecked Sendable {
+        /// The folder.
+        public let path: String
+        private let lock = NSLock()
+        private var written = Set<String>()
+
+        /// Creates the folder if needed.
+        ///
+        /// - Throws: ``ReportWriteError/cannotWrite(path:reason:)``.
+        public init(_ path: String) throws {
+            self.path = path
             do {
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                try file.contents.write(to: URL(fileURLWithPath: temp))
-                if rename(temp, target) != 0 {
-                    let message = String(cString: strerror(errno))
-                    try? fm.removeItem(atPath: temp)
-                    throw ReportWriteError.cannotWrite(path: target, reason: message)
-                }
-            } catch let error as ReportWriteError {
-                throw error
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                try? fm.removeItem(atPath: temp)
-                throw ReportWriteError.cannotWrite(path: target, reason: reason(error))
+                throw ReportWriteError.cannotWrite(path: path, reason: ReportWriter.reason(error))
             }
         }
-        // Stale phase pages (NN-name.html / .md) from an earlier render.
-        let written = Set(files.map(\.path))
-        let phases = (folder as NSString).appendingPathComponent("phases")
-        for name in (try? fm.contentsOfDirectory(atPath: phases)) ?? [] {
-            let relative = "phases/" + name
-            let isPage = name.count > 3 && name.prefix(2).allSatisfy(\.isNumber) && name.dropFirst(2).hasPrefix("-")
-                && (name.hasSuffix(".html") || name.hasSuffix(".md"))
-            if isPage && !written.contains(relative) {
-                try? fm.removeItem(atPath: (phases as NSString).appendingPathComponent(name))
+
+        /// Writes one file: to a temporary name beside it, then renamed over it.
+        ///
+        /// - Throws: ``ReportWriteError``.
+        public func write(_ file: RenderedFile) throws {
+            guard ReportWriter.isSafe(file.path) else { throw ReportWriteError.unsafePath(file.path) }
+            let target = (path as NSString).appendingPathComponent(file.path)
+            let dir = (target as NSString).deletingLastPathComponent
+            let temp = (dir as NSString).appendingPathComponent(".\((target as NSString).lastPathComponent).tmp-\(getpid())")
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw ReportWriteError.cannotWrite(path: dir, reason: ReportWriter.reason(error))
+            }
+            let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ReportWriteError.cannotWrite(path: target, reason: String(cString: strerror(errno))) }
+            let ok = file.withBytes { bytes -> Bool in
+                var at = 0
+                while at < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + at, bytes.count - at)
+                    if n < 0 { if errno == EINTR { continue }; return false }
+                    at += n
+                }
+                return true
+            }
+            close(fd)
+            guard ok, rename(temp, target) == 0 else {
+                let message = String(cString: strerror(errno))
+                unlink(temp)
+                throw ReportWriteError.cannotWrite(path: target, reason: message)
+            }
+            lock.lock()
+            written.insert(file.path)
+            lock.unlock()
+        }
+
+        /// Removes phase pages (NN-name.html / .md) left from an earlier render with more
+        /// phases.
+        public func removeStalePages() {
+            let phases = (path as NSString).appendingPathComponent("phases")
+            lock.lock()
+            let done = written
+            lock.unlock()
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: phases)) ?? [] {
+                let isPage = name.count > 3 && name.prefix(2).allSatisfy(\.isNumber) && name.dropFirst(2).hasPrefix("-")
+                    && (name.hasSuffix(".html") || name.hasSuffix(".md"))
+                if isPage && !done.contains("phases/" + name) {
+                    try? FileManager.default.removeItem(atPath: (phases as NSString).appendingPathComponent(name))
+                }
             }
         }
     }
@@ -78,7 +118,7 @@ public enum ReportWriter {
         }
     }
 
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
