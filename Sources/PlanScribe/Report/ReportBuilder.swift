@@ -6,6 +6,7 @@ public struct RenderedFile: Sendable, Hashable {
     public var path: String
     private var text: String?
     private var data: Data?
+    private var parts: [Substring]?
 
     /// Creates a file from bytes.
     public init(path: String, contents: Data) {
@@ -19,14 +20,34 @@ public struct RenderedFile: Sendable, Hashable {
         self.text = text
     }
 
-    /// The contents.
-    public var contents: Data { data ?? Data((text ?? "").utf8) }
+    /// Creates a file from pieces of text written one after the other (a large conversation
+    /// between a template's head and tail is never joined into one string).
+    init(path: String, parts: [Substring]) {
+        self.path = path
+        self.parts = parts
+    }
 
-    /// Calls `body` with the contents' bytes without copying them.
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    /// The contents.
+    public var contents: Data {
+        if let data { return data }
+        if let parts { return Data(parts.joined().utf8) }
+        return Data((text ?? "").utf8)
+    }
+
+    /// Calls `body` with the contents' bytes, piece by piece, without copying them; stops at
+    /// the first `false`.
+    func forEachChunk(_ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
         if let data { return data.withUnsafeBytes(body) }
-        var copy = text ?? ""
-        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        for part in parts ?? [Substring(text ?? "")] {
+            let done = part.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+            if let done {
+                if !done { return false }
+            } else {
+                var copy = String(part)
+                if !copy.withUTF8({ body(UnsafeRawBufferPointer($0)) }) { return false }
+            }
+        }
+        return true
     }
 }
 
@@ -75,7 +96,7 @@ public struct ReportBuilder: Sendable {
             let page = phaseContext(run, index: i, artifacts: artifacts)
             do {
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", text: tidy(templates.renderMarkdown("phase.md", page.markdown))))
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [page.conversationMarkdown])))
             } catch {
                 failure.record(error)
             }
@@ -83,14 +104,48 @@ public struct ReportBuilder: Sendable {
         }
         if let error = failure.error { throw error }
         var sections: [[String: Any]] = []
+        var bodies: [String] = []
         for (i, phase) in run.phases.enumerated() {
-            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": conversations.take(i)])
+            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": Self.placeholder])
+            bodies.append(conversations.take(i))
         }
-        try emit(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections)))))
+        try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections)), bodies)))
         sections = []
+        bodies = []
         try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
         try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
+    }
+
+    /// Stands in for a conversation in a Markdown template, so the template's output stays
+    /// small; the conversations are written in its place.
+    static let placeholder = "\u{1}planscribe-conversation\u{1}"
+
+    /// A rendered Markdown template (tidied) cut at its placeholders, with the conversations
+    /// in between.
+    private func spliced(_ rendered: String, _ bodies: [String]) -> [Substring] {
+        let pieces = tidy(rendered).components(separatedBy: Self.placeholder)
+        var parts: [Substring] = []
+        var previousEndsBlank = false
+        for (i, piece) in pieces.enumerated() {
+            // A conversation ends with a blank line; so may the template: keep one, and end
+            // the file with a single newline (as tidy does).
+            var piece = Substring(piece)
+            if previousEndsBlank {
+                while piece.hasPrefix("\n") { piece = piece.dropFirst() }
+                if piece.isEmpty, var last = parts.popLast() {
+                    while last.hasSuffix("\n\n") { last = last.dropLast() }
+                    parts.append(last)
+                }
+            }
+            parts.append(piece)
+            if i < pieces.count - 1 {
+                let body = i < bodies.count ? bodies[i] : ""
+                parts.append(Substring(body))
+                previousEndsBlank = body.hasSuffix("\n\n")
+            }
+        }
+        return parts
     }
 
     /// index.html, then each phase's .html and .md, then the run files.
@@ -264,7 +319,7 @@ public struct ReportBuilder: Sendable {
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))
         }.joined(separator: "\n")
         let markdown: [String: Any] = [
-            "phase": phaseInfo, "conversation_md": conversationMarkdown,
+            "phase": phaseInfo, "conversation_md": Self.placeholder,
             "artifacts_md": artifactsMarkdown.isEmpty ? false : artifactsMarkdown as Any,
             "cost_md": MarkdownTable.costHeader("turn") + markdownRows.joined(separator: "\n") + "\n",
         ]

@@ -72,7 +72,7 @@ public enum ReportWriter {
             }
             let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw ReportWriteError.cannotWrite(path: target, reason: String(cString: strerror(errno))) }
-            let ok = file.withBytes { bytes -> Bool in
+            let ok = file.forEachChunk { bytes -> Bool in
                 var at = 0
                 while at < bytes.count {
                     let n = Glibc.write(fd, bytes.baseAddress! + at, bytes.count - at)
