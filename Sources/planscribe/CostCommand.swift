@@ -37,6 +37,7 @@ struct CostCommand: ParsableCommand {
         var loop = SessionLoop(verbose: options.verbose)
         loop.detail = .summary
         loop.redactSecrets = !options.noRedact
+        loop.maxLineBytes = options.maxLineBytes
         try loop.run(sources) { session in
             ledger.add(session, phases: PhaseSplitter.split(session))
         }

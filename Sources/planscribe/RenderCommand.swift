@@ -116,6 +116,7 @@ struct RenderCommand: ParsableCommand {
         let report = self.report
         let noCache = self.noCache
         let redact = !transcripts.noRedact
+        let maxLineBytes = transcripts.maxLineBytes
         // Output folders, decided before the parallel work: output/<project> (or DIR, or
         // DIR/<project> with several projects), the project named by its working directory.
         var folders: [String] = []
@@ -149,6 +150,7 @@ struct RenderCommand: ParsableCommand {
             var sessions: [Session] = []
             loop.quietCollect = true
             loop.redactSecrets = redact
+            loop.maxLineBytes = maxLineBytes
             try? loop.run(group, width: 1) { sessions.append($0) }
             let messages = loop.collected
             let run = ReportRun.from(sessions: sessions, title: title)

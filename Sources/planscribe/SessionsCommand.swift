@@ -29,6 +29,7 @@ struct SessionsCommand: ParsableCommand {
         var loop = SessionLoop(verbose: options.verbose)
         loop.detail = .summary
         loop.redactSecrets = !options.noRedact
+        loop.maxLineBytes = options.maxLineBytes
         var rows: [SessionSummary] = []
         try loop.run(sources) { session in
             rows.append(SessionSummary(session, ledger: ledger))

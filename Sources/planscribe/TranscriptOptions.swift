@@ -22,6 +22,9 @@ struct TranscriptOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print every line problem, not just one summary line per file.")
     var verbose = false
 
+    @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Skip (with a warning) transcript lines longer than this many bytes instead of loading them. Default: 67108864 (64 MiB).", valueName: "N"))
+    var maxLineBytes = LineScanner.defaultMaxLineBytes
+
     @Flag(name: .customLong("no-redact"), help: "Show API keys, tokens and passwords found in transcripts as they are (by default they become [REDACTED] in every output).")
     var noRedact = false
 
@@ -69,6 +72,8 @@ struct SessionLoop {
     var detail: ReadDetail = .full
     /// Replace secrets in every text.
     var redactSecrets = true
+    /// Lines longer than this are skipped.
+    var maxLineBytes = LineScanner.defaultMaxLineBytes
     /// Collect diagnostics in ``collected`` instead of printing them (for parallel work).
     var quietCollect = false
     private(set) var collected: [String] = []
@@ -80,7 +85,7 @@ struct SessionLoop {
 
     /// Calls `body` with each session, oldest first.
     mutating func run(_ sources: [SessionSource], width: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (Session) throws -> Void) throws {
-        try SessionPipeline.forEach(sources, detail: detail, redactSecrets: redactSecrets, width: width) { result in
+        try SessionPipeline.forEach(sources, detail: detail, redactSecrets: redactSecrets, maxLineBytes: maxLineBytes, width: width) { result in
             switch result {
             case .success(let session):
                 report(session.reports)

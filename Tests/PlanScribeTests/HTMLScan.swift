@@ -70,7 +70,7 @@ struct HTMLScan {
                     attributes.append((attr.lowercased(), HTMLScan.decode(value)))
                 }
                 let lower = name.lowercased()
-                if html.unicodeScalars.count > 0, chars[i + 1] != "/" {
+                if i + 1 < chars.count, chars[i + 1] != "/" {
                     tags.append(Tag(name: lower, attributes: attributes))
                     if lower == "style" || lower == "script" { rawTextUntil = lower }
                 }

@@ -44,6 +44,7 @@ struct ScratchFolder: ~Copyable {
 
     func write(_ name: String, bytes: [UInt8]) -> String {
         let file = path + "/" + name
+        try! FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try! Data(bytes).write(to: URL(fileURLWithPath: file))
         return file
     }

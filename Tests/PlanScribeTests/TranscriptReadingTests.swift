@@ -245,3 +245,50 @@ struct HostileNumberTests {
         #expect(session.reports[1].diagnostics.map(\.message) == ["\(scratch.path)/p/s/subagents/agent-x1.meta.json: unreadable agent metadata, ignored"])
     }
 }
+
+struct OversizedAndOddLineTests {
+    @Test func aLineOverTheLimitIsSkippedUnreadAndTheRestIsRead() throws {
+        let scratch = ScratchFolder()
+        let huge = Line.user("big", parent: nil, String(repeating: "x", count: 3_000_000))
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "before"),
+            huge,
+            Line.user("u2", parent: "u1", "after"),
+        ])
+        var reader = SessionReader()
+        reader.maxLineBytes = 1 << 20
+        var filter = DuplicateFilter()
+        let session = try reader.read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.text) == ["before", "after"])
+        #expect(session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
+            "2: line of \(Figures.count(huge.utf8.count)) bytes is over the limit of 1,048,576 (--max-line-bytes); skipped unread"
+        ])
+        // With the default limit the same line is read (it is a root of its own: a branch).
+        var filter2 = DuplicateFilter()
+        let whole = try SessionReader().read(SessionSource(file: file), filter: &filter2)
+        #expect(whole.branches.map(\.uuid) == ["big"])
+        #expect(whole.reports[0].isClean)
+    }
+
+    @Test func aByteOrderMarkAndCRLFAreNotProblems() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("p/s.jsonl", bytes: [0xEF, 0xBB, 0xBF] + Array((Line.user("u1", parent: nil, "hi") + "\r\n" + Line.user("u2", parent: "u1", "there") + "\r\n").utf8))
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.text) == ["hi", "there"])
+        #expect(session.reports[0].isClean)
+    }
+
+    @Test func deepNestingIsAWarningNotACrash() throws {
+        let scratch = ScratchFolder()
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "ok"),
+            #"{"type":"user","uuid":"u2","parentUuid":"u1","message":{"role":"user","content":\#(deep)}}"#,
+        ])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
+        #expect(session.messages.map(\.text) == ["ok"])
+        #expect(session.reports[0].malformed == 1)
+    }
+}

@@ -17,6 +17,8 @@ public struct ScannedLine {
     public let bytes: UnsafeRawBufferPointer
     /// False for a last line that ended without a line feed.
     public let isTerminated: Bool
+    /// For a line longer than the limit: its length in bytes (its bytes are not kept).
+    public var oversizedLength: Int? = nil
 }
 
 /// Splits a file or a buffer into lines with `memchr`, reading the file in large chunks so
@@ -24,6 +26,8 @@ public struct ScannedLine {
 public enum LineScanner {
     /// The size of each read from disk.
     public static let chunkSize = 1 << 20
+    /// The longest line kept by default (64 MiB): longer ones are skipped, not loaded.
+    public static let defaultMaxLineBytes = 64 << 20
 
     /// Reads the file at `path` and calls `body` for every line.
     ///
@@ -34,6 +38,7 @@ public enum LineScanner {
     ///   read, or whatever `body` throws.
     public static func scanFile(
         atPath path: String,
+        maxLineBytes: Int = defaultMaxLineBytes,
         _ body: (ScannedLine) throws -> Void
     ) throws {
         let fd = open(path, O_RDONLY)
@@ -46,7 +51,14 @@ public enum LineScanner {
         defer { buffer.deallocate() }
         var filled = 0  // bytes held in buffer
         var lineNumber = 0
+        var skipping = 0  // > 0 while passing over an oversized line: its length so far
+        var first = true
         while true {
+            if filled == capacity && filled >= maxLineBytes {
+                // Too long to keep: pass over the rest of this line without holding it.
+                skipping += filled
+                filled = 0
+            }
             if filled == capacity {
                 // A line longer than the buffer: grow it.
                 let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
@@ -61,13 +73,24 @@ public enum LineScanner {
                 throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
             }
             if got == 0 {
-                if filled > 0 {
+                if skipping > 0 {
+                    lineNumber += 1
+                    try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: false, oversizedLength: skipping + filled))
+                } else if filled > 0 {
                     lineNumber += 1
                     try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer, filled), isTerminated: false))
                 }
                 return
             }
-            let end = filled + got
+            var end = filled + got
+            if first {
+                first = false
+                // A UTF-8 byte order mark at the start of the file is not part of the line.
+                if end >= 3 && buffer.load(as: UInt8.self) == 0xEF && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0xBB && buffer.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
+                    memmove(buffer, buffer + 3, end - 3)
+                    end -= 3
+                }
+            }
             var start = 0
             var searchFrom = filled
             while searchFrom < end,
@@ -75,7 +98,12 @@ public enum LineScanner {
             {
                 let newline = buffer.distance(to: hit)
                 lineNumber += 1
-                try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer + start, newline - start), isTerminated: true))
+                if skipping > 0 {
+                    try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: true, oversizedLength: skipping + newline - start))
+                    skipping = 0
+                } else {
+                    try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer + start, newline - start), isTerminated: true))
+                }
                 start = newline + 1
                 searchFrom = start
             }

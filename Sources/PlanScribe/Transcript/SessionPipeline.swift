@@ -11,15 +11,19 @@ public enum SessionPipeline {
     ///   - sources: sessions in run order (from ``TranscriptLocator/locate(_:)``).
     ///   - detail: how much of each message to keep.
     ///   - redactSecrets: replace secrets in every text (see ``Redactor``).
+    ///   - maxLineBytes: lines longer than this are skipped with a diagnostic.
     ///   - width: how many files are parsed at once; by default the number of cores.
     ///   - body: called in order with each session, or the error that made its file unreadable.
     /// - Throws: what `body` throws (the remaining work is abandoned).
     public static func forEach(
         _ sources: [SessionSource], detail: ReadDetail = .full, redactSecrets: Bool = true,
+        maxLineBytes: Int = LineScanner.defaultMaxLineBytes,
         width: Int = ProcessInfo.processInfo.activeProcessorCount,
         _ body: (Result<Session, TranscriptError>) throws -> Void
     ) throws {
-        let reader = SessionReader(detail: detail, redactSecrets: redactSecrets)
+        var configured = SessionReader(detail: detail, redactSecrets: redactSecrets)
+        configured.maxLineBytes = maxLineBytes
+        let reader = configured
         var filter = DuplicateFilter()
         if width <= 1 || sources.count <= 1 {
             for source in sources {

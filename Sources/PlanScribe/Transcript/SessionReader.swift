@@ -15,6 +15,8 @@ public struct SessionReader: Sendable {
     public var detail: ReadDetail
     /// Replace API keys, tokens and passwords in every text with `[REDACTED]` (on by default).
     public var redactSecrets: Bool
+    /// Lines longer than this are skipped with a diagnostic instead of loaded.
+    public var maxLineBytes = LineScanner.defaultMaxLineBytes
 
     /// Creates a reader.
     public init(detail: ReadDetail = .full, redactSecrets: Bool = true) {
@@ -46,11 +48,11 @@ public struct SessionReader: Sendable {
     ///
     /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the main file cannot be read.
     public func parse(_ source: SessionSource) throws -> ParsedSession {
-        let main = try TranscriptFile.read(path: source.file, detail: detail, redact: redactSecrets)
+        let main = try TranscriptFile.read(path: source.file, detail: detail, redact: redactSecrets, maxLineBytes: maxLineBytes)
         var subagents: [(path: String, file: TranscriptFile?, meta: SubagentMeta?, error: String?, metaError: Bool)] = []
         for path in source.subagentFiles {
             do {
-                let file = try TranscriptFile.read(path: path, detail: detail, redact: redactSecrets)
+                let file = try TranscriptFile.read(path: path, detail: detail, redact: redactSecrets, maxLineBytes: maxLineBytes)
                 var meta: SubagentMeta?
                 var metaError = false
                 do { meta = try SubagentMeta.read(beside: path) } catch { metaError = true }

@@ -41,14 +41,19 @@ struct TranscriptFile {
 
     /// Reads and decodes every line of `path`. Pure: files can be read in parallel; lines
     /// that repeat an earlier session are dropped later, when sessions are assembled in order.
-    static func read(path: String, detail: ReadDetail = .full, redact: Bool = true) throws -> TranscriptFile {
+    static func read(path: String, detail: ReadDetail = .full, redact: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         var decoder = LineDecoder()
         decoder.dropBodies = detail == .summary
         var lineOfUUID: [String: Int] = [:]
-        try LineScanner.scanFile(atPath: path) { scanned in
+        try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
             file.report.lines += 1
+            if let length = scanned.oversizedLength {
+                file.report.malformed += 1
+                file.report.warn(line: scanned.number, "line of \(Figures.count(length)) bytes is over the limit of \(Figures.count(maxLineBytes)) (--max-line-bytes); skipped unread")
+                return
+            }
             let outcome = decoder.decode(scanned.bytes)
             file.accept(outcome, line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID)
         }
