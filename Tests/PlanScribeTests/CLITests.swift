@@ -1,4 +1,5 @@
 import Foundation
+@testable import PlanScribe
 import Testing
 
 /// Runs the built `planscribe` executable on the fixtures and compares its output with
@@ -257,5 +258,65 @@ struct RenderCacheTests {
         _ = scratch.write("t/style.css", lines: ["body { color: red; }"])
         #expect(try cli.run(["render", "--templates", scratch.path + "/t", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
         #expect(try cli.run(["render", "--detail", "decisions", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+    }
+}
+
+struct ConcurrentRenderTests {
+    @Test func aSecondRenderIntoTheSameFolderWaitsForTheFirst() async throws {
+        let scratch = ScratchFolder()
+        let out = scratch.path + "/out"
+        var holder: ReportWriter.Folder? = try ReportWriter.Folder(out)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["render", Fixture.planningProject, "-o", out, "--no-cache"]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(process.isRunning, "the second render did not wait for the lock")
+        #expect(!FileManager.default.fileExists(atPath: out + "/index.html"))
+        holder = nil
+        _ = holder
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "/index.html"))
+    }
+}
+
+struct KilledRenderTests {
+    /// kill -9 at random points of a render, 20 times: every report file present is whole
+    /// (the same bytes a complete render writes), and the next render cleans up.
+    @Test func killsDuringARenderLeaveOnlyWholeFiles() async throws {
+        let scratch = ScratchFolder()
+        let reference = scratch.path + "/reference"
+        let out = scratch.path + "/out"
+        let cli = CLITests()
+        #expect(try cli.run(["render", Fixture.planningProject, "-o", reference, "--no-cache"]).status == 0)
+        let names = try FileManager.default.subpathsOfDirectory(atPath: reference).filter { !$0.hasPrefix(".") && $0.contains(".") }
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        for _ in 0..<20 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["render", Fixture.planningProject, "-o", out, "--no-cache"]
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &generator)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+            for name in names where FileManager.default.fileExists(atPath: out + "/" + name) {
+                let got = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+                let want = try Data(contentsOf: URL(fileURLWithPath: reference + "/" + name))
+                #expect(got == want, "\(name) is not whole after a kill")
+            }
+        }
+        #expect(killed > 0, "no render was killed mid-way; the test did not test anything")
+        #expect(try cli.run(["render", Fixture.planningProject, "-o", out, "--no-cache"]).status == 0)
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }
+        #expect(leftovers == [])
     }
 }

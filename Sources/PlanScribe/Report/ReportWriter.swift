@@ -38,14 +38,18 @@ public enum ReportWriter {
         writer.removeStalePages()
     }
 
-    /// An output folder being written file by file (from any thread).
+    /// An output folder being written file by file (from any thread). While it exists it
+    /// holds the folder's lock (`.planscribe.lock`), so a second planscribe writing the same
+    /// folder waits for the first to finish instead of mixing its files in.
     public final class Folder: @unchecked Sendable {
         /// The folder.
         public let path: String
         private let lock = NSLock()
         private var written = Set<String>()
+        private let lockDescriptor: Int32
 
-        /// Creates the folder if needed.
+        /// Creates the folder if needed and takes its lock, waiting while another process
+        /// holds it.
         ///
         /// - Throws: ``ReportWriteError/cannotWrite(path:reason:)``.
         public init(_ path: String) throws {
@@ -55,6 +59,28 @@ public enum ReportWriter {
             } catch {
                 throw ReportWriteError.cannotWrite(path: path, reason: ReportWriter.reason(error))
             }
+            let lockPath = (path as NSString).appendingPathComponent(".planscribe.lock")
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ReportWriteError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR {
+                    close(fd)
+                    throw ReportWriteError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno)))
+                }
+            }
+            lockDescriptor = fd
+            // Temporary files a killed writer left behind are removed; the files they were
+            // to replace are still whole.
+            for dir in [path, (path as NSString).appendingPathComponent("phases")] {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
+                    try? FileManager.default.removeItem(atPath: (dir as NSString).appendingPathComponent(name))
+                }
+            }
+        }
+
+        deinit {
+            flock(lockDescriptor, LOCK_UN)
+            close(lockDescriptor)
         }
 
         /// Writes one file: to a temporary name beside it, then renamed over it.
