@@ -47,7 +47,9 @@ struct HostileContentTests {
         #expect(index.text.contains(Self.title))
         #expect(index.text.contains(#"/tmp/evil"'<script>alert(0)</script>"#))
         let phase = HTMLScan(files["phases/01-office-hours.html"]!)
-        for payload in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", #"<a href="javascript:alert(1)">a</a>"#, "<style>body{display:none}</style>"] {
+        #expect(Self.payloads.count >= 50)
+        // Payloads that are raw HTML are shown as text, character for character.
+        for payload in Self.payloads where payload.hasPrefix("<") && !payload.contains("\\") && !payload.hasPrefix("<!--") {
             #expect(phase.text.contains(payload), "payload not shown: \(payload)")
         }
         if detail == .full {
