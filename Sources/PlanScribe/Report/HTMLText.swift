@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`.
 /// Works on UTF-8 bytes, copying runs that need nothing in one go; used for large texts
 /// (tool input and output) that the templates then insert as they are.
@@ -39,33 +31,5 @@ enum HTMLText {
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
             return String(decoding: out, as: UTF8.self)
         }
-    }
-}
-
-extension String {
-    /// The lines of the text split at `\n` (a `\r` before it is kept), as UTF-8 slices: much
-    /// faster than splitting Characters on long tool output.
-    var utf8Lines: [Substring] {
-        var offsets: [Int] = []
-        var copy = self
-        copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var at = 0
-            while at < bytes.count, let hit = memchr(base + at, 0x0A, bytes.count - at) {
-                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                offsets.append(offset)
-                at = offset + 1
-            }
-        }
-        var lines: [Substring] = []
-        lines.reserveCapacity(offsets.count + 1)
-        var start = utf8.startIndex
-        for offset in offsets {
-            let end = utf8.index(utf8.startIndex, offsetBy: offset)
-            lines.append(self[start..<end])
-            start = utf8.index(after: end)
-        }
-        lines.append(self[start..<endIndex])
-        return lines
     }
 }

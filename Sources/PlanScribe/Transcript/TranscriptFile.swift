@@ -48,16 +48,32 @@ struct TranscriptFile {
         decoder.dropBodies = detail == .summary
         var lineOfUUID: [String: Int] = [:]
         try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
-            file.report.lines += 1
-            if let length = scanned.oversizedLength {
-                file.report.malformed += 1
-                file.report.warn(line: scanned.number, "line of \(Figures.count(length)) bytes is over the limit of \(Figures.count(maxLineBytes)) (--max-line-bytes); skipped unread")
-                return
-            }
-            let outcome = decoder.decode(scanned.bytes)
-            file.accept(outcome, line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID)
+            file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, lineOfUUID: &lineOfUUID)
         }
         return file
+    }
+
+    /// Reads transcript lines from memory (for fuzzing and tests), as ``read(path:detail:redact:maxLineBytes:)`` does from a file.
+    static func read(bytes: UnsafeRawBufferPointer, path: String, detail: ReadDetail = .full, redact: Bool = true) -> TranscriptFile {
+        var file = TranscriptFile(path: path)
+        file.redact = redact
+        var decoder = LineDecoder()
+        decoder.dropBodies = detail == .summary
+        var lineOfUUID: [String: Int] = [:]
+        LineScanner.scan(bytes) { scanned in
+            file.take(scanned, decoder: decoder, maxLineBytes: .max, lineOfUUID: &lineOfUUID)
+        }
+        return file
+    }
+
+    private mutating func take(_ scanned: ScannedLine, decoder: LineDecoder, maxLineBytes: Int, lineOfUUID: inout [String: Int]) {
+        report.lines += 1
+        if let length = scanned.oversizedLength {
+            report.malformed += 1
+            report.warn(line: scanned.number, "line of \(Figures.count(length)) bytes is over the limit of \(Figures.count(maxLineBytes)) (--max-line-bytes); skipped unread")
+            return
+        }
+        accept(decoder.decode(scanned.bytes), line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID)
     }
 
     private mutating func accept(

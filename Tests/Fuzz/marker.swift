@@ -1,0 +1,13 @@
+// libFuzzer harness: text through the marker protocol, phase names, prompt text, redaction.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMarker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+    _ = PhaseMarker.status(of: text)
+    let stripped = PhaseMarker.strip(text)
+    precondition(PhaseMarker.strip(stripped) == stripped, "strip is not idempotent")
+    _ = PhaseName.startedBy(prompt: text)
+    _ = PhaseName(text)
+    _ = PromptText.plain(text)
+    _ = Redactor.redact(text)
+    return 0
+}
