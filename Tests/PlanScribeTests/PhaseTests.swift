@@ -111,3 +111,15 @@ struct PhaseSplitterTests {
         #expect(phases[0].apiCalls.count == 1)
     }
 }
+
+struct FuzzRegressionTests {
+    /// Found by Tests/Fuzz/run.sh (marker harness): stripping twice changed the text, because
+    /// each pass took one more carriage return off a line ending in "\r\r".
+    @Test func strippingIsIdempotent() {
+        let bytes: [UInt8] = [0x00, 0x00, 0xB0, 0xDC, 0xDC, 0x00, 0x0A, 0xFB, 0x0A, 0x08, 0x00, 0x0A, 0xFB, 0x0A, 0x08, 0xFB, 0x0A, 0x08, 0x00, 0x0A, 0xFB, 0x0A, 0x08, 0x0D, 0x0D]
+        let text = String(decoding: bytes, as: UTF8.self)
+        let once = PhaseMarker.strip(text)
+        #expect(PhaseMarker.strip(once) == once)
+        #expect(PhaseMarker.strip("a\r\r\nPHASE_STATUS: needs_input\r\n") == "a\r\r")
+    }
+}

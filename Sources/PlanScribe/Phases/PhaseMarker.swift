@@ -22,7 +22,7 @@ public enum PhaseMarker {
     public static func status(of text: String) -> PhaseStatus? {
         var last: PhaseStatus?
         var sawText = false
-        forEachLine(text) { line, inCode in
+        forEachLine(text) { line, _, inCode in
             if inCode {
                 sawText = true
                 last = nil
@@ -41,9 +41,9 @@ public enum PhaseMarker {
     /// - Parameter text: text to display.
     public static func strip(_ text: String) -> String {
         var kept: [Substring] = []
-        forEachLine(text) { line, inCode in
+        forEachLine(text) { line, raw, inCode in
             if !inCode, markerStatus(line) != nil { return }
-            kept.append(line)
+            kept.append(raw)  // as it was, carriage return included: stripping twice changes nothing
         }
         while let last = kept.last, last.allSatisfy(\.isWhitespace) { kept.removeLast() }
         return kept.joined(separator: "\n")
@@ -67,25 +67,26 @@ public enum PhaseMarker {
         return PhaseStatus(rawValue: value)
     }
 
-    /// Calls `body` with each line and whether it lies inside a fenced code block (fence
-    /// lines count as code).
-    private static func forEachLine(_ text: String, _ body: (Substring, Bool) -> Void) {
+    /// Calls `body` with each line (without a trailing carriage return), the line as it was,
+    /// and whether it lies inside a fenced code block (fence lines count as code).
+    private static func forEachLine(_ text: String, _ body: (Substring, Substring, Bool) -> Void) {
         var fence: Substring?
-        for var line in text.utf8Lines {
+        for raw in text.utf8Lines {
+            var line = raw
             if line.utf8.last == 0x0D { line = line.dropLast() }
             let trimmed = line.drop { $0 == " " }
             let isFence = line.count - trimmed.count <= 3 && (trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~"))
             if let open = fence {
-                body(line, true)
+                body(line, raw, true)
                 if isFence, trimmed.hasPrefix(open), trimmed.drop(while: { $0 == open.first }).allSatisfy(\.isWhitespace) {
                     fence = nil
                 }
             } else if isFence {
                 let ch = trimmed.first!
                 fence = trimmed.prefix { $0 == ch }
-                body(line, true)
+                body(line, raw, true)
             } else {
-                body(line, false)
+                body(line, raw, false)
             }
         }
     }
