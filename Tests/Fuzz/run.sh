@@ -29,5 +29,5 @@ for h in "${harnesses[@]}"; do
     *) cp Tests/PlanScribeTests/Fixtures/hostile/payloads.txt "$corpus/"; cp Tests/PlanScribeTests/Golden/demo/phases/*.md "$corpus/" ;;
   esac
   echo "== fuzzing $h for $seconds s" >&2
-  (cd "$out" && ./"fuzz-$h" -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=4096 -detect_leaks=0 -print_final_stats=1 "corpus-$h" 2>&1 | tail -12 | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:|ERROR|SUMMARY|crash-" || true)
+  (cd "$out" && ASAN_OPTIONS=detect_leaks=0 ./"fuzz-$h" -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=4096 -detect_leaks=0 -print_final_stats=1 "corpus-$h" 2>&1 | tail -12 | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:|ERROR|SUMMARY|crash-" || true)
 done
