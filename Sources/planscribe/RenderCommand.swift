@@ -76,7 +76,10 @@ struct RenderCommand: ParsableCommand {
 
             HTML pages are self-contained (inline CSS, no scripts, no network) and every piece \
             of transcript text is escaped or rendered through cmark-gfm in safe mode. The same \
-            input gives byte-identical files unless --stamp is given.
+            input gives byte-identical files unless --stamp is given. A project whose \
+            transcripts, templates, prices and options are unchanged since its last render is \
+            not rendered again (--no-cache renders anyway). API keys, tokens and passwords \
+            become [REDACTED] (--no-redact keeps them).
 
             Exit codes: 0 rendered (line problems are warnings on stderr), 1 a file could not \
             be read or written, 2 a missing path, a bad flag or a bad template.
