@@ -21,7 +21,8 @@ extension ReportRun {
             if let session, !used.contains(where: { $0.id == session.id }) { used.append(session) }
             // The runner's session holds this phase (and perhaps context before it).
             let phase = session.flatMap { s in
-                PhaseSplitter.split(s).first { $0.name == phasePlan.name } ?? PhaseSplitter.split(s).last
+                let split = PhaseSplitter.split(s)
+                return split.first { $0.name == phasePlan.name } ?? split.last
             }
             let outcome: PhaseOutcome
             switch record.status {
