@@ -32,11 +32,11 @@ struct PlanScribeCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as InputError {
-            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Console.error("Error: \(error.message)")
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.error(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -262,7 +262,8 @@ final class ProgressPrinter: @unchecked Sendable {
         return s < 60 ? "\(s) s" : "\(s / 60) min \(s % 60) s"
     }
 
-    private func line(_ text: String, keep: Bool) {
+    private func line(_ raw: String, keep: Bool) {
+        let text = Console.visible(raw)
         if live {
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text + (keep ? "\n" : "")).utf8))
             hasLiveLine = !keep

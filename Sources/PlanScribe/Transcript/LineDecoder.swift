@@ -48,6 +48,9 @@ struct LineDecoder {
         case .failure(let failure): return .malformed(explainFailure(line, failure))
         }
         guard let type = sniff.type else {
+            if let value = try? decoder.decode(JSONValue.self, from: Data(line)), let field = value["type"], field.stringValue == nil {
+                return .malformed("field type: expected a string")
+            }
             return .malformed("line has no \"type\" field")
         }
         if Self.skippedTypes.contains(type) { return .skipped }
@@ -84,6 +87,13 @@ struct LineDecoder {
 
     /// Why a line the sniffer rejected is not usable.
     private func explainFailure(_ line: UnsafeRawBufferPointer, _ failure: LineSniffer.SyntaxFailure) -> String {
+        if line.first == 0 {
+            // Blocks of zeros are what a crash or a full disk leaves where lines should be.
+            return "NUL bytes where a line should be (the file may be damaged)"
+        }
+        if failure.offset < line.count && line[failure.offset] == 0 {
+            return "a NUL byte at byte \(failure.offset + 1)"
+        }
         if let offset = Self.invalidUTF8Offset(line) {
             return "invalid UTF-8 at byte \(offset + 1)"
         }

@@ -41,11 +41,21 @@ public enum LineScanner {
         maxLineBytes: Int = defaultMaxLineBytes,
         _ body: (ScannedLine) throws -> Void
     ) throws {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that opening a named pipe does not wait for a writer; only regular
+        // files are read (a pipe or a device could block or never end).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if let kind = FileKind.nonRegular(info.st_mode) {
+            throw TranscriptError.unreadable(path: path, reason: "not a regular file (\(kind))")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var capacity = chunkSize
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -146,5 +156,26 @@ public enum LineScanner {
         var n = count
         if n > 0 && start.load(fromByteOffset: n - 1, as: UInt8.self) == 0x0D { n -= 1 }
         return UnsafeRawBufferPointer(start: start, count: n)
+    }
+}
+
+/// What a path that is not a regular file is, for messages.
+enum FileKind {
+    /// `nil` for a regular file, else a short name of what it is.
+    static func nonRegular(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a file"
+        }
+    }
+
+    /// True when `path` (symbolic links followed) is a regular file.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && nonRegular(info.st_mode) == nil
     }
 }

@@ -139,9 +139,10 @@ public enum TranscriptLocator {
         guard isDirectory(folder), let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var files: [String] = []
         while let relative = walker.nextObject() as? String {
+            // Everything named *.jsonl is kept, folders and pipes too: the reader refuses
+            // what is not a regular file with a message, rather than passing over it in silence.
             if relative.hasSuffix(".jsonl") {
-                let full = (folder as NSString).appendingPathComponent(relative)
-                if !isDirectory(full) { files.append(full) }
+                files.append((folder as NSString).appendingPathComponent(relative))
             }
         }
         return files.sorted()
@@ -150,7 +151,7 @@ public enum TranscriptLocator {
     /// The first string value of a top-level `field` (such as `cwd` or `timestamp`) in the
     /// first 256 KB of a transcript, or nil.
     public static func firstField(_ field: String, in path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard FileKind.isRegularFile(path), let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         // Most files name it on their first line: read 16 KB first, more only when needed.
         var data = Data()
