@@ -8,11 +8,16 @@ struct TextTable {
     /// Rows after which a rule is drawn (before totals).
     var ruleBefore: Set<Int> = []
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(Self.cell)) }
 
     mutating func addTotal(_ row: [String]) {
         ruleBefore.insert(rows.count)
-        rows.append(row)
+        rows.append(row.map(Self.cell))
+    }
+
+    /// A cell on one line, its control characters made visible, so that columns stay aligned.
+    static func cell(_ text: String) -> String {
+        Console.visible(text.replacing(/[\n\t]/, with: " "))
     }
 
     func render() -> String {
