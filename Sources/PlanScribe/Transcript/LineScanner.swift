@@ -34,13 +34,15 @@ public enum LineScanner {
     /// - Parameters:
     ///   - path: The file to read.
     ///   - body: Called once per line, in order; the line's bytes are valid only during the call.
+    /// - Returns: how the file changed while it was read, when it did in a way that matters.
     /// - Throws: ``TranscriptError/unreadable(path:reason:)`` when the file cannot be opened or
     ///   read, or whatever `body` throws.
+    @discardableResult
     public static func scanFile(
         atPath path: String,
         maxLineBytes: Int = defaultMaxLineBytes,
         _ body: (ScannedLine) throws -> Void
-    ) throws {
+    ) throws -> FileChange? {
         // Non-blocking, so that opening a named pipe does not wait for a writer; only regular
         // files are read (a pipe or a device could block or never end).
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -63,6 +65,7 @@ public enum LineScanner {
         var lineNumber = 0
         var skipping = 0  // > 0 while passing over an oversized line: its length so far
         var first = true
+        var bytesRead = 0
         while true {
             if filled == capacity && filled >= maxLineBytes {
                 // Too long to keep: pass over the rest of this line without holding it.
@@ -82,6 +85,7 @@ public enum LineScanner {
                 if errno == EINTR { continue }
                 throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
             }
+            bytesRead += max(got, 0)
             if got == 0 {
                 if skipping > 0 {
                     lineNumber += 1
@@ -90,7 +94,7 @@ public enum LineScanner {
                     lineNumber += 1
                     try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer, filled), isTerminated: false))
                 }
-                return
+                return FileChange.detect(fd: fd, path: path, inode: info.st_ino, bytesRead: bytesRead)
             }
             var end = filled + got
             if first {
@@ -156,6 +160,39 @@ public enum LineScanner {
         var n = count
         if n > 0 && start.load(fromByteOffset: n - 1, as: UInt8.self) == 0x0D { n -= 1 }
         return UnsafeRawBufferPointer(start: start, count: n)
+    }
+}
+
+/// How a file changed under the reader: what a live or rotated transcript can do.
+public enum FileChange: Sendable, Equatable {
+    /// It became shorter than what had been read: it was truncated or rewritten in place, and
+    /// the lines read may mix old and new content.
+    case truncated(bytesRead: Int, sizeNow: Int)
+    /// Another file took its name while it was read: what was read is the old file, whole.
+    case replaced
+
+    /// Compares the open file and the path with what was read. A file that only grew is not a
+    /// change: its new lines are read next time.
+    static func detect(fd: Int32, path: String, inode: ino_t, bytesRead: Int) -> FileChange? {
+        var now = stat()
+        if fstat(fd, &now) == 0, Int(now.st_size) < bytesRead {
+            return .truncated(bytesRead: bytesRead, sizeNow: Int(now.st_size))
+        }
+        var named = stat()
+        if stat(path, &named) == 0, named.st_ino != inode {
+            return .replaced
+        }
+        return nil
+    }
+
+    /// A sentence for a diagnostic.
+    public var message: String {
+        switch self {
+        case .truncated(let read, let now):
+            return "the file was truncated while it was read (\(Figures.count(read)) bytes read, \(Figures.count(now)) now); read it again for a consistent view"
+        case .replaced:
+            return "the file was replaced while it was read; this is the file as it was when reading began"
+        }
     }
 }
 

@@ -41,15 +41,20 @@ struct TranscriptFile {
 
     /// Reads and decodes every line of `path`. Pure: files can be read in parallel; lines
     /// that repeat an earlier session are dropped later, when sessions are assembled in order.
-    static func read(path: String, detail: ReadDetail = .full, redact: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes) throws -> TranscriptFile {
+    ///
+    /// `afterLine` is called after each line is taken: tests use it to change the file
+    /// while it is being read.
+    static func read(path: String, detail: ReadDetail = .full, redact: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes, afterLine: ((Int) -> Void)? = nil) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         var decoder = LineDecoder()
         decoder.dropBodies = detail == .summary
         var lineOfUUID: [String: Int] = [:]
-        try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
+        let change = try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
             file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, lineOfUUID: &lineOfUUID)
+            afterLine?(scanned.number)
         }
+        if let change { file.report.warn(line: nil, change.message) }
         return file
     }
 
