@@ -110,7 +110,8 @@ struct SessionLoop {
             warnings += report.diagnostics.count
             if report.diagnostics.contains(where: { $0.severity == .error }) { failedFiles += 1 }
             if verbose {
-                for d in report.diagnostics { emit(d.description) }
+                // warnings about the whole file are part of its summary line
+                for d in report.diagnostics where d.line != nil || d.severity == .error { emit(d.description) }
                 emit(report.summary)
             } else if !report.isClean {
                 emit(report.summary)

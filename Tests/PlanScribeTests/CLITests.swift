@@ -20,9 +20,9 @@ struct CLITests {
 
     static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/cli")
 
-    func run(_ arguments: [String], environment: [String: String] = [:], directory: String = Fixture.root) throws -> Run {
+    func run(_ arguments: [String], environment: [String: String] = [:], executable: String = CLITests.binary, directory: String = Fixture.root) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

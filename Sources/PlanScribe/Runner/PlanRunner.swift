@@ -195,6 +195,10 @@ public struct PlanRunner: Sendable {
         if let failure = outcome.failure {
             return finish(&phase, .failed, failure)
         }
+        if marker != .readyToAdvance && phase.sessionID == nil {
+            // A reply needs --resume with the session; without one the phase cannot go on.
+            return finish(&phase, .failed, "the CLI reported no session id, so the phase cannot be continued")
+        }
         switch marker {
         case .readyToAdvance?:
             return finish(&phase, .done, "ended with PHASE_STATUS: ready_to_advance")

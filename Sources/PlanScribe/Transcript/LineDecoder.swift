@@ -47,8 +47,8 @@ struct LineDecoder {
         case .success(let found): sniff = found
         case .failure(let failure): return .malformed(explainFailure(line, failure))
         }
-        guard let type = sniff.type else {
-            if let value = try? decoder.decode(JSONValue.self, from: Data(line)), let field = value["type"], field.stringValue == nil {
+        guard let type = sniff.type ?? slowType(line) else {
+            if let value = try? decoder.decode(JSONValue.self, from: Data(line)), value["type"] != nil {
                 return .malformed("field type: expected a string")
             }
             return .malformed("line has no \"type\" field")
@@ -69,6 +69,12 @@ struct LineDecoder {
         } catch {
             return .malformed(Self.describe(error, line: line))
         }
+    }
+
+    /// The type when the sniffer could not read it cheaply (it is written with escapes).
+    private func slowType(_ line: UnsafeRawBufferPointer) -> String? {
+        guard memchr(line.baseAddress!, 0x5C, line.count) != nil else { return nil }
+        return (try? decoder.decode(JSONValue.self, from: Data(line)))?["type"]?.stringValue
     }
 
     private func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
@@ -155,12 +161,32 @@ struct LineDecoder {
                 if let field = badTokenCount(line) {
                     return "field \(field): expected a whole number of tokens"
                 }
+                let depth = nestingDepth(line)
+                if depth > 512 { return "nested \(Figures.count(depth)) levels deep; more than 512 are not read" }
                 return "invalid JSON" + underlying(context)
             }
             return "field \(path(context)): \(context.debugDescription)"
         @unknown default:
             return "invalid JSON"
         }
+    }
+
+    /// The deepest nesting of arrays and objects in a line (brackets inside strings do not count).
+    static func nestingDepth(_ line: UnsafeRawBufferPointer) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in line {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B: depth += 1; deepest = max(deepest, depth)
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Foundation reports a number that does not fit an `Int` (too large, or a fraction) as

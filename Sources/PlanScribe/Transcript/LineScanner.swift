@@ -90,6 +90,9 @@ public enum LineScanner {
                 if skipping > 0 {
                     lineNumber += 1
                     try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: false, oversizedLength: skipping + filled))
+                } else if filled > maxLineBytes {
+                    lineNumber += 1
+                    try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: false, oversizedLength: filled))
                 } else if filled > 0 {
                     lineNumber += 1
                     try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer, filled), isTerminated: false))
@@ -115,6 +118,8 @@ public enum LineScanner {
                 if skipping > 0 {
                     try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: true, oversizedLength: skipping + newline - start))
                     skipping = 0
+                } else if newline - start > maxLineBytes {
+                    try body(ScannedLine(number: lineNumber, bytes: UnsafeRawBufferPointer(start: buffer, count: 0), isTerminated: true, oversizedLength: newline - start))
                 } else {
                     try body(ScannedLine(number: lineNumber, bytes: trimmed(buffer + start, newline - start), isTerminated: true))
                 }
