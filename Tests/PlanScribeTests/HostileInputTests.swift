@@ -433,3 +433,37 @@ struct HostileStreamTests {
         #expect((next.map { "\($0.kind)" } ?? "\(phase.status.rawValue): \(phase.reason ?? "")") == c.next)
     }
 }
+
+/// Names that come from transcripts (working directories, phase commands, session file names,
+/// files the agent wrote) never choose where planscribe writes.
+struct PathSafetyTests {
+    @Test func hostileNamesInTranscriptsWriteNothingOutsideTheOutputFolder() throws {
+        let scratch = ScratchFolder()
+        let hostileCwds = ["/../../../../tmp/escape", "/etc/passwd", "..", "/a/" + String(repeating: "x", count: 5_000), "/w/CON", "/w/nul\u{0}x", "/w/.", "/w/\u{202E}lmth.exe"]
+        for (i, cwd) in hostileCwds.enumerated() {
+            let prompt = Line.user("u\(i)", parent: nil, "/../../../x phase")
+                .replacingOccurrences(of: #""cwd":"/work/app""#, with: #""cwd":\#(Line.json(cwd))"#)
+            let write = ##"{"type":"tool_use","id":"toolu_\##(i)","name":"Write","input":{"file_path":"../../../../tmp/escape-\##(i).md","content":"# x"}}"##
+            let answer = Line.assistant("a\(i)", parent: "u\(i)", id: "m\(i)", block: write)
+            _ = scratch.write("projects/-p\(i)/..%2F..%2Fs\(i).jsonl", lines: [prompt, answer])
+        }
+        let r = try CLITests().run(["render", "--output", "out", "projects"], directory: scratch.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        // Every file is under out/, in a folder of safe characters, with a name of safe characters.
+        let all = try FileManager.default.subpathsOfDirectory(atPath: scratch.path).filter { !$0.hasPrefix("projects") }
+        let files = all.filter { path in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: scratch.path + "/" + path, isDirectory: &isDir) && !isDir.boolValue
+        }
+        #expect(files.count >= hostileCwds.count * 4)
+        for file in files {
+            // the report files, the folder lock, and the render cache beside the projects
+            let report = /out\/[a-z0-9-]{1,64}\/((phases\/)?[a-z0-9.-]{1,80}\.(html|md|json|xml)|\.planscribe\.lock)/
+            #expect(file.wholeMatch(of: report) != nil || file.wholeMatch(of: /out\/\.planscribe-cache\/[0-9a-f]{16}\.json/) != nil, "\(file)")
+        }
+        let folders = Set(files.map { $0.split(separator: "/")[1] }).subtracting([".planscribe-cache"])
+        #expect(folders.count == hostileCwds.count)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/escape"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/escape-0.md"))
+    }
+}
