@@ -245,6 +245,8 @@ final class ProgressPrinter: @unchecked Sendable {
             if let marker { text += " · \(marker.rawValue)" } else if failure == nil { text += " · no marker" }
             if let failure { text += " · " + Redactor.redact(failure) }
             line(text + " · total \(USD(cost).description) · \(elapsed())", keep: !live)
+        case .orphanEnded(let pid):
+            line("planscribe: ended the Claude Code CLI (pid \(pid)) that the interrupted run had left running", keep: true)
         case .phaseFinished(_, let status, let reason):
             line("\(phase): \(status.rawValue) (\(reason))", keep: true)
         }

@@ -78,11 +78,13 @@ public struct ClaudeProcess: Sendable {
     ///   - workingDirectory: the child's working directory.
     ///   - timeout: how long it may run before its process group is ended.
     ///   - rawOutput: a file to copy stdout into, byte for byte.
+    ///   - onStart: called with the child's pid once it runs.
     ///   - onEvent: called for each event, in order, as it arrives.
     /// - Returns: the outcome; a failure of the CLI is an outcome, not an error.
     /// - Throws: ``ClaudeProcessError`` when the CLI cannot be started.
     public func run(
         arguments: [String], workingDirectory: String, timeout: Duration, rawOutput: String?,
+        onStart: (@Sendable (pid_t) -> Void)? = nil,
         onEvent: @escaping @Sendable (StreamEvent) -> Void
     ) async throws -> InvocationOutcome {
         var options = PlatformOptions()
@@ -104,6 +106,7 @@ public struct ClaudeProcess: Sendable {
         do {
             let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
                 let pid = execution.processIdentifier.value
+                onStart?(pid)
                 return try await withTaskCancellationHandler {
                     try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, onEvent: onEvent)
                 } onCancel: {

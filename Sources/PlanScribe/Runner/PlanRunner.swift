@@ -12,6 +12,8 @@ public enum RunnerEvent: Sendable {
     case invocationFinished(phase: String, costUSD: Double?, marker: PhaseStatus?, failure: String?, seconds: Double)
     /// A phase ended.
     case phaseFinished(name: String, status: PhaseRecord.Status, reason: String)
+    /// The CLI process a killed run had left running was ended.
+    case orphanEnded(pid: Int32)
 }
 
 /// How a run ended.
@@ -108,6 +110,9 @@ public struct PlanRunner: Sendable {
         case (.fresh, _):
             try record.clear()
             state = newState(now, claudeConfigDir: claudeConfigDir)
+        }
+        if let orphan = record.endOrphanedChild() {
+            onEvent(.orphanEnded(pid: orphan))
         }
         state.status = .running
         var invocationIndex = record.loadInvocations().count
@@ -273,12 +278,14 @@ public struct PlanRunner: Sendable {
         let clock = ContinuousClock.now
         let outcome = try await process.run(
             arguments: arguments(for: step, phase: phase, plan: phasePlan), workingDirectory: plan.workspace,
-            timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream
+            timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream,
+            onStart: { pid in record.recordChild(pid) }
         ) { event in
             if case .apiRetry(let attempt, let max, let status, _) = event {
                 onEvent(.apiRetry(attempt: attempt, maxRetries: max, status: status))
             }
         }
+        record.clearChild()
         let elapsed = ContinuousClock.now - clock
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         return TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream)

@@ -310,6 +310,10 @@ public final class RunRecord: @unchecked Sendable {
             throw RunRecordError.busy(folder: folder)
         }
         lockDescriptor = fd
+        // With the lock held, temporary files are what a killed run left behind.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
+            unlink(folder + "/" + name)
+        }
     }
 
     deinit {
@@ -361,6 +365,52 @@ public final class RunRecord: @unchecked Sendable {
         defer { close(fd) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(fd) == 0 else { throw RunRecordError.io(path: invocationsPath, reason: "short write") }
+    }
+
+    var childPath: String { folder + "/child" }
+
+    /// Notes the CLI process of the invocation in progress (`pid start-time`), so that a run
+    /// killed outright (kill -9, power loss) can have it ended when it is resumed.
+    public func recordChild(_ pid: pid_t) {
+        guard let started = Self.startTime(of: pid) else { return }
+        try? Self.atomicWrite(Data("\(pid) \(started)\n".utf8), to: childPath)
+    }
+
+    /// Forgets the CLI process: its invocation is over.
+    public func clearChild() {
+        unlink(childPath)
+    }
+
+    /// Ends the CLI process a killed run left running, when there is one: its whole process
+    /// group, politely first. A recorded pid that now belongs to another process (its start
+    /// time differs) is left alone.
+    ///
+    /// - Returns: the pid it ended, or nil.
+    public func endOrphanedChild() -> pid_t? {
+        defer { clearChild() }
+        guard let text = try? String(contentsOfFile: childPath, encoding: .utf8) else { return nil }
+        let parts = text.split(whereSeparator: \.isWhitespace)
+        guard parts.count == 2, let pid = pid_t(parts[0]), pid > 1, let started = UInt64(parts[1]),
+            Self.startTime(of: pid) == started
+        else { return nil }
+        kill(-pid, SIGTERM)
+        for _ in 0..<30 where Self.startTime(of: pid) == started {
+            usleep(100_000)
+        }
+        if Self.startTime(of: pid) == started { kill(-pid, SIGKILL) }
+        return pid
+    }
+
+    /// When a process started, in clock ticks since boot (`/proc/PID/stat` field 22); nil when
+    /// it does not exist (or there is no /proc to ask).
+    static func startTime(of pid: pid_t) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After "pid (name) ": field 3 (state) is the first; field 22 is the twentieth.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, fields[0] != "Z" else { return nil }  // a zombie has ended
+        return UInt64(fields[19])
     }
 
     /// Removes everything but the lock (for `--restart`).

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+@testable import PlanScribe
+
+/// `planscribe run` killed outright (kill -9) at many points, then resumed: the record is
+/// always readable, nothing is lost or counted twice, and a CLI left running is ended.
+@Suite(.serialized)
+struct RunCrashTests {
+    /// A stand-in for the CLI: a first turn asks a question, a reply (`--resume`) ends the
+    /// phase; the session's cumulative cost is $0.01 after the first turn and $0.03 after the
+    /// reply. When the file `hang-once` is beside it, it removes it and hangs.
+    static let fakeCLI = """
+        #!/bin/bash
+        dir=$(dirname "$0")
+        session=""
+        prev=""
+        for arg in "$@"; do
+          [ "$prev" = "--resume" ] && session="$arg"
+          prev="$arg"
+        done
+        if [ -z "$session" ]; then
+          session="s-$$-$RANDOM"; text='Which users?\\nPHASE_STATUS: needs_input'; cost=0.01
+        else
+          text='Done.\\nPHASE_STATUS: ready_to_advance'; cost=0.03
+        fi
+        echo "{\\"type\\":\\"system\\",\\"subtype\\":\\"init\\",\\"session_id\\":\\"$session\\"}"
+        if [ -f "$dir/hang-once" ]; then rm -f "$dir/hang-once"; exec sleep 300; fi
+        sleep 0.0$((RANDOM % 10))
+        echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"$text\\",\\"session_id\\":\\"$session\\",\\"total_cost_usd\\":$cost}"
+        """
+
+    struct Setup: ~Copyable {
+        let scratch = ScratchFolder()
+        var plan: String { scratch.path + "/plan.yaml" }
+        var runFolder: String { scratch.path + "/out/run" }
+
+        init() throws {
+            let cli = scratch.write("bin/claude", lines: [RunCrashTests.fakeCLI])
+            #expect(chmod(cli, 0o755) == 0)
+            _ = scratch.write("prompt.md", lines: ["Plan {slug}; end with PHASE_STATUS."])
+            _ = scratch.write("plan.yaml", lines: [
+                "slug: crash-app", "description: An app", "workspace: \(scratch.path)", "system_prompt: prompt.md",
+                "phases:",
+                "  - {name: /office-hours, replies: [Teams.]}",
+                "  - {name: /plan-ceo-review, replies: [Yes.]}",
+                "  - {name: /plan-eng-review, replies: [Go.]}",
+                "  - {name: /plan-design-review, replies: [Fine.]}",
+            ])
+        }
+
+        func start(_ extra: [String] = []) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["run", plan, "--claude", scratch.path + "/bin/claude", "--output", scratch.path + "/out"] + extra
+            process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+            var env = ProcessInfo.processInfo.environment
+            env["CLAUDE_CONFIG_DIR"] = scratch.path + "/claude-config"
+            env["CI"] = "true"
+            process.environment = env
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            _ = FileManager.default.createFile(atPath: scratch.path + "/stderr.txt", contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: scratch.path + "/stderr.txt")
+            try process.run()
+            return process
+        }
+
+        var stderr: String { (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)) ?? "" }
+
+        /// The state and every invocation line, decoded strictly: a half-written file fails.
+        func checkRecordIsWhole(after kill: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunState? {
+            guard let data = FileManager.default.contents(atPath: runFolder + "/state.json") else { return nil }
+            let state = try JSONDecoder().decode(RunState.self, from: data)
+            let lines = ((try? String(contentsOfFile: runFolder + "/invocations.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+            for line in lines {
+                #expect(throws: Never.self, "kill \(kill): invocation line \(line)", sourceLocation: sourceLocation) {
+                    try JSONDecoder().decode(InvocationRecord.self, from: Data(line.utf8))
+                }
+            }
+            return state
+        }
+    }
+
+    @Test func killedAtManyPointsAndResumedEveryPhaseIsDoneAndCountedOnce() async throws {
+        let setup = try Setup()
+        var rng = SplitMix(seed: UInt64(ProcessInfo.processInfo.environment["PLANSCRIBE_KILL_SEED"] ?? "") ?? 20261125)
+        // How long a whole run takes here: the kills fall anywhere inside it.
+        let clock = ContinuousClock.now
+        let whole = try setup.start()
+        whole.waitUntilExit()
+        #expect(whole.terminationStatus == 0, "\(setup.stderr)")
+        let span = max(100, Int((ContinuousClock.now - clock) / .milliseconds(1)))
+
+        var kills = 0
+        var cycles = 0
+        var states: Set<String> = []
+        while kills < 25 && cycles < 30 {
+            // A cycle: a fresh run, killed and resumed until it finishes by itself.
+            cycles += 1
+            var arguments = ["--restart"]
+            while true {
+                let process = try setup.start(arguments)
+                arguments = ["--resume"]
+                try await Task.sleep(for: .milliseconds(Int(rng.next() % UInt64(span))))
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    kills += 1
+                    if let state = try setup.checkRecordIsWhole(after: kills) {
+                        states.insert(state.phases.map { "\($0.status.rawValue)/\($0.next?.kind.rawValue ?? "-")" }.joined(separator: " "))
+                    }
+                    continue
+                }
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "cycle \(cycles): \(setup.stderr)")
+                break
+            }
+            let state = try #require(try setup.checkRecordIsWhole(after: kills))
+            #expect(state.status == .finished)
+            #expect(state.phases.map(\.status) == [.done, .done, .done, .done], "cycle \(cycles)")
+            // Each phase costs what its final session reported, however often it was cut short.
+            for phase in state.phases {
+                #expect(USD(phase.costUSD) == USD(0.03), "cycle \(cycles): \(phase.name)")
+            }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: setup.runFolder).filter { $0.contains(".tmp-") || $0 == "child" }
+            #expect(leftovers.isEmpty, "cycle \(cycles)")
+        }
+        #expect(kills >= 25)
+        // The kills fell at many different points of the run.
+        #expect(states.count >= 8, "\(states.sorted())")
+    }
+
+    @Test func aCLILeftRunningByAKilledRunIsEndedOnResume() async throws {
+        let setup = try Setup()
+        _ = setup.scratch.write("bin/hang-once", lines: [""])
+        let process = try setup.start()
+        var child: pid_t?
+        for _ in 0..<100 {
+            if let text = try? String(contentsOfFile: setup.runFolder + "/child", encoding: .utf8), let pid = pid_t(text.split(separator: " ")[0]) {
+                child = pid
+                if !FileManager.default.fileExists(atPath: setup.scratch.path + "/bin/hang-once") { break }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let orphan = try #require(child)
+        try await Task.sleep(for: .milliseconds(200))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // planscribe is gone; the CLI it started (its own session) still runs.
+        #expect(RunRecord.startTime(of: orphan) != nil)
+
+        let resumed = try setup.start(["--resume"])
+        resumed.waitUntilExit()
+        #expect(resumed.terminationStatus == 0, "\(setup.stderr)")
+        #expect(setup.stderr.contains("planscribe: ended the Claude Code CLI (pid \(orphan)) that the interrupted run had left running"))
+        #expect(RunRecord.startTime(of: orphan) == nil)
+        let state = try #require(try setup.checkRecordIsWhole(after: 1))
+        #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
+    }
+
+    @Test func aRecordedPidThatIsNowAnotherProcessIsLeftAlone() throws {
+        let scratch = ScratchFolder()
+        let record = try RunRecord(folder: scratch.path + "/run")
+        // This test process, with a start time that is not its own.
+        let mine = try #require(RunRecord.startTime(of: getpid()))
+        try Data("\(getpid()) \(mine + 1)\n".utf8).write(to: URL(fileURLWithPath: scratch.path + "/run/child"))
+        #expect(record.endOrphanedChild() == nil)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/run/child"))
+    }
+}
+
+/// A small seeded generator, so that a failing kill sequence can be replayed
+/// (`PLANSCRIBE_KILL_SEED`).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
