@@ -112,18 +112,27 @@ struct RunBench: ParsableCommand {
         measure("render, unchanged tree", [binary, "render", root, "--output", out])
         if let compare {
             if let tool = Self.which(compare) {
-                measure(compare, [tool, root, "--output", scratch + "/compare.html"])
+                // claude-code-log: every project of the tree, HTML, no cache (a cold run, as render's)
+                let compareOut = scratch + "/compare"
+                let argv = (compare as NSString).lastPathComponent == "claude-code-log"
+                    ? [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", compareOut]
+                    : [tool, root, "--output", compareOut]
+                measure(compare, argv, before: { try? FileManager.default.removeItem(atPath: compareOut) })
             } else {
                 FileHandle.standardError.write(Data("\(compare) is not installed: skipped\n".utf8))
             }
         }
         let floor = results[0].medianSeconds
+        // How many times faster render is than the compared tool, on the same tree.
+        let speedup = compare.flatMap { name in results.first { $0.name == name } }.map { $0.medianSeconds / results[2].medianSeconds }
         if json {
             let rows = results.map { m -> [String: Any] in
                 ["name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
                  "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds)]
             }
-            let data = try JSONSerialization.data(withJSONObject: ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows], options: [.prettyPrinted, .sortedKeys])
+            var top: [String: Any] = ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows]
+            if let speedup { top["render_speedup_over_compared"] = speedup }
+            let data = try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "tree: %.0f MB, %d cores, median of %d runs", Double(bytes) / 1e6, ProcessInfo.processInfo.activeProcessorCount, runs))
@@ -132,6 +141,9 @@ struct RunBench: ParsableCommand {
                 let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
                 let name = m.name.padding(toLength: 26, withPad: " ", startingAt: 0)
                 print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024) + status)
+            }
+            if let speedup, let compare {
+                print(String(format: "render is %.1f× as fast as %@ on this tree", speedup, compare))
             }
         }
     }

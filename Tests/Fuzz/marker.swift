@@ -5,6 +5,8 @@ public func fuzzMarker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = PhaseMarker.status(of: text)
     let stripped = PhaseMarker.strip(text)
     precondition(PhaseMarker.strip(stripped) == stripped, "strip is not idempotent")
+    precondition(stripped == PhaseMarker.stripLineByLine(text), "the shortcut for texts without markers differs")
+    precondition(!Redactor.expressionFindsSecret(text) || Redactor.mayContainSecret(text), "the byte scan passed over a secret")
     _ = PhaseName.startedBy(prompt: text)
     _ = PhaseName(text)
     _ = PromptText.plain(text)

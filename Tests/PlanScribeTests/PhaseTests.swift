@@ -122,4 +122,20 @@ struct FuzzRegressionTests {
         #expect(PhaseMarker.strip(once) == once)
         #expect(PhaseMarker.strip("a\r\r\nPHASE_STATUS: needs_input\r\n") == "a\r\r")
     }
+
+    /// The shortcut for texts without a marker gives what the line-by-line walk gives.
+    @Test(arguments: [
+        "", "\n", "  \n\t\n", "a", "a\n", "a\n\n \n", "a  ", "a\r\n\r\n", "é\n\n", "a\n\u{A0}\n", "```\ncode\n", "a\u{2028}\n",
+        "x\n\n\u{0B}\u{0C}\n", "last line\nno newline", "snake_case_status and phase_x",
+    ])
+    func strippingTextWithoutMarkersTakesAShortcutToTheSameResult(_ text: String) {
+        #expect(!PhaseMarker.mayHoldMarker(text))
+        #expect(PhaseMarker.strip(text) == PhaseMarker.stripLineByLine(text))
+    }
+
+    @Test func theShortcutIsNotTakenWhenAMarkerMayBeThere() {
+        #expect(PhaseMarker.mayHoldMarker("done\nPhase_Status: ready_to_advance"))
+        #expect(PhaseMarker.mayHoldMarker("**PHASE_STATUS: needs_input**"))
+        #expect(PhaseMarker.strip("ok\n**PHASE_STATUS: needs_input**\n\n") == "ok")
+    }
 }

@@ -20,6 +20,7 @@ public enum PhaseMarker {
     ///
     /// - Parameter text: an assistant turn's final text.
     public static func status(of text: String) -> PhaseStatus? {
+        guard mayHoldMarker(text) else { return nil }
         var last: PhaseStatus?
         var sawText = false
         forEachLine(text) { line, _, inCode in
@@ -40,6 +41,12 @@ public enum PhaseMarker {
     ///
     /// - Parameter text: text to display.
     public static func strip(_ text: String) -> String {
+        if !mayHoldMarker(text), let trimmed = droppingTrailingBlankLines(text) { return trimmed }
+        return stripLineByLine(text)
+    }
+
+    /// ``strip(_:)`` without its shortcut (tests compare the two).
+    static func stripLineByLine(_ text: String) -> String {
         var kept: [Substring] = []
         forEachLine(text) { line, raw, inCode in
             if !inCode, markerStatus(line) != nil { return }
@@ -65,6 +72,47 @@ public enum PhaseMarker {
             value = String(value.dropFirst().dropLast())  // _needs_input_ (emphasis)
         }
         return PhaseStatus(rawValue: value)
+    }
+
+    /// False when no line can be a marker: "phase_status" appears nowhere, in any case.
+    static func mayHoldMarker(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            guard bytes.count >= 12, let base = bytes.baseAddress else { return false }
+            var from = 5
+            while from < bytes.count - 6, let hit = memchr(base + from, 0x5F, bytes.count - 6 - from) {
+                let at = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
+                func word(_ start: Int, _ w: StaticString) -> Bool {
+                    for k in 0..<w.utf8CodeUnitCount where bytes[start + k] | 0x20 != w.utf8Start[k] { return false }
+                    return true
+                }
+                if word(at - 5, "phase"), word(at + 1, "status") { return true }
+                from = at + 1
+            }
+            return false
+        }
+    }
+
+    /// What ``strip(_:)`` makes of a text without markers, computed without splitting it:
+    /// the text up to the line break after its last non-blank character. Nil when the tail
+    /// holds characters other than ASCII spaces and line breaks (the slow path decides).
+    private static func droppingTrailingBlankLines(_ text: String) -> String? {
+        let utf8 = text.utf8
+        var end = utf8.endIndex
+        var lineBreak: String.Index?
+        while end > utf8.startIndex {
+            let before = utf8.index(before: end)
+            switch utf8[before] {
+            case 0x0A: lineBreak = before
+            case 0x20, 0x09, 0x0D, 0x0B, 0x0C: break
+            case let byte where byte >= 0x80: return nil
+            default:
+                guard let lineBreak else { return text }
+                return String(text[..<lineBreak])
+            }
+            end = before
+        }
+        return ""
     }
 
     /// Calls `body` with each line (without a trailing carriage return), the line as it was,
