@@ -195,23 +195,33 @@ struct ConversationView {
     /// The first lines of a long text, and "N more lines" when it was cut.
     func cut(_ text: String) -> (String, String?) {
         let limit = options.htmlOutputLines
-        var lines = 0
-        var index = text.utf8.startIndex
-        while index < text.utf8.endIndex {
-            if text.utf8[index] == 0x0A {
+        var copy = text
+        // The byte offset of the limit-th line feed, and how many lines follow it.
+        let cut: (offset: Int, remaining: Int)? = copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, limit > 0 else { return nil }
+            var lines = 0
+            var i = 0
+            while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
+                let at = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
                 lines += 1
                 if lines == limit {
-                    let rest = text.utf8[text.utf8.index(after: index)...]
+                    let rest = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
                     var remaining = rest.isEmpty ? 0 : 1
-                    for b in rest where b == 0x0A { remaining += 1 }
+                    var k = 0
+                    while k < rest.count, let next = memchr(rest.baseAddress! + k, 0x0A, rest.count - k) {
+                        remaining += 1
+                        k = rest.baseAddress!.distance(to: UnsafeRawPointer(next).assumingMemoryBound(to: UInt8.self)) + 1
+                    }
                     if rest.last == 0x0A { remaining -= 1 }
-                    if remaining <= 0 { return (text, nil) }
-                    return (String(text[..<index]), Figures.plural(remaining, "more line"))
+                    return remaining <= 0 ? nil : (at, remaining)
                 }
+                i = at + 1
             }
-            index = text.utf8.index(after: index)
+            return nil
         }
-        return (text, nil)
+        guard let cut else { return (text, nil) }
+        let end = text.utf8.index(text.utf8.startIndex, offsetBy: cut.offset)
+        return (String(text[..<end]), Figures.plural(cut.remaining, "more line"))
     }
 
     // MARK: Markdown

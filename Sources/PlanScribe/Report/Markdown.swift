@@ -44,14 +44,18 @@ public enum Markdown {
     ///   - text: the block's content, shown verbatim.
     ///   - info: the info string (a language), optional.
     public static func fenced(_ text: String, info: String = "") -> String {
+        // The longest run of backticks: memchr from one to the next.
         var longest = 0
-        var run = 0
-        for ch in text.unicodeScalars {
-            if ch == "`" {
-                run += 1
-                longest = max(longest, run)
-            } else {
-                run = 0
+        var copy = text
+        copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var i = 0
+            while i < bytes.count, let hit = memchr(base + i, 0x60, bytes.count - i) {
+                var j = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
+                let start = j
+                while j < bytes.count && bytes[j] == 0x60 { j += 1 }
+                longest = max(longest, j - start)
+                i = j
             }
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))

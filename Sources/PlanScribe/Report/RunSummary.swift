@@ -161,14 +161,8 @@ enum JUnitReport {
     static func duration(_ phase: Phase?) -> Double {
         guard let phase else { return 0 }
         let stamps = phase.turns.flatMap { [$0.prompt].compactMap { $0 } + $0.messages }.compactMap(\.timestamp)
-        guard let first = stamps.min().flatMap(parse), let last = stamps.max().flatMap(parse) else { return 0 }
-        return max(0, last.timeIntervalSince(first))
-    }
-
-    private static func parse(_ stamp: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return withFraction.date(from: stamp) ?? ISO8601DateFormatter().date(from: stamp)
+        guard let first = stamps.min().flatMap(Timestamp.seconds), let last = stamps.max().flatMap(Timestamp.seconds) else { return 0 }
+        return max(0, last - first)
     }
 
     /// XML text and attribute escaping; characters XML 1.0 cannot hold are dropped.
