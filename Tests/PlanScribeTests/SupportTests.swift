@@ -22,3 +22,26 @@ struct TimestampTests {
         #expect(Timestamp.seconds(text) == nil)
     }
 }
+
+struct PrettyJSONTests {
+    /// The direct writer gives JSONEncoder's bytes.
+    @Test func writesWhatJSONEncoderWrites() {
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
+        let values: [JSONValue] = [
+            .null, .bool(true), .int(-42), .string(""), .string("a\"b\\c/d\u{7F}é😀" + controls), .array([]), .object([]),
+            .object([.init(key: "z", value: .int(1)), .init(key: "a", value: .array([.string("x"), .object([]), .array([.null])])), .init(key: "é", value: .bool(false))]),
+            .object(["B", "a", "_", "10", "9", "A1", "a\u{2028}"].map { .init(key: $0, value: .string($0 + "\u{2028}\u{2029}")) }),
+            .array([.object([.init(key: "file_path", value: .string("/tmp/x.md")), .init(key: "content", value: .string("# T\n\n- a\n"))])]),
+        ]
+        for value in values {
+            var out = ""
+            #expect(PrettyJSON.write(value, into: &out, indent: 0))
+            #expect(out == ConversationView.encodedPretty(value), "\(value)")
+        }
+        // Doubles and repeated keys are left to the encoder.
+        var out = ""
+        #expect(!PrettyJSON.write(.array([.double(1.5)]), into: &out, indent: 0))
+        #expect(!PrettyJSON.write(.object([.init(key: "a", value: .null), .init(key: "a", value: .int(1))]), into: &out, indent: 0))
+        #expect(ConversationView.pretty(.array([.double(1.5)])) == ConversationView.encodedPretty(.array([.double(1.5)])))
+    }
+}

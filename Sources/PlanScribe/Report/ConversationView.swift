@@ -333,6 +333,13 @@ struct ConversationView {
 
     /// Pretty-printed JSON with sorted keys.
     static func pretty(_ value: JSONValue) -> String {
+        var out = ""
+        if PrettyJSON.write(value, into: &out, indent: 0) { return out }
+        return encodedPretty(value)
+    }
+
+    /// ``pretty(_:)`` through JSONEncoder: for the values the direct writer leaves to it.
+    static func encodedPretty(_ value: JSONValue) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "" }
@@ -360,5 +367,74 @@ extension StringProtocol {
         var s = String(self)
         while s.last == " " { s.removeLast() }
         return s
+    }
+}
+
+/// JSON written the way JSONEncoder writes it with `.prettyPrinted, .sortedKeys,
+/// .withoutEscapingSlashes`, byte for byte, without Codable's cost. Doubles and objects with
+/// a key twice are left to the encoder (`write` returns false).
+enum PrettyJSON {
+    static func write(_ value: JSONValue, into out: inout String, indent: Int) -> Bool {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double: return false
+        case .string(let s): string(s, into: &out)
+        case .array(let items):
+            out += "[\n"
+            if items.isEmpty { out += "\n" }
+            for (i, item) in items.enumerated() {
+                pad(indent + 2, &out)
+                guard write(item, into: &out, indent: indent + 2) else { return false }
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            pad(indent, &out)
+            out += "]"
+        case .object(let members):
+            let sorted = members.sorted { $0.key < $1.key }
+            for i in sorted.indices.dropFirst() where sorted[i].key == sorted[i - 1].key { return false }
+            out += "{\n"
+            if sorted.isEmpty { out += "\n" }
+            for (i, member) in sorted.enumerated() {
+                pad(indent + 2, &out)
+                string(member.key, into: &out)
+                out += " : "
+                guard write(member.value, into: &out, indent: indent + 2) else { return false }
+                out += i == sorted.count - 1 ? "\n" : ",\n"
+            }
+            pad(indent, &out)
+            out += "}"
+        }
+        return true
+    }
+
+    private static func pad(_ n: Int, _ out: inout String) {
+        out += String(repeating: " ", count: n)
+    }
+
+    private static func string(_ s: String, into out: inout String) {
+        out += "\""
+        var plainStart = s.unicodeScalars.startIndex
+        for index in s.unicodeScalars.indices {
+            let v = s.unicodeScalars[index].value
+            guard v < 0x20 || v == 0x22 || v == 0x5C else { continue }
+            out.unicodeScalars.append(contentsOf: s.unicodeScalars[plainStart..<index])
+            switch v {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x08: out += "\\b"
+            case 0x0C: out += "\\f"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            default:
+                let hex = String(v, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+            plainStart = s.unicodeScalars.index(after: index)
+        }
+        out.unicodeScalars.append(contentsOf: s.unicodeScalars[plainStart...])
+        out += "\""
     }
 }
