@@ -375,66 +375,78 @@ extension StringProtocol {
 /// a key twice are left to the encoder (`write` returns false).
 enum PrettyJSON {
     static func write(_ value: JSONValue, into out: inout String, indent: Int) -> Bool {
+        var bytes: [UInt8] = []
+        guard write(value, into: &bytes, indent: indent) else { return false }
+        out += String(decoding: bytes, as: UTF8.self)
+        return true
+    }
+
+    static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int) -> Bool {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let i): out += String(i).utf8
         case .double: return false
         case .string(let s): string(s, into: &out)
         case .array(let items):
-            out += "[\n"
-            if items.isEmpty { out += "\n" }
+            out += "[\n".utf8
+            if items.isEmpty { out.append(0x0A) }
             for (i, item) in items.enumerated() {
                 pad(indent + 2, &out)
                 guard write(item, into: &out, indent: indent + 2) else { return false }
-                out += i == items.count - 1 ? "\n" : ",\n"
+                if i < items.count - 1 { out.append(0x2C) }
+                out.append(0x0A)
             }
             pad(indent, &out)
-            out += "]"
+            out.append(0x5D)
         case .object(let members):
             let sorted = members.sorted { $0.key < $1.key }
             for i in sorted.indices.dropFirst() where sorted[i].key == sorted[i - 1].key { return false }
-            out += "{\n"
-            if sorted.isEmpty { out += "\n" }
+            out += "{\n".utf8
+            if sorted.isEmpty { out.append(0x0A) }
             for (i, member) in sorted.enumerated() {
                 pad(indent + 2, &out)
                 string(member.key, into: &out)
-                out += " : "
+                out += " : ".utf8
                 guard write(member.value, into: &out, indent: indent + 2) else { return false }
-                out += i == sorted.count - 1 ? "\n" : ",\n"
+                if i < sorted.count - 1 { out.append(0x2C) }
+                out.append(0x0A)
             }
             pad(indent, &out)
-            out += "}"
+            out.append(0x7D)
         }
         return true
     }
 
-    private static func pad(_ n: Int, _ out: inout String) {
-        out += String(repeating: " ", count: n)
+    private static func pad(_ n: Int, _ out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(0x20, count: n))
     }
 
-    private static func string(_ s: String, into out: inout String) {
-        out += "\""
-        var plainStart = s.unicodeScalars.startIndex
-        for index in s.unicodeScalars.indices {
-            let v = s.unicodeScalars[index].value
-            guard v < 0x20 || v == 0x22 || v == 0x5C else { continue }
-            out.unicodeScalars.append(contentsOf: s.unicodeScalars[plainStart..<index])
-            switch v {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            default:
-                let hex = String(v, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string: quote, backslash and control characters escaped as JSONEncoder does;
+    /// everything else (UTF-8 included) copied as it is.
+    private static func string(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            var plain = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<i]))
+                out.append(0x5C)
+                switch b {
+                case 0x22, 0x5C: out.append(b)
+                case 0x08: out.append(0x62)
+                case 0x0C: out.append(0x66)
+                case 0x0A: out.append(0x6E)
+                case 0x0D: out.append(0x72)
+                case 0x09: out.append(0x74)
+                default: out += [0x75, 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]]
+                }
+                plain = i + 1
             }
-            plainStart = s.unicodeScalars.index(after: index)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain...]))
         }
-        out.unicodeScalars.append(contentsOf: s.unicodeScalars[plainStart...])
-        out += "\""
+        out.append(0x22)
     }
 }

@@ -8,6 +8,7 @@ public enum PromptText {
     ///
     /// - Parameter text: a prompt's recorded text.
     public static func plain(_ text: String) -> String {
+        guard text.utf8.contains(0x3C) else { return text }  // no tag without "<"
         if let name = tag("command-name", in: text) {
             let args = tag("command-args", in: text) ?? ""
             return args.isEmpty ? name : name + " " + args
