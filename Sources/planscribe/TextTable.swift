@@ -17,7 +17,8 @@ struct TextTable {
 
     /// A cell on one line, its control characters made visible, so that columns stay aligned.
     static func cell(_ text: String) -> String {
-        Console.visible(text.replacing(/[\n\t]/, with: " "))
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        return Console.visible(String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }))
     }
 
     func render() -> String {
@@ -29,14 +30,23 @@ struct TextTable {
             cells.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
                 return alignments[i] == .right ? pad + cell : cell + pad
-            }.joined(separator: "  ").replacing(/\s+$/, with: "")
+            }.joined(separator: "  ").droppingTrailingSpaces()
         }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").replacing(/\s+$/, with: "")
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").droppingTrailingSpaces()
         var out = [line(headers), rule]
         for (i, row) in rows.enumerated() {
             if ruleBefore.contains(i) { out.append(rule) }
             out.append(line(row))
         }
         return out.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The string without the spaces at its end (the padding of a last column).
+    fileprivate func droppingTrailingSpaces() -> String {
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == 0x20 { end = utf8.index(before: end) }
+        return String(self[..<end])
     }
 }
