@@ -93,14 +93,16 @@ public struct ReportBuilder: Sendable {
         let failure = FirstError()
         DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
             let phase = run.phases[i]
-            let page = phaseContext(run, index: i, artifacts: artifacts)
+            var page = phaseContext(run, index: i, artifacts: artifacts)
             do {
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [page.conversationMarkdown])))
+                page.html = [:]
+                let conversation = page.conversationMarkdown()
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
+                conversations.set(i, conversation)
             } catch {
                 failure.record(error)
             }
-            conversations.set(i, page.conversationMarkdown)
         }
         if let error = failure.error { throw error }
         var sections: [[String: Any]] = []
@@ -260,7 +262,9 @@ public struct ReportBuilder: Sendable {
     struct PhasePage {
         var html: [String: Any]
         var markdown: [String: Any]
-        var conversationMarkdown: String
+        /// Made after the HTML page is written, so that a long conversation is never held
+        /// as HTML and as Markdown at once.
+        var conversationMarkdown: () -> String
     }
 
     private func phaseContext(_ run: ReportRun, index: Int, artifacts: ArtifactCollector) -> PhasePage {
@@ -280,7 +284,7 @@ public struct ReportBuilder: Sendable {
         context["prev"] = index > 0 ? ["href": "\(run.phases[index - 1].fileStem).html", "name": run.phases[index - 1].name] as [String: Any] : false
         context["next"] = index + 1 < run.phases.count ? ["href": "\(run.phases[index + 1].fileStem).html", "name": run.phases[index + 1].name] as [String: Any] : false
 
-        var conversationMarkdown = "*This phase did not run.*\n"
+        var conversationMarkdown: () -> String = { "*This phase did not run.*\n" }
         var rows: [[String: Any]] = []
         var markdownRows: [String] = []
         if let phase = p.phase, let session = p.session {
@@ -292,7 +296,8 @@ public struct ReportBuilder: Sendable {
             context["messages"] = messages
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
-            conversationMarkdown = view.markdown(visible)
+            let finalView = view
+            conversationMarkdown = { finalView.markdown(visible) }
             for (t, turn) in phase.turns.enumerated() {
                 let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)
