@@ -98,6 +98,17 @@ struct StreamSplitter {
         }
     }
 
+    /// A session id names a transcript file and goes back to the CLI on `--resume`: only
+    /// plain names (letters, digits, `-`, `_`; a UUID) are taken.
+    private mutating func checked(_ session: String?) -> String? {
+        guard let session else { return nil }
+        let plain = !session.isEmpty && session.utf8.count <= 128 && session.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+        }
+        if !plain { outcome.badLines.append("session id ignored (not a plain name): " + Figures.oneLine(session, limit: 80)) }
+        return plain ? session : nil
+    }
+
     private mutating func line(_ bytes: UnsafeRawBufferPointer) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
         switch StreamEventDecoder.decode(bytes) {
@@ -107,7 +118,7 @@ struct StreamSplitter {
         case .success(let event):
             switch event {
             case .started(let session, let model, let version):
-                outcome.sessionID = outcome.sessionID ?? session
+                outcome.sessionID = outcome.sessionID ?? checked(session)
                 outcome.model = outcome.model ?? model
                 outcome.cliVersion = outcome.cliVersion ?? version
             case .assistantText(let text, let fromSubagent):
@@ -116,7 +127,7 @@ struct StreamSplitter {
                 outcome.apiRetries += 1
             case .result(let result):
                 outcome.result = result
-                if let session = result.sessionID { outcome.sessionID = session }
+                if let session = checked(result.sessionID) { outcome.sessionID = session }
             case .other:
                 break
             }
