@@ -6,8 +6,9 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPlan(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-    // YAML counts CR, LF and CRLF as line breaks; counting CR and LF apart is an upper bound
-    let lines = 1 + text.utf8.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
+    // libyaml counts CR, LF, CRLF, NEL (U+0085), LS and PS (U+2028, U+2029) as line breaks;
+    // counting each of them apart is an upper bound
+    let lines = 1 + text.unicodeScalars.reduce(0) { $0 + ([0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains($1.value) ? 1 : 0) }
     do {
         let plan = try Plan.parse(text, file: "fuzz.yaml", environment: ["HOME": "/nonexistent"], currentDirectory: FileManager.default.currentDirectoryPath + "/plan-cwd")
         precondition(plan.slug.range(of: Plan.slugPattern, options: .regularExpression) != nil, "slug escaped its pattern")
