@@ -78,18 +78,18 @@ public enum PhaseMarker {
     static func mayHoldMarker(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes -> Bool in
-            guard bytes.count >= 12, let base = bytes.baseAddress else { return false }
-            var from = 5
-            while from < bytes.count - 6, let hit = memchr(base + from, 0x5F, bytes.count - 6 - from) {
-                let at = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
-                func word(_ start: Int, _ w: StaticString) -> Bool {
-                    for k in 0..<w.utf8CodeUnitCount where bytes[start + k] | 0x20 != w.utf8Start[k] { return false }
-                    return true
-                }
-                if word(at - 5, "phase"), word(at + 1, "status") { return true }
-                from = at + 1
+            guard bytes.count >= 12 else { return false }
+            func word(_ start: Int, _ w: StaticString) -> Bool {
+                for k in 0..<w.utf8CodeUnitCount where bytes[start + k] | 0x20 != w.utf8Start[k] { return false }
+                return true
             }
-            return false
+            var found = false
+            // "phase_status": an underscore with "phase" before it and "status" after it
+            UnsafeBufferPointer(rebasing: bytes[..<(bytes.count - 6)]).forEachOffset(of: 0x5F, from: 5) { at in
+                found = word(at - 5, "phase") && word(at + 1, "status")
+                return !found
+            }
+            return found
         }
     }
 

@@ -198,26 +198,20 @@ struct ConversationView {
         var copy = text
         // The byte offset of the limit-th line feed, and how many lines follow it.
         let cut: (offset: Int, remaining: Int)? = copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, limit > 0 else { return nil }
+            guard limit > 0 else { return nil }
             var lines = 0
-            var i = 0
-            while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
-                let at = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
+            var at: Int?
+            bytes.forEachOffset(of: 0x0A) { offset in
                 lines += 1
-                if lines == limit {
-                    let rest = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-                    var remaining = rest.isEmpty ? 0 : 1
-                    var k = 0
-                    while k < rest.count, let next = memchr(rest.baseAddress! + k, 0x0A, rest.count - k) {
-                        remaining += 1
-                        k = rest.baseAddress!.distance(to: UnsafeRawPointer(next).assumingMemoryBound(to: UInt8.self)) + 1
-                    }
-                    if rest.last == 0x0A { remaining -= 1 }
-                    return remaining <= 0 ? nil : (at, remaining)
-                }
-                i = at + 1
+                if lines == limit { at = offset }
+                return lines < limit
             }
-            return nil
+            guard let at else { return nil }
+            let rest = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+            var remaining = rest.isEmpty ? 0 : 1
+            rest.forEachOffset(of: 0x0A) { _ in remaining += 1; return true }
+            if rest.last == 0x0A { remaining -= 1 }
+            return remaining <= 0 ? nil : (at, remaining)
         }
         guard let cut else { return (text, nil) }
         let end = text.utf8.index(text.utf8.startIndex, offsetBy: cut.offset)

@@ -48,14 +48,13 @@ public enum Markdown {
         var longest = 0
         var copy = text
         copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var i = 0
-            while i < bytes.count, let hit = memchr(base + i, 0x60, bytes.count - i) {
-                var j = base.distance(to: UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self))
-                let start = j
-                while j < bytes.count && bytes[j] == 0x60 { j += 1 }
-                longest = max(longest, j - start)
-                i = j
+            var runEnd = 0
+            bytes.forEachOffset(of: 0x60) { start in
+                guard start >= runEnd else { return true }  // inside the run just measured
+                runEnd = start
+                while runEnd < bytes.count && bytes[runEnd] == 0x60 { runEnd += 1 }
+                longest = max(longest, runEnd - start)
+                return true
             }
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))

@@ -30,6 +30,20 @@ extension StringProtocol {
     }
 }
 
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Calls `body` with the offset of each `byte` from `start` on, found with `memchr`, until
+    /// `body` returns false.
+    func forEachOffset(of byte: UInt8, from start: Int = 0, _ body: (Int) -> Bool) {
+        guard let base = baseAddress else { return }
+        var at = start
+        while at < count, let hit = memchr(base + at, Int32(byte), count - at) {
+            let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            guard body(offset) else { return }
+            at = offset + 1
+        }
+    }
+}
+
 extension String {
     /// The lines of the text split at `\n` (a `\r` before it is kept), as UTF-8 slices: much
     /// faster than splitting Characters on long tool output.
@@ -37,13 +51,7 @@ extension String {
         var offsets: [Int] = []
         var copy = self
         copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var at = 0
-            while at < bytes.count, let hit = memchr(base + at, 0x0A, bytes.count - at) {
-                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                offsets.append(offset)
-                at = offset + 1
-            }
+            bytes.forEachOffset(of: 0x0A) { offsets.append($0); return true }
         }
         var lines: [Substring] = []
         lines.reserveCapacity(offsets.count + 1)
