@@ -312,6 +312,15 @@ struct ReportWriterTests {
 }
 
 struct SecretRedactionTests {
+    /// Found by the marker fuzzer: the byte scan skipped only spaces and quotes between a
+    /// keyword and its `=`, so `token<TAB>=…` kept its secret; the expression's `\s` is wider.
+    @Test(arguments: ["&.)\teCre token\t=pH=b'on", "password\n= hunter22", "secret\u{A0}: abcdefgh", "Authorization: Bearer\nabcdefghijklmnop1234", "pwd\r\n:\"xyz12\""])
+    func whiteSpaceOfEveryKindBeforeTheValue(_ text: String) {
+        #expect(Redactor.expressionFindsSecret(text))
+        #expect(Redactor.mayContainSecret(text))
+        #expect(Redactor.redact(text).contains(Redactor.mask))
+    }
+
     static let secrets = [
         "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefGHIJ",
         "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab",

@@ -89,10 +89,13 @@ public enum Redactor {
                 for k in 0..<word.utf8CodeUnitCount where (caseSensitive ? p[i + k] : lower(i + k)) != w[k] { return false }
                 return true
             }
-            /// After a keyword: optional spaces and quotes, then `=` or `:`.
+            /// White space as the expression's `\s` sees it: ASCII space, tab, line breaks,
+            /// and (taken as possible, to stay on the safe side) any byte of a non-ASCII character.
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) || b >= 0x80 }
+            /// After a keyword: optional white space and quotes, then `=` or `:`.
             func assignment(after j: Int) -> Bool {
                 var k = j
-                while k < n, p[k] == 0x20 || p[k] == 0x22 || p[k] == 0x27 { k += 1 }
+                while k < n, isSpace(p[k]) || p[k] == 0x22 || p[k] == 0x27 { k += 1 }
                 return k < n && (p[k] == 0x3D || p[k] == 0x3A)
             }
             let pairs = candidatePairs
@@ -122,7 +125,7 @@ public enum Redactor {
                 case 0x78:  // x
                     if starts(i, "xox"), i + 4 < n, p[i + 4] == 0x2D { return true }
                 case 0x62:  // b
-                    if starts(i, "bearer"), i + 6 < n, p[i + 6] == 0x20 || p[i + 6] == 0x09 { return true }
+                    if starts(i, "bearer"), i + 6 < n, isSpace(p[i + 6]) { return true }
                 case 0x70:  // p
                     if starts(i, "password"), assignment(after: i + 8) { return true }
                     if starts(i, "passwd"), assignment(after: i + 6) { return true }
