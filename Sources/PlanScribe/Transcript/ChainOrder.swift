@@ -17,8 +17,8 @@ enum ChainOrder {
 
     /// - Parameters:
     ///   - nodes: the nodes, in file order.
-    ///   - isLeafCandidate: which nodes may end a chain (user and assistant messages).
-    static func order(_ nodes: [TranscriptFile.Node], isLeafCandidate: (TranscriptFile.Node) -> Bool) -> Result {
+    ///   - isLeafCandidate: which nodes (by index) may end a chain (user and assistant messages).
+    static func order(_ nodes: [TranscriptFile.Node], isLeafCandidate: (Int) -> Bool) -> Result {
         var index: [String: Int] = [:]
         index.reserveCapacity(nodes.count)
         for (i, node) in nodes.enumerated() where index[node.uuid] == nil {
@@ -33,7 +33,7 @@ enum ChainOrder {
         // Mark every ancestor of a candidate: what is left unmarked are the leaves.
         var hasDescendant = [Bool](repeating: false, count: nodes.count)
         var candidates: [Int] = []
-        for i in nodes.indices where isLeafCandidate(nodes[i]) {
+        for i in nodes.indices where isLeafCandidate(i) {
             candidates.append(i)
             var guardSteps = 0
             var current = (nodes[i].parent ?? nodes[i].logicalParent).flatMap { index[$0] }
@@ -59,9 +59,8 @@ enum ChainOrder {
                 }
                 walkMark[c] = walk
                 path.append(c)
-                let node = nodes[c]
-                let next = node.parent ?? node.logicalParent
-                current = next.flatMap { index[$0] }
+                // fields read in place: copying a whole node costs a retain per field
+                current = (nodes[c].parent ?? nodes[c].logicalParent).flatMap { index[$0] }
             }
             let root = path.last ?? leaf
             if segments.isEmpty || (!touched && leaf < earliestRoot) {

@@ -92,7 +92,7 @@ public struct SessionReader: Sendable {
         }
         var reports = [main.report]
 
-        let ordered = ChainOrder.order(main.nodes) { !$0.isSidechain && Self.isConversation($0) }
+        let ordered = ChainOrder.order(main.nodes) { !main.nodes[$0].isSidechain && main.nodes[$0].isConversation }
         for line in ordered.cycles {
             reports[0].warn(line: line, "parentUuid cycle: the conversation is cut here")
         }
@@ -126,7 +126,7 @@ public struct SessionReader: Sendable {
         }
         var agentToolUse = main.agentToolUse
         for (sub, nodes) in agentNodes {
-            let order = ChainOrder.order(nodes) { Self.isConversation($0) }
+            let order = ChainOrder.order(nodes) { nodes[$0].isConversation }
             var filled = sub
             filled.messages = Self.merge((order.conversation + order.branches).compactMap { nodes[$0].message })
             if filled.toolUseID == nil { filled.toolUseID = agentToolUse[filled.agentID] }
@@ -148,10 +148,13 @@ public struct SessionReader: Sendable {
         var calls: [String: APICall] = [:]
         var callOrder: [String] = []
         var sidechainOnly: Set<String> = []
-        func collect(_ nodes: [TranscriptFile.Node], agent: String?) {
-            for node in nodes {
-                guard let key = node.usageKey, let usage = node.usage, let message = node.message else { continue }
+        /// `sidechain`: only the nodes on (true) or off (false) a sidechain; nil: all.
+        func collect(_ nodes: [TranscriptFile.Node], agent: String?, sidechain only: Bool? = nil) {
+            for i in nodes.indices {
+                if let only, nodes[i].isSidechain != only { continue }
+                guard let key = nodes[i].usageKey, let usage = nodes[i].usage, let message = nodes[i].message else { continue }
                 if filter.apiKeys.contains(StableHash.of(key)) { continue }
+                let node = (uuid: nodes[i].uuid, isSidechain: nodes[i].isSidechain, agentID: nodes[i].agentID)
                 let sidechain = agent != nil || node.isSidechain
                 if sidechain, let id = message.messageID, filter.mainMessageIDs.contains(StableHash.of(id)) { continue }
                 let call = APICall(
@@ -174,8 +177,8 @@ public struct SessionReader: Sendable {
                 }
             }
         }
-        collect(main.nodes.filter { !$0.isSidechain }, agent: nil)
-        collect(main.nodes.filter(\.isSidechain), agent: "sidechain")
+        collect(main.nodes, agent: nil, sidechain: false)
+        collect(main.nodes, agent: "sidechain", sidechain: true)
         for (sub, nodes) in agentNodes where sub.file != source.file {
             collect(nodes, agent: sub.agentID)
         }
@@ -200,12 +203,12 @@ public struct SessionReader: Sendable {
 
         // Register what this session owns.
         let sessionID = source.sessionID
-        for node in main.nodes { filter.uuidOwners[StableHash.of(node.uuid)] = sessionID }
-        for (_, nodes) in agentNodes { for node in nodes { filter.uuidOwners[StableHash.of(node.uuid)] = sessionID } }
+        for i in main.nodes.indices { filter.uuidOwners[StableHash.of(main.nodes[i].uuid)] = sessionID }
+        for (_, nodes) in agentNodes { for i in nodes.indices { filter.uuidOwners[StableHash.of(nodes[i].uuid)] = sessionID } }
         for key in callOrder { filter.apiKeys.insert(StableHash.of(key)) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(StableHash.of(id)) } }
 
-        let stamps = (main.nodes.compactMap { $0.message?.timestamp })
+        let stamps = main.nodes.indices.compactMap { main.nodes[$0].message?.timestamp }
         var session = Session(
             id: source.sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
@@ -218,10 +221,6 @@ public struct SessionReader: Sendable {
         return session
     }
 
-    private static func isConversation(_ node: TranscriptFile.Node) -> Bool {
-        guard let m = node.message else { return false }
-        return m.role != .system || m.kind == .compactBoundary
-    }
 
     private static func agentID(fromFile path: String) -> String {
         var name = Substring(path.split(separator: "/").last ?? "")
@@ -266,5 +265,15 @@ struct SubagentMeta: Decodable {
     static func read(beside transcript: String) throws -> SubagentMeta? {
         guard let data = FileManager.default.contents(atPath: path(beside: transcript)) else { return nil }
         return try JSONDecoder().decode(SubagentMeta.self, from: data)
+    }
+}
+
+extension TranscriptFile.Node {
+    /// A user or assistant message, or a compaction boundary: what a conversation chain may end at.
+    var isConversation: Bool {
+        guard let role = message?.role else { return false }
+        if role != .system { return true }
+        if case .compactBoundary? = message?.kind { return true }
+        return false
     }
 }
