@@ -73,7 +73,22 @@ enum HostileCases {
             read: (1, messages, 0))
     }
 
-    static var all: [HostileCase] { group0 + group1 + group2 + group3 + group4 + group5 + group6 + group7 }
+    static var all: [HostileCase] { group0 + group1 + group2 + group3 + group4 + group5 + group6 + group7 + fields }
+
+    /// A wrong type in each of the other fields planscribe reads.
+    static let fields: [HostileCase] = [
+        line1("cwd is a number", prompt(#""cwd":"/work/app""#, #""cwd":1"#), "field cwd: expected a string"),
+        line1("version is a list", prompt(#""sessionId":"s""#, #""sessionId":"s","version":[2]"#), "field version: expected a string"),
+        line1("isMeta is text", prompt(#""sessionId":"s""#, #""sessionId":"s","isMeta":"no""#), "field isMeta: expected true or false"),
+        line1("logicalParentUuid is a number", prompt(#""sessionId":"s""#, #""sessionId":"s","logicalParentUuid":3"#), "field logicalParentUuid: expected a string"),
+        line2("requestId is a number", answer(#""requestId":"req_1""#, #""requestId":1"#), "field requestId: expected a string"),
+        line2("message.id is an object", answer(#""id":"m1""#, #""id":{}"#), "field message.id: expected a string"),
+        line2("message.role is a number", answer(#""role":"assistant""#, #""role":2"#), "field message.role: expected a string"),
+        line2("a tool_use input is text (read leniently)", answer(#"{"type":"text","text":"hello"}"#, #"{"type":"tool_use","id":"t1","name":"Bash","input":"ls"}"#), nil, messages: 2, output: 10),
+        line2("a tool_use name is null (read leniently)", answer(#"{"type":"text","text":"hello"}"#, #"{"type":"tool_use","id":"t1","name":null,"input":{}}"#), nil, messages: 2, output: 10),
+        line2("a tool_result's content is a number (read leniently)", Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"t1","content":7}]"#), nil, messages: 2),
+        line1("a system line's subtype is a number", #"{"type":"system","subtype":4,"uuid":"y1","parentUuid":null,"content":"note"}"#, "field subtype: expected a string"),
+    ]
 
     static let group0: [HostileCase] = [
         HostileCase(
