@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
     var plan: String
 
-    @Flag(help: "Continue the run recorded in the output folder after a crash or Ctrl-C, without repeating finished invocations.")
+    @Flag(help: "Continue the run recorded in the output folder after a crash or Ctrl-C, without repeating finished invocations; a CLI left running by a crashed run is ended first.")
     var resume = false
 
     @Flag(help: "Discard the run recorded in the output folder and start over.")
