@@ -45,3 +45,29 @@ struct PrettyJSONTests {
         #expect(ConversationView.pretty(.array([.double(1.5)])) == ConversationView.encodedPretty(.array([.double(1.5)])))
     }
 }
+
+struct MessageHTMLTests {
+    /// Every phase page of every fixture, at every detail level, is the same whether the
+    /// built-in message partial runs through Mustache or is written natively.
+    @Test(arguments: [ReportDetail.full, .conversation, .decisions])
+    func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
+        let fixtures = [
+            ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"],
+        ]
+        var pages = 0
+        for paths in fixtures {
+            var options = ReportOptions()
+            options.detail = detail
+            let native = try Render.files(paths.map(Fixture.path), title: "T", options: options)
+            options.nativeMessages = false
+            let template = try Render.files(paths.map(Fixture.path), title: "T", options: options)
+            #expect(native.keys.sorted() == template.keys.sorted())
+            for (path, text) in template where path.hasPrefix("phases/") && path.hasSuffix(".html") {
+                pages += 1
+                #expect(native[path] == text, "\(paths[0]) \(path)")
+            }
+        }
+        #expect(pages >= 10)
+        #expect(try TemplateSet.load().rendersMessagesNatively)
+    }
+}

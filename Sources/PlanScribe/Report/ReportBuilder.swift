@@ -95,7 +95,7 @@ public struct ReportBuilder: Sendable {
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts)
             do {
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html)))
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativeMessages: options.nativeMessages)))
                 page.html = [:]
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
@@ -293,7 +293,8 @@ public struct ReportBuilder: Sendable {
             let visible = view.visibleMessages(phase)
             let messages = view.htmlMessages(visible)
             let metaCount = messages.filter { ($0["is_meta"] as? Bool) == true }.count
-            context["messages"] = messages
+            context["messages"] = templates.rendersMessagesNatively && options.nativeMessages
+                ? messages.map { ["rendered": MessageHTML.render($0)] as [String: Any] } : messages
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
             let finalView = view

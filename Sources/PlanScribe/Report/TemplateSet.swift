@@ -34,6 +34,10 @@ public struct TemplateSet: Sendable {
 
     let html: MustacheLibrary
     let markdown: MustacheLibrary
+    /// The HTML library with the message partial replaced by `{{{rendered}}}`: used when the
+    /// built-in phase page and message partial are in use, whose output ``MessageHTML``
+    /// writes natively (the same bytes, without Mustache's lookups).
+    let nativeMessageHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
     /// Where each template came from, by name (for diagnostics and cache keys).
@@ -93,12 +97,25 @@ public struct TemplateSet: Sendable {
         let css = try read(cssPath)
         texts.append("style.css\u{0}" + css)
         let fingerprint = String(StableHash.of(texts.joined(separator: "\u{1}")), radix: 16)
-        return TemplateSet(html: html, markdown: markdown, css: css, sources: sources, fingerprint: fingerprint)
+        var native: MustacheLibrary?
+        let builtInPhasePage = ["phase.html", "message"].allSatisfy { name in
+            sources[name].map { $0.hasPrefix(builtIn?.path ?? "\u{0}") } ?? false
+        }
+        if builtInPhasePage {
+            var library = html
+            library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
+            native = library
+        }
+        return TemplateSet(html: html, markdown: markdown, nativeMessageHTML: native, css: css, sources: sources, fingerprint: fingerprint)
     }
 
-    /// Renders an HTML page template.
-    func renderHTML(_ name: String, _ context: [String: Any]) -> String {
-        html.render(context, withTemplate: name) ?? ""
+    /// True when message contexts may be rendered natively (see ``nativeMessageHTML``).
+    var rendersMessagesNatively: Bool { nativeMessageHTML != nil }
+
+    /// Renders an HTML page template; with `nativeMessages`, each message context holds only
+    /// its HTML under `rendered`.
+    func renderHTML(_ name: String, _ context: [String: Any], nativeMessages: Bool = false) -> String {
+        ((nativeMessages ? nativeMessageHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
     }
 
     /// Renders a Markdown template.
