@@ -113,7 +113,7 @@ struct RenderCommand: ParsableCommand {
         let outputRoot = report.output ?? "output"
         let cache = ReportCache(folder: outputRoot + "/.planscribe-cache")
         let single = order.count == 1
-        let results = RenderResults(count: order.count)
+        let results = IndexedSlots<ProjectRender>(count: order.count)
         let verbose = transcripts.verbose
         let title = self.title
         let report = self.report
@@ -160,13 +160,13 @@ struct RenderCommand: ParsableCommand {
             let folder = outputFolders[i]
             do {
                 let writer = try ReportWriter.Folder(folder)
-                let names = Names()
+                let names = GatheredValues<String>()
                 try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { file in
                     try writer.write(file)
-                    names.add(file.path)
+                    names.append(file.path)
                 }
                 writer.removeStalePages()
-                if let key { cache.store(project: project, key: key, output: folder, files: names.all) }
+                if let key { cache.store(project: project, key: key, output: folder, files: names.values.sorted()) }
                 results.set(i, .rendered(folder + "/index.html", phases: run.phases.count, title: run.title, messages: messages, failed: loop.failedFiles))
             } catch let error as ReportWriteError {
                 results.set(i, .failed(error.description, messages: messages))
@@ -175,7 +175,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
         var failed = false
-        for result in results.all() {
+        for result in results.values {
             switch result {
             case .unchanged(let index):
                 Console.error("planscribe: \((index as NSString).deletingLastPathComponent) is up to date")
@@ -195,48 +195,11 @@ struct RenderCommand: ParsableCommand {
     }
 }
 
-/// File names gathered from several threads.
-final class Names: @unchecked Sendable {
-    private let lock = NSLock()
-    private var names: [String] = []
-
-    func add(_ name: String) {
-        lock.lock()
-        names.append(name)
-        lock.unlock()
-    }
-
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return names.sorted()
-    }
-}
-
-/// What rendering each project gave, in project order.
-final class RenderResults: @unchecked Sendable {
-    enum Result {
-        case unchanged(String)
-        case rendered(String, phases: Int, title: String, messages: [String], failed: Int)
-        case failed(String, messages: [String])
-    }
-
-    private let lock = NSLock()
-    private var results: [Result?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ result: Result) {
-        lock.lock()
-        results[i] = result
-        lock.unlock()
-    }
-
-    func all() -> [Result] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results.compactMap { $0 }
-    }
+/// What rendering one project gave.
+enum ProjectRender {
+    case unchanged(String)
+    case rendered(String, phases: Int, title: String, messages: [String], failed: Int)
+    case failed(String, messages: [String])
 }
 
 struct DemoCommand: ParsableCommand {

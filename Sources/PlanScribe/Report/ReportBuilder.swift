@@ -76,9 +76,9 @@ public struct ReportBuilder: Sendable {
 
     /// All the files of the report, in a fixed order.
     public func files(for run: ReportRun) -> [RenderedFile] {
-        let collected = Collected()
-        try? build(run) { collected.add($0) }
-        return collected.files.sorted { Self.order($0.path) < Self.order($1.path) }
+        let collected = GatheredValues<RenderedFile>()
+        try? build(run) { collected.append($0) }
+        return collected.values.sorted { Self.order($0.path) < Self.order($1.path) }
     }
 
     /// Builds the report and hands each file to `emit` as soon as it is made, so that a large
@@ -89,7 +89,8 @@ public struct ReportBuilder: Sendable {
     public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
-        let conversations = PageSlots(count: run.phases.count)
+        // Each phase's conversation Markdown, kept for report.md.
+        let conversations = IndexedSlots<String>(count: run.phases.count)
         let failure = FirstError()
         DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
             let phase = run.phases[i]
@@ -109,7 +110,7 @@ public struct ReportBuilder: Sendable {
         var bodies: [String] = []
         for (i, phase) in run.phases.enumerated() {
             sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": Self.placeholder])
-            bodies.append(conversations.take(i))
+            bodies.append(conversations.take(i) ?? "")
         }
         try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections)), bodies)))
         sections = []
@@ -412,41 +413,6 @@ public struct ReportBuilder: Sendable {
             out += "\n"
         }
         return out
-    }
-}
-
-/// Each phase's conversation Markdown, kept for report.md, by index.
-private final class PageSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pages: [String?]
-
-    init(count: Int) { pages = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ page: String) {
-        lock.lock()
-        pages[i] = page
-        lock.unlock()
-    }
-
-    /// The page, released from the slots.
-    func take(_ i: Int) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        let page = pages[i] ?? ""
-        pages[i] = nil
-        return page
-    }
-}
-
-/// Files gathered from several threads.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var files: [RenderedFile] = []
-
-    func add(_ file: RenderedFile) {
-        lock.lock()
-        files.append(file)
-        lock.unlock()
     }
 }
 

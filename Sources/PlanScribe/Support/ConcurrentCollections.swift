@@ -1,0 +1,59 @@
+import Foundation
+
+/// Values put into numbered slots from several threads (one slot per task), read back in
+/// slot order: how parallel work keeps a fixed output order.
+public final class IndexedSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    /// Creates `count` empty slots.
+    public init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    /// Fills slot `index`.
+    public func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    /// The value of slot `index`, released from the slots (nil when it was never filled).
+    public func take(_ index: Int) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = slots[index]
+        slots[index] = nil
+        return value
+    }
+
+    /// The filled slots' values, in slot order.
+    public var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
+
+/// Values appended from several threads, in the order they arrived.
+public final class GatheredValues<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Value] = []
+
+    /// Creates an empty list.
+    public init() {}
+
+    /// Adds a value.
+    public func append(_ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        items.append(value)
+    }
+
+    /// The values so far.
+    public var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
+}
