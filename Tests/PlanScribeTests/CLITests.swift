@@ -40,6 +40,22 @@ struct CLITests {
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts the built `planscribe` without waiting for it: stdout to /dev/null, stderr to
+    /// the file `stderrFile` (created empty) or /dev/null, the environment as given (else this
+    /// process's).
+    static func launch(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil, stderrFile: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        if let stderrFile { _ = FileManager.default.createFile(atPath: stderrFile, contents: nil) }
+        process.standardError = FileHandle(forWritingAtPath: stderrFile ?? "/dev/null")
+        try process.run()
+        return process
+    }
+
     func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let file = Self.goldenFolder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["PLANSCRIBE_RECORD_GOLDEN"] == "1" {
@@ -266,12 +282,7 @@ struct ConcurrentRenderTests {
         let scratch = ScratchFolder()
         let out = scratch.path + "/out"
         var holder: ReportWriter.Folder? = try ReportWriter.Folder(out)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["render", Fixture.planningProject, "-o", out, "--no-cache"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let process = try CLITests.launch(["render", Fixture.planningProject, "-o", out, "--no-cache"])
         try await Task.sleep(for: .milliseconds(1500))
         #expect(process.isRunning, "the second render did not wait for the lock")
         #expect(!FileManager.default.fileExists(atPath: out + "/index.html"))
@@ -296,12 +307,7 @@ struct KilledRenderTests {
         var generator = SystemRandomNumberGenerator()
         var killed = 0
         for _ in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["render", Fixture.planningProject, "-o", out, "--no-cache"]
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
+            let process = try CLITests.launch(["render", Fixture.planningProject, "-o", out, "--no-cache"])
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &generator)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)

@@ -73,17 +73,11 @@ struct EndToEndTests {
     }
 
     static func run(_ arguments: [String], port: UInt16, scratch: borrowing ScratchFolder, wait: Bool = true) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = arguments + ["--claude", RealCLI.path!, "--output", scratch.path + "/out"]
-        process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
         var env = RealCLI.environment(port: port, configDir: scratch.path + "/claude-config")
         env["CI"] = "true"
-        process.environment = env
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        _ = FileManager.default.createFile(atPath: scratch.path + "/stderr.txt", contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: scratch.path + "/stderr.txt")
-        try process.run()
+        let process = try CLITests.launch(
+            arguments + ["--claude", RealCLI.path!, "--output", scratch.path + "/out"], environment: env,
+            directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
         if wait { process.waitUntilExit() }
         return process
     }

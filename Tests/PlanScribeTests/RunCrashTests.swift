@@ -50,19 +50,12 @@ struct RunCrashTests {
         }
 
         func start(_ extra: [String] = []) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["run", plan, "--claude", scratch.path + "/bin/claude", "--output", scratch.path + "/out"] + extra
-            process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
             var env = ProcessInfo.processInfo.environment
             env["CLAUDE_CONFIG_DIR"] = scratch.path + "/claude-config"
             env["CI"] = "true"
-            process.environment = env
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            _ = FileManager.default.createFile(atPath: scratch.path + "/stderr.txt", contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: scratch.path + "/stderr.txt")
-            try process.run()
-            return process
+            return try CLITests.launch(
+                ["run", plan, "--claude", scratch.path + "/bin/claude", "--output", scratch.path + "/out"] + extra,
+                environment: env, directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
         }
 
         var stderr: String { (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)) ?? "" }
