@@ -210,31 +210,7 @@ enum FastLineDecoder {
     /// Walks an object, handing each key and the cursor at its value to `member`, which must
     /// consume the value.
     private static func object(_ c: inout Cursor, _ member: (Key, inout Cursor) -> Bool) -> Bool {
-        c.skipWhitespace()
-        guard c.peek == UInt8(ascii: "{") else { return false }
-        c.at += 1
-        c.skipWhitespace()
-        if c.peek == UInt8(ascii: "}") {
-            c.at += 1
-            return true
-        }
-        while true {
-            c.skipWhitespace()
-            guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
-            let key = Key(bytes: UnsafeRawBufferPointer(start: c.base + s, count: e - s))
-            c.skipWhitespace()
-            guard c.peek == UInt8(ascii: ":") else { return false }
-            c.at += 1
-            guard member(key, &c) else { return false }
-            c.skipWhitespace()
-            switch c.peek {
-            case UInt8(ascii: ","): c.at += 1
-            case UInt8(ascii: "}"):
-                c.at += 1
-                return true
-            default: return false
-            }
-        }
+        c.walkObject(key: Key.init(bytes:), member)
     }
 
     private static func array(_ c: inout Cursor, _ element: (inout Cursor) -> Bool) -> Bool {

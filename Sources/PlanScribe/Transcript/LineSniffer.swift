@@ -109,6 +109,12 @@ enum LineSniffer {
         /// Walks the keys of the object at the cursor, handing each key's value to `visit`
         /// (which must consume it). Returns false on malformed input.
         mutating func walkObject(_ visit: (Key, inout Cursor) -> Bool) -> Bool {
+            walkObject(key: Key.init, visit)
+        }
+
+        /// ``walkObject(_:)`` with the key bytes turned into `K` by `makeKey` (the decoder
+        /// matches keys its own way).
+        mutating func walkObject<K>(key makeKey: (UnsafeRawBufferPointer) -> K, _ visit: (K, inout Cursor) -> Bool) -> Bool {
             skipWhitespace()
             guard peek == UInt8(ascii: "{") else { return false }
             at += 1
@@ -117,7 +123,7 @@ enum LineSniffer {
             while true {
                 skipWhitespace()
                 guard peek == UInt8(ascii: "\""), let (keyStart, keyEnd) = scanString() else { return false }
-                let key = Key(UnsafeRawBufferPointer(start: base + keyStart, count: keyEnd - keyStart))
+                let key = makeKey(UnsafeRawBufferPointer(start: base + keyStart, count: keyEnd - keyStart))
                 skipWhitespace()
                 guard peek == UInt8(ascii: ":") else { return false }
                 at += 1
