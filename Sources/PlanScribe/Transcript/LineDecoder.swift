@@ -47,11 +47,17 @@ struct LineDecoder {
         case .success(let found): sniff = found
         case .failure(let failure): return .malformed(explainFailure(line, failure))
         }
-        guard let type = sniff.type ?? slowType(line) else {
-            if let value = try? decoder.decode(JSONValue.self, from: Data(line)), value["type"] != nil {
-                return .malformed("field type: expected a string")
+        let type: String
+        if let sniffed = sniff.type {
+            type = sniffed
+        } else {
+            // The sniffer reads plain strings only: one full decode tells a type written with
+            // escapes from a missing or mistyped one.
+            let field = (try? decoder.decode(JSONValue.self, from: Data(line)))?["type"]
+            guard let text = field?.stringValue else {
+                return .malformed(field == nil ? "line has no \"type\" field" : "field type: expected a string")
             }
-            return .malformed("line has no \"type\" field")
+            type = text
         }
         if Self.skippedTypes.contains(type) { return .skipped }
         if type == "progress" { return .link(sniff) }
@@ -69,12 +75,6 @@ struct LineDecoder {
         } catch {
             return .malformed(Self.describe(error, line: line))
         }
-    }
-
-    /// The type when the sniffer could not read it cheaply (it is written with escapes).
-    private func slowType(_ line: UnsafeRawBufferPointer) -> String? {
-        guard memchr(line.baseAddress!, 0x5C, line.count) != nil else { return nil }
-        return (try? decoder.decode(JSONValue.self, from: Data(line)))?["type"]?.stringValue
     }
 
     private func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {

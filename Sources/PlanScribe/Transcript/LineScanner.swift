@@ -85,7 +85,7 @@ public enum LineScanner {
                 if errno == EINTR { continue }
                 throw TranscriptError.unreadable(path: path, reason: String(cString: strerror(errno)))
             }
-            bytesRead += max(got, 0)
+            bytesRead += got
             if got == 0 {
                 if skipping > 0 {
                     lineNumber += 1
