@@ -17,8 +17,9 @@ struct TextTable {
 
     /// A cell on one line, its control characters made visible, so that columns stay aligned.
     static func cell(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return text }
-        return Console.visible(String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }))
+        let oneLine = text.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 })
+            ? String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : text
+        return Console.visible(oneLine)
     }
 
     func render() -> String {

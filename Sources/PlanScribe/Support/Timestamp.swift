@@ -1,4 +1,4 @@
-/// Reads the ISO 8601 times transcripts carry (`2026-01-01T12:00:00.123Z`, or with an offset
+/// Checks and reads the ISO 8601 times transcripts carry (`2026-01-01T12:00:00.123Z`, or with an offset
 /// such as `+02:00`) without a date formatter, which is slow to create.
 enum Timestamp {
     /// Seconds since 1970, or nil when the text is not such a time.
@@ -46,5 +46,21 @@ enum Timestamp {
             let days = era * 146_097 + dayOfEra - 719_468
             return Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset) + fraction
         }
+    }
+
+    /// `YYYY-MM-DDTHH:MM` at the start: what the CLI writes, and what ordering by text needs.
+    static func looksLikeISO8601(_ text: String) -> Bool {
+        var digits = 0
+        for (i, byte) in text.utf8.prefix(16).enumerated() {
+            switch i {
+            case 4, 7: guard byte == 0x2D else { return false }
+            case 10: guard byte == 0x54 || byte == 0x20 else { return false }
+            case 13: guard byte == 0x3A else { return false }
+            default:
+                guard byte >= 0x30 && byte <= 0x39 else { return false }
+                digits += 1
+            }
+        }
+        return digits == 12
     }
 }

@@ -171,7 +171,7 @@ struct TranscriptFile {
             uuid: uuid, parent: raw.parentUuid, logicalParent: raw.logicalParentUuid, line: line,
             isSidechain: raw.isSidechain ?? false, agentID: raw.agentId)
         var message = Self.message(from: raw, uuid: uuid, line: line)
-        if let time = message.timestamp, !Self.looksLikeISO8601(time) {
+        if let time = message.timestamp, !Timestamp.looksLikeISO8601(time) {
             report.warn(line: line, "field timestamp: not an ISO 8601 time (\(time.prefix(40))); the message is kept without one")
             message.timestamp = nil
         }
@@ -198,22 +198,6 @@ struct TranscriptFile {
             }
         }
         addNode(node, lineOfUUID: &lineOfUUID)
-    }
-
-    /// `YYYY-MM-DDTHH:MM` at the start: what the CLI writes, and what ordering by text needs.
-    static func looksLikeISO8601(_ text: String) -> Bool {
-        var digits = 0
-        for (i, byte) in text.utf8.prefix(16).enumerated() {
-            switch i {
-            case 4, 7: guard byte == 0x2D else { return false }
-            case 10: guard byte == 0x54 || byte == 0x20 else { return false }
-            case 13: guard byte == 0x3A else { return false }
-            default:
-                guard byte >= 0x30 && byte <= 0x39 else { return false }
-                digits += 1
-            }
-        }
-        return digits == 12
     }
 
     /// A block with its secrets replaced.
