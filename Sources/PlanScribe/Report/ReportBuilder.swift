@@ -96,7 +96,7 @@ public struct ReportBuilder: Sendable {
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts)
             do {
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativeMessages: options.nativeMessages)))
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativeMessages: nativeMessages)))
                 page.html = [:]
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
@@ -119,6 +119,10 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
     }
+
+    /// Messages are written by ``MessageHTML`` (the templates allow it and the options ask
+    /// for it); the contexts and the library must agree on this.
+    private var nativeMessages: Bool { templates.rendersMessagesNatively && options.nativeMessages }
 
     /// Stands in for a conversation in a Markdown template, so the template's output stays
     /// small; the conversations are written in its place.
@@ -294,7 +298,7 @@ public struct ReportBuilder: Sendable {
             let visible = view.visibleMessages(phase)
             let messages = view.htmlMessages(visible)
             let metaCount = messages.filter { ($0["is_meta"] as? Bool) == true }.count
-            context["messages"] = templates.rendersMessagesNatively && options.nativeMessages
+            context["messages"] = nativeMessages
                 ? messages.map { ["rendered": MessageHTML.render($0)] as [String: Any] } : messages
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
