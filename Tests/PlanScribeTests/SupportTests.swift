@@ -59,7 +59,7 @@ struct MessageHTMLTests {
             var options = ReportOptions()
             options.detail = detail
             let native = try Render.files(paths.map(Fixture.path), title: "T", options: options)
-            options.nativeMessages = false
+            options.nativePartials = false
             let template = try Render.files(paths.map(Fixture.path), title: "T", options: options)
             #expect(native.keys.sorted() == template.keys.sorted())
             for (path, text) in template where path.hasPrefix("phases/") && path.hasSuffix(".html") {
@@ -68,6 +68,37 @@ struct MessageHTMLTests {
             }
         }
         #expect(pages >= 10)
-        #expect(try TemplateSet.load().rendersMessagesNatively)
+        #expect(try TemplateSet.load().rendersPhasePagesNatively)
+    }
+}
+
+struct CostTableHTMLTests {
+    /// The native cost table gives the template's bytes for every shape a table takes:
+    /// links, reported figures that differ, unpriced models, and hostile names (markup,
+    /// quotes, a quote with a combining mark that Mustache leaves alone).
+    @Test func nativeCostTableGivesTheTemplatesBytes() throws {
+        let templates = try TemplateSet.load()
+        func row(_ name: String, href: Any, differs: Bool, reported: String) -> [String: Any] {
+            [
+                "name": name, "href": href, "calls": "1,204", "input": "12", "output": "3,400", "cache_write": "0",
+                "cache_read": "98,765", "estimated": "$1.25", "reported": reported, "differs": differs,
+            ]
+        }
+        let hostile = "<script>alert('x')</script> & \"q\u{301}\" é"
+        let tables: [[String: Any]] = [
+            ["first_header": "turn", "rows": [[String: Any]](), "total": row("phase total", href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": false],
+            [
+                "first_header": "phase",
+                "rows": [row("1. a", href: "phases/01-a.html", differs: true, reported: "$1.30"), row(hostile, href: "x\"y.html", differs: false, reported: "–")],
+                "total": row("total", href: false, differs: true, reported: "$9.99"), "any_differs": true, "unpriced": "claude-x, <b>",
+            ],
+            ["first_header": hostile, "rows": [row(hostile, href: false, differs: true, reported: hostile)], "total": row(hostile, href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": hostile],
+        ]
+        for table in tables {
+            let expected = templates.html.render(["cost": table], withTemplate: "cost-table")
+            #expect(CostTableHTML.render(table) == expected)
+        }
+        // A changed byte is seen.
+        #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0]], withTemplate: "cost-table"))
     }
 }

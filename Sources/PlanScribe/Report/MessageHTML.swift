@@ -8,6 +8,14 @@ enum MessageHTML {
         return out
     }
 
+    /// The messages one after the other, as `{{#messages}}{{> message}}{{/messages}}` writes
+    /// them: the built-in page puts nothing between two messages.
+    static func render(_ messages: [[String: Any]]) -> String {
+        var out = ""
+        for m in messages { render(m, into: &out) }
+        return out
+    }
+
     private static func render(_ m: [String: Any], into out: inout String) {
         if truthy(m["is_divider"]) {
             out += "<div class=\"divider" + (truthy(m["is_meta"]) ? " meta" : "") + "\">" + escaped(m["label"]) + "</div>"
@@ -59,37 +67,7 @@ enum MessageHTML {
         out += "</div>\n</div>\n"
     }
 
-    /// Mustache's idea of a section that renders: false and nil do not; text, even empty, does.
-    private static func truthy(_ value: Any?) -> Bool {
-        switch value {
-        case nil: return false
-        case let bool as Bool: return bool
-        case let list as [Any]: return !list.isEmpty
-        default: return true
-        }
-    }
-
-    private static func raw(_ value: Any?) -> String {
-        (value as? String) ?? value.map { "\($0)" } ?? ""
-    }
-
-    /// `{{value}}`: Mustache's escaping, which replaces whole Characters (so `"` with a
-    /// combining mark stays as it is, exactly as the template engine leaves it).
-    private static func escaped(_ value: Any?) -> String {
-        let text = raw(value)
-        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    private static func truthy(_ value: Any?) -> Bool { TemplateValue.truthy(value) }
+    private static func raw(_ value: Any?) -> String { TemplateValue.raw(value) }
+    private static func escaped(_ value: Any?) -> String { TemplateValue.escaped(value) }
 }

@@ -96,7 +96,7 @@ public struct ReportBuilder: Sendable {
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts)
             do {
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativeMessages: nativeMessages)))
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativePartials: nativePartials)))
                 page.html = [:]
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
@@ -120,9 +120,10 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
     }
 
-    /// Messages are written by ``MessageHTML`` (the templates allow it and the options ask
-    /// for it); the contexts and the library must agree on this.
-    private var nativeMessages: Bool { templates.rendersMessagesNatively && options.nativeMessages }
+    /// Phase pages' messages and cost tables are written by ``MessageHTML`` and
+    /// ``CostTableHTML`` (the templates allow it and the options ask for it); the contexts
+    /// and the library must agree on this.
+    private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a Markdown template, so the template's output stays
     /// small; the conversations are written in its place.
@@ -131,13 +132,13 @@ public struct ReportBuilder: Sendable {
     /// A rendered Markdown template (tidied) cut at its placeholders, with the conversations
     /// in between.
     private func spliced(_ rendered: String, _ bodies: [String]) -> [Substring] {
-        let pieces = tidy(rendered).components(separatedBy: Self.placeholder)
+        let pieces = tidy(rendered).utf8Pieces(separatedBy: Self.placeholder)
         var parts: [Substring] = []
         var previousEndsBlank = false
         for (i, piece) in pieces.enumerated() {
             // A conversation ends with a blank line; so may the template: keep one, and end
             // the file with a single newline (as tidy does).
-            var piece = Substring(piece)
+            var piece = piece
             if previousEndsBlank {
                 while piece.hasPrefix("\n") { piece = piece.dropFirst() }
                 if piece.isEmpty, var last = parts.popLast() {
@@ -298,8 +299,9 @@ public struct ReportBuilder: Sendable {
             let visible = view.visibleMessages(phase)
             let messages = view.htmlMessages(visible)
             let metaCount = messages.filter { ($0["is_meta"] as? Bool) == true }.count
-            context["messages"] = nativeMessages
-                ? messages.map { ["rendered": MessageHTML.render($0)] as [String: Any] } : messages
+            // Natively, the whole conversation is one piece: Mustache then visits one context,
+            // not one per message.
+            context["messages"] = nativePartials ? [["rendered": MessageHTML.render(messages)] as [String: Any]] : messages
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
             let finalView = view
@@ -319,6 +321,7 @@ public struct ReportBuilder: Sendable {
         let e = estimate(p.phase?.apiCalls ?? [])
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
         context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
+        if nativePartials, let cost = context["cost"] as? [String: Any] { context["cost_table_html"] = CostTableHTML.render(cost) }
         markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
 
         let items = artifacts.items(for: p)

@@ -34,10 +34,11 @@ public struct TemplateSet: Sendable {
 
     let html: MustacheLibrary
     let markdown: MustacheLibrary
-    /// The HTML library with the message partial replaced by `{{{rendered}}}`: used when the
-    /// built-in phase page and message partial are in use, whose output ``MessageHTML``
-    /// writes natively (the same bytes, without Mustache's lookups).
-    let nativeMessageHTML: MustacheLibrary?
+    /// The HTML library with the message partial replaced by `{{{rendered}}}` and the cost
+    /// table by `{{{cost_table_html}}}`: used for phase pages when the built-in phase page and
+    /// those partials are in use, whose output ``MessageHTML`` and ``CostTableHTML`` write
+    /// natively (the same bytes, without Mustache's lookups).
+    let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
     /// Where each template came from, by name (for diagnostics and cache keys).
@@ -98,24 +99,25 @@ public struct TemplateSet: Sendable {
         texts.append("style.css\u{0}" + css)
         let fingerprint = String(StableHash.of(texts.joined(separator: "\u{1}")), radix: 16)
         var native: MustacheLibrary?
-        let builtInPhasePage = ["phase.html", "message"].allSatisfy { name in
+        let builtInPhasePage = ["phase.html", "message", "cost-table"].allSatisfy { name in
             sources[name].map { $0.hasPrefix(builtIn?.path ?? "\u{0}") } ?? false
         }
         if builtInPhasePage {
             var library = html
             library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
+            library.register(try MustacheTemplate(string: "{{{cost_table_html}}}"), named: "cost-table")
             native = library
         }
-        return TemplateSet(html: html, markdown: markdown, nativeMessageHTML: native, css: css, sources: sources, fingerprint: fingerprint)
+        return TemplateSet(html: html, markdown: markdown, nativePhaseHTML: native, css: css, sources: sources, fingerprint: fingerprint)
     }
 
-    /// True when message contexts may be rendered natively (see ``nativeMessageHTML``).
-    var rendersMessagesNatively: Bool { nativeMessageHTML != nil }
+    /// True when phase pages may be written with native partials (see ``nativePhaseHTML``).
+    var rendersPhasePagesNatively: Bool { nativePhaseHTML != nil }
 
-    /// Renders an HTML page template; with `nativeMessages`, each message context holds only
-    /// its HTML under `rendered`.
-    func renderHTML(_ name: String, _ context: [String: Any], nativeMessages: Bool = false) -> String {
-        ((nativeMessages ? nativeMessageHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
+    /// Renders an HTML page template; with `nativePartials`, each message context holds only
+    /// its HTML under `rendered`, and the page's cost table is `cost_table_html`.
+    func renderHTML(_ name: String, _ context: [String: Any], nativePartials: Bool = false) -> String {
+        ((nativePartials ? nativePhaseHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
     }
 
     /// Renders a Markdown template.
