@@ -114,6 +114,44 @@ struct MarkdownTests {
         #expect(Markdown.defanged("Hi <b>there</b>\n\n[x](javascript:alert(1))\n") == "Hi `<b>`there`</b>`\n\n[x]()\n")
     }
 
+    /// Markdown that cannot hold markup, links, link references or fences is kept as written
+    /// (cmark's writer is skipped), and it means what cmark's rewrite of it means.
+    @Test(arguments: [
+        "plain words, two sentences. And a second one.",
+        "# Heading\n\nSome *emphasis*, __strong__, `code` and ``two`` ticks.\n\n* a\n* b\n\nbetween\n\n1. one\n2. two\n",
+        "| Decision | Value |\n|---|---|\n| Users | 3-10 |\n\nAfter the table.",
+        "    indented code\n    more\n\ntext after",
+        "> quoted\n> lines\n\n---\n\nSetext\n===\n\nfoo  \nhard break\\\nand escape \\* &amp; &lt;entity&gt; ~~strike~~",
+        "\n\nleading blank lines and trailing space   \n\n\n",
+        "www.example.com and https://example.com/x autolinks, e@mail.invalid",
+        "Unicode: é, 日本語, emoji 🎉, NBSP\u{a0}here; PHASE_STATUS: ready_to_advance",
+    ])
+    func inertMarkdownIsKeptAndMeansTheSame(_ text: String) {
+        guard let inert = Markdown.inertText(text) else {
+            Issue.record("not taken as inert: \(text.debugDescription)")
+            return
+        }
+        #expect(Markdown.defanged(text) == inert)
+        #expect(inert.hasSuffix("\n") && !inert.hasSuffix("\n\n") && !inert.hasPrefix("\n"))
+        #expect(Markdown.html(inert) == Markdown.html(Markdown.rewritten(text)))
+    }
+
+    /// cmark's writer puts an HTML comment between two adjacent lists; text kept as written
+    /// has none.
+    @Test func adjacentListsStayAsWritten() {
+        #expect(Markdown.rewritten("* a\n* b\n\n1. one\n").contains("<!-- end list -->"))
+        #expect(Markdown.defanged("* a\n* b\n\n1. one\n") == "* a\n* b\n\n1. one\n")
+    }
+
+    @Test(arguments: [
+        "a <b>tag</b>", "a [link](https://x.invalid)", "[ref]: javascript:alert(1)", "an image ![x](y.png)",
+        "```\nopen fence", "~~~\nopen tilde fence", "carriage\rreturn", "nul\u{0}byte", "<https://autolink.invalid>",
+    ])
+    func markdownThatMayHoldMarkupGoesThroughCmark(_ text: String) {
+        #expect(Markdown.inertText(text) == nil)
+        #expect(Markdown.defanged(text) == Markdown.rewritten(text))
+    }
+
     @Test func fencesAreLongerThanAnyBacktickRunInside() {
         #expect(Markdown.fenced("a ```` b", info: "js<") == "`````js\na ```` b\n`````\n")
     }

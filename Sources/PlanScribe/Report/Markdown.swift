@@ -30,11 +30,45 @@ public enum Markdown {
     /// - Parameter markdown: Markdown from a transcript.
     /// - Returns: CommonMark (with GFM tables) that holds no raw HTML.
     public static func defanged(_ markdown: String) -> String {
+        inertText(markdown) ?? rewritten(markdown)
+    }
+
+    /// ``defanged(_:)`` always through cmark: parsed, defanged and written out again.
+    static func rewritten(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
             defang(document)
             neutraliseImages(document)
             return cmark_render_commonmark(document, options, 0)
         }
+    }
+
+    /// Markdown that cannot hold raw HTML, a link, an image, a link reference or a code
+    /// fence (no `<`, `[`, three backticks or tildes in a row, NUL or carriage return), as it
+    /// is: the same blocks alone as inside a longer file, so it needs no defanging, and
+    /// cmark's Markdown writer (the slowest part of a report) can be skipped. Trailing white
+    /// space and leading blank lines go, and the text ends with one newline, as cmark's
+    /// output does. Nil when the text needs cmark.
+    static func inertText(_ markdown: String) -> String? {
+        var copy = markdown
+        let inert = copy.withUTF8 { bytes -> Bool in
+            var run: (byte: UInt8, count: Int) = (0, 0)
+            for b in bytes {
+                switch b {
+                case 0x3C, 0x5B, 0x00, 0x0D: return false  // < [ NUL CR
+                case 0x60, 0x7E:  // ` ~
+                    run = run.byte == b ? (b, run.count + 1) : (b, 1)
+                    if run.count == 3 { return false }
+                default:
+                    run = (0, 0)
+                }
+            }
+            return true
+        }
+        guard inert else { return nil }
+        var text = Substring(markdown)
+        while let last = text.utf8.last, last == 0x20 || last == 0x09 || last == 0x0A { text = text.dropLast() }
+        while text.utf8.first == 0x0A { text = text.dropFirst() }
+        return text.isEmpty ? "" : text + "\n"
     }
 
     /// A fenced code block that no content can break out of: the fence is longer than any
