@@ -122,7 +122,7 @@ struct MarkdownTests {
         "| Decision | Value |\n|---|---|\n| Users | 3-10 |\n\nAfter the table.",
         "    indented code\n    more\n\ntext after",
         "> quoted\n> lines\n\n---\n\nSetext\n===\n\nfoo  \nhard break\\\nand escape \\* &amp; &lt;entity&gt; ~~strike~~",
-        "\n\nleading blank lines and trailing space   \n\n\n",
+        "\n\nleading blank lines and trailing space   \n\n\n", "\t\t)\t", "    code with a trailing tab\t\n",
         "www.example.com and https://example.com/x autolinks, e@mail.invalid",
         "Unicode: é, 日本語, emoji 🎉, NBSP\u{a0}here; PHASE_STATUS: ready_to_advance",
     ])
@@ -133,6 +133,7 @@ struct MarkdownTests {
         }
         #expect(Markdown.defanged(text) == inert)
         #expect(inert.hasSuffix("\n") && !inert.hasSuffix("\n\n") && !inert.hasPrefix("\n"))
+        #expect(Markdown.html(inert) == Markdown.html(text))
         #expect(Markdown.html(inert) == Markdown.html(Markdown.rewritten(text)))
     }
 

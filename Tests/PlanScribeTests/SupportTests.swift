@@ -102,3 +102,37 @@ struct CostTableHTMLTests {
         #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0]], withTemplate: "cost-table"))
     }
 }
+
+struct OneLineTests {
+    /// Stops early yet gives what joining all the lines and cutting would.
+    @Test func agreesWithJoiningEveryLine() {
+        func joined(_ text: String, _ limit: Int) -> String {
+            let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return flat.count <= limit ? flat : String(flat.prefix(max(1, limit - 1))) + "…"
+        }
+        let texts = [
+            "", "\n", "\n\n\n", "short", "a\nb", "\n\nlead", "trail\n\n", "a\r\nb\u{2028}c\u{85}d", "line one\n\n\nline two",
+            String(repeating: "word ", count: 10_000), String(repeating: "x\n", count: 500), "é日本🎉\n🎉🎉",
+            String(repeating: "a", count: 48), String(repeating: "a", count: 49), String(repeating: "a", count: 47) + "\nb",
+        ]
+        for text in texts {
+            for limit in [1, 2, 10, 48, 100] {
+                #expect(Figures.oneLine(text, limit: limit) == joined(text, limit), "\(text.prefix(20).debugDescription) \(limit)")
+            }
+        }
+        #expect(Figures.oneLine(nil, limit: 5) == "")
+    }
+}
+
+struct ByteSearchTests {
+    @Test func piecesAgreeWithFoundation() {
+        let sep = "\u{1}cut\u{1}"
+        let texts = ["", "no separator", sep, "a\(sep)b", "\(sep)start", "end\(sep)", "a\(sep)\(sep)b", "é日本\(sep)🎉\(sep)x\u{301}", "\u{1}cu\u{1}cut\u{1}"]
+        for text in texts {
+            #expect(text.utf8Pieces(separatedBy: sep).map(String.init) == text.components(separatedBy: sep), "\(text.debugDescription)")
+        }
+        #expect("xx agentId: abc".utf8Offset(after: "agentId: ") == 12)
+        #expect("agentId".utf8Offset(after: "agentId: ") == nil)
+        #expect("é agentId: ".utf8Offset(after: "agentId: ") == 12)
+    }
+}

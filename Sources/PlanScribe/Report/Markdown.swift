@@ -45,9 +45,9 @@ public enum Markdown {
     /// Markdown that cannot hold raw HTML, a link, an image, a link reference or a code
     /// fence (no `<`, `[`, three backticks or tildes in a row, NUL or carriage return), as it
     /// is: the same blocks alone as inside a longer file, so it needs no defanging, and
-    /// cmark's Markdown writer (the slowest part of a report) can be skipped. Trailing white
-    /// space and leading blank lines go, and the text ends with one newline, as cmark's
-    /// output does. Nil when the text needs cmark.
+    /// cmark's Markdown writer (the slowest part of a report) can be skipped. Leading and
+    /// trailing line feeds go, and the text ends with one, as cmark's output does. Nil when
+    /// the text needs cmark.
     static func inertText(_ markdown: String) -> String? {
         var copy = markdown
         let inert = copy.withUTF8 { bytes -> Bool in
@@ -66,7 +66,8 @@ public enum Markdown {
         }
         guard inert else { return nil }
         var text = Substring(markdown)
-        while let last = text.utf8.last, last == 0x20 || last == 0x09 || last == 0x0A { text = text.dropLast() }
+        // Only line feeds: trailing spaces and tabs belong to an indented code block's text.
+        while text.utf8.last == 0x0A { text = text.dropLast() }
         while text.utf8.first == 0x0A { text = text.dropFirst() }
         return text.isEmpty ? "" : text + "\n"
     }

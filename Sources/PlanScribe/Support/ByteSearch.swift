@@ -8,17 +8,22 @@ import Darwin
 
 extension StringProtocol {
     /// The UTF-8 offset just after the first occurrence of a needle, found with `memchr` and
-    /// `memcmp` (Foundation's `range(of:)` bridges through NSString and is slow on long text).
+    /// `memcmp` (Foundation's `range(of:)` compares Characters and is slow on long text).
+    /// `memchr` looks for the needle's least common byte (one that is not a lower-case
+    /// letter or a space), so that "agentId: " stops at each "I", not at each "a".
     func utf8Offset(after needle: String) -> Int? {
         let found: Int?? = utf8.withContiguousStorageIfAvailable { hay in
             needle.utf8.withContiguousStorageIfAvailable { pin -> Int? in
-                guard let h = hay.baseAddress, let p = pin.baseAddress, pin.count <= hay.count else { return nil }
-                let first = Int32(p.pointee)
-                var at = 0
-                let last = hay.count - pin.count
-                while at <= last, let hit = memchr(h + at, first, last - at + 1) {
+                guard let h = hay.baseAddress, let p = pin.baseAddress, !pin.isEmpty, pin.count <= hay.count else { return nil }
+                let anchor = pin.firstIndex { !($0 >= 0x61 && $0 <= 0x7A) && $0 != 0x20 } ?? 0
+                let byte = Int32(pin[anchor])
+                // Candidate starts run from 0 to last; the anchor sits `anchor` bytes in.
+                var at = anchor
+                let end = hay.count - pin.count + anchor
+                while at <= end, let hit = memchr(h + at, byte, end - at + 1) {
                     let offset = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hit, p, pin.count) == 0 { return offset + pin.count }
+                    let start = offset - anchor
+                    if memcmp(h + start, p, pin.count) == 0 { return start + pin.count }
                     at = offset + 1
                 }
                 return nil

@@ -18,10 +18,32 @@ public enum Figures {
     }
 
     /// Text on one line, at most `limit` characters (an ellipsis marks a cut).
+    /// Line breaks (runs of them) become one space, and only the Characters that can be
+    /// shown are looked at: a prompt of megabytes costs no more than a short one.
     public static func oneLine(_ text: String?, limit: Int) -> String {
         guard let text else { return "" }
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(max(1, limit - 1))) + "…"
+        var out = ""
+        var taken = 0
+        var space = false
+        var more = false
+        for ch in text {
+            if ch.isNewline {
+                space = taken > 0
+                continue
+            }
+            if space {
+                out.append(" ")
+                taken += 1
+                space = false
+            }
+            out.append(ch)
+            taken += 1
+            if taken > limit {
+                more = true
+                break
+            }
+        }
+        return !more && out.count <= limit ? out : String(out.prefix(max(1, limit - 1))) + "…"
     }
 
     /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39".
