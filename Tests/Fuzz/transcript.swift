@@ -1,5 +1,9 @@
 // libFuzzer harness: bytes as a transcript file → lines decoded, a session assembled, split
 // into phases, costed and summed up. Built by Tests/Fuzz/run.sh with the library's sources.
+// Each line is also read as a JSON value in place, which must agree with JSONDecoder
+// whenever it gives a value.
+import Foundation
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
@@ -11,6 +15,12 @@ public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var ledger = CostLedger()
         ledger.add(session, phases: PhaseSplitter.split(session))
         _ = SessionSummary(session, ledger: ledger)
+    }
+    for line in bytes.split(separator: 0x0A) {
+        let text = String(decoding: line, as: UTF8.self)
+        if let value = FastLineDecoder.jsonValue(of: text) {
+            precondition(value == (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))), "in-place JSON value differs")
+        }
     }
     return 0
 }

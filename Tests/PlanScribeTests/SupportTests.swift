@@ -136,3 +136,62 @@ struct ByteSearchTests {
         #expect("é agentId: ".utf8Offset(after: "agentId: ") == 12)
     }
 }
+
+struct JSONValueReaderTests {
+    private func decoded(_ text: String) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// Every tool input in the fixtures, written back as JSON (compact and pretty), reads the
+    /// same in place as through JSONDecoder.
+    @Test func jsonValueMatchesJSONDecoderOnFixtureInputs() throws {
+        var inputs: [Any] = []
+        func collect(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if object["type"] as? String == "tool_use", let input = object["input"] { inputs.append(input) }
+                object.values.forEach(collect)
+            } else if let list = value as? [Any] {
+                list.forEach(collect)
+            }
+        }
+        let files = FileManager.default.enumerator(atPath: Fixture.root)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") }
+        for file in files {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: Fixture.root + "/" + file)), as: UTF8.self)
+            for line in text.split(separator: "\n") {
+                if let value = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed]) { collect(value) }
+            }
+        }
+        var read = 0
+        for input in inputs {
+            for options: JSONSerialization.WritingOptions in [[.fragmentsAllowed], [.prettyPrinted, .fragmentsAllowed]] {
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: input, options: options), as: UTF8.self)
+                let expected = decoded(text)
+                if let value = FastLineDecoder.jsonValue(of: text) {
+                    read += 1
+                    #expect(value == expected, "\(text.prefix(200))")
+                }
+            }
+        }
+        #expect(inputs.count >= 40)
+        #expect(read * 10 >= inputs.count * 2 * 9, "read in place: \(read) of \(inputs.count * 2)")
+    }
+
+    @Test(arguments: [
+        #"{"b":1,"a":[true,false,null,-12,0,"x\n\"y\u00e9 🎉"],"c":{"d":{}}}"#, #"[]"#, #"{}"#, #""just a string""#, "-0", "42",
+        #"{"z":"\\ud800 is not an escape here"}"#, #" { "spaced" : [ 1 , 2 ] } "#, "9223372036854775807", #"{"k\u0041y":"key with an escape"}"#,
+    ])
+    func readsInPlaceAsJSONDecoderDoes(_ text: String) throws {
+        let value = try #require(FastLineDecoder.jsonValue(of: text))
+        #expect(value == decoded(text))
+    }
+
+    /// Left to JSONDecoder: fractions, exponents, big numbers, repeated keys, surrogate
+    /// escapes, leading zeros, invalid JSON.
+    @Test(arguments: [
+        "1.5", "1e3", "9223372036854775808", #"{"a":1,"a":2}"#, #""\ud83c\udf89""#, #""\uDC00""#, "01", #"{"a":}"#, "[1,]", "tru", #""bad \q escape""#,
+        "{\"a\":1} trailing",
+    ])
+    func leavesToJSONDecoder(_ text: String) {
+        #expect(FastLineDecoder.jsonValue(of: text) == nil)
+    }
+}
