@@ -234,7 +234,8 @@ struct ConversationView {
                 return
             }
             for line in text.utf8Lines {
-                out += (quote + line).trimmingTrailingSpaces() + "\n"
+                out += Self.quotedLine(quote, line)
+                out += "\n"
             }
         }
         for m in messages {
@@ -298,8 +299,17 @@ struct ConversationView {
     /// Markdown as a block quote.
     static func quoted(_ markdown: String) -> String {
         var text = Substring(markdown)
-        while text.last == "\n" { text = text.dropLast() }
-        return String(text).utf8Lines.map { ("> " + $0).trimmingTrailingSpaces() }.joined(separator: "\n")
+        while text.utf8.last == 0x0A { text = text[..<text.utf8.index(before: text.endIndex)] }
+        return String(text).utf8Lines.map { quotedLine("> ", $0) }.joined(separator: "\n")
+    }
+
+    /// `quote` and the line, without trailing spaces. Built with append(contentsOf:): `+`
+    /// with a Substring counts its Characters first.
+    static func quotedLine(_ quote: String, _ line: Substring) -> String {
+        var out = quote
+        out.append(contentsOf: line)
+        while out.utf8.last == 0x20 { out.removeLast() }
+        return out
     }
 
     /// A label for a prompt and its text as shown: canned replies lose their wrapper.
@@ -356,13 +366,6 @@ struct ConversationView {
     }
 }
 
-extension StringProtocol {
-    func trimmingTrailingSpaces() -> String {
-        var s = String(self)
-        while s.last == " " { s.removeLast() }
-        return s
-    }
-}
 
 /// JSON written the way JSONEncoder writes it with `.prettyPrinted, .sortedKeys,
 /// .withoutEscapingSlashes`, byte for byte, without Codable's cost. Doubles and objects with

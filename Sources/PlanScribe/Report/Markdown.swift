@@ -50,26 +50,28 @@ public enum Markdown {
     /// the text needs cmark.
     static func inertText(_ markdown: String) -> String? {
         var copy = markdown
-        let inert = copy.withUTF8 { bytes -> Bool in
+        return copy.withUTF8 { bytes -> String? in
             var run: (byte: UInt8, count: Int) = (0, 0)
             for b in bytes {
                 switch b {
-                case 0x3C, 0x5B, 0x00, 0x0D: return false  // < [ NUL CR
+                case 0x3C, 0x5B, 0x00, 0x0D: return nil  // < [ NUL CR
                 case 0x60, 0x7E:  // ` ~
                     run = run.byte == b ? (b, run.count + 1) : (b, 1)
-                    if run.count == 3 { return false }
+                    if run.count == 3 { return nil }
                 default:
                     run = (0, 0)
                 }
             }
-            return true
+            // Only line feeds: trailing spaces and tabs belong to an indented code block's text.
+            var start = 0
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == 0x0A { end -= 1 }
+            while start < end, bytes[start] == 0x0A { start += 1 }
+            guard start < end else { return "" }
+            var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            text += "\n"
+            return text
         }
-        guard inert else { return nil }
-        var text = Substring(markdown)
-        // Only line feeds: trailing spaces and tabs belong to an indented code block's text.
-        while text.utf8.last == 0x0A { text = text.dropLast() }
-        while text.utf8.first == 0x0A { text = text.dropFirst() }
-        return text.isEmpty ? "" : text + "\n"
     }
 
     /// A fenced code block that no content can break out of: the fence is longer than any

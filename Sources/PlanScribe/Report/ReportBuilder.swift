@@ -138,22 +138,30 @@ public struct ReportBuilder: Sendable {
         for (i, piece) in pieces.enumerated() {
             // A conversation ends with a blank line; so may the template: keep one, and end
             // the file with a single newline (as tidy does).
+            // Byte by byte: dropLast and hasSuffix on a Substring walk Characters (a whole
+            // conversation, when the limit check counts them).
             var piece = piece
             if previousEndsBlank {
-                while piece.hasPrefix("\n") { piece = piece.dropFirst() }
+                while piece.utf8.first == 0x0A { piece = piece[piece.utf8.index(after: piece.startIndex)...] }
                 if piece.isEmpty, var last = parts.popLast() {
-                    while last.hasSuffix("\n\n") { last = last.dropLast() }
+                    while Self.endsWithBlankLine(last) { last = last[..<last.utf8.index(before: last.endIndex)] }
                     parts.append(last)
                 }
             }
             parts.append(piece)
             if i < pieces.count - 1 {
-                let body = i < bodies.count ? bodies[i] : ""
-                parts.append(Substring(body))
-                previousEndsBlank = body.hasSuffix("\n\n")
+                let body = Substring(i < bodies.count ? bodies[i] : "")
+                parts.append(body)
+                previousEndsBlank = Self.endsWithBlankLine(body)
             }
         }
         return parts
+    }
+
+    private static func endsWithBlankLine(_ text: Substring) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count >= 2 else { return false }
+        return bytes.last == 0x0A && bytes[bytes.index(bytes.endIndex, offsetBy: -2)] == 0x0A
     }
 
     /// index.html, then each phase's .html and .md, then the run files.
@@ -416,7 +424,8 @@ public struct ReportBuilder: Sendable {
         }
         while let last = pending.last, last.isEmpty { pending.removeLast() }
         for line in pending {
-            out += line
+            // append(contentsOf:), not +=: the generic += counts a Substring's Characters first.
+            out.append(contentsOf: line)
             out += "\n"
         }
         return out
