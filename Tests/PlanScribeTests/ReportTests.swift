@@ -321,6 +321,29 @@ struct SecretRedactionTests {
         #expect(Redactor.redact(text).contains(Redactor.mask))
     }
 
+    /// The vector scan finds a secret's start in every lane of a 16-byte block, across a
+    /// block's edge and in the tail, in either case; ordinary prose full of "token",
+    /// "session" and "password" passes.
+    @Test func theScanFindsSecretsAtEveryOffset() {
+        let shapes = [
+            "sk-ant-api03-AbCdEfGh", "sk-proj-AbCdEfGhIjKlMnOpQrSt", "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "AIzaSyAbCdEfGhIjKlMnOpQrStUvWxYz0123456",
+            "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "github_pat_AbCdEfGhIjKlMnOpQrStUvWxYz0123456", "xoxb-1234567890-abcdefghijkl",
+            "Bearer abcdefghijklmnop1234", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "password=hunter22",
+            "PASSWD: 'hunter22'", "pwd = hunter22", "Secret: abcdefgh", "TOKEN=abcdef12", "api_key=abcd1234", "aws_secret_access_key = AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd",
+            "access_token: abcd1234", "auth-token = abcd1234",
+        ]
+        for shape in shapes {
+            #expect(Redactor.expressionFindsSecret(shape), "\(shape)")
+            for offset in 0..<40 {
+                let text = String(repeating: "x", count: offset) + " " + shape + String(repeating: " y", count: offset % 7)
+                #expect(Redactor.mayContainSecret(text), "\(shape) at \(offset)")
+            }
+        }
+        let prose = String(repeating: "the session token for the package api passes a secret review, tasks, pwd ", count: 200)
+        #expect(!Redactor.mayContainSecret(prose))
+        #expect(!Redactor.expressionFindsSecret(prose))
+    }
+
     static let secrets = [
         "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefGHIJ",
         "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab",

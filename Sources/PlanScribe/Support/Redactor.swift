@@ -98,17 +98,8 @@ public enum Redactor {
                 while k < n, isSpace(p[k]) || p[k] == 0x22 || p[k] == 0x27 { k += 1 }
                 return k < n && (p[k] == 0x3D || p[k] == 0x3A)
             }
-            let pairs = candidatePairs
-            var i = 0
-            while i < n {
-                // Most positions start no secret: one table lookup on the byte pair rules them out.
-                if i + 1 < n {
-                    let pair = Int(p[i]) << 8 | Int(p[i + 1])
-                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 {
-                        i += 1
-                        continue
-                    }
-                }
+            /// Whether a secret may start at `i`, the pair at `i` being a candidate.
+            func startsSecret(_ i: Int) -> Bool {
                 switch lower(i) {
                 case 0x73:  // s
                     if starts(i, "sk-"), run(from: i + 3) >= 8 { return true }
@@ -136,9 +127,73 @@ public enum Redactor {
                 default:
                     break
                 }
+                return false
+            }
+            // Sixteen positions at a time: vector compares find where a secret's first three
+            // bytes are, and only those positions are checked one by one.
+            var i = 0
+            while i + 18 <= n {
+                let (low, high) = candidateMask(UnsafeRawPointer(p + i))
+                if low | high != 0 {
+                    var hits = low
+                    while hits != 0 {
+                        let bit = hits.trailingZeroBitCount
+                        if startsSecret(i + bit / 8) { return true }
+                        hits &= ~(0xFF << UInt64(bit & ~7))
+                    }
+                    hits = high
+                    while hits != 0 {
+                        let bit = hits.trailingZeroBitCount
+                        if startsSecret(i + 8 + bit / 8) { return true }
+                        hits &= ~(0xFF << UInt64(bit & ~7))
+                    }
+                }
+                i += 16
+            }
+            // The tail: one table lookup on each byte pair (the last byte pairs with nothing).
+            let pairs = candidatePairs
+            while i < n {
+                if i + 1 < n {
+                    let pair = Int(p[i]) << 8 | Int(p[i + 1])
+                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 {
+                        i += 1
+                        continue
+                    }
+                }
+                if startsSecret(i) { return true }
                 i += 1
             }
             return false
         }
+    }
+
+    /// Byte k (of the two words, low first) is 0xFF when the three bytes at `k` (k < 16;
+    /// 18 bytes are read) begin a secret
+    /// shape, ignoring case: sk- sec · aws acc aut api aki asi aiz · git gh[pousr] · xox ·
+    /// bea · pas pwd pri · tok. Prose is full of "to", "se" and "pa", which the byte-pair
+    /// table lets through; three bytes rule out nearly all of them.
+    @inline(__always)
+    private static func candidateMask(_ at: UnsafeRawPointer) -> (UInt64, UInt64) {
+        let fold = SIMD16<UInt8>(repeating: 0x20)
+        let b0 = at.loadUnaligned(as: SIMD16<UInt8>.self) | fold
+        let b1 = (at + 1).loadUnaligned(as: SIMD16<UInt8>.self) | fold
+        let b2 = (at + 2).loadUnaligned(as: SIMD16<UInt8>.self) | fold
+        typealias Mask = SIMDMask<SIMD16<Int8>>
+        func x(_ c: UInt8) -> Mask { b0 .== SIMD16(repeating: c) }
+        func y(_ c: UInt8) -> Mask { b1 .== SIMD16(repeating: c) }
+        func z(_ c: UInt8) -> Mask { b2 .== SIMD16(repeating: c) }
+        let yi = y(0x69), yo = y(0x6F), ye = y(0x65), yw = y(0x77)
+        var m = x(0x73) .& ((y(0x6B) .& z(0x2D)) .| (ye .& z(0x63)))
+        m .|= x(0x61) .& ((yw .& z(0x73)) .| (y(0x63) .& z(0x63)) .| (y(0x75) .& z(0x74)) .| (y(0x70) .& z(0x69))
+            .| (y(0x6B) .& z(0x69)) .| (y(0x73) .& z(0x69)) .| (yi .& z(0x7A)))
+        m .|= x(0x67) .& ((yi .& z(0x74)) .| (y(0x68) .& (z(0x70) .| z(0x6F) .| z(0x75) .| z(0x73) .| z(0x72))))
+        m .|= x(0x78) .& yo .& z(0x78)
+        m .|= x(0x62) .& ye .& z(0x61)
+        m .|= x(0x70) .& ((y(0x61) .& z(0x73)) .| (yw .& z(0x64)) .| (y(0x72) .& z(0x69)))
+        m .|= x(0x74) .& yo .& z(0x6B)
+        // The mask as two words of 0x00 / 0xFF bytes (SIMD's any() and lane reads go
+        // through memory and a call).
+        let words = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+        return (words[0], words[1])
     }
 }
