@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "PlanScribe",
                 "CMarkGFM",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             path: "Tests/PlanScribeTests",

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Testing
 
 @testable import PlanScribe
@@ -48,7 +49,8 @@ struct PrettyJSONTests {
 
 struct MessageHTMLTests {
     /// Every phase page of every fixture, at every detail level, is the same whether the
-    /// built-in message partial runs through Mustache or is written natively.
+    /// built-in message, cost table and phase strip partials and the artifacts section run
+    /// through Mustache or are written natively.
     @Test(arguments: [ReportDetail.full, .conversation, .decisions])
     func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
         let fixtures = [
@@ -193,5 +195,50 @@ struct JSONValueReaderTests {
     ])
     func leavesToJSONDecoder(_ text: String) {
         #expect(FastLineDecoder.jsonValue(of: text) == nil)
+    }
+}
+
+struct PhaseStripHTMLTests {
+    /// The native strip gives the template's bytes: the current phase, every outcome, and
+    /// hostile names.
+    @Test func nativeStripGivesTheTemplatesBytes() throws {
+        let templates = try TemplateSet.load()
+        let hostile = "<img src=x onerror=alert(1)> & \"q\u{301}\" 'é'"
+        let strips: [[[String: Any]]] = [
+            [],
+            [
+                ["number": 1, "name": "/office-hours", "outcome": "done", "outcome_label": "done", "href": "../phases/01-office-hours.html", "md_href": "x", "current": true],
+                ["number": 2, "name": hostile, "outcome": "failed", "outcome_label": hostile, "href": "a\"b.html", "md_href": "x", "current": false],
+                ["number": 12, "name": "/plan-eng-review", "outcome": "not-run", "outcome_label": "not run", "href": "c.html", "md_href": "x", "current": false],
+            ],
+        ]
+        for strip in strips {
+            #expect(PhaseStripHTML.render(strip) == templates.html.render(["strip": strip], withTemplate: "phase-strip"))
+        }
+        #expect(PhaseStripHTML.render(strips[1]) != templates.html.render(["strip": Array(strips[1].reversed())], withTemplate: "phase-strip"))
+    }
+}
+
+struct ArtifactsHTMLTests {
+    /// The native artifacts section gives the template's bytes (Markdown shown as HTML, plain
+    /// text escaped, with and without a source, none at all), and the native phase page has
+    /// the section's place.
+    @Test func nativeArtifactsGiveTheTemplatesBytes() throws {
+        let section = try MustacheTemplate(string: ArtifactsHTML.block)
+        let hostile = "<script>x</script> & \"q\u{301}\""
+        let lists: [[[String: Any]]] = [
+            [],
+            [
+                ["name": "office-hours.md", "source": "Write in turn 2", "html": "<h1>Plan</h1>\n<p>a &amp; b</p>\n", "text": false],
+                ["name": hostile, "source": hostile, "html": false, "text": hostile + "\nline two"],
+                ["name": "empty source", "source": "", "html": "", "text": false],
+            ],
+        ]
+        for artifacts in lists {
+            #expect(ArtifactsHTML.render(artifacts) == section.render(["has_artifacts": !artifacts.isEmpty, "artifacts": artifacts]))
+        }
+        let templates = try TemplateSet.load()
+        let page = try #require(templates.nativePhaseHTML)
+        #expect(page.render(["artifacts_html": "\u{1}marker\u{1}"], withTemplate: "phase.html")?.contains("\u{1}marker\u{1}") == true)
     }
 }

@@ -120,9 +120,9 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
     }
 
-    /// Phase pages' messages and cost tables are written by ``MessageHTML`` and
-    /// ``CostTableHTML`` (the templates allow it and the options ask for it); the contexts
-    /// and the library must agree on this.
+    /// Phase pages' messages, cost tables and phase strips are written by ``MessageHTML``,
+    /// ``CostTableHTML`` and ``PhaseStripHTML`` (the templates allow it and the options ask
+    /// for it); the contexts and the library must agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a Markdown template, so the template's output stays
@@ -329,13 +329,17 @@ public struct ReportBuilder: Sendable {
         let e = estimate(p.phase?.apiCalls ?? [])
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
         context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
-        if nativePartials, let cost = context["cost"] as? [String: Any] { context["cost_table_html"] = CostTableHTML.render(cost) }
         markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
 
         let items = artifacts.items(for: p)
         context["has_artifacts"] = !items.isEmpty
         context["artifacts"] = items.map { item -> [String: Any] in
             ["name": item.name, "source": item.source, "html": item.markdown.map(Markdown.html) ?? false, "text": item.markdown == nil && !(item.text ?? "").isEmpty ? item.text! : false]
+        }
+        if nativePartials {
+            context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
+            context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
+            context["artifacts_html"] = ArtifactsHTML.render(context["artifacts"] as? [[String: Any]] ?? [])
         }
         let artifactsMarkdown = items.map { item in
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))

@@ -34,10 +34,12 @@ public struct TemplateSet: Sendable {
 
     let html: MustacheLibrary
     let markdown: MustacheLibrary
-    /// The HTML library with the message partial replaced by `{{{rendered}}}` and the cost
-    /// table by `{{{cost_table_html}}}`: used for phase pages when the built-in phase page and
-    /// those partials are in use, whose output ``MessageHTML`` and ``CostTableHTML`` write
-    /// natively (the same bytes, without Mustache's lookups).
+    /// The HTML library with the message partial replaced by `{{{rendered}}}`, the cost table
+    /// by `{{{cost_table_html}}}`, the phase strip by `{{{strip_html}}}` and the page's
+    /// artifacts section by `{{{artifacts_html}}}` (``ArtifactsHTML``): used for phase
+    /// pages when the built-in phase page and those partials are in use, whose output
+    /// ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML`` write natively (the same
+    /// bytes, without Mustache's lookups).
     let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
@@ -74,6 +76,7 @@ public struct TemplateSet: Sendable {
         }
         var sources: [String: String] = [:]
         var texts: [String] = []
+        var phasePageText = ""
         func library(_ names: [String], group: String) throws -> MustacheLibrary {
             var library = MustacheLibrary()
             for name in names {
@@ -82,6 +85,7 @@ public struct TemplateSet: Sendable {
                 do {
                     let text = try read(path)
                     texts.append(name + "\u{0}" + text)
+                    if name == "phase.html" { phasePageText = text }
                     library.register(try MustacheTemplate(string: text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
                     throw TemplateError.invalid(
@@ -99,13 +103,18 @@ public struct TemplateSet: Sendable {
         texts.append("style.css\u{0}" + css)
         let fingerprint = String(StableHash.of(texts.joined(separator: "\u{1}")), radix: 16)
         var native: MustacheLibrary?
-        let builtInPhasePage = ["phase.html", "message", "cost-table"].allSatisfy { name in
+        let builtInPhasePage = ["phase.html", "message", "cost-table", "phase-strip"].allSatisfy { name in
             sources[name].map { $0.hasPrefix(builtIn?.path ?? "\u{0}") } ?? false
         }
         if builtInPhasePage {
             var library = html
             library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
             library.register(try MustacheTemplate(string: "{{{cost_table_html}}}"), named: "cost-table")
+            library.register(try MustacheTemplate(string: "{{{strip_html}}}"), named: "phase-strip")
+            if phasePageText.contains(ArtifactsHTML.block) {
+                let page = phasePageText.replacingOccurrences(of: ArtifactsHTML.block, with: "{{{artifacts_html}}}")
+                library.register(try MustacheTemplate(string: page), named: "phase.html")
+            }
             native = library
         }
         return TemplateSet(html: html, markdown: markdown, nativePhaseHTML: native, css: css, sources: sources, fingerprint: fingerprint)
@@ -115,7 +124,8 @@ public struct TemplateSet: Sendable {
     var rendersPhasePagesNatively: Bool { nativePhaseHTML != nil }
 
     /// Renders an HTML page template; with `nativePartials`, each message context holds only
-    /// its HTML under `rendered`, and the page's cost table is `cost_table_html`.
+    /// its HTML under `rendered`, the page's cost table is `cost_table_html` and its phase
+    /// strip `strip_html`.
     func renderHTML(_ name: String, _ context: [String: Any], nativePartials: Bool = false) -> String {
         ((nativePartials ? nativePhaseHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
     }
