@@ -124,9 +124,13 @@ public enum TranscriptLocator {
                 sources.append(SessionSource(file: file))
             }
         }
-        for i in sources.indices {
-            sources[i].firstTimestamp = firstField("timestamp", in: sources[i].file)
+        // One open and read per file: on every core (a tree has thousands of sessions).
+        let stamps = IndexedSlots<String>(count: sources.count)
+        let files = sources.map(\.file)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            if let stamp = firstField("timestamp", in: files[i]) { stamps.set(i, stamp) }
         }
+        for i in sources.indices { sources[i].firstTimestamp = stamps.take(i) }
         return sources.sorted { ($0.firstTimestamp ?? "", $0.file) < ($1.firstTimestamp ?? "", $1.file) }
     }
 
