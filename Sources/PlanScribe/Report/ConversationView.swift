@@ -56,10 +56,9 @@ struct ConversationView {
 
     // MARK: HTML
 
-    /// Message bubbles for the HTML templates. Every dictionary has every key the message
-    /// partial reads, so that Mustache never falls back to an outer message's value.
-    func htmlMessages(_ messages: [Message], depth: Int = 0) -> [[String: Any]] {
-        var out: [[String: Any]] = []
+    /// Message bubbles for the phase page.
+    func htmlMessages(_ messages: [Message], depth: Int = 0) -> [MessageBubble] {
+        var out: [MessageBubble] = []
         var firstPrompt = depth == 0
         for m in messages {
             switch m.kind {
@@ -70,9 +69,9 @@ struct ConversationView {
                     out.append(bubble(role: "meta", label: "tool result without its call", time: m.timestamp, blocks: orphans.map { preBlock(cut($0.text)) }))
                 }
             case .compactBoundary:
-                out.append(divider("— conversation compacted —", meta: false))
+                out.append(.divider("— conversation compacted —"))
             case .compactSummary:
-                out.append(bubble(role: "user", label: "compaction summary", time: m.timestamp, blocks: [textBlock(Markdown.html(m.text))]))
+                out.append(bubble(role: "user", label: "compaction summary", time: m.timestamp, blocks: [.text(html: Markdown.html(m.text))]))
             case .attachment(let type):
                 out.append(bubble(role: "meta", label: "context added by the CLI: \(type)", time: m.timestamp, blocks: []))
             case .note(let subtype):
@@ -83,7 +82,7 @@ struct ConversationView {
                 } else {
                     let (label, text) = Self.promptLabel(m, first: firstPrompt)
                     firstPrompt = false
-                    var blocks = [textBlock(Markdown.html(text))]
+                    var blocks: [MessageBubble.Block] = [.text(html: Markdown.html(text))]
                     for case .image(let info) in m.blocks { blocks.append(preBlock((Self.describe(info), nil))) }
                     out.append(bubble(role: "user", label: label, time: m.timestamp, blocks: blocks))
                 }
@@ -94,15 +93,15 @@ struct ConversationView {
         return out
     }
 
-    private func response(_ m: Message, depth: Int) -> [String: Any] {
-        var blocks: [[String: Any]] = []
+    private func response(_ m: Message, depth: Int) -> MessageBubble {
+        var blocks: [MessageBubble.Block] = []
         for block in m.blocks {
             switch block {
             case .text(let text):
                 let shown = PhaseMarker.strip(text)
-                if !shown.isEmpty { blocks.append(textBlock(Markdown.html(shown))) }
+                if !shown.isEmpty { blocks.append(.text(html: Markdown.html(shown))) }
             case .thinking(let text):
-                if options.detail == .full, !text.isEmpty { blocks.append(thinkingBlock(Markdown.html(text))) }
+                if options.detail == .full, !text.isEmpty { blocks.append(.thinking(html: Markdown.html(text))) }
             case .redactedThinking:
                 if options.detail == .full { blocks.append(preBlock(("[thinking redacted by the API]", nil))) }
             case .toolUse(let use):
@@ -117,79 +116,41 @@ struct ConversationView {
         }
         let label = m.isAPIError ? "API error" : (m.isSidechain ? "subagent" : "assistant")
         var bubble = bubble(role: "assistant", label: label, time: m.timestamp, blocks: blocks)
-        if !m.isAPIError, let model = m.model { bubble["model"] = model }
-        if let cost = ledger.estimate(m) { bubble["cost"] = cost.description }
+        if !m.isAPIError, let model = m.model { bubble.model = model }
+        if let cost = ledger.estimate(m) { bubble.cost = cost.description }
         if depth == 0, turnEnds.contains(m.uuid) {
             switch PhaseMarker.status(of: m.text) {
-            case .readyToAdvance?: (bubble["marker"], bubble["marker_class"]) = ("ready to advance", "ready")
-            case .needsInput?: (bubble["marker"], bubble["marker_class"]) = ("needs input", "needs")
-            case nil: (bubble["marker"], bubble["marker_class"]) = ("no PHASE_STATUS marker", "none")
+            case .readyToAdvance?: bubble.marker = ("ready to advance", "ready")
+            case .needsInput?: bubble.marker = ("needs input", "needs")
+            case nil: bubble.marker = ("no PHASE_STATUS marker", "none")
             }
         }
         return bubble
     }
 
-    private func toolBlock(_ use: ToolUse, depth: Int) -> [String: Any] {
-        var block = emptyBlock()
-        block["tool_name"] = use.name
-        block["tool_summary"] = Self.summary(of: use)
-        guard options.detail == .full else {
-            block["is_tool_name"] = true
-            return block
-        }
-        block["is_tool"] = true
+    private func toolBlock(_ use: ToolUse, depth: Int) -> MessageBubble.Block {
+        let summary = Self.summary(of: use)
+        guard options.detail == .full else { return .toolName(name: use.name, summary: summary) }
         let input = cut(Self.pretty(use.input))
-        block["tool_input_html"] = HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? ""))
+        var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? "")))
         if let result = results[use.id] {
             let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
-            block["has_result"] = true
-            block["result_html"] = HTMLText.escape(text)
-            block["result_more"] = more ?? false
-            block["result_is_error"] = result.isError
+            call.result = (HTMLText.escape(text), more, result.isError)
         }
         if let sub = subagents[use.id], depth < 4 {
             let title = [sub.agentType, sub.description].compactMap { $0 }.joined(separator: ": ")
-            block["subagent"] = ["title": title.isEmpty ? sub.agentID : title, "messages": htmlMessages(sub.messages, depth: depth + 1)] as [String: Any]
+            call.subagent = (title.isEmpty ? sub.agentID : title, htmlMessages(sub.messages, depth: depth + 1))
         }
-        return block
+        return .tool(call)
     }
 
-    private func bubble(role: String, label: String, time: String?, blocks: [[String: Any]]) -> [String: Any] {
+    private func bubble(role: String, label: String, time: String?, blocks: [MessageBubble.Block]) -> MessageBubble {
         let clock = Figures.clock(time)
-        return ["is_divider": false, "is_meta": role == "meta", "role": role, "label": label, "time": clock.isEmpty ? false : clock, "model": false, "cost": false, "marker": false, "marker_class": "", "blocks": blocks]
+        return MessageBubble(isMeta: role == "meta", role: role, label: label, time: clock.isEmpty ? nil : clock, blocks: blocks)
     }
 
-    private func divider(_ label: String, meta: Bool) -> [String: Any] {
-        ["is_divider": true, "is_meta": meta, "role": "", "label": label, "time": false, "model": false, "cost": false, "marker": false, "marker_class": "", "blocks": [[String: Any]]()]
-    }
-
-    private func emptyBlock() -> [String: Any] {
-        [
-            "is_text": false, "is_pre": false, "is_thinking": false, "is_tool": false, "is_tool_name": false,
-            "html": "", "text_html": "", "tool_name": "", "tool_summary": "", "tool_input_html": false, "has_result": false,
-            "result_html": "", "result_more": false, "result_is_error": false, "subagent": false,
-        ]
-    }
-
-    private func textBlock(_ html: String) -> [String: Any] {
-        var b = emptyBlock()
-        b["is_text"] = true
-        b["html"] = html
-        return b
-    }
-
-    private func thinkingBlock(_ html: String) -> [String: Any] {
-        var b = emptyBlock()
-        b["is_thinking"] = true
-        b["html"] = html
-        return b
-    }
-
-    private func preBlock(_ cutText: (String, String?)) -> [String: Any] {
-        var b = emptyBlock()
-        b["is_pre"] = true
-        b["text_html"] = HTMLText.escape(cutText.0 + (cutText.1.map { "\n… " + $0 } ?? ""))
-        return b
+    private func preBlock(_ cutText: (String, String?)) -> MessageBubble.Block {
+        .pre(html: HTMLText.escape(cutText.0 + (cutText.1.map { "\n… " + $0 } ?? "")))
     }
 
     /// The first lines of a long text, and "N more lines" when it was cut.

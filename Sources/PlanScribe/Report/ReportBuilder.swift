@@ -306,10 +306,10 @@ public struct ReportBuilder: Sendable {
             view.markTurnEnds(of: phase)
             let visible = view.visibleMessages(phase)
             let messages = view.htmlMessages(visible)
-            let metaCount = messages.filter { ($0["is_meta"] as? Bool) == true }.count
+            let metaCount = messages.filter(\.isMeta).count
             // Natively, the whole conversation is one piece: Mustache then visits one context,
             // not one per message.
-            context["messages"] = nativePartials ? [["rendered": MessageHTML.render(messages)] as [String: Any]] : messages
+            context["messages"] = nativePartials ? [["rendered": MessageHTML.render(messages)] as [String: Any]] : messages.map(\.context)
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
             let finalView = view

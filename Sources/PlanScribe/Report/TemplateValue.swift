@@ -1,5 +1,6 @@
 /// What Mustache makes of a context value, for the partials planscribe writes natively
-/// (``MessageHTML``, ``CostTableHTML``): they must give the template engine's bytes exactly.
+/// (``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML``, ``ArtifactsHTML``): they must
+/// give the template engine's bytes exactly.
 enum TemplateValue {
     /// Mustache's idea of a section that renders: false and nil do not; text, even empty, does.
     static func truthy(_ value: Any?) -> Bool {
@@ -19,7 +20,11 @@ enum TemplateValue {
     /// `{{value}}`: Mustache's escaping, which replaces whole Characters (so `"` with a
     /// combining mark stays as it is, exactly as the template engine leaves it).
     static func escaped(_ value: Any?) -> String {
-        let text = raw(value)
+        escaped(raw(value))
+    }
+
+    /// ``escaped(_:)-(Any?)`` of a text.
+    static func escaped(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
