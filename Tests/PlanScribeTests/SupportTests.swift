@@ -191,7 +191,7 @@ struct JSONValueReaderTests {
     /// escapes, leading zeros, invalid JSON.
     @Test(arguments: [
         "1.5", "1e3", "9223372036854775808", #"{"a":1,"a":2}"#, #""\ud83c\udf89""#, #""\uDC00""#, "01", #"{"a":}"#, "[1,]", "tru", #""bad \q escape""#,
-        "{\"a\":1} trailing",
+        "{\"a\":1} trailing", "\"raw\u{1F}control\"", "{\"k\":\"tab\tinside\"}",
     ])
     func leavesToJSONDecoder(_ text: String) {
         #expect(FastLineDecoder.jsonValue(of: text) == nil)

@@ -203,7 +203,8 @@ enum FastLineDecoder {
     /// A JSON value read in place, as `JSONValue(from:)` through JSONDecoder would give it
     /// (a tool input: ~3 % of render time through Codable). Nil for what it leaves to
     /// JSONDecoder: a number with a fraction or exponent or beyond `Int`, a key given twice,
-    /// a `\u` escape of a surrogate, nesting deeper than 64, and anything invalid.
+    /// a `\u` escape of a surrogate, a raw control character in a string, nesting deeper
+    /// than 64, and anything invalid.
     /// `jsonValueMatchesJSONDecoder` and the transcript fuzzer compare the two.
     static func jsonValue(_ c: inout Cursor, depth: Int) -> JSONValue? {
         guard depth < 64 else { return nil }
@@ -260,8 +261,10 @@ enum FastLineDecoder {
         }
     }
 
-    /// JSON string contents without surrogate escapes, unescaped.
+    /// JSON string contents without surrogate escapes or raw control characters (which
+    /// JSONDecoder refuses; found by the transcript fuzzer), unescaped.
     private static func plainString(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if bytes.contains(where: { $0 < 0x20 }) { return nil }
         var at = 0
         while at + 2 < bytes.count, let hit = memchr(bytes.baseAddress! + at, 0x5C, bytes.count - at) {
             let slash = bytes.baseAddress!.distance(to: UnsafeRawPointer(hit))
