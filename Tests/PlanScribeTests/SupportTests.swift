@@ -242,3 +242,15 @@ struct ArtifactsHTMLTests {
         #expect(page.render(["artifacts_html": "\u{1}marker\u{1}"], withTemplate: "phase.html")?.contains("\u{1}marker\u{1}") == true)
     }
 }
+
+struct MarkdownTableCellTests {
+    @Test func cellsStayOnOneLineWithPipesAndMarkupEscaped() {
+        #expect(MarkdownTable.escape("1. prompt: plan the todo app") == "1. prompt: plan the todo app")
+        #expect(MarkdownTable.escape("a|b <i> & c") == "a\\|b &lt;i&gt; &amp; c")
+        #expect(MarkdownTable.escape("two\nlines\r\n") == "two lines")
+        #expect(MarkdownTable.escape("tab\there") == "tab\there")
+        #expect(MarkdownTable.escape(String(repeating: "a", count: 200)) == String(repeating: "a", count: 200))
+        #expect(MarkdownTable.escape(String(repeating: "a", count: 201)) == String(repeating: "a", count: 199) + "…")
+        #expect(MarkdownTable.escape("é|") == "é\\|")
+    }
+}

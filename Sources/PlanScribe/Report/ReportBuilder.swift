@@ -460,6 +460,10 @@ enum MarkdownTable {
 
     /// One line, pipes and HTML-significant characters escaped.
     static func escape(_ text: String) -> String {
+        // Short printable ASCII with nothing to escape (most labels) is its own cell.
+        if text.utf8.count <= 200, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x7C && $0 != 0x3C && $0 != 0x3E && $0 != 0x26 }) {
+            return text
+        }
         var out = ""
         for ch in Figures.oneLine(text, limit: 200) {
             switch ch {
