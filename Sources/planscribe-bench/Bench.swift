@@ -97,27 +97,33 @@ struct RunBench: ParsableCommand {
         }
         let bytes = Self.treeBytes(root)
         var results: [Measurement] = []
-        func measure(_ name: String, _ argv: [String], before: (() -> Void)? = nil) {
+        /// Runs `argv(run)` `runs` times. Each run that writes gets a folder of its own, and
+        /// all are removed at the end: on ext4, creating files just after thousands were
+        /// deleted is several times slower (the allocator passes over recently freed inodes),
+        /// which would charge the bench's own clean-up to the next run.
+        func measure(_ name: String, _ argv: (Int) -> [String]) {
             var samples: [Sample] = []
-            for _ in 0..<max(1, runs) {
-                before?()
-                samples.append(Self.spawn(argv))
+            for run in 0..<max(1, runs) {
+                samples.append(Self.spawn(argv(run)))
             }
             results.append(Measurement(name: name, samples: samples, bytes: bytes))
         }
-        let out = scratch + "/out"
-        measure("floor (read every byte)", [selfPath.path, "floor", root])
-        measure("cost", [binary, "cost", root, "--json"])
-        measure("render", [binary, "render", root, "--output", out], before: { try? FileManager.default.removeItem(atPath: out) })
-        measure("render, unchanged tree", [binary, "render", root, "--output", out])
+        let outputs = scratch + "/outputs"  // removed with the scratch folder
+        func out(_ name: String, _ run: Int) -> String { outputs + "/\(name)-\(run + 1)" }
+        measure("floor (read every byte)") { _ in [selfPath.path, "floor", root] }
+        measure("cost") { _ in [binary, "cost", root, "--json"] }
+        measure("render") { run in [binary, "render", root, "--output", out("render", run)] }
+        let rendered = out("render", max(1, runs) - 1)
+        measure("render, unchanged tree") { _ in [binary, "render", root, "--output", rendered] }
         if let compare {
             if let tool = Self.which(compare) {
                 // claude-code-log: every project of the tree, HTML, no cache (a cold run, as render's)
-                let compareOut = scratch + "/compare"
-                let argv = (compare as NSString).lastPathComponent == "claude-code-log"
-                    ? [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", compareOut]
-                    : [tool, root, "--output", compareOut]
-                measure(compare, argv, before: { try? FileManager.default.removeItem(atPath: compareOut) })
+                let isClaudeCodeLog = (compare as NSString).lastPathComponent == "claude-code-log"
+                measure(compare) { run in
+                    isClaudeCodeLog
+                        ? [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", out("compare", run)]
+                        : [tool, root, "--output", out("compare", run)]
+                }
             } else {
                 FileHandle.standardError.write(Data("\(compare) is not installed: skipped\n".utf8))
             }

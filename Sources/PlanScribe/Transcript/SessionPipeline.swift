@@ -35,7 +35,10 @@ public enum SessionPipeline {
             }
             return
         }
-        let slots = Slots(count: sources.count, window: width * 2)
+        // How far parsing may run ahead of assembly: a large session holds up the one being
+        // assembled, and the other cores keep parsing behind it. Summaries are small (bodies
+        // are dropped), so they may run far ahead; full sessions hold every text.
+        let slots = Slots(count: sources.count, window: detail == .summary ? width * 32 : width * 2)
         let workers = min(width, sources.count)
         for _ in 0..<workers {
             DispatchQueue.global(qos: .userInitiated).async {
