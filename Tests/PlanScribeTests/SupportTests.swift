@@ -254,3 +254,25 @@ struct MarkdownTableCellTests {
         #expect(MarkdownTable.escape("é|") == "é\\|")
     }
 }
+
+struct ConversationPlaceholderTests {
+    /// Text that looks like the placeholder a conversation is spliced in at stays text: the
+    /// placeholder is made anew by each process.
+    @Test func transcriptTextCannotMoveTheConversation() throws {
+        let scratch = ScratchFolder()
+        let lookalike = "\u{1}planscribe-conversation\u{1}"
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours " + lookalike),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Answer " + lookalike + "\nPHASE_STATUS: ready_to_advance")),
+        ])
+        let files = try Render.files([file])
+        let page = try #require(files["phases/01-office-hours.html"])
+        let markdown = try #require(files["phases/01-office-hours.md"])
+        #expect(!ReportBuilder.placeholder.isEmpty && ReportBuilder.placeholder != lookalike)
+        for text in [page, markdown, files["report.md"] ?? ""] {
+            #expect(!text.contains(ReportBuilder.placeholder))
+            #expect(text.contains("Answer " + lookalike))
+        }
+        #expect(page.components(separatedBy: "<div class=\"msg ").count == 3)
+    }
+}

@@ -96,8 +96,19 @@ public struct ReportBuilder: Sendable {
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts)
             do {
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: templates.renderHTML("phase.html", page.html, nativePartials: nativePartials)))
+                let html = templates.renderHTML("phase.html", page.html, nativePartials: nativePartials)
                 page.html = [:]
+                if let conversation = page.conversationHTML {
+                    // The conversation goes around Mustache: copied into the page, it would be
+                    // copied several times more (a long one is megabytes).
+                    let pieces = html.utf8Pieces(separatedBy: Self.placeholder)
+                    var parts = [pieces[0]]
+                    for piece in pieces.dropFirst() { parts += [Substring(conversation), piece] }
+                    page.conversationHTML = nil
+                    try emit(RenderedFile(path: "phases/\(phase.fileStem).html", parts: parts))
+                } else {
+                    try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: html))
+                }
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
                 conversations.set(i, conversation)
@@ -125,9 +136,10 @@ public struct ReportBuilder: Sendable {
     /// for it); the contexts and the library must agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
-    /// Stands in for a conversation in a Markdown template, so the template's output stays
-    /// small; the conversations are written in its place.
-    static let placeholder = "\u{1}planscribe-conversation\u{1}"
+    /// Stands in for a conversation in a template, so the template's output stays small; the
+    /// conversations are written in its place. Made anew by each process, so that no
+    /// transcript text can hold it.
+    static let placeholder = "\u{1}planscribe-conversation-" + UUID().uuidString + "\u{1}"
 
     /// A rendered Markdown template (tidied) cut at its placeholders, with the conversations
     /// in between.
@@ -275,6 +287,9 @@ public struct ReportBuilder: Sendable {
 
     struct PhasePage {
         var html: [String: Any]
+        /// The conversation's HTML when messages are written natively; the page holds the
+        /// placeholder in its place.
+        var conversationHTML: String?
         var markdown: [String: Any]
         /// Made after the HTML page is written, so that a long conversation is never held
         /// as HTML and as Markdown at once.
@@ -299,6 +314,7 @@ public struct ReportBuilder: Sendable {
         context["next"] = index + 1 < run.phases.count ? ["href": "\(run.phases[index + 1].fileStem).html", "name": run.phases[index + 1].name] as [String: Any] : false
 
         var conversationMarkdown: () -> String = { "*This phase did not run.*\n" }
+        var conversationHTML: String?
         var rows: [[String: Any]] = []
         var markdownRows: [String] = []
         if let phase = p.phase, let session = p.session {
@@ -309,7 +325,12 @@ public struct ReportBuilder: Sendable {
             let metaCount = messages.filter(\.isMeta).count
             // Natively, the whole conversation is one piece: Mustache then visits one context,
             // not one per message.
-            context["messages"] = nativePartials ? [["rendered": MessageHTML.render(messages)] as [String: Any]] : messages.map(\.context)
+            if nativePartials {
+                conversationHTML = MessageHTML.render(messages)
+                context["messages"] = [["rendered": Self.placeholder] as [String: Any]]
+            } else {
+                context["messages"] = messages.map(\.context)
+            }
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
             let finalView = view
@@ -349,7 +370,7 @@ public struct ReportBuilder: Sendable {
             "artifacts_md": artifactsMarkdown.isEmpty ? false : artifactsMarkdown as Any,
             "cost_md": MarkdownTable.costHeader("turn") + markdownRows.joined(separator: "\n") + "\n",
         ]
-        return PhasePage(html: context, markdown: markdown, conversationMarkdown: conversationMarkdown)
+        return PhasePage(html: context, conversationHTML: conversationHTML, markdown: markdown, conversationMarkdown: conversationMarkdown)
     }
 
     private func phasesMarkdown(_ run: ReportRun) -> String {
