@@ -137,6 +137,23 @@ struct ByteSearchTests {
         #expect("agentId".utf8Offset(after: "agentId: ") == nil)
         #expect("é agentId: ".utf8Offset(after: "agentId: ") == 12)
     }
+
+    /// The vector scan finds the first of a set of bytes at every position of a block, across
+    /// block edges and in the tail, as a plain loop does.
+    @Test func firstOffsetOfAnyByteAgreesWithALoop() {
+        var rng = SplitMix(seed: 7)
+        let set: [UInt8] = [0x26, 0x3C, 0x3E, 0x22, 0x27]
+        for length in [0, 1, 15, 16, 17, 31, 32, 33, 100] {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ in rng.next() % 5 == 0 ? set[Int(rng.next() % 5)] : UInt8(0x61 + rng.next() % 26) }
+                let sparse = bytes.map { b -> UInt8 in set.contains(b) && rng.next() % 8 != 0 ? 0x62 : b }
+                for sample in [bytes, sparse] {
+                    let expected = sample.firstIndex { set.contains($0) }
+                    #expect(sample.withUnsafeBufferPointer { $0.firstOffset(ofAnyOf: set) } == expected)
+                }
+            }
+        }
+    }
 }
 
 struct JSONValueReaderTests {

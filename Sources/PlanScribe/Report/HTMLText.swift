@@ -5,16 +5,13 @@ enum HTMLText {
     static func escape(_ text: String) -> String {
         var copy = text
         return copy.withUTF8 { bytes -> String in
-            var needs = false
-            for b in bytes where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 {
-                needs = true
-                break
-            }
-            if !needs { return text }
+            guard let first = bytes.firstOffset(ofAnyOf: [0x26, 0x3C, 0x3E, 0x22, 0x27]) else { return text }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + bytes.count / 8)
-            var runStart = 0
-            for (i, b) in bytes.enumerated() {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
+            var runStart = first
+            for i in first..<bytes.count {
+                let b = bytes[i]
                 let replacement: StaticString
                 switch b {
                 case 0x26: replacement = "&amp;"

@@ -51,8 +51,10 @@ public enum Markdown {
     static func inertText(_ markdown: String) -> String? {
         var copy = markdown
         return copy.withUTF8 { bytes -> String? in
+            // Most prose has none of these bytes: one vector pass decides.
+            let suspect = bytes.firstOffset(ofAnyOf: [0x3C, 0x5B, 0x00, 0x0D, 0x60, 0x7E]) ?? bytes.count
             var run: (byte: UInt8, count: Int) = (0, 0)
-            for b in bytes {
+            for b in UnsafeBufferPointer(rebasing: bytes[suspect...]) {
                 switch b {
                 case 0x3C, 0x5B, 0x00, 0x0D: return nil  // < [ NUL CR
                 case 0x60, 0x7E:  // ` ~
