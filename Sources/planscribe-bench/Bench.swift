@@ -74,12 +74,12 @@ struct RunBench: ParsableCommand {
 
     @Option(help: "Size of the generated tree in MB.") var mb = 100
     @Flag(name: .customLong("big-session"), help: "Add one session of 40 % of --mb (several hundred MB at --mb 1000).") var bigSession = false
-    @Option(help: "Measure an existing folder instead of generating one.") var tree: String?
+    @Option(help: "Measure an existing projects folder (the one holding the project folders, as claude-code-log's --projects-dir takes it) instead of generating one.") var tree: String?
     @Option(help: "How many times each measurement runs (the median is reported).") var runs = 3
     @Option(help: "The planscribe binary. Default: beside this one.") var planscribe: String?
     @Option(help: "Also time this tool on the same tree (claude-code-log), when it is installed.") var compare: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Flag(help: "Keep the generated tree and outputs.") var keep = false
+    @Flag(help: "Keep the generated tree and outputs (on ext4, creating files is slower for a few minutes after gigabytes were deleted: keep them when measuring back to back, and delete them afterwards).") var keep = false
 
     func run() throws {
         let selfPath = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
