@@ -293,3 +293,35 @@ struct ConversationPlaceholderTests {
         #expect(page.components(separatedBy: "<div class=\"msg ").count == 3)
     }
 }
+
+struct HashedKeyTableTests {
+    /// Agrees with a Dictionary through growth, overwrites, kept values, the key 0 and keys
+    /// that share a slot.
+    @Test func agreesWithADictionary() {
+        var rng = SplitMix(seed: 11)
+        var table = HashedKeyTable()
+        var reference: [UInt64: UInt32] = [:]
+        let crowded = (0..<64).map { UInt64($0) << 58 }  // equal low bits: neighbours after the multiply-shift too, often
+        for step in 0..<50_000 {
+            let key = step % 7 == 0 ? crowded[Int(rng.next() % 64)] : (step % 11 == 0 ? 0 : rng.next() % 20_000)
+            let value = UInt32(rng.next() % 1000)
+            let keep = rng.next() % 2 == 0
+            table.set(key, value, keepingOld: keep)
+            if !(keep && reference[key] != nil) { reference[key] = value }
+            if step % 97 == 0 {
+                let probe = rng.next() % 25_000
+                #expect(table[probe] == reference[probe])
+                #expect(table.contains(probe) == (reference[probe] != nil))
+            }
+        }
+        #expect(table.count == reference.count)
+        var seen: [UInt64: UInt32] = [:]
+        table.forEach { seen[$0] = $1 }
+        #expect(seen == reference)
+        var other = HashedKeyTable()
+        other.set(1_000_000, 1)
+        #expect(table.isDisjoint(with: other))
+        other.set(reference.keys.first!, 2)
+        #expect(!table.isDisjoint(with: other))
+    }
+}

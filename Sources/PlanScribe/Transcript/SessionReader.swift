@@ -85,7 +85,7 @@ public struct SessionReader: Sendable {
         var foreignLines = 0
         var foreignOwner: String?
         main.nodes.removeAll { node in
-            guard let owner = filter.uuidOwners[StableHash.of(node.uuid)] else { return false }
+            guard let owner = filter.owner(ofUUID: StableHash.of(node.uuid)) else { return false }
             foreignLines += 1
             if foreignOwner == nil { foreignOwner = owner }
             return true
@@ -113,7 +113,7 @@ public struct SessionReader: Sendable {
                 reports.append(report)
                 continue
             }
-            file.nodes.removeAll { filter.uuidOwners[StableHash.of($0.uuid)] != nil }
+            file.nodes.removeAll { filter.owner(ofUUID: StableHash.of($0.uuid)) != nil }
             reports.append(file.report)
             if sub.metaError {
                 reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: sub.path)): unreadable agent metadata, ignored")
@@ -153,10 +153,10 @@ public struct SessionReader: Sendable {
             for i in nodes.indices {
                 if let only, nodes[i].isSidechain != only { continue }
                 guard let key = nodes[i].usageKey, let usage = nodes[i].usage, let message = nodes[i].message else { continue }
-                if filter.apiKeys.contains(StableHash.of(key)) { continue }
+                if filter.countsAPIKey(StableHash.of(key)) { continue }
                 let node = (uuid: nodes[i].uuid, isSidechain: nodes[i].isSidechain, agentID: nodes[i].agentID)
                 let sidechain = agent != nil || node.isSidechain
-                if sidechain, let id = message.messageID, filter.mainMessageIDs.contains(StableHash.of(id)) { continue }
+                if sidechain, let id = message.messageID, filter.countsMainMessageID(StableHash.of(id)) { continue }
                 let call = APICall(
                     messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
                     timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
@@ -203,10 +203,10 @@ public struct SessionReader: Sendable {
 
         // Register what this session owns.
         let sessionID = source.sessionID
-        for i in main.nodes.indices { filter.uuidOwners[StableHash.of(main.nodes[i].uuid)] = sessionID }
-        for (_, nodes) in agentNodes { for i in nodes.indices { filter.uuidOwners[StableHash.of(nodes[i].uuid)] = sessionID } }
-        for key in callOrder { filter.apiKeys.insert(StableHash.of(key)) }
-        for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.mainMessageIDs.insert(StableHash.of(id)) } }
+        for i in main.nodes.indices { filter.setOwner(ofUUID: StableHash.of(main.nodes[i].uuid), to: sessionID) }
+        for (_, nodes) in agentNodes { for i in nodes.indices { filter.setOwner(ofUUID: StableHash.of(nodes[i].uuid), to: sessionID) } }
+        for key in callOrder { filter.addAPIKey(StableHash.of(key)) }
+        for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
 
         let stamps = main.nodes.indices.compactMap { main.nodes[$0].message?.timestamp }
         var session = Session(

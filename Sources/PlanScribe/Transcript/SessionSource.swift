@@ -27,28 +27,55 @@ public struct SessionSource: Sendable, Hashable {
 /// What earlier sessions already counted, so that a fork or a copied session read in the
 /// same run is not counted twice.
 public struct DuplicateFilter: Sendable {
-    /// The session that owns each line, by the hash of the line's uuid.
-    var uuidOwners: [UInt64: String] = [:]
+    /// The session that owns each line, by the hash of the line's uuid (as an index into
+    /// `owners`).
+    private var uuidOwners = HashedKeyTable()
+    private var owners: [String] = []
+    private var ownerIndex: [String: UInt32] = [:]
     /// Hashes of the `(message.id, requestId)` keys counted.
-    var apiKeys: Set<UInt64> = []
+    private var apiKeys = HashedKeyTable()
     /// Hashes of the message ids of main-thread calls counted.
-    var mainMessageIDs: Set<UInt64> = []
+    private var mainMessageIDs = HashedKeyTable()
 
     /// An empty filter.
     public init() {}
 
+    /// The session that owns the line with this uuid hash.
+    func owner(ofUUID hash: UInt64) -> String? {
+        uuidOwners[hash].map { owners[Int($0)] }
+    }
+
+    /// Records that `session` owns the line with this uuid hash.
+    mutating func setOwner(ofUUID hash: UInt64, to session: String) {
+        uuidOwners.set(hash, index(of: session))
+    }
+
+    private mutating func index(of session: String) -> UInt32 {
+        if let i = ownerIndex[session] { return i }
+        let i = UInt32(owners.count)
+        owners.append(session)
+        ownerIndex[session] = i
+        return i
+    }
+
+    func countsAPIKey(_ hash: UInt64) -> Bool { apiKeys.contains(hash) }
+    mutating func addAPIKey(_ hash: UInt64) { apiKeys.set(hash, 0) }
+    func countsMainMessageID(_ hash: UInt64) -> Bool { mainMessageIDs.contains(hash) }
+    mutating func addMainMessageID(_ hash: UInt64) { mainMessageIDs.set(hash, 0) }
+
     /// True when nothing this filter holds is in `other` (the session it was built from
     /// repeats nothing of the sessions before it).
     func isDisjoint(from other: DuplicateFilter, sidechainMessageIDs: [UInt64]) -> Bool {
-        uuidOwners.keys.allSatisfy { other.uuidOwners[$0] == nil }
+        uuidOwners.isDisjoint(with: other.uuidOwners)
             && apiKeys.isDisjoint(with: other.apiKeys)
             && sidechainMessageIDs.allSatisfy { !other.mainMessageIDs.contains($0) }
     }
 
-    /// Adds what another filter holds.
+    /// Adds what another filter holds (where both hold a line, its owner stays).
     mutating func absorb(_ other: DuplicateFilter) {
-        uuidOwners.merge(other.uuidOwners) { old, _ in old }
-        apiKeys.formUnion(other.apiKeys)
-        mainMessageIDs.formUnion(other.mainMessageIDs)
+        let remap = other.owners.map { index(of: $0) }
+        other.uuidOwners.forEach { key, owner in uuidOwners.set(key, remap[Int(owner)], keepingOld: true) }
+        other.apiKeys.forEach { key, _ in apiKeys.set(key, 0) }
+        other.mainMessageIDs.forEach { key, _ in mainMessageIDs.set(key, 0) }
     }
 }
