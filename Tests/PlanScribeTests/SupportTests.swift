@@ -325,3 +325,29 @@ struct HashedKeyTableTests {
         #expect(!table.isDisjoint(with: other))
     }
 }
+
+struct JSONLWalkTests {
+    /// The readdir walk finds what FileManager's enumerator finds: nested files, a folder
+    /// named `*.jsonl` and what it holds, hidden names; a symbolic link to a folder is named
+    /// but not followed.
+    @Test func findsWhatFileManagerFinds() throws {
+        let scratch = ScratchFolder()
+        let root = scratch.path + "/tree"
+        let fm = FileManager.default
+        for dir in ["a/b/c", "x.jsonl", ".hidden", "elsewhere"] { try fm.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
+        for file in ["s1.jsonl", "a/s2.jsonl", "a/b/c/s3.jsonl", "x.jsonl/s4.jsonl", ".hidden/s5.jsonl", "a/notes.txt", "elsewhere/s6.jsonl"] {
+            _ = fm.createFile(atPath: root + "/" + file, contents: Data("{}\n".utf8))
+        }
+        try fm.createSymbolicLink(atPath: root + "/link.jsonl", withDestinationPath: root + "/elsewhere")
+        try fm.createSymbolicLink(atPath: root + "/linkdir", withDestinationPath: root + "/elsewhere")
+        var expected: [String] = []
+        let walker = try #require(fm.enumerator(atPath: root))
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".jsonl") { expected.append(root + "/" + relative) }
+        }
+        let found = TranscriptLocator.jsonlFiles(under: root + "/")
+        #expect(found == expected.sorted())
+        #expect(found.contains(root + "/link.jsonl") && !found.contains(root + "/linkdir/s6.jsonl"))
+        #expect(found.count == 8)
+    }
+}

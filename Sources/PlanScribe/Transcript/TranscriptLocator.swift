@@ -139,14 +139,29 @@ public enum TranscriptLocator {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
-    private static func jsonlFiles(under folder: String) -> [String] {
-        guard isDirectory(folder), let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+    /// Every path under `folder` whose name ends in `.jsonl`, walked with `readdir`
+    /// (FileManager's enumerator took 57 ms of a 1 GB tree's `cost`, before any reading).
+    /// Symbolic links to folders are not followed, as FileManager does not.
+    static func jsonlFiles(under folder: String) -> [String] {
+        guard isDirectory(folder) else { return [] }
         var files: [String] = []
-        while let relative = walker.nextObject() as? String {
-            // Everything named *.jsonl is kept, folders and pipes too: the reader refuses
-            // what is not a regular file with a message, rather than passing over it in silence.
-            if relative.hasSuffix(".jsonl") {
-                files.append((folder as NSString).appendingPathComponent(relative))
+        var pending = [folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder]
+        while let dir = pending.popLast() {
+            guard let stream = opendir(dir) else { continue }
+            defer { closedir(stream) }
+            while let entry = readdir(stream) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+                if name == "." || name == ".." { continue }
+                let path = dir + "/" + name
+                // Everything named *.jsonl is kept, folders and pipes too: the reader refuses
+                // what is not a regular file with a message, rather than passing over it in silence.
+                if name.hasSuffix(".jsonl") { files.append(path) }
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var info = stat()
+                    type = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : 0
+                }
+                if type == UInt8(DT_DIR) { pending.append(path) }
             }
         }
         return files.sorted()
