@@ -50,23 +50,6 @@ public enum Redactor {
         }
     }
 
-    /// The first two bytes of every secret shape the scan below knows, as a 65,536-bit set
-    /// indexed by `first << 8 | second` (both cases where the shape ignores case).
-    private static let candidatePairs: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 1024)
-        func add(_ a: UInt8, _ b: UInt8) {
-            let index = Int(a) << 8 | Int(b)
-            bits[index >> 6] |= 1 << UInt64(index & 63)
-        }
-        func anyCase(_ pair: String) {
-            let u = Array(pair.lowercased().utf8), v = Array(pair.uppercased().utf8)
-            for a in [u[0], v[0]] { for b in [u[1], v[1]] { add(a, b) } }
-        }
-        for pair in ["sk", "se", "aw", "ac", "au", "ap", "gi", "gh", "xo", "be", "pa", "pw", "pr", "to"] { anyCase(pair) }
-        for pair in ["AK", "AS", "AI"] { add(Array(pair.utf8)[0], Array(pair.utf8)[1]) }
-        return bits
-    }()
-
     /// One pass over the bytes for the start of a secret, each candidate checked just enough
     /// to rule out ordinary words ("task-", "tokens", "the secret garden").
     static func mayContainSecret(_ text: String) -> Bool {
@@ -98,7 +81,7 @@ public enum Redactor {
                 while k < n, isSpace(p[k]) || p[k] == 0x22 || p[k] == 0x27 { k += 1 }
                 return k < n && (p[k] == 0x3D || p[k] == 0x3A)
             }
-            /// Whether a secret may start at `i`, the pair at `i` being a candidate.
+            /// Whether a secret may start at `i`.
             func startsSecret(_ i: Int) -> Bool {
                 switch lower(i) {
                 case 0x73:  // s
@@ -131,35 +114,24 @@ public enum Redactor {
             }
             // Sixteen positions at a time: vector compares find where a secret's first three
             // bytes are, and only those positions are checked one by one.
+            /// The positions whose byte in `word` (eight lanes from `first`) is 0xFF.
+            func anyStartsSecret(_ word: UInt64, from first: Int) -> Bool {
+                var hits = word
+                while hits != 0 {
+                    let bit = hits.trailingZeroBitCount
+                    if startsSecret(first + bit / 8) { return true }
+                    hits &= ~(0xFF << UInt64(bit & ~7))
+                }
+                return false
+            }
             var i = 0
             while i + 18 <= n {
                 let (low, high) = candidateMask(UnsafeRawPointer(p + i))
-                if low | high != 0 {
-                    var hits = low
-                    while hits != 0 {
-                        let bit = hits.trailingZeroBitCount
-                        if startsSecret(i + bit / 8) { return true }
-                        hits &= ~(0xFF << UInt64(bit & ~7))
-                    }
-                    hits = high
-                    while hits != 0 {
-                        let bit = hits.trailingZeroBitCount
-                        if startsSecret(i + 8 + bit / 8) { return true }
-                        hits &= ~(0xFF << UInt64(bit & ~7))
-                    }
-                }
+                if anyStartsSecret(low, from: i) || anyStartsSecret(high, from: i + 8) { return true }
                 i += 16
             }
-            // The tail: one table lookup on each byte pair (the last byte pairs with nothing).
-            let pairs = candidatePairs
+            // The tail, under eighteen bytes: every position is checked.
             while i < n {
-                if i + 1 < n {
-                    let pair = Int(p[i]) << 8 | Int(p[i + 1])
-                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 {
-                        i += 1
-                        continue
-                    }
-                }
                 if startsSecret(i) { return true }
                 i += 1
             }
@@ -170,8 +142,8 @@ public enum Redactor {
     /// Byte k (of the two words, low first) is 0xFF when the three bytes at `k` (k < 16;
     /// 18 bytes are read) begin a secret
     /// shape, ignoring case: sk- sec · aws acc aut api aki asi aiz · git gh[pousr] · xox ·
-    /// bea · pas pwd pri · tok. Prose is full of "to", "se" and "pa", which the byte-pair
-    /// table lets through; three bytes rule out nearly all of them.
+    /// bea · pas pwd pri · tok. Prose is full of "to", "se" and "pa"; three bytes rule out
+    /// nearly all of them.
     @inline(__always)
     private static func candidateMask(_ at: UnsafeRawPointer) -> (UInt64, UInt64) {
         let fold = SIMD16<UInt8>(repeating: 0x20)
