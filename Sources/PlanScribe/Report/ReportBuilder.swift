@@ -131,9 +131,10 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
     }
 
-    /// Phase pages' messages, cost tables and phase strips are written by ``MessageHTML``,
-    /// ``CostTableHTML`` and ``PhaseStripHTML`` (the templates allow it and the options ask
-    /// for it); the contexts and the library must agree on this.
+    /// Phase pages' messages, cost tables, phase strips and artifacts are written by
+    /// ``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML`` and ``ArtifactsHTML`` (the
+    /// templates allow it and the options ask for it); the contexts and the library must
+    /// agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a template, so the template's output stays small; the

@@ -38,8 +38,8 @@ public struct TemplateSet: Sendable {
     /// by `{{{cost_table_html}}}`, the phase strip by `{{{strip_html}}}` and the page's
     /// artifacts section by `{{{artifacts_html}}}` (``ArtifactsHTML``): used for phase
     /// pages when the built-in phase page and those partials are in use, whose output
-    /// ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML`` write natively (the same
-    /// bytes, without Mustache's lookups).
+    /// ``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML`` and ``ArtifactsHTML`` write
+    /// natively (the same bytes, without Mustache's lookups).
     let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
@@ -124,8 +124,8 @@ public struct TemplateSet: Sendable {
     var rendersPhasePagesNatively: Bool { nativePhaseHTML != nil }
 
     /// Renders an HTML page template; with `nativePartials`, each message context holds only
-    /// its HTML under `rendered`, the page's cost table is `cost_table_html` and its phase
-    /// strip `strip_html`.
+    /// its HTML under `rendered`, and the page's cost table, phase strip and artifacts
+    /// section are `cost_table_html`, `strip_html` and `artifacts_html`.
     func renderHTML(_ name: String, _ context: [String: Any], nativePartials: Bool = false) -> String {
         ((nativePartials ? nativePhaseHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
     }

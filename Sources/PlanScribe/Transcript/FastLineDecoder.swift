@@ -241,7 +241,10 @@ enum FastLineDecoder {
             let start = c.at
             if c.peek == UInt8(ascii: "-") { c.at += 1 }
             guard let lead = c.peek, lead >= 0x30, lead <= 0x39 else { return nil }
-            if lead == 0x30, c.at + 1 < c.end, let next = Optional(c.base.load(fromByteOffset: c.at + 1, as: UInt8.self)), next >= 0x30 && next <= 0x39 { return nil }
+            if lead == 0x30, c.at + 1 < c.end {
+                let next = c.base.load(fromByteOffset: c.at + 1, as: UInt8.self)
+                if next >= 0x30 && next <= 0x39 { return nil }
+            }
             c.at = start
             var value: Int?
             guard int(&c, into: &value), let value else { return nil }
