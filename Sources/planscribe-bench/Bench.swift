@@ -101,9 +101,10 @@ struct RunBench: ParsableCommand {
         /// all are removed at the end: on ext4, creating files just after thousands were
         /// deleted is several times slower (the allocator passes over recently freed inodes),
         /// which would charge the bench's own clean-up to the next run.
-        func measure(_ name: String, _ argv: (Int) -> [String]) {
+        func measure(_ name: String, before: (() -> Void)? = nil, _ argv: (Int) -> [String]) {
             var samples: [Sample] = []
             for run in 0..<max(1, runs) {
+                before?()
                 samples.append(Self.spawn(argv(run)))
             }
             results.append(Measurement(name: name, samples: samples, bytes: bytes))
@@ -115,41 +116,60 @@ struct RunBench: ParsableCommand {
         measure("render") { run in [binary, "render", root, "--output", out("render", run)] }
         let rendered = out("render", max(1, runs) - 1)
         measure("render, unchanged tree") { _ in [binary, "render", root, "--output", rendered] }
+        // Names of the compared tool's measurements; the first is the one the speed-up is of.
+        var compared: [String] = []
         if let compare {
             if let tool = Self.which(compare) {
-                // claude-code-log: every project of the tree, HTML, no cache (a cold run, as render's)
-                let isClaudeCodeLog = (compare as NSString).lastPathComponent == "claude-code-log"
-                measure(compare) { run in
-                    isClaudeCodeLog
-                        ? [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", out("compare", run)]
-                        : [tool, root, "--output", out("compare", run)]
+                if (compare as NSString).lastPathComponent == "claude-code-log" {
+                    // As render runs: every project, defaults, cold. claude-code-log keeps its
+                    // cache in the projects folder (claude-code-log-cache.db); its own
+                    // --clear-cache empties it before each run, untimed. By default it writes a
+                    // page per session and a combined page per project, as render writes a page
+                    // per phase and report.md.
+                    let name = compare + " (defaults, cold cache)"
+                    measure(name, before: { _ = Self.spawn([tool, "--all-projects", "--projects-dir", root, "--clear-cache"]) }) { run in
+                        [tool, "--all-projects", "--projects-dir", root, "--output", out("compare", run)]
+                    }
+                    // With --no-cache it writes only the combined page of each project.
+                    measure(compare + " --no-cache") { run in
+                        [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", out("compare-no-cache", run)]
+                    }
+                    _ = Self.spawn([tool, "--all-projects", "--projects-dir", root, "--clear-cache"])
+                    compared = [name, compare + " --no-cache"]
+                } else {
+                    measure(compare) { run in [tool, root, "--output", out("compare", run)] }
+                    compared = [compare]
                 }
             } else {
                 FileHandle.standardError.write(Data("\(compare) is not installed: skipped\n".utf8))
             }
         }
         let floor = results[0].medianSeconds
-        // How many times faster render is than the compared tool, on the same tree.
-        let speedup = compare.flatMap { name in results.first { $0.name == name } }.map { $0.medianSeconds / results[2].medianSeconds }
+        // How many times faster render is than each compared measurement, on the same tree.
+        let speedups: [(name: String, times: Double)] = compared.compactMap { name in
+            results.first { $0.name == name }.map { (name, $0.medianSeconds / results[2].medianSeconds) }
+        }
         if json {
             let rows = results.map { m -> [String: Any] in
                 ["name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
                  "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds)]
             }
             var top: [String: Any] = ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows]
-            if let speedup { top["render_speedup_over_compared"] = speedup }
+            if let first = speedups.first { top["render_speedup_over_compared"] = first.times }
+            if !speedups.isEmpty { top["render_speedups"] = Dictionary(uniqueKeysWithValues: speedups.map { ($0.name, $0.times) }) }
             let data = try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "tree: %.0f MB, %d cores, median of %d runs", Double(bytes) / 1e6, ProcessInfo.processInfo.activeProcessorCount, runs))
-            print("measurement                  seconds      MB/s   × floor   peak RSS")
+            let width = max(26, results.map(\.name.count).max() ?? 0)
+            print("measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "   seconds      MB/s   × floor   peak RSS")
             for m in results {
                 let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
-                let name = m.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                let name = m.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024) + status)
             }
-            if let speedup, let compare {
-                print(String(format: "render is %.1f× as fast as %@ on this tree", speedup, compare))
+            for speedup in speedups {
+                print(String(format: "render is %.1f× as fast as %@ on this tree", speedup.times, speedup.name))
             }
         }
     }
