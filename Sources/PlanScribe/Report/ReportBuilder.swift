@@ -88,7 +88,12 @@ public struct ReportBuilder: Sendable {
     /// - Throws: what `emit` throws.
     public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
-        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts))))
+        var index = indexContext(run, artifacts: artifacts)
+        if nativePartials {
+            index["cost_table_html"] = CostTableHTML.render(index["cost"] as? [String: Any] ?? [:])
+            index["strip_html"] = PhaseStripHTML.render(index["strip"] as? [[String: Any]] ?? [])
+        }
+        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", index, nativePartials: nativePartials)))
         // Each phase's conversation Markdown, kept for report.md.
         let conversations = IndexedSlots<String>(count: run.phases.count)
         let failure = FirstError()
@@ -131,10 +136,10 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
     }
 
-    /// Phase pages' messages, cost tables, phase strips and artifacts are written by
-    /// ``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML`` and ``ArtifactsHTML`` (the
-    /// templates allow it and the options ask for it); the contexts and the library must
-    /// agree on this.
+    /// Phase pages' messages, cost tables, phase strips and artifacts, and the index's cost
+    /// table and phase strip, are written by ``MessageHTML``, ``CostTableHTML``,
+    /// ``PhaseStripHTML`` and ``ArtifactsHTML`` (the templates allow it and the options ask
+    /// for it); the contexts and the library must agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a template, so the template's output stays small; the
