@@ -92,6 +92,7 @@ public struct ReportBuilder: Sendable {
         if nativePartials {
             index["cost_table_html"] = CostTableHTML.render(index["cost"] as? [String: Any] ?? [:])
             index["strip_html"] = PhaseStripHTML.render(index["strip"] as? [[String: Any]] ?? [])
+            index["chart_html"] = ChartHTML.render(index["chart"])
         }
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", index, nativePartials: nativePartials)))
         // Each phase's conversation Markdown, kept for report.md.
@@ -137,9 +138,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Phase pages' messages, cost tables, phase strips and artifacts, and the index's cost
-    /// table and phase strip, are written by ``MessageHTML``, ``CostTableHTML``,
-    /// ``PhaseStripHTML`` and ``ArtifactsHTML`` (the templates allow it and the options ask
-    /// for it); the contexts and the library must agree on this.
+    /// table, phase strip and chart, are written by ``MessageHTML``, ``CostTableHTML``,
+    /// ``PhaseStripHTML``, ``ArtifactsHTML`` and ``ChartHTML`` (the templates allow it and
+    /// the options ask for it); the contexts and the library must agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a template, so the template's output stays small; the

@@ -35,10 +35,11 @@ public struct TemplateSet: Sendable {
     let html: MustacheLibrary
     let markdown: MustacheLibrary
     /// The HTML library with the message partial replaced by `{{{rendered}}}`, the cost table
-    /// by `{{{cost_table_html}}}`, the phase strip by `{{{strip_html}}}` and the page's
-    /// artifacts section by `{{{artifacts_html}}}` (``ArtifactsHTML``): used for phase
-    /// pages when the built-in phase page and those partials are in use, whose output
-    /// ``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML`` and ``ArtifactsHTML`` write
+    /// by `{{{cost_table_html}}}`, the phase strip by `{{{strip_html}}}`, the phase page's
+    /// artifacts section by `{{{artifacts_html}}}` (``ArtifactsHTML``) and the index's chart
+    /// by `{{{chart_html}}}` (``ChartHTML``): used for phase pages and the index when the
+    /// built-in phase page and those partials are in use, whose output ``MessageHTML``,
+    /// ``CostTableHTML``, ``PhaseStripHTML``, ``ArtifactsHTML`` and ``ChartHTML`` write
     /// natively (the same bytes, without Mustache's lookups).
     let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
@@ -77,6 +78,7 @@ public struct TemplateSet: Sendable {
         var sources: [String: String] = [:]
         var texts: [String] = []
         var phasePageText = ""
+        var indexPageText = ""
         func library(_ names: [String], group: String) throws -> MustacheLibrary {
             var library = MustacheLibrary()
             for name in names {
@@ -86,6 +88,7 @@ public struct TemplateSet: Sendable {
                     let text = try read(path)
                     texts.append(name + "\u{0}" + text)
                     if name == "phase.html" { phasePageText = text }
+                    if name == "index.html" { indexPageText = text }
                     library.register(try MustacheTemplate(string: text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
                     throw TemplateError.invalid(
@@ -114,6 +117,10 @@ public struct TemplateSet: Sendable {
             if phasePageText.contains(ArtifactsHTML.block) {
                 let page = phasePageText.replacingOccurrences(of: ArtifactsHTML.block, with: "{{{artifacts_html}}}")
                 library.register(try MustacheTemplate(string: page), named: "phase.html")
+            }
+            if indexPageText.contains(ChartHTML.block) {
+                let page = indexPageText.replacingOccurrences(of: ChartHTML.block, with: "{{{chart_html}}}")
+                library.register(try MustacheTemplate(string: page), named: "index.html")
             }
             native = library
         }
