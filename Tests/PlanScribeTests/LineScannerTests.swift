@@ -91,6 +91,24 @@ struct LocatorTests {
 }
 
 struct MarkdownTests {
+    /// cmark-gfm keeps the characters its extensions react to (`~` for strikethrough, `:`
+    /// and `w` for autolinks, `|` for tables) in one table for the whole process, and every
+    /// parse adds them and takes them out again: parses on several threads at once must still
+    /// each see them (render makes a project's phase pages on every core).
+    @Test func parsesOnSeveralThreadsAtOnceAllSeeTheExtensions() {
+        let short = "a ~~strike~~ and www.example.com, https://example.com/x\n\n| a | b |\n|---|---|\n| ~~c~~ | d |\n"
+        let long = String(repeating: "A paragraph with ~~old~~ words, www.example.org and *emphasis*.\n\n", count: 200)
+        let texts = [short, long]
+        let expected = texts.map(Markdown.html)
+        #expect(expected[0].contains("<del>strike</del>") && expected[0].contains("<a href=\"http://www.example.com\">"))
+        #expect(expected[1].components(separatedBy: "<del>old</del>").count == 201)
+        let differing = GatheredValues<Int>()
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            if Markdown.html(texts[i % 2]) != expected[i % 2] { differing.append(i) }
+        }
+        #expect(differing.values.isEmpty, "\(differing.values.count) of 400 parses differed")
+    }
+
     @Test func gfmTablesStrikethroughAndTaskLists() {
         let html = Markdown.html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n")
         #expect(html.contains("<table>"))

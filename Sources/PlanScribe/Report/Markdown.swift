@@ -7,9 +7,19 @@ import Foundation
 /// and images become links so that opening a report fetches nothing.
 ///
 /// The only file that touches the C library. Every call builds and frees its own parser and
-/// tree, so it holds no state and is safe to use from concurrent tasks.
+/// tree; parsing, which shares state inside the library (see ``parsing``), runs under a
+/// lock, so it is safe to use from concurrent tasks.
 public enum Markdown {
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+
+    /// Held while cmark-gfm parses (`cmark_parser_feed` and `cmark_parser_finish`).
+    /// cmark-gfm keeps the characters its extensions react to (`~`, `:`, `w`, `|`) in one
+    /// process-wide table, adds them when a parser starts on inlines (a document's, or a
+    /// table row's while blocks are fed) and takes them out when it is done: a parse on
+    /// another thread at that moment would miss strikethrough, autolinks and table cells,
+    /// and the same input would give different reports. Defanging the tree and writing
+    /// HTML or Markdown run in parallel.
+    private static let parsing = NSLock()
 
     /// The HTML for a Markdown text.
     ///
@@ -116,12 +126,15 @@ public enum Markdown {
             }
         }
         var text = markdown
+        parsing.lock()
         text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        guard let document = cmark_parser_finish(parser) else { return "" }
+        let finished = cmark_parser_finish(parser)
+        parsing.unlock()
+        guard let document = finished else { return "" }
         defer { cmark_node_free(document) }
         guard let rendered = output(document, parser, options) else { return "" }
         defer { free(rendered) }
