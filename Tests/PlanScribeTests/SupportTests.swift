@@ -116,6 +116,10 @@ struct OneLineTests {
             "", "\n", "\n\n\n", "short", "a\nb", "\n\nlead", "trail\n\n", "a\r\nb\u{2028}c\u{85}d", "line one\n\n\nline two",
             String(repeating: "word ", count: 10_000), String(repeating: "x\n", count: 500), "é日本🎉\n🎉🎉",
             String(repeating: "a", count: 48), String(repeating: "a", count: 49), String(repeating: "a", count: 47) + "\nb",
+            // Printable ASCII takes a byte-wise path; a combining mark or a line break just
+            // past the limit must still count as Characters do.
+            "tab\there", String(repeating: "a", count: 47) + "e\u{301}b", String(repeating: "a", count: 48) + "e\u{301}",
+            String(repeating: "a", count: 100) + "\r\n", "del\u{7F}", String(repeating: "b", count: 101),
         ]
         for text in texts {
             for limit in [1, 2, 10, 48, 100] {

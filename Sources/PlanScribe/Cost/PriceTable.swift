@@ -72,6 +72,10 @@ public struct PriceTable: Sendable {
         self.prices = prices
     }
 
+    /// Model ids already looked up, with what they matched: a report looks up the same few
+    /// ids for every message, and an id with a date or a suffix walks the whole table.
+    private let resolved = ResolvedPrices()
+
     /// The prices the Claude Code CLI 2.1.332 charges, probed with 1,000,000 tokens per
     /// bucket for each model (see `Tests/Recording/probe_prices.sh`). The Opus 4 and 4.1 rows,
     /// which that CLI remaps to a newer model, are the published list prices.
@@ -98,6 +102,13 @@ public struct PriceTable: Sendable {
     /// - Parameter model: a model id as the API reports it.
     public func price(for model: String) -> ModelPrice? {
         if let p = prices[model] { return p }
+        if let known = resolved.lookup(model) { return known }
+        let found = match(model)
+        resolved.store(model, found)
+        return found
+    }
+
+    private func match(_ model: String) -> ModelPrice? {
         var id = model
         if let bracket = id.firstIndex(of: "[") { id = String(id[..<bracket]) }
         if let p = prices[id] { return p }
@@ -151,5 +162,25 @@ public struct PriceTable: Sendable {
         var merged = prices
         merged.merge(added) { _, new in new }
         return PriceTable(prices: merged)
+    }
+}
+
+/// A price table's memo of model ids that are not keys of the table (see
+/// ``PriceTable/price(for:)``), shared by the threads of a render.
+private final class ResolvedPrices: @unchecked Sendable {
+    private let lock = NSLock()
+    private var matches: [String: ModelPrice?] = [:]
+
+    /// `.some(nil)` when the id is known to have no price; nil when it was never looked up.
+    func lookup(_ model: String) -> ModelPrice?? {
+        lock.lock()
+        defer { lock.unlock() }
+        return matches[model]
+    }
+
+    func store(_ model: String, _ price: ModelPrice?) {
+        lock.lock()
+        if matches.count < 1_000 { matches[model] = price }
+        lock.unlock()
     }
 }

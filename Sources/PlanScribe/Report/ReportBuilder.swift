@@ -88,7 +88,11 @@ public struct ReportBuilder: Sendable {
     /// - Throws: what `emit` throws.
     public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
-        var index = indexContext(run, artifacts: artifacts)
+        var runFigures = RunFigures(run: run, ledger: ledger)
+        runFigures.phasesMarkdown = phasesMarkdown(run)
+        runFigures.costMarkdown = costMarkdown(run, figures: runFigures)
+        let figures = runFigures
+        var index = indexContext(run, artifacts: artifacts, figures: figures)
         if nativePartials {
             index["cost_table_html"] = CostTableHTML.render(index["cost"] as? [String: Any] ?? [:])
             index["strip_html"] = PhaseStripHTML.render(index["strip"] as? [[String: Any]] ?? [])
@@ -100,7 +104,7 @@ public struct ReportBuilder: Sendable {
         let failure = FirstError()
         DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
             let phase = run.phases[i]
-            var page = phaseContext(run, index: i, artifacts: artifacts)
+            var page = phaseContext(run, index: i, artifacts: artifacts, figures: figures)
             do {
                 let html = templates.renderHTML("phase.html", page.html, nativePartials: nativePartials)
                 page.html = [:]
@@ -129,12 +133,12 @@ public struct ReportBuilder: Sendable {
             sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": Self.placeholder])
             bodies.append(conversations.take(i) ?? "")
         }
-        try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections)), bodies)))
+        try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections, figures: figures)), bodies)))
         sections = []
         bodies = []
         try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
         try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
-        try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run)))
+        try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
     }
 
     /// Phase pages' messages, cost tables, phase strips and artifacts, and the index's cost
@@ -217,22 +221,36 @@ public struct ReportBuilder: Sendable {
         ]
     }
 
-    private func runTotals(_ run: ReportRun) -> (CostEstimate, USD?) {
-        let calls = run.sessions.flatMap(\.apiCalls)
-        let reported = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
-        return (estimate(calls), reported.isEmpty ? nil : reported.reduce(.zero, +))
+    /// The run's estimates, made once for every file that shows them.
+    struct RunFigures {
+        /// The whole run.
+        var total: CostEstimate
+        /// What the CLI reported for the whole run, when it did.
+        var reported: USD?
+        /// Each phase's, in the run's order.
+        var phases: [CostEstimate]
+        /// Markdown tables of the phases and of their cost (report.md and the job summary).
+        var phasesMarkdown = ""
+        var costMarkdown = ""
+
+        init(run: ReportRun, ledger: CostLedger) {
+            total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
+            let reports = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
+            reported = reports.isEmpty ? nil : reports.reduce(.zero, +)
+            phases = run.phases.map { ledger.estimate($0.phase?.apiCalls ?? []) }
+        }
     }
 
-    private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector) -> [String: Any] {
+    private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector, figures: RunFigures) -> [String: Any] {
         var context = common(run, pageTitle: run.title + " — planscribe", currentPhase: nil, prefix: "")
-        let (total, reported) = runTotals(run)
+        let (total, reported) = (figures.total, figures.reported)
         var rows: [[String: Any]] = []
-        for p in run.phases {
-            rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: estimate(p.phase?.apiCalls ?? []), reported: p.reported))
+        for (p, e) in zip(run.phases, figures.phases) {
+            rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: e, reported: p.reported))
         }
         let totalRow = costRow(name: "total", href: nil, estimate: total, reported: reported)
         context["cost"] = costTable(first: "phase", rows: rows, total: totalRow, unpriced: total.unpricedModels)
-        context["chart"] = chart(run) ?? false
+        context["chart"] = chart(run, costs: figures.phases) ?? false
         context["facts"] = facts(run)
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
@@ -259,8 +277,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The bar chart of estimated cost per phase, with each phase's token mix.
-    private func chart(_ run: ReportRun) -> [String: Any]? {
-        let costs = run.phases.map { estimate($0.phase?.apiCalls ?? []) }
+    private func chart(_ run: ReportRun, costs: [CostEstimate]) -> [String: Any]? {
         guard costs.contains(where: { $0.estimated.picodollars > 0 }) else { return nil }
         let maxCost = costs.map(\.estimated.picodollars).max() ?? 1
         let labelWidth = 190.0
@@ -303,7 +320,7 @@ public struct ReportBuilder: Sendable {
         var conversationMarkdown: () -> String
     }
 
-    private func phaseContext(_ run: ReportRun, index: Int, artifacts: ArtifactCollector) -> PhasePage {
+    private func phaseContext(_ run: ReportRun, index: Int, artifacts: ArtifactCollector, figures: RunFigures) -> PhasePage {
         let p = run.phases[index]
         var context = common(run, pageTitle: "\(p.number). \(p.name) — \(run.title)", currentPhase: index, prefix: "../")
         var phaseInfo: [String: Any] = ["number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label]
@@ -354,7 +371,7 @@ public struct ReportBuilder: Sendable {
             context["meta_count"] = 0
         }
         context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
-        let e = estimate(p.phase?.apiCalls ?? [])
+        let e = figures.phases[index]
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
         context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
         markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
@@ -388,13 +405,12 @@ public struct ReportBuilder: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func costMarkdown(_ run: ReportRun) -> String {
+    private func costMarkdown(_ run: ReportRun, figures: RunFigures) -> String {
         var lines: [String] = []
-        for p in run.phases {
-            let e = estimate(p.phase?.apiCalls ?? [])
+        for (p, e) in zip(run.phases, figures.phases) {
             lines.append(MarkdownTable.row(["\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
         }
-        let (total, reported) = runTotals(run)
+        let (total, reported) = (figures.total, figures.reported)
         lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", reported?.description ?? "–"]))
         var text = MarkdownTable.costHeader("phase") + lines.joined(separator: "\n") + "\n"
         if !total.unpricedModels.isEmpty { text += "\nNo price for " + MarkdownTable.escape(total.unpricedModels.joined(separator: ", ")) + ": those tokens are counted, their cost is not.\n" }
@@ -402,17 +418,17 @@ public struct ReportBuilder: Sendable {
         return text
     }
 
-    private func reportContext(_ run: ReportRun, sections: [[String: Any]]) -> [String: Any] {
-        let (total, reported) = runTotals(run)
+    private func reportContext(_ run: ReportRun, sections: [[String: Any]], figures: RunFigures) -> [String: Any] {
+        let (total, reported) = (figures.total, figures.reported)
         let facts = facts(run).map { "- **\($0["term"]!)**: " + MarkdownTable.escape($0["value"]!) }.joined(separator: "\n")
         return [
             "title": MarkdownTable.escape(run.title),
             "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
-            "phases_md": phasesMarkdown(run), "cost_md": costMarkdown(run), "facts_md": facts, "phase_sections": sections,
+            "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown, "facts_md": facts, "phase_sections": sections,
         ]
     }
 
-    private func jobSummary(_ run: ReportRun) -> String {
+    private func jobSummary(_ run: ReportRun, figures: RunFigures) -> String {
         func render(decisionLimit: Int?, includeDecisions: Bool, note: String?) -> String {
             var decisions: [[String: Any]] = []
             if includeDecisions {
@@ -424,7 +440,7 @@ public struct ReportBuilder: Sendable {
                 }
             }
             return tidy(templates.renderMarkdown("job-summary.md", [
-                "title": MarkdownTable.escape(run.title), "phases_md": phasesMarkdown(run), "cost_md": costMarkdown(run),
+                "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
                 "decisions": decisions, "shortened": note ?? false,
             ]))
         }

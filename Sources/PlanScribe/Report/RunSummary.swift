@@ -160,8 +160,19 @@ enum JUnitReport {
     /// Seconds from the phase's first to its last timestamp.
     static func duration(_ phase: Phase?) -> Double {
         guard let phase else { return 0 }
-        let stamps = phase.turns.flatMap { [$0.prompt].compactMap { $0 } + $0.messages }.compactMap(\.timestamp)
-        guard let first = stamps.min().flatMap(Timestamp.seconds), let last = stamps.max().flatMap(Timestamp.seconds) else { return 0 }
+        // The earliest and latest stamps, without copying the messages.
+        var earliest: String?
+        var latest: String?
+        func see(_ message: Message) {
+            guard let stamp = message.timestamp else { return }
+            if earliest.map({ stamp < $0 }) ?? true { earliest = stamp }
+            if latest.map({ stamp > $0 }) ?? true { latest = stamp }
+        }
+        for turn in phase.turns {
+            if let prompt = turn.prompt { see(prompt) }
+            turn.messages.forEach(see)
+        }
+        guard let first = earliest.flatMap(Timestamp.seconds), let last = latest.flatMap(Timestamp.seconds) else { return 0 }
         return max(0, last - first)
     }
 

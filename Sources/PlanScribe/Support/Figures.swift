@@ -22,6 +22,7 @@ public enum Figures {
     /// shown are looked at: a prompt of megabytes costs no more than a short one.
     public static func oneLine(_ text: String?, limit: Int) -> String {
         guard let text else { return "" }
+        if let short = asciiOneLine(text, limit: limit) { return short }
         var out = ""
         var taken = 0
         var space = false
@@ -44,6 +45,21 @@ public enum Figures {
             }
         }
         return !more && out.count <= limit ? out : String(out.prefix(max(1, limit - 1))) + "…"
+    }
+
+    /// ``oneLine(_:limit:)`` of text whose first `limit + 1` bytes are printable ASCII or
+    /// tabs (a byte a Character, no line break among them): the text itself, or its first
+    /// `limit - 1` bytes and an ellipsis. Nil for other text.
+    private static func asciiOneLine(_ text: String, limit: Int) -> String? {
+        let bytes = text.utf8
+        var n = 0
+        for b in bytes {
+            guard b >= 0x20 && b < 0x7F || b == 0x09 else { return nil }
+            n += 1
+            if n > limit { break }
+        }
+        if n <= limit { return text }
+        return String(text.utf8.prefix(max(1, limit - 1)))! + "…"
     }
 
     /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39".
