@@ -58,6 +58,45 @@ struct TreeGenerator {
         return out
     }
 
+    /// An assistant reply as replies are written: paragraphs with bold, inline code, colons
+    /// and the odd link, headings, bullet and numbered lists, fenced code and now and then a
+    /// table, so that render does the Markdown work real transcripts ask of it.
+    private mutating func markdown(_ length: Int) -> String {
+        var out = ""
+        out.reserveCapacity(length + 200)
+        func words(_ n: Int) -> String {
+            (0..<n).map { _ in Self.words[int(0...(Self.words.count - 1))] }.joined(separator: " ")
+        }
+        while out.utf8.count < length {
+            switch int(0...9) {
+            case 0:
+                out += "## " + words(int(2...5)).capitalized + "\n\n"
+            case 1, 2:
+                for _ in 0..<int(2...5) {
+                    out += "- **" + words(int(1...3)) + "**: " + words(int(4...14)) + (int(0...2) == 0 ? " (`" + words(1) + "." + words(1) + "`)" : "") + "\n"
+                }
+                out += "\n"
+            case 3:
+                for i in 1...int(2...4) { out += "\(i). " + words(int(5...15)) + "\n" }
+                out += "\n"
+            case 4:
+                out += "```swift\nfunc " + words(1) + "() throws -> " + words(1).capitalized + " {\n    let " + words(1) + " = try " + words(1) + "(\\(" + words(1) + "))\n    return " + words(1) + "\n}\n```\n\n"
+            case 5 where int(0...2) == 0:
+                out += "| " + words(1) + " | " + words(1) + " |\n|---|---|\n"
+                for _ in 0..<int(2...4) { out += "| " + words(int(1...3)) + " | " + words(int(1...4)) + " |\n" }
+                out += "\n"
+            default:
+                let first = words(int(8...30))
+                var paragraph = first.prefix(1).uppercased() + first.dropFirst()
+                if int(0...2) == 0 { paragraph += " — see `" + words(1) + "_" + words(1) + "` and **" + words(2) + "**" }
+                if int(0...4) == 0 { paragraph += ", as [the " + words(1) + " notes](https://example.com/" + words(1) + ") say" }
+                if int(0...3) == 0 { paragraph += ". Next: " + words(int(3...8)) }
+                out += paragraph + ".\n\n"
+            }
+        }
+        return out
+    }
+
     private func json(_ s: String) -> String {
         String(decoding: try! JSONEncoder().encode(s), as: UTF8.self)
     }
@@ -139,7 +178,7 @@ struct TreeGenerator {
                 let input = int(500...4000), read = int(5_000...80_000), write5 = int(0...3000), write1 = int(0...1) == 0 ? 0 : int(0...2000)
                 var blocks: [String] = []
                 if call == 0 && int(0...2) == 0 { blocks.append(#"{"type":"thinking","thinking":\#(json(text(int(100...1500)))),"signature":"c2ln"}"#) }
-                blocks.append(#"{"type":"text","text":\#(json(text(int(80...2500))))}"#)
+                blocks.append(#"{"type":"text","text":\#(json(markdown(int(80...2500))))}"#)
                 let usesTool = call < 4 && int(0...3) != 0
                 let toolID = "toolu_" + uuid().replacingOccurrences(of: "-", with: "").prefix(24)
                 let useAgent = withSubagent && !agentWritten && usesTool
@@ -194,7 +233,7 @@ struct TreeGenerator {
         for _ in 0..<int(2...6) {
             let a = uuid()
             let m = "msg_" + uuid().replacingOccurrences(of: "-", with: "")
-            out.line(#"{"parentUuid":"\#(parent)","isSidechain":true,"message":{"id":"\#(m)","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":\#(json(text(int(100...1500))))}],"usage":{"input_tokens":\#(int(100...900)),"cache_creation_input_tokens":0,"cache_read_input_tokens":\#(int(1000...9000)),"output_tokens":\#(int(20...400))}},"requestId":"req_\#(uuid())","type":"assistant","uuid":"\#(a)","timestamp":"2026-10-01T00:00:01.000Z",\#(common)}"#)
+            out.line(#"{"parentUuid":"\#(parent)","isSidechain":true,"message":{"id":"\#(m)","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":\#(json(markdown(int(100...1500))))}],"usage":{"input_tokens":\#(int(100...900)),"cache_creation_input_tokens":0,"cache_read_input_tokens":\#(int(1000...9000)),"output_tokens":\#(int(20...400))}},"requestId":"req_\#(uuid())","type":"assistant","uuid":"\#(a)","timestamp":"2026-10-01T00:00:01.000Z",\#(common)}"#)
             parent = a
         }
         try out.close()
