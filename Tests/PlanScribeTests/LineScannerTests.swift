@@ -143,6 +143,12 @@ struct MarkdownTests {
         "\n\nleading blank lines and trailing space   \n\n\n", "\t\t)\t", "    code with a trailing tab\t\n",
         "www.example.com and https://example.com/x autolinks, e@mail.invalid",
         "Unicode: é, 日本語, emoji 🎉, NBSP\u{a0}here; PHASE_STATUS: ready_to_advance",
+        // Safe links, and fences closed at the start of a line, with anything inside.
+        "See [the docs](https://example.com/a_(b)) and [notes](notes.md#top), or www.example.com.",
+        "```swift\nlet a: Array<Int> = [1]\nif a < b { print(\"<b>\") }\n```\n\nAfter the fence.",
+        "~~~\n<script>alert(1)</script>\n[x]: javascript:alert(1)\n````\n~~~~\n\nText.",
+        "| a | b |\n|---|---|\n| [x](https://y.invalid) | `code` |\n",
+        "````markdown\n```\ninner\n```\n````\n",
     ])
     func inertMarkdownIsKeptAndMeansTheSame(_ text: String) {
         guard let inert = Markdown.inertText(text) else {
@@ -163,12 +169,50 @@ struct MarkdownTests {
     }
 
     @Test(arguments: [
-        "a <b>tag</b>", "a [link](https://x.invalid)", "[ref]: javascript:alert(1)", "an image ![x](y.png)",
-        "```\nopen fence", "~~~\nopen tilde fence", "carriage\rreturn", "nul\u{0}byte", "<https://autolink.invalid>",
+        "a <b>tag</b>", "[ref]: javascript:alert(1)", "an image ![x](y.png)", "```\nopen fence", "~~~\nopen tilde fence",
+        "carriage\rreturn", "nul\u{0}byte", "<https://autolink.invalid>", "`Array<Int>` in a code span",
+        // Links that may point at script or files, however the scheme is spelt.
+        "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](vbscript:msgbox)", "[x](file:///etc/passwd)",
+        "[x](data:text/html,hi)", "[x](javascript&#58;alert(1))", "[x](&#106;avascript:alert(1))", "[x](javascript\\:alert(1))",
+        "[x]\n\n[x]: https://fine.invalid",
+        // Fences this scan does not follow: indented (a list item's, or code), after text,
+        // unclosed, or a backtick fence whose info holds a backtick.
+        "- item\n\n  ```\n  <b>x</b>\n  ```", "- ```\n<b>x</b>\n```", "    ```\n    code", "text ```inline``` text",
+        "````\n```\nstill open", "```a`b\n<b>\n```",
     ])
     func markdownThatMayHoldMarkupGoesThroughCmark(_ text: String) {
         #expect(Markdown.inertText(text) == nil)
         #expect(Markdown.defanged(text) == Markdown.rewritten(text))
+    }
+
+    /// Text kept as written stays safe wherever a report puts it: after any other kept or
+    /// rewritten text, and quoted (a subagent's): no raw HTML or image, and every link is
+    /// one ``Markdown/isSafeURL(_:)`` allows.
+    @Test func keptTextStaysSafeBesideOtherText() throws {
+        let kept = [
+            "See [the docs](https://example.com/a) and www.example.com.", "```\n<script>alert(1)</script>\n```",
+            "- item\n- [link](https://x.invalid)", "    indented code", "| a |\n|---|\n| [b](c.md) |", "```\n[x]: javascript:alert(1)\n```",
+        ]
+        let hostile = [
+            "a <b>tag</b> <script>alert(1)</script>", "[x](javascript:alert(1))", "![i](https://tracker.invalid/p.png)",
+            "```\nopen fence", "[x]: javascript:alert(1)", "<img src=x onerror=alert(1)>",
+        ]
+        for text in kept { #expect(Markdown.inertText(text) != nil, "\(text.debugDescription)") }
+        let pieces = kept.compactMap(Markdown.inertText) + hostile.map(Markdown.defanged)
+        for a in pieces {
+            for b in pieces {
+                for quote in ["", "> "] {
+                    let combined = (a + "\n" + b).split(separator: "\n", omittingEmptySubsequences: false).map { quote + $0 }.joined(separator: "\n")
+                    let html = Markdown.html(combined)
+                    let lowered = html.lowercased()
+                    #expect(!lowered.contains("<script") && !lowered.contains("<img") && !lowered.contains("<b>"), "\(combined.debugDescription)")
+                    for href in html.components(separatedBy: "href=\"").dropFirst() {
+                        let url = String(href.prefix { $0 != "\"" })
+                        #expect(Markdown.isSafeURL(url), "\(url) in \(combined.debugDescription)")
+                    }
+                }
+            }
+        }
     }
 
     @Test func fencesAreLongerThanAnyBacktickRunInside() {

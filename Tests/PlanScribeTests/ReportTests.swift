@@ -84,18 +84,21 @@ struct HostileContentTests {
 /// way a careless viewer would: planscribe's Markdown must be safe even there.
 enum MarkdownProbe {
     static func unsafeHTML(_ markdown: String) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
         let options = CMARK_OPT_UNSAFE
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink", "tasklist"] {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        // Under planscribe's parsing lock: cmark-gfm's extensions share state between parsers.
+        let parsed = Markdown.whileParsing { () -> OpaquePointer? in
+            for name in ["table", "strikethrough", "autolink", "tasklist"] {
+                if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+            }
+            let bytes = Array(markdown.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+            }
+            return cmark_parser_finish(parser)
         }
-        let bytes = Array(markdown.utf8)
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
-        }
-        guard let document = cmark_parser_finish(parser) else { return "" }
+        guard let document = parsed else { return "" }
         defer { cmark_node_free(document) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
         defer { free(html) }

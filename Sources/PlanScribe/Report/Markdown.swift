@@ -19,7 +19,36 @@ public enum Markdown {
     /// another thread at that moment would miss strikethrough, autolinks and table cells,
     /// and the same input would give different reports. Defanging the tree and writing
     /// HTML or Markdown run in parallel.
-    private static let parsing = NSLock()
+    private static let parsing = ParseLock()
+
+    /// Runs `body`, which attaches extensions to, feeds or finishes a cmark-gfm parser,
+    /// holding ``parsing``, with the extensions registered. Any code in the process that
+    /// parses with cmark-gfm must go through here.
+    static func whileParsing<T>(_ body: () throws -> T) rethrows -> T {
+        parsing.lock()
+        defer { parsing.unlock() }
+        ExtensionRegistration.ensure()
+        return try body()
+    }
+
+    /// A mutex that spins a little before it sleeps (glibc's adaptive mutex): parses are
+    /// short, and sleeping and waking a thread for each costs more than the parse.
+    private final class ParseLock: @unchecked Sendable {
+        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+        init() {
+            var attributes = pthread_mutexattr_t()
+            pthread_mutexattr_init(&attributes)
+            #if os(Linux)
+            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+            #endif
+            pthread_mutex_init(mutex, &attributes)
+            pthread_mutexattr_destroy(&attributes)
+        }
+
+        func lock() { pthread_mutex_lock(mutex) }
+        func unlock() { pthread_mutex_unlock(mutex) }
+    }
 
     /// The HTML for a Markdown text.
     ///
@@ -52,28 +81,15 @@ public enum Markdown {
         }
     }
 
-    /// Markdown that cannot hold raw HTML, a link, an image, a link reference or a code
-    /// fence (no `<`, `[`, three backticks or tildes in a row, NUL or carriage return), as it
-    /// is: the same blocks alone as inside a longer file, so it needs no defanging, and
-    /// cmark's Markdown writer (the slowest part of a report) can be skipped. Leading and
-    /// trailing line feeds go, and the text ends with one, as cmark's output does. Nil when
-    /// the text needs cmark.
+    /// Markdown that can be kept as it is written (see ``InertMarkdown``: no raw HTML, no
+    /// image, no link reference definition, no link but a safe one and every code fence
+    /// closed, wherever the text is put), so it needs no defanging and cmark's Markdown
+    /// writer (the slowest part of a report) can be skipped. Leading and trailing line feeds
+    /// go, and the text ends with one, as cmark's output does. Nil when the text needs cmark.
     static func inertText(_ markdown: String) -> String? {
         var copy = markdown
         return copy.withUTF8 { bytes -> String? in
-            // Most prose has none of these bytes: one vector pass decides.
-            let suspect = bytes.firstOffset(ofAnyOf: [0x3C, 0x5B, 0x00, 0x0D, 0x60, 0x7E]) ?? bytes.count
-            var run: (byte: UInt8, count: Int) = (0, 0)
-            for b in UnsafeBufferPointer(rebasing: bytes[suspect...]) {
-                switch b {
-                case 0x3C, 0x5B, 0x00, 0x0D: return nil  // < [ NUL CR
-                case 0x60, 0x7E:  // ` ~
-                    run = run.byte == b ? (b, run.count + 1) : (b, 1)
-                    if run.count == 3 { return nil }
-                default:
-                    run = (0, 0)
-                }
-            }
+            guard InertMarkdown.isInert(bytes) else { return nil }
             // Only line feeds: trailing spaces and tabs belong to an indented code block's text.
             var start = 0
             var end = bytes.count
@@ -116,24 +132,23 @@ public enum Markdown {
         _ markdown: String,
         _ output: (OpaquePointer, OpaquePointer, Int32) -> UnsafeMutablePointer<CChar>?
     ) -> String {
-        ExtensionRegistration.ensure()
         let options = CMARK_OPT_SAFE | CMARK_OPT_GITHUB_PRE_LANG
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let ext = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, ext)
-            }
-        }
         var text = markdown
-        parsing.lock()
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+        let finished = whileParsing {
+            for name in extensionNames {
+                if let ext = cmark_find_syntax_extension(name) {
+                    cmark_parser_attach_syntax_extension(parser, ext)
+                }
+            }
+            return text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    cmark_parser_feed(parser, chars.baseAddress, chars.count)
+                }
+                return cmark_parser_finish(parser)
             }
         }
-        let finished = cmark_parser_finish(parser)
-        parsing.unlock()
         guard let document = finished else { return "" }
         defer { cmark_node_free(document) }
         guard let rendered = output(document, parser, options) else { return "" }
