@@ -1,11 +1,15 @@
 // libFuzzer harness: Markdown through cmark-gfm to HTML (safe) and back to defanged Markdown;
-// the HTML must never contain a script tag or an event handler. Text kept as written by
+// the HTML must never contain a script tag or an event handler, and plain paragraphs written
+// without cmark must be cmark's bytes. Text kept as written by
 // `defanged` (inert: see InertMarkdown) must mean what the text means and, rendered alone or
 // beside other text, hold no raw HTML, no image and no link that isSafeURL refuses.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMarkdown(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
     let html = Markdown.html(text).lowercased()
+    if let plain = PlainMarkdown.html(text) {
+        precondition(plain == Markdown.parsedHTML(text), "plain paragraphs written unlike cmark")
+    }
     precondition(!html.contains("<script"), "script tag in HTML")
     precondition(!html.contains("javascript:") || !html.contains("href=\"javascript:"), "javascript link in HTML")
     let defanged = Markdown.defanged(text)

@@ -18,7 +18,7 @@ for h in "${harnesses[@]}"; do
   extra=()
   case $h in
     stream) extra=(Sources/PlanScribe/Runner/StreamEvent.swift Sources/PlanScribe/Runner/InvocationOutcome.swift) ;;
-    markdown) extra=(Sources/PlanScribe/Report/Markdown.swift Sources/PlanScribe/Report/InertMarkdown.swift -I Sources/CMarkGFM -lcmark-gfm -lcmark-gfm-extensions) ;;
+    markdown) extra=(Sources/PlanScribe/Report/Markdown.swift Sources/PlanScribe/Report/InertMarkdown.swift Sources/PlanScribe/Report/PlainMarkdown.swift -I Sources/CMarkGFM -lcmark-gfm -lcmark-gfm-extensions) ;;
     plan)
       yams=.build/checkouts/Yams/Sources
       [ -d "$yams" ] || { echo "run swift build first: $yams is missing" >&2; exit 1; }

@@ -128,6 +128,46 @@ struct MarkdownTests {
         #expect(HTMLScan(html).dangers == [])
     }
 
+    /// Plain paragraphs are written without cmark, and give cmark's bytes; anything that
+    /// could be more is left to cmark.
+    @Test func plainParagraphsGiveCmarksHTML() {
+        let plain = [
+            "", "\n\n", "one line", "It's \"quoted\" and a > b, (x) = y; 50 % off! #tag", "line one  \nline two \nthree   ",
+            "  lead\n   more\n\npara two\n\n\n", "x\u{7F}y é\u{a0}z 日本 🎉", "a \n b", "time 12:30, a-b, c+d, 3. not a list",
+            "   \n\ntext after blank lines", "ends with two spaces  ", "www example is no link without its dot",
+        ]
+        for text in plain {
+            #expect(PlainMarkdown.html(text) != nil, "\(text.debugDescription)")
+            #expect(Markdown.html(text) == Markdown.parsedHTML(text), "\(text.debugDescription)")
+        }
+        let more = [
+            "*em*", "_em_", "`code`", "[link](x)", "<b>", "a &amp; b", "back\\slash", "~~s~~", "a | b", "me@example.com",
+            "see https://example.com", "www.example.com", "WWW.EXAMPLE.COM", "# heading", "> quote", "- item", "+ item",
+            "1. item", "para\n===", "para\n---", "    code", "one\n    four", "tab\there", "cr\rhere", "nul\u{0}",
+        ]
+        for text in more {
+            #expect(PlainMarkdown.html(text) == nil, "\(text.debugDescription)")
+        }
+        // Random texts of plain words, punctuation, spaces and line breaks, seeded: every one
+        // the fast path takes must be cmark's output.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let pieces = ["word", "é", " ", "  ", "   ", "    ", "\n", "\n\n", "\"", "'", ">", "#", "-", "=", "1", ".", ":", "/", "w", "!", "(", ")", "\u{a0}", "+", ","]
+        var taken = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int(next() % 24) { text += pieces[Int(next() % UInt64(pieces.count))] }
+            if PlainMarkdown.html(text) != nil {
+                taken += 1
+                #expect(Markdown.html(text) == Markdown.parsedHTML(text), "\(text.debugDescription)")
+            }
+        }
+        #expect(taken > 500)
+    }
+
     @Test func defangedMarkdownKeepsTextAndDropsHTML() {
         #expect(Markdown.defanged("Hi <b>there</b>\n\n[x](javascript:alert(1))\n") == "Hi `<b>`there`</b>`\n\n[x]()\n")
     }

@@ -55,6 +55,11 @@ public enum Markdown {
     /// - Parameter markdown: Markdown from a transcript or a template.
     /// - Returns: an HTML fragment in which nothing can run.
     public static func html(_ markdown: String) -> String {
+        PlainMarkdown.html(markdown) ?? parsedHTML(markdown)
+    }
+
+    /// ``html(_:)`` always through cmark.
+    static func parsedHTML(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
             defang(document)
             neutraliseImages(document)
