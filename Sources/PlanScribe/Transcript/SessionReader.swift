@@ -84,11 +84,14 @@ public struct SessionReader: Sendable {
         var main = parsed.main
         var foreignLines = 0
         var foreignOwner: String?
-        main.nodes.removeAll { node in
-            guard let owner = filter.owner(ofUUID: StableHash.of(node.uuid)) else { return false }
-            foreignLines += 1
-            if foreignOwner == nil { foreignOwner = owner }
-            return true
+        // A fresh filter (each session's first assembly) owns nothing: no line to look up.
+        if !filter.ownsNoLines {
+            main.nodes.removeAll { node in
+                guard let owner = filter.owner(ofUUID: StableHash.of(node.uuid)) else { return false }
+                foreignLines += 1
+                if foreignOwner == nil { foreignOwner = owner }
+                return true
+            }
         }
         var reports = [main.report]
 
@@ -113,7 +116,7 @@ public struct SessionReader: Sendable {
                 reports.append(report)
                 continue
             }
-            file.nodes.removeAll { filter.owner(ofUUID: StableHash.of($0.uuid)) != nil }
+            if !filter.ownsNoLines { file.nodes.removeAll { filter.owner(ofUUID: StableHash.of($0.uuid)) != nil } }
             reports.append(file.report)
             if sub.metaError {
                 reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: sub.path)): unreadable agent metadata, ignored")

@@ -40,6 +40,9 @@ public struct DuplicateFilter: Sendable {
     /// An empty filter.
     public init() {}
 
+    /// True when no session owns a line yet (nothing to drop).
+    var ownsNoLines: Bool { uuidOwners.count == 0 }
+
     /// The session that owns the line with this uuid hash.
     func owner(ofUUID hash: UInt64) -> String? {
         uuidOwners[hash].map { owners[Int($0)] }
