@@ -128,6 +128,16 @@ struct MarkdownTests {
         #expect(HTMLScan(html).dangers == [])
     }
 
+    @Test func linksToScriptFilesOrNonImageDataAreUnsafe() {
+        let unsafe = [
+            "javascript:alert(1)", "JaVaScRiPt:x", " javascript:x", "java\nscript:x", "jav ascript:x", "vbscript:x", "FILE:///etc/passwd",
+            "data:text/html,x", "DATA:IMAGE/SVG+xml,x", "\u{0}javascript:x",
+        ]
+        let safe = ["https://example.com/a?b=c", "notes.md#top", "", "data:image/png;base64,AAAA", "DATA:IMAGE/PNG,x", "mailto:a@b.invalid", "./javascript:x"]
+        for url in unsafe { #expect(!Markdown.isSafeURL(url), "\(url.debugDescription)") }
+        for url in safe { #expect(Markdown.isSafeURL(url), "\(url.debugDescription)") }
+    }
+
     /// Plain paragraphs are written without cmark, and give cmark's bytes; anything that
     /// could be more is left to cmark.
     @Test func plainParagraphsGiveCmarksHTML() {
