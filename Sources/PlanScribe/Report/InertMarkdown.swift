@@ -27,8 +27,7 @@ enum InertMarkdown {
         var mayHideScheme = false
         var start = 0
         while start <= bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            let end = bytes.firstOffset(of: 0x0A, from: start) ?? bytes.count
             let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
             start = end + 1
             if let open = fence {
@@ -44,27 +43,29 @@ enum InertMarkdown {
             case .none:
                 break
             }
-            var run: (byte: UInt8, count: Int) = (0, 0)
-            for (i, b) in line.enumerated() {
-                switch b {
+            // Only these bytes matter outside fences: jump from one to the next.
+            var i = 0
+            while i < line.count, let found = UnsafeBufferPointer(rebasing: line[i...]).firstOffset(ofAnyOf: [0x3C, 0x5B, 0x5D, 0x26, 0x3A, 0x60, 0x7E]) {
+                i += found
+                switch line[i] {
                 case 0x3C: return false  // <
                 case 0x5B:  // [
                     if i > 0 && line[i - 1] == 0x21 { return false }  // ![
                     bracket = true
-                case 0x5D where i + 1 < line.count && line[i + 1] == 0x3A: return false  // ]:
+                case 0x5D:  // ]:
+                    if i + 1 < line.count && line[i + 1] == 0x3A { return false }
                 case 0x26: mayHideScheme = true  // &
                 case 0x3A:  // :
                     if i > 0 && line[i - 1] == 0x5C { mayHideScheme = true }
                     if endsWithScheme(line, before: i) { mayHideScheme = true }
-                default:
-                    break
+                default:  // ` or ~: three in a row would be a fence this scan does not follow
+                    let b = line[i]
+                    var run = 1
+                    while i + run < line.count && line[i + run] == b { run += 1 }
+                    if run >= 3 { return false }
+                    i += run - 1
                 }
-                if b == 0x60 || b == 0x7E {
-                    run = run.byte == b ? (b, run.count + 1) : (b, 1)
-                    if run.count == 3 { return false }
-                } else {
-                    run = (0, 0)
-                }
+                i += 1
             }
         }
         return fence == nil && !(bracket && mayHideScheme)

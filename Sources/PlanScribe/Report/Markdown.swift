@@ -61,8 +61,7 @@ public enum Markdown {
     /// ``html(_:)`` always through cmark.
     static func parsedHTML(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
-            defang(document)
-            neutraliseImages(document)
+            makeSafe(document)
             return cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))
         }
     }
@@ -80,8 +79,7 @@ public enum Markdown {
     /// ``defanged(_:)`` always through cmark: parsed, defanged and written out again.
     static func rewritten(_ markdown: String) -> String {
         render(markdown) { document, parser, options in
-            defang(document)
-            neutraliseImages(document)
+            makeSafe(document)
             return cmark_render_commonmark(document, options, 0)
         }
     }
@@ -175,45 +173,37 @@ public enum Markdown {
         for node in nodes { visit(node) }
     }
 
-    /// Images would load from the network when the report is opened: show them as links.
-    private static func neutraliseImages(_ document: OpaquePointer) {
-        walk(document) { node in
-            guard cmark_node_get_type(node) == CMARK_NODE_IMAGE else { return }
-            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-            guard let link = cmark_node_new(CMARK_NODE_LINK) else { return }
-            _ = cmark_node_set_url(link, isSafeURL(url) ? url : "")
-            // Move the image's alt text (its children) into the link.
-            while let child = cmark_node_first_child(node) {
-                cmark_node_unlink(child)
-                _ = cmark_node_append_child(link, child)
-            }
-            if cmark_node_first_child(link) == nil, let label = cmark_node_new(CMARK_NODE_TEXT) {
-                _ = cmark_node_set_literal(label, "image")
-                _ = cmark_node_append_child(link, label)
-            }
-            _ = cmark_node_replace(node, link)
-            cmark_node_free(node)
-        }
-    }
-
-    private static func defang(_ document: OpaquePointer) {
+    /// In one walk: raw HTML becomes code (visible, never interpreted), links to script,
+    /// files or non-image data are emptied, and images, which would load from the network
+    /// when the report is opened, become links (with their alt text, or "image").
+    private static func makeSafe(_ document: OpaquePointer) {
         walk(document) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
                 let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
-                let replacement: OpaquePointer?
-                if type == CMARK_NODE_HTML_BLOCK {
-                    replacement = cmark_node_new(CMARK_NODE_CODE_BLOCK)
-                } else {
-                    replacement = cmark_node_new(CMARK_NODE_CODE)
-                }
-                guard let replacement else { return }
+                guard let replacement = cmark_node_new(type == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_CODE) else { return }
                 _ = cmark_node_set_literal(replacement, literal)
                 _ = cmark_node_replace(node, replacement)
                 cmark_node_free(node)
-            } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+            } else if type == CMARK_NODE_LINK {
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 if !isSafeURL(url) { _ = cmark_node_set_url(node, "") }
+            } else if type == CMARK_NODE_IMAGE {
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                guard let link = cmark_node_new(CMARK_NODE_LINK) else { return }
+                _ = cmark_node_set_url(link, isSafeURL(url) ? url : "")
+                // Move the image's alt text (its children) into the link; they are visited
+                // after it, where they now are.
+                while let child = cmark_node_first_child(node) {
+                    cmark_node_unlink(child)
+                    _ = cmark_node_append_child(link, child)
+                }
+                if cmark_node_first_child(link) == nil, let label = cmark_node_new(CMARK_NODE_TEXT) {
+                    _ = cmark_node_set_literal(label, "image")
+                    _ = cmark_node_append_child(link, label)
+                }
+                _ = cmark_node_replace(node, link)
+                cmark_node_free(node)
             }
         }
     }

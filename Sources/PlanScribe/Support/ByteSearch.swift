@@ -79,6 +79,12 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return nil
     }
 
+    /// The offset of the first `byte` from `start` on, found with `memchr`.
+    func firstOffset(of byte: UInt8, from start: Int = 0) -> Int? {
+        guard let base = baseAddress, start < count, let hit = memchr(base + start, Int32(byte), count - start) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+    }
+
     /// Calls `body` with the offset of each `byte` from `start` on, found with `memchr`, until
     /// `body` returns false.
     func forEachOffset(of byte: UInt8, from start: Int = 0, _ body: (Int) -> Bool) {
