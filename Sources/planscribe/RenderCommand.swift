@@ -21,9 +21,17 @@ struct ReportFlags: ParsableArguments {
     @Flag(help: "Print the generation time in the reports (off by default, so that the same input gives identical files).")
     var stamp = false
 
+    @Option(help: ArgumentHelp("How many projects and phase pages to render at once. Default: one per core. The files are the same whatever the number.", valueName: "N"))
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func reportOptions() throws -> ReportOptions {
         var options = ReportOptions()
         options.detail = detail
+        options.jobs = jobs
         if stamp {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime]
@@ -141,7 +149,7 @@ struct RenderCommand: ParsableCommand {
         let projects = order
         let groupsByProject = groups
         let outputFolders = folders
-        DispatchQueue.concurrentPerform(iterations: projects.count) { i in
+        ParallelWork.forEach(projects.count, width: report.jobs) { i in
             let project = projects[i]
             let group = groupsByProject[project] ?? []
             let key = noCache ? nil : ReportCache.key(sources: group, templates: templates, prices: prices, options: options, title: title).map { $0 + (redact ? "" : "-unredacted") }

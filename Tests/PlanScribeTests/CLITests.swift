@@ -278,6 +278,26 @@ struct RenderCacheTests {
 }
 
 struct ConcurrentRenderTests {
+    /// Projects and phases rendered on every core give the files a render on one thread
+    /// gives, byte for byte (several projects, Markdown with tables, strikethrough and
+    /// autolinks, hostile text).
+    @Test func parallelRenderWritesWhatOneThreadWrites() throws {
+        let scratch = ScratchFolder()
+        let cli = CLITests()
+        let inputs = [Fixture.planningProject, Fixture.cliProject, Fixture.realProjects, Fixture.path("hostile")]
+        #expect(try cli.run(["render"] + inputs + ["-o", scratch.path + "/one", "--jobs", "1"]).status == 0)
+        #expect(try cli.run(["render"] + inputs + ["-o", scratch.path + "/all", "--jobs", "8"]).status == 0)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: scratch.path + "/one").filter { !$0.contains(".planscribe") && $0.contains(".") }.sorted()
+        #expect(files.count > 40)
+        #expect(files.filter { $0.hasSuffix("index.html") }.count > 3, "several projects")
+        for file in files {
+            let one = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/one/" + file))
+            let all = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/all/" + file))
+            #expect(one == all, "\(file)")
+        }
+        #expect(try cli.run(["render", Fixture.planningProject, "--jobs", "0"]).status == 2)
+    }
+
     @Test func aSecondRenderIntoTheSameFolderWaitsForTheFirst() async throws {
         let scratch = ScratchFolder()
         let out = scratch.path + "/out"

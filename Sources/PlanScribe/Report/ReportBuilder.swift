@@ -102,7 +102,7 @@ public struct ReportBuilder: Sendable {
         // Each phase's conversation Markdown, kept for report.md.
         let conversations = IndexedSlots<String>(count: run.phases.count)
         let failure = FirstError()
-        DispatchQueue.concurrentPerform(iterations: run.phases.count) { i in
+        ParallelWork.forEach(run.phases.count, width: options.jobs) { i in
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts, figures: figures)
             do {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much of a conversation a report shows.
 public enum ReportDetail: String, Sendable, CaseIterable, Codable {
     /// Everything: thinking, tool inputs and results, subagents, CLI context (behind a toggle).
@@ -26,6 +28,9 @@ public struct ReportOptions: Sendable {
     public var stamp: String?
     /// Lines of tool output shown in HTML before "N more lines" (Markdown keeps it whole).
     public var htmlOutputLines = 40
+    /// How many phase pages are made at once (by default one per core); the files are the
+    /// same whatever the number.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     /// Default options.
     public init() {}

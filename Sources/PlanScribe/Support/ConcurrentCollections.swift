@@ -57,3 +57,32 @@ public final class GatheredValues<Value>: @unchecked Sendable {
         return items
     }
 }
+
+/// Runs numbered pieces of work on up to `width` threads at once, each index once; with a
+/// width of one, in order on the calling thread.
+public enum ParallelWork {
+    /// Calls `body` with every index in `0..<count`, `width` at a time at most.
+    public static func forEach(_ count: Int, width: Int, _ body: @Sendable (Int) -> Void) {
+        guard width > 1 && count > 1 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        let next = NextIndex()
+        DispatchQueue.concurrentPerform(iterations: min(width, count)) { _ in
+            while let i = next.take(below: count) { body(i) }
+        }
+    }
+
+    private final class NextIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+
+        func take(below count: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+}
