@@ -92,9 +92,9 @@ struct LocatorTests {
 
 struct MarkdownTests {
     /// cmark-gfm keeps the characters its extensions react to (`~` for strikethrough, `:`
-    /// and `w` for autolinks, `|` for tables) in one table for the whole process, and every
-    /// parse adds them and takes them out again: parses on several threads at once must still
-    /// each see them (render makes a project's phase pages on every core).
+    /// and `w` for autolinks) in one table for the whole process, and every parse adds them
+    /// and takes them out again: parses on several threads at once must still each see them
+    /// (render makes a project's phase pages on every core).
     @Test func parsesOnSeveralThreadsAtOnceAllSeeTheExtensions() {
         let short = "a ~~strike~~ and www.example.com, https://example.com/x\n\n| a | b |\n|---|---|\n| ~~c~~ | d |\n"
         let long = String(repeating: "A paragraph with ~~old~~ words, www.example.org and *emphasis*.\n\n", count: 200)

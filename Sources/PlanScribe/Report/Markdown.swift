@@ -13,11 +13,11 @@ public enum Markdown {
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
 
     /// Held while cmark-gfm parses (`cmark_parser_feed` and `cmark_parser_finish`).
-    /// cmark-gfm keeps the characters its extensions react to (`~`, `:`, `w`, `|`) in one
-    /// process-wide table, adds them when a parser starts on inlines (a document's, or a
-    /// table row's while blocks are fed) and takes them out when it is done: a parse on
-    /// another thread at that moment would miss strikethrough, autolinks and table cells,
-    /// and the same input would give different reports. Defanging the tree and writing
+    /// cmark-gfm keeps the characters its extensions react to (`~` for strikethrough, `:`
+    /// and `w` for autolinks) in one process-wide table, adds them when a parser starts on
+    /// inlines (a document's, or a table row's while blocks are fed) and takes them out when
+    /// it is done: a parse on another thread at that moment would miss strikethrough and
+    /// autolinks, and the same input would give different reports. Defanging the tree and writing
     /// HTML or Markdown run in parallel.
     private static let parsing = ParseLock()
 

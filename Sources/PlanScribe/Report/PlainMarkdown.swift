@@ -100,9 +100,10 @@ enum PlainMarkdown {
     /// cmark's escaping of text: `&`, `<`, `>` and `"`.
     private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout String) {
         var plain = 0
-        for (i, b) in bytes.enumerated() where b == 0x22 || b == 0x3E {
+        while let found = UnsafeBufferPointer(rebasing: bytes[plain...]).firstOffset(ofAnyOf: [0x22, 0x3E]) {
+            let i = plain + found
             out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plain..<i]), as: UTF8.self)
-            out += b == 0x22 ? "&quot;" : "&gt;"
+            out += bytes[i] == 0x22 ? "&quot;" : "&gt;"
             plain = i + 1
         }
         out += String(decoding: UnsafeBufferPointer(rebasing: bytes[plain...]), as: UTF8.self)
