@@ -35,7 +35,7 @@ struct CostCommand: ParsableCommand {
         var ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
-        loop.detail = .summary
+        loop.detail = .usage
         loop.redactSecrets = !options.noRedact
         loop.maxLineBytes = options.maxLineBytes
         try loop.run(sources) { session in

@@ -89,3 +89,38 @@ struct FixtureFigureTests {
         }
     }
 }
+
+/// `cost` reads at ``ReadDetail/usage`` (no assistant text decoded): every row of every
+/// grouping is what a full read gives, on every fixture.
+struct UsageDetailTests {
+    @Test func costRowsAreThoseOfAFullRead() throws {
+        let fixtures = [Fixture.planningProject, Fixture.cliProject, Fixture.realProjects, Fixture.path("hostile"), Fixture.path("broken")]
+        var compared = 0
+        for path in fixtures {
+            var ledgers: [CostLedger] = []
+            var assistantText = 0
+            for detail in [ReadDetail.full, .usage] {
+                var filter = DuplicateFilter()
+                let reader = SessionReader(detail: detail)
+                var ledger = CostLedger(prices: .builtIn)
+                for source in try TranscriptLocator.locate([path]) {
+                    let session = try reader.read(source, filter: &filter)
+                    ledger.add(session, phases: PhaseSplitter.split(session))
+                    if detail == .usage {
+                        for m in session.messages where m.role == .assistant {
+                            for case .text(let t) in m.blocks { assistantText += t.utf8.count }
+                        }
+                    }
+                }
+                ledgers.append(ledger)
+            }
+            #expect(assistantText == 0, "\(path): assistant text decoded at .usage")
+            for grouping in CostGrouping.allCases {
+                #expect(ledgers[0].rows(by: grouping) == ledgers[1].rows(by: grouping), "\(path) by \(grouping)")
+                compared += ledgers[0].rows(by: grouping).count
+            }
+            #expect(ledgers[0].total == ledgers[1].total)
+        }
+        #expect(compared > 30)
+    }
+}

@@ -8,7 +8,7 @@ import Foundation
 enum FastLineDecoder {
     typealias Cursor = LineSniffer.Cursor
 
-    static func decode(_ line: UnsafeRawBufferPointer, dropBodies: Bool) -> RawLine? {
+    static func decode(_ line: UnsafeRawBufferPointer, dropBodies: Bool, dropText: Bool = false) -> RawLine? {
         guard let base = line.baseAddress else { return nil }
         var c = Cursor(base: base, end: line.count)
         var raw = RawLine()
@@ -59,7 +59,7 @@ enum FastLineDecoder {
                 c.skipWhitespace()
                 if c.peek == UInt8(ascii: "n") { return c.skipValue() }
                 var message = RawMessage()
-                guard messageObject(&c, into: &message, dropBodies: dropBodies) else { return false }
+                guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropText) else { return false }
                 raw.message = message
                 return true
             default:
@@ -71,7 +71,7 @@ enum FastLineDecoder {
         return c.at == c.end ? raw : nil
     }
 
-    private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool) -> Bool {
+    private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool, dropText: Bool) -> Bool {
         object(&c) { key, c in
             switch key {
             case "id": return string(&c, into: &m.id)
@@ -106,14 +106,14 @@ enum FastLineDecoder {
                 m.usage = u
                 return ok
             case "content":
-                return content(&c, into: &m.content, dropBodies: dropBodies)
+                return content(&c, into: &m.content, dropBodies: dropBodies, dropText: dropText)
             default:
                 return c.skipValue()
             }
         }
     }
 
-    private static func content(_ c: inout Cursor, into out: inout RawContent?, dropBodies: Bool) -> Bool {
+    private static func content(_ c: inout Cursor, into out: inout RawContent?, dropBodies: Bool, dropText: Bool = false) -> Bool {
         c.skipWhitespace()
         switch c.peek {
         case UInt8(ascii: "\""):
@@ -127,7 +127,7 @@ enum FastLineDecoder {
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else { return false }
                 var b = RawBlock()
-                guard block(&c, into: &b, dropBodies: dropBodies) else { return false }
+                guard block(&c, into: &b, dropBodies: dropBodies, dropText: dropText) else { return false }
                 blocks.append(b)
                 return true
             }
@@ -141,11 +141,11 @@ enum FastLineDecoder {
         }
     }
 
-    private static func block(_ c: inout Cursor, into b: inout RawBlock, dropBodies: Bool) -> Bool {
+    private static func block(_ c: inout Cursor, into b: inout RawBlock, dropBodies: Bool, dropText: Bool) -> Bool {
         object(&c) { key, c in
             switch key {
             case "type": return string(&c, into: &b.type)
-            case "text": return string(&c, into: &b.text)
+            case "text": return dropText ? c.skipValue() : string(&c, into: &b.text)
             case "thinking": return dropBodies ? c.skipValue() : string(&c, into: &b.thinking)
             case "id": return string(&c, into: &b.id)
             case "name": return string(&c, into: &b.name)

@@ -39,6 +39,8 @@ struct LineDecoder {
     private let decoder = JSONDecoder()
     /// Skip the bodies of thinking, tool inputs and tool results: for summaries.
     var dropBodies = false
+    /// Skip the text of assistant lines too: for costs.
+    var dropAssistantText = false
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }
@@ -65,7 +67,7 @@ struct LineDecoder {
             return .link(sniff)
         }
         guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
-        if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies) {
+        if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant") {
             return .decoded(raw, sniff)
         }
         // The fast decoder gave up: decode with Codable, which says exactly what is wrong (or

@@ -38,7 +38,7 @@ public enum SessionPipeline {
         // How far parsing may run ahead of assembly: a large session holds up the one being
         // assembled, and the other cores keep parsing behind it. Summaries are small (bodies
         // are dropped), so they may run far ahead; full sessions hold every text.
-        let slots = Slots(count: sources.count, window: detail == .summary ? width * 32 : width * 2)
+        let slots = Slots(count: sources.count, window: detail == .full ? width * 2 : width * 32)
         let workers = min(width, sources.count)
         for _ in 0..<workers {
             DispatchQueue.global(qos: .userInitiated).async {

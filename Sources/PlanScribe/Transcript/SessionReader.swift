@@ -4,9 +4,13 @@ import Foundation
 public enum ReadDetail: Sendable {
     /// Everything, for reports.
     case full
-    /// What sessions and costs need: prompts, assistant text, tool names and ids, usage;
-    /// the bodies of thinking, tool inputs, tool results and images are not decoded.
+    /// What session lists need: prompts, assistant text, tool names and ids, usage; the
+    /// bodies of thinking, tool inputs, tool results and images are not decoded.
     case summary
+    /// What costs need: as ``summary``, and assistant text is not decoded either (prompts
+    /// still are: they name the phases). Phase outcomes, read from the assistant's last
+    /// text, are unknown at this detail.
+    case usage
 }
 
 /// Reads sessions: a transcript and its subagents become one ``Session``.

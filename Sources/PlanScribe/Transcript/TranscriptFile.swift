@@ -48,7 +48,8 @@ struct TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         var decoder = LineDecoder()
-        decoder.dropBodies = detail == .summary
+        decoder.dropBodies = detail != .full
+        decoder.dropAssistantText = detail == .usage
         var lineOfUUID: [String: Int] = [:]
         let change = try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
             file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, lineOfUUID: &lineOfUUID)
@@ -63,7 +64,8 @@ struct TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         var decoder = LineDecoder()
-        decoder.dropBodies = detail == .summary
+        decoder.dropBodies = detail != .full
+        decoder.dropAssistantText = detail == .usage
         var lineOfUUID: [String: Int] = [:]
         LineScanner.scan(bytes) { scanned in
             file.take(scanned, decoder: decoder, maxLineBytes: .max, lineOfUUID: &lineOfUUID)
