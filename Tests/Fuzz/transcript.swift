@@ -7,7 +7,7 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    for detail in [ReadDetail.full, .summary] {
+    for detail in [ReadDetail.full, .summary, .usage] {
         let file = TranscriptFile.read(bytes: bytes, path: "fuzz.jsonl", detail: detail)
         let parsed = SessionReader.ParsedSession(source: SessionSource(file: "fuzz.jsonl"), main: file, subagents: [], preassembled: nil)
         var filter = DuplicateFilter()
