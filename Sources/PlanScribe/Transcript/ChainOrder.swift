@@ -24,6 +24,9 @@ enum ChainOrder {
         for (i, node) in nodes.enumerated() where index[node.uuid] == nil {
             index[node.uuid] = i
         }
+        // Each node's parent (or logical parent) as an index, looked up once: the walks
+        // below follow integers, not hashed uuids.
+        let parentOf: [Int?] = nodes.map { node in (node.parent ?? node.logicalParent).flatMap { index[$0] } }
         var state = [Int](repeating: 0, count: nodes.count)  // 0 unvisited, 1 conversation, 2 branch
         var walkMark = [Int](repeating: -1, count: nodes.count)
         var segments: [[Int]] = []
@@ -36,11 +39,11 @@ enum ChainOrder {
         for i in nodes.indices where isLeafCandidate(i) {
             candidates.append(i)
             var guardSteps = 0
-            var current = (nodes[i].parent ?? nodes[i].logicalParent).flatMap { index[$0] }
+            var current = parentOf[i]
             while let c = current, !hasDescendant[c], guardSteps <= nodes.count {
                 hasDescendant[c] = true
                 guardSteps += 1
-                current = (nodes[c].parent ?? nodes[c].logicalParent).flatMap { index[$0] }
+                current = parentOf[c]
             }
         }
         let leaves = candidates.filter { !hasDescendant[$0] }
@@ -59,8 +62,7 @@ enum ChainOrder {
                 }
                 walkMark[c] = walk
                 path.append(c)
-                // fields read in place: copying a whole node costs a retain per field
-                current = (nodes[c].parent ?? nodes[c].logicalParent).flatMap { index[$0] }
+                current = parentOf[c]
             }
             let root = path.last ?? leaf
             if segments.isEmpty || (!touched && leaf < earliestRoot) {
