@@ -10,12 +10,10 @@ struct RawLine: Decodable {
     var isMeta: Bool?
     var isCompactSummary: Bool?
     var isApiErrorMessage: Bool?
-    var sessionId: String?
     var agentId: String?
     var timestamp: String?
     var cwd: String?
     var version: String?
-    var entrypoint: String?
     var requestId: String?
     var message: RawMessage?
     var content: LenientString?
@@ -24,7 +22,6 @@ struct RawLine: Decodable {
     var totalCostUSD: Double?
     // summary, titles
     var summary: String?
-    var leafUuid: String?
     var customTitle: String?
     var aiTitle: String?
 
