@@ -97,14 +97,17 @@ struct RunBench: ParsableCommand {
         }
         let bytes = Self.treeBytes(root)
         var results: [Measurement] = []
-        /// Runs `argv(run)` `runs` times. Each run that writes gets a folder of its own, and
-        /// all are removed at the end: on ext4, creating files just after thousands were
-        /// deleted is several times slower (the allocator passes over recently freed inodes),
-        /// which would charge the bench's own clean-up to the next run.
+        /// Runs `argv(run)` `runs` times, each after `sync()`. Each run that writes gets a
+        /// folder of its own, and all are removed at the end: on ext4, creating files just
+        /// after thousands were deleted is several times slower (the allocator passes over
+        /// recently freed inodes), which would charge the bench's own clean-up to the next run.
         func measure(_ name: String, before: (() -> Void)? = nil, _ argv: (Int) -> [String]) {
             var samples: [Sample] = []
             for run in 0..<max(1, runs) {
                 before?()
+                // Untimed: what earlier runs wrote goes to disk first, so that no run waits on
+                // another's writeback.
+                sync()
                 samples.append(Self.spawn(argv(run)))
             }
             results.append(Measurement(name: name, samples: samples, bytes: bytes))
