@@ -130,14 +130,15 @@ struct RunBench: ParsableCommand {
                     // page per session and a combined page per project, as render writes a page
                     // per phase and report.md.
                     let name = compare + " (defaults, cold cache)"
-                    measure(name, before: { _ = Self.spawn([tool, "--all-projects", "--projects-dir", root, "--clear-cache"]) }) { run in
+                    let clearCache = [tool, "--all-projects", "--projects-dir", root, "--clear-cache"]
+                    measure(name, before: { _ = Self.spawn(clearCache) }) { run in
                         [tool, "--all-projects", "--projects-dir", root, "--output", out("compare", run)]
                     }
                     // With --no-cache it writes only the combined page of each project.
                     measure(compare + " --no-cache") { run in
                         [tool, "--all-projects", "--projects-dir", root, "--no-cache", "--output", out("compare-no-cache", run)]
                     }
-                    _ = Self.spawn([tool, "--all-projects", "--projects-dir", root, "--clear-cache"])
+                    _ = Self.spawn(clearCache)
                     compared = [name, compare + " --no-cache"]
                 } else {
                     measure(compare) { run in [tool, root, "--output", out("compare", run)] }

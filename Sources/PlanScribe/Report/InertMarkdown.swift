@@ -85,7 +85,8 @@ enum InertMarkdown {
         return false
     }
 
-    private static let schemes: [[UInt8]] = ["javascript", "vbscript", "file", "data"].map { Array($0.utf8) }
+    /// ``Markdown/unsafeSchemes`` without their colons.
+    private static let schemes: [[UInt8]] = Markdown.unsafeSchemes.map { Array($0.utf8.dropLast()) }
 
     /// An open code fence: its character and length.
     struct Fence {

@@ -208,23 +208,23 @@ public enum Markdown {
         }
     }
 
+    /// Schemes whose links are emptied (`data:` only when it is not a raster image).
+    static let unsafeSchemes = ["javascript:", "vbscript:", "file:", "data:"]
+
     /// Whether a link target may stay: anything but script-capable schemes.
     static func isSafeURL(_ url: String) -> Bool {
-        // Printable ASCII without spaces (nearly every link): compared byte by byte.
         let bytes = url.utf8
+        let hasPrefix: (String) -> Bool
         if bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
-            func hasPrefix(_ scheme: String) -> Bool {
-                bytes.count >= scheme.utf8.count && zip(bytes, scheme.utf8).allSatisfy { $0 | 0x20 == $1 }
-            }
-            for scheme in ["javascript:", "vbscript:", "file:", "data:"] where hasPrefix(scheme) {
-                return scheme == "data:" && hasPrefix("data:image/") && !hasPrefix("data:image/svg")
-            }
-            return true
+            // Printable ASCII without spaces (nearly every link): compared byte by byte.
+            hasPrefix = { scheme in bytes.count >= scheme.utf8.count && zip(bytes, scheme.utf8).allSatisfy { $0 | 0x20 == $1 } }
+        } else {
+            let lowered = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+                .filter { !$0.isWhitespace && $0 != "\0" }
+            hasPrefix = { lowered.hasPrefix($0) }
         }
-        let lowered = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            .filter { !$0.isWhitespace && $0 != "\0" }
-        for scheme in ["javascript:", "vbscript:", "file:", "data:"] where lowered.hasPrefix(scheme) {
-            return scheme == "data:" && lowered.hasPrefix("data:image/") && !lowered.hasPrefix("data:image/svg")
+        for scheme in unsafeSchemes where hasPrefix(scheme) {
+            return scheme == "data:" && hasPrefix("data:image/") && !hasPrefix("data:image/svg")
         }
         return true
     }

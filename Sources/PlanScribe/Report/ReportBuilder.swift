@@ -88,17 +88,8 @@ public struct ReportBuilder: Sendable {
     /// - Throws: what `emit` throws.
     public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
-        var runFigures = RunFigures(run: run, ledger: ledger)
-        runFigures.phasesMarkdown = phasesMarkdown(run)
-        runFigures.costMarkdown = costMarkdown(run, figures: runFigures)
-        let figures = runFigures
-        var index = indexContext(run, artifacts: artifacts, figures: figures)
-        if nativePartials {
-            index["cost_table_html"] = CostTableHTML.render(index["cost"] as? [String: Any] ?? [:])
-            index["strip_html"] = PhaseStripHTML.render(index["strip"] as? [[String: Any]] ?? [])
-            index["chart_html"] = ChartHTML.render(index["chart"])
-        }
-        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", index, nativePartials: nativePartials)))
+        let figures = figures(for: run)
+        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
         // Each phase's conversation Markdown, kept for report.md.
         let conversations = IndexedSlots<String>(count: run.phases.count)
         let failure = FirstError()
@@ -241,6 +232,14 @@ public struct ReportBuilder: Sendable {
         }
     }
 
+    /// The run's figures, with its Markdown tables.
+    private func figures(for run: ReportRun) -> RunFigures {
+        var figures = RunFigures(run: run, ledger: ledger)
+        figures.phasesMarkdown = phasesMarkdown(run)
+        figures.costMarkdown = costMarkdown(run, figures: figures)
+        return figures
+    }
+
     private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector, figures: RunFigures) -> [String: Any] {
         var context = common(run, pageTitle: run.title + " — planscribe", currentPhase: nil, prefix: "")
         let (total, reported) = (figures.total, figures.reported)
@@ -254,6 +253,11 @@ public struct ReportBuilder: Sendable {
         context["facts"] = facts(run)
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
+        if nativePartials {
+            context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
+            context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
+            context["chart_html"] = ChartHTML.render(context["chart"])
+        }
         return context
     }
 

@@ -76,9 +76,9 @@ public struct TemplateSet: Sendable {
             return text
         }
         var sources: [String: String] = [:]
-        var texts: [String] = []
-        var phasePageText = ""
-        var indexPageText = ""
+        // Every template's text: hashed into the fingerprint, and by name.
+        var hashed: [String] = []
+        var texts: [String: String] = [:]
         func library(_ names: [String], group: String) throws -> MustacheLibrary {
             var library = MustacheLibrary()
             for name in names {
@@ -86,9 +86,8 @@ public struct TemplateSet: Sendable {
                 sources[name] = path
                 do {
                     let text = try read(path)
-                    texts.append(name + "\u{0}" + text)
-                    if name == "phase.html" { phasePageText = text }
-                    if name == "index.html" { indexPageText = text }
+                    hashed.append(name + "\u{0}" + text)
+                    texts[name] = text
                     library.register(try MustacheTemplate(string: text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
                     throw TemplateError.invalid(
@@ -103,8 +102,8 @@ public struct TemplateSet: Sendable {
         let cssPath = try locate("style.css", in: "html")
         sources["style.css"] = cssPath
         let css = try read(cssPath)
-        texts.append("style.css\u{0}" + css)
-        let fingerprint = String(StableHash.of(texts.joined(separator: "\u{1}")), radix: 16)
+        hashed.append("style.css\u{0}" + css)
+        let fingerprint = String(StableHash.of(hashed.joined(separator: "\u{1}")), radix: 16)
         var native: MustacheLibrary?
         let builtInPhasePage = ["phase.html", "message", "cost-table", "phase-strip"].allSatisfy { name in
             sources[name].map { $0.hasPrefix(builtIn?.path ?? "\u{0}") } ?? false
@@ -114,13 +113,10 @@ public struct TemplateSet: Sendable {
             library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
             library.register(try MustacheTemplate(string: "{{{cost_table_html}}}"), named: "cost-table")
             library.register(try MustacheTemplate(string: "{{{strip_html}}}"), named: "phase-strip")
-            if phasePageText.contains(ArtifactsHTML.block) {
-                let page = phasePageText.replacingOccurrences(of: ArtifactsHTML.block, with: "{{{artifacts_html}}}")
-                library.register(try MustacheTemplate(string: page), named: "phase.html")
-            }
-            if indexPageText.contains(ChartHTML.block) {
-                let page = indexPageText.replacingOccurrences(of: ChartHTML.block, with: "{{{chart_html}}}")
-                library.register(try MustacheTemplate(string: page), named: "index.html")
+            // Blocks written natively, where the page holds them unchanged.
+            for (page, block, slot) in [("phase.html", ArtifactsHTML.block, "{{{artifacts_html}}}"), ("index.html", ChartHTML.block, "{{{chart_html}}}")] {
+                guard let text = texts[page], text.contains(block) else { continue }
+                library.register(try MustacheTemplate(string: text.replacingOccurrences(of: block, with: slot)), named: page)
             }
             native = library
         }

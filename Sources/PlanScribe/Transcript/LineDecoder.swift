@@ -37,10 +37,16 @@ struct LineDecoder {
     }
 
     private let decoder = JSONDecoder()
-    /// Skip the bodies of thinking, tool inputs and tool results: for summaries.
-    var dropBodies = false
+    /// Skip the bodies of thinking, tool inputs and tool results: for summaries and costs.
+    let dropBodies: Bool
     /// Skip the text of assistant lines too: for costs.
-    var dropAssistantText = false
+    let dropAssistantText: Bool
+
+    /// A decoder that keeps what `detail` asks for.
+    init(detail: ReadDetail = .full) {
+        dropBodies = detail != .full
+        dropAssistantText = detail == .usage
+    }
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }

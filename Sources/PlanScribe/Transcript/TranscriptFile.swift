@@ -47,9 +47,7 @@ struct TranscriptFile {
     static func read(path: String, detail: ReadDetail = .full, redact: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes, afterLine: ((Int) -> Void)? = nil) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
-        var decoder = LineDecoder()
-        decoder.dropBodies = detail != .full
-        decoder.dropAssistantText = detail == .usage
+        let decoder = LineDecoder(detail: detail)
         var lineOfUUID: [String: Int] = [:]
         let change = try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
             file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, lineOfUUID: &lineOfUUID)
@@ -63,9 +61,7 @@ struct TranscriptFile {
     static func read(bytes: UnsafeRawBufferPointer, path: String, detail: ReadDetail = .full, redact: Bool = true) -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
-        var decoder = LineDecoder()
-        decoder.dropBodies = detail != .full
-        decoder.dropAssistantText = detail == .usage
+        let decoder = LineDecoder(detail: detail)
         var lineOfUUID: [String: Int] = [:]
         LineScanner.scan(bytes) { scanned in
             file.take(scanned, decoder: decoder, maxLineBytes: .max, lineOfUUID: &lineOfUUID)
