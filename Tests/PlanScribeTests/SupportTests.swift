@@ -359,6 +359,48 @@ struct HashedKeyTableTests {
     }
 }
 
+struct HashedStringIndexTests {
+    /// Strings whose hashes collide are told apart by comparing the strings: each finds its
+    /// own position, and a third string with the same hash finds none.
+    @Test func tellsCollidingStringsApart() {
+        var keys: [String] = []
+        var index = HashedStringIndex()
+        func add(_ key: String, hash: UInt64) {
+            #expect(index.position(of: key, hash: hash, keyAt: { keys[$0] }) == nil)
+            index.insert(key, hash: hash, position: keys.count)
+            keys.append(key)
+        }
+        add("first", hash: 7)
+        add("second", hash: 7)
+        add("third", hash: 7)
+        add("other", hash: 8)
+        #expect(index.position(of: "first", hash: 7, keyAt: { keys[$0] }) == 0)
+        #expect(index.position(of: "second", hash: 7, keyAt: { keys[$0] }) == 1)
+        #expect(index.position(of: "third", hash: 7, keyAt: { keys[$0] }) == 2)
+        #expect(index.position(of: "other", hash: 8, keyAt: { keys[$0] }) == 3)
+        #expect(index.position(of: "fourth", hash: 7, keyAt: { keys[$0] }) == nil)
+        #expect(index.position(of: "first", hash: 9, keyAt: { keys[$0] }) == nil)
+    }
+
+    /// With real hashes it finds what a Dictionary finds.
+    @Test func agreesWithADictionaryOnUUIDs() {
+        var keys: [String] = []
+        var index = HashedStringIndex()
+        var reference: [String: Int] = [:]
+        for n in 0..<5_000 {
+            let key = n % 3 == 0 ? "uuid-\(n % 700)" : UUID().uuidString  // repeats, and fresh ones
+            let found = index.position(of: key, hash: StableHash.of(key), keyAt: { keys[$0] })
+            #expect(found == reference[key])
+            if found == nil {
+                index.insert(key, hash: StableHash.of(key), position: keys.count)
+                reference[key] = keys.count
+                keys.append(key)
+            }
+        }
+        #expect(keys.count == reference.count && keys.count < 5_000)
+    }
+}
+
 struct JSONLWalkTests {
     /// The readdir walk finds what FileManager's enumerator finds: nested files, a folder
     /// named `*.jsonl` and what it holds, hidden names; a symbolic link to a folder is named

@@ -19,14 +19,18 @@ enum ChainOrder {
     ///   - nodes: the nodes, in file order.
     ///   - isLeafCandidate: which nodes (by index) may end a chain (user and assistant messages).
     static func order(_ nodes: [TranscriptFile.Node], isLeafCandidate: (Int) -> Bool) -> Result {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(nodes.count)
-        for (i, node) in nodes.enumerated() where index[node.uuid] == nil {
-            index[node.uuid] = i
+        // Nodes are read by index, never copied whole (a node holds its message).
+        var index = HashedStringIndex()
+        for i in nodes.indices where index.position(of: nodes[i].uuid, hash: nodes[i].uuidHash, keyAt: { nodes[$0].uuid }) == nil {
+            index.insert(nodes[i].uuid, hash: nodes[i].uuidHash, position: i)
         }
         // Each node's parent (or logical parent) as an index, looked up once: the walks
         // below follow integers, not hashed uuids.
-        let parentOf: [Int?] = nodes.map { node in (node.parent ?? node.logicalParent).flatMap { index[$0] } }
+        var parentOf = [Int?](repeating: nil, count: nodes.count)
+        for i in nodes.indices {
+            guard let parent = nodes[i].parent ?? nodes[i].logicalParent else { continue }
+            parentOf[i] = index.position(of: parent, hash: StableHash.of(parent), keyAt: { nodes[$0].uuid })
+        }
         var state = [Int](repeating: 0, count: nodes.count)  // 0 unvisited, 1 conversation, 2 branch
         var walkMark = [Int](repeating: -1, count: nodes.count)
         var segments: [[Int]] = []

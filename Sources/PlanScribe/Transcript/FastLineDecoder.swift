@@ -403,7 +403,7 @@ enum FastLineDecoder {
     static func unescape(_ bytes: UnsafeRawBufferPointer) -> String? {
         guard let base = bytes.baseAddress else { return "" }
         if memchr(base, 0x5C, bytes.count) == nil {
-            return String(validating: bytes, as: UTF8.self)
+            return validUTF8String(bytes)
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -448,7 +448,28 @@ enum FastLineDecoder {
                 return nil
             }
         }
-        return out.withUnsafeBytes { String(validating: $0, as: UTF8.self) }
+        return out.withUnsafeBytes { validUTF8String($0) }
+    }
+
+    /// The bytes as a String, nil when they are not valid UTF-8. ASCII (ids, uuids, times:
+    /// most strings of a transcript) is recognised eight bytes at a time and made without
+    /// `String(validating:)`, whose generic path looks up type metadata on every call.
+    static func validUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress else { return "" }
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= bytes.count {
+            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+            i += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func hex4(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32? {

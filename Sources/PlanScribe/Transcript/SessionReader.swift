@@ -91,7 +91,7 @@ public struct SessionReader: Sendable {
         // A fresh filter (each session's first assembly) owns nothing: no line to look up.
         if !filter.ownsNoLines {
             main.nodes.removeAll { node in
-                guard let owner = filter.owner(ofUUID: StableHash.of(node.uuid)) else { return false }
+                guard let owner = filter.owner(ofUUID: node.uuidHash) else { return false }
                 foreignLines += 1
                 if foreignOwner == nil { foreignOwner = owner }
                 return true
@@ -120,7 +120,7 @@ public struct SessionReader: Sendable {
                 reports.append(report)
                 continue
             }
-            if !filter.ownsNoLines { file.nodes.removeAll { filter.owner(ofUUID: StableHash.of($0.uuid)) != nil } }
+            if !filter.ownsNoLines { file.nodes.removeAll { filter.owner(ofUUID: $0.uuidHash) != nil } }
             reports.append(file.report)
             if sub.metaError {
                 reports[reports.count - 1].warn(line: nil, "\(SubagentMeta.path(beside: sub.path)): unreadable agent metadata, ignored")
@@ -210,8 +210,8 @@ public struct SessionReader: Sendable {
 
         // Register what this session owns.
         let sessionID = source.sessionID
-        for i in main.nodes.indices { filter.setOwner(ofUUID: StableHash.of(main.nodes[i].uuid), to: sessionID) }
-        for (_, nodes) in agentNodes { for i in nodes.indices { filter.setOwner(ofUUID: StableHash.of(nodes[i].uuid), to: sessionID) } }
+        for i in main.nodes.indices { filter.setOwner(ofUUID: main.nodes[i].uuidHash, to: sessionID) }
+        for (_, nodes) in agentNodes { for i in nodes.indices { filter.setOwner(ofUUID: nodes[i].uuidHash, to: sessionID) } }
         for key in callOrder { filter.addAPIKey(StableHash.of(key)) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
 

@@ -4,7 +4,9 @@
 /// that other lines point through.
 struct TranscriptFile {
     struct Node {
-        var uuid: String
+        let uuid: String
+        /// ``StableHash`` of `uuid`, computed once.
+        let uuidHash: UInt64
         var parent: String?
         var logicalParent: String?
         var line: Int
@@ -13,6 +15,22 @@ struct TranscriptFile {
         var message: Message?
         var usageKey: String?
         var usage: TokenUsage?
+
+        init(
+            uuid: String, parent: String?, logicalParent: String?, line: Int, isSidechain: Bool,
+            agentID: String? = nil, message: Message? = nil, usageKey: String? = nil, usage: TokenUsage? = nil
+        ) {
+            self.uuid = uuid
+            self.uuidHash = StableHash.of(uuid)
+            self.parent = parent
+            self.logicalParent = logicalParent
+            self.line = line
+            self.isSidechain = isSidechain
+            self.agentID = agentID
+            self.message = message
+            self.usageKey = usageKey
+            self.usage = usage
+        }
     }
 
     var path: String
@@ -48,9 +66,9 @@ struct TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         let decoder = LineDecoder(detail: detail)
-        var lineOfUUID: [String: Int] = [:]
+        var nodeOfUUID = HashedStringIndex()
         let change = try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
-            file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, lineOfUUID: &lineOfUUID)
+            file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, nodeOfUUID: &nodeOfUUID)
             afterLine?(scanned.number)
         }
         if let change { file.report.warn(line: nil, change.message) }
@@ -62,26 +80,26 @@ struct TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
         let decoder = LineDecoder(detail: detail)
-        var lineOfUUID: [String: Int] = [:]
+        var nodeOfUUID = HashedStringIndex()
         LineScanner.scan(bytes) { scanned in
-            file.take(scanned, decoder: decoder, maxLineBytes: .max, lineOfUUID: &lineOfUUID)
+            file.take(scanned, decoder: decoder, maxLineBytes: .max, nodeOfUUID: &nodeOfUUID)
         }
         return file
     }
 
-    private mutating func take(_ scanned: ScannedLine, decoder: LineDecoder, maxLineBytes: Int, lineOfUUID: inout [String: Int]) {
+    private mutating func take(_ scanned: ScannedLine, decoder: LineDecoder, maxLineBytes: Int, nodeOfUUID: inout HashedStringIndex) {
         report.lines += 1
         if let length = scanned.oversizedLength {
             report.malformed += 1
             report.warn(line: scanned.number, "line of \(Figures.count(length)) bytes is over the limit of \(Figures.count(maxLineBytes)) (--max-line-bytes); skipped unread")
             return
         }
-        accept(decoder.decode(scanned.bytes), line: scanned.number, terminated: scanned.isTerminated, lineOfUUID: &lineOfUUID)
+        accept(decoder.decode(scanned.bytes), line: scanned.number, terminated: scanned.isTerminated, nodeOfUUID: &nodeOfUUID)
     }
 
     private mutating func accept(
         _ outcome: LineDecoder.Outcome, line: Int, terminated: Bool,
-        lineOfUUID: inout [String: Int]
+        nodeOfUUID: inout HashedStringIndex
     ) {
         switch outcome {
         case .blank:
@@ -100,7 +118,7 @@ struct TranscriptFile {
             report.unknownTypes[type, default: 0] += 1
             report.warn(line: line, "unknown line type \"\(type)\" skipped")
             if let uuid = sniff.uuid {
-                addNode(Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain), lineOfUUID: &lineOfUUID)
+                addNode(Node(uuid: uuid, parent: sniff.parentUUID, logicalParent: sniff.logicalParentUUID, line: line, isSidechain: sniff.isSidechain), nodeOfUUID: &nodeOfUUID)
             }
         case .link(let sniff):
             guard let uuid = sniff.uuid else {
@@ -121,23 +139,23 @@ struct TranscriptFile {
             } else {
                 report.skipped += 1  // progress
             }
-            addNode(node, lineOfUUID: &lineOfUUID)
+            addNode(node, nodeOfUUID: &nodeOfUUID)
         case .decoded(let raw, _):
             report.decoded += 1
-            decoded(raw, line: line, lineOfUUID: &lineOfUUID)
+            decoded(raw, line: line, nodeOfUUID: &nodeOfUUID)
         }
     }
 
-    private mutating func addNode(_ node: Node, lineOfUUID: inout [String: Int]) {
-        if let first = lineOfUUID[node.uuid] {
-            report.warn(line: node.line, "duplicate uuid \(node.uuid) (first on line \(first)); this copy is ignored")
+    private mutating func addNode(_ node: Node, nodeOfUUID: inout HashedStringIndex) {
+        if let first = nodeOfUUID.position(of: node.uuid, hash: node.uuidHash, keyAt: { nodes[$0].uuid }) {
+            report.warn(line: node.line, "duplicate uuid \(node.uuid) (first on line \(nodes[first].line)); this copy is ignored")
             return
         }
-        lineOfUUID[node.uuid] = node.line
+        nodeOfUUID.insert(node.uuid, hash: node.uuidHash, position: nodes.count)
         nodes.append(node)
     }
 
-    private mutating func decoded(_ raw: RawLine, line: Int, lineOfUUID: inout [String: Int]) {
+    private mutating func decoded(_ raw: RawLine, line: Int, nodeOfUUID: inout HashedStringIndex) {
         if let cwd = raw.cwd, self.cwd == nil { self.cwd = cwd }
         if let v = raw.version, !versions.contains(v) { versions.append(v) }
         if let agent = raw.toolUseResult?.agentId, case .blocks(let blocks)? = raw.message?.content,
@@ -195,7 +213,7 @@ struct TranscriptFile {
                 }
             }
         }
-        addNode(node, lineOfUUID: &lineOfUUID)
+        addNode(node, nodeOfUUID: &nodeOfUUID)
     }
 
     /// A block with its secrets replaced.
