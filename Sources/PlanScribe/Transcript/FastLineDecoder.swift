@@ -9,9 +9,28 @@ enum FastLineDecoder {
     typealias Cursor = LineSniffer.Cursor
 
     static func decode(_ line: UnsafeRawBufferPointer, dropBodies: Bool, dropText: Bool = false) -> RawLine? {
+        decodeLine(line, dropBodies: dropBodies, dropAssistantText: dropText, messageWanted: { _ in true })?.raw
+    }
+
+    /// Decodes a line of any type in one walk: the top-level fields, the attachment type, and
+    /// the `message` object when `messageWanted` says its type needs it (the type comes
+    /// before the message in what the CLI writes; when it comes after, the message is
+    /// decoded once the walk has found the type). Nil when anything is unexpected.
+    static func decodeLine(
+        _ line: UnsafeRawBufferPointer, dropBodies: Bool, dropAssistantText: Bool,
+        messageWanted: (String) -> Bool
+    ) -> (raw: RawLine, attachmentType: String?)? {
         guard let base = line.baseAddress else { return nil }
         var c = Cursor(base: base, end: line.count)
         var raw = RawLine()
+        var attachmentType: String?
+        var messageLater: (start: Int, end: Int)?
+        func message(_ c: inout Cursor, type: String) -> Bool {
+            var message = RawMessage()
+            guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant") else { return false }
+            raw.message = message
+            return true
+        }
         let ok = object(&c) { key, c in
             switch key {
             case "type": return string(&c, into: &raw.type)
@@ -55,17 +74,29 @@ enum FastLineDecoder {
             case "message":
                 c.skipWhitespace()
                 if c.peek == UInt8(ascii: "n") { return c.skipValue() }
-                var message = RawMessage()
-                guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropText) else { return false }
-                raw.message = message
-                return true
+                guard let type = raw.type else {
+                    let start = c.at
+                    guard c.skipValue() else { return false }
+                    messageLater = (start, c.at)
+                    return true
+                }
+                return messageWanted(type) ? message(&c, type: type) : c.skipValue()
+            case "attachment":
+                c.skipWhitespace()
+                guard c.peek == UInt8(ascii: "{") else { return c.skipValue() }
+                return object(&c) { key, c in key == "type" ? string(&c, into: &attachmentType) : c.skipValue() }
             default:
                 return c.skipValue()
             }
         }
         guard ok else { return nil }
         c.skipWhitespace()
-        return c.at == c.end ? raw : nil
+        guard c.at == c.end else { return nil }
+        if let later = messageLater, let type = raw.type, messageWanted(type) {
+            var inner = Cursor(base: base, end: later.end, at: later.start)
+            guard message(&inner, type: type), inner.at == later.end else { return nil }
+        }
+        return (raw, attachmentType)
     }
 
     private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool, dropText: Bool) -> Bool {

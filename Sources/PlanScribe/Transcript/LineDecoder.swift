@@ -49,6 +49,32 @@ struct LineDecoder {
     }
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
+        // One walk decodes what the line holds; anything it does not expect (a field of
+        // another type, an escape in a key, invalid JSON) goes the careful way below, which
+        // says what is wrong or accepts what the walk does not know.
+        if let (raw, attachmentType) = FastLineDecoder.decodeLine(
+            line, dropBodies: dropBodies, dropAssistantText: dropAssistantText,
+            messageWanted: { Self.decodedTypes.contains($0) }),
+            let type = raw.type
+        {
+            return outcome(type: type, raw: raw, attachmentType: attachmentType)
+        }
+        return decodeCarefully(line)
+    }
+
+    /// The outcome of a line the one-walk decoder read.
+    private func outcome(type: String, raw: RawLine, attachmentType: String?) -> Outcome {
+        if Self.skippedTypes.contains(type) { return .skipped }
+        let sniff = LineSniff(
+            type: type, uuid: raw.uuid, parentUUID: raw.parentUuid, logicalParentUUID: raw.logicalParentUuid,
+            attachmentType: attachmentType, isSidechain: raw.isSidechain ?? false, timestamp: raw.timestamp)
+        if type == "progress" || type == "attachment" { return .link(sniff) }
+        guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
+        return .decoded(raw, sniff)
+    }
+
+    /// Sniffs the line's top level, then decodes it with the fast decoder or Codable.
+    private func decodeCarefully(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }
         let sniff: LineSniff
         switch LineSniffer.sniffOrFailure(line) {
