@@ -359,7 +359,7 @@ struct HashedKeyTableTests {
     }
 }
 
-struct HashedStringIndexTests {
+struct HashedIndexTests {
     /// Strings whose hashes collide are told apart by comparing the strings: each finds its
     /// own position, and a third string with the same hash finds none.
     @Test func tellsCollidingStringsApart() {
@@ -380,6 +380,14 @@ struct HashedStringIndexTests {
         #expect(index.position(of: "other", hash: 8, keyAt: { keys[$0] }) == 3)
         #expect(index.position(of: "fourth", hash: 7, keyAt: { keys[$0] }) == nil)
         #expect(index.position(of: "first", hash: 9, keyAt: { keys[$0] }) == nil)
+    }
+
+    /// A call key hashes as its two ids joined by U+001F, the key the duplicate filter knows.
+    @Test func callKeyHashIsThatOfTheJoinedIDs() {
+        let key = CallKey(messageID: "msg_01ABC", requestID: "req_élan")
+        #expect(key.hash == StableHash.of("msg_01ABC\u{1F}req_élan"))
+        #expect(CallKey(messageID: "m", requestID: nil) == CallKey(messageID: "m", requestID: ""))
+        #expect(StableHash.of("a", "", "bc") == StableHash.of("abc"))
     }
 
     /// With real hashes it finds what a Dictionary finds.

@@ -93,17 +93,33 @@ public enum PhaseSplitter {
     /// turn that started the subagent; anything else to the last turn that began before it.
     private static func assignCalls(_ session: Session, to phases: inout [Phase]) {
         typealias Place = (phase: Int, turn: Int)
-        var placeOfUUID: [String: Place] = [:]
+        // Places by message uuid (an exact hashed index into `places`; messages are read in
+        // place, not copied).
+        var uuids: [String] = []
+        var places: [Place] = []
+        var placeOfUUID = HashedStringIndex()
         var placeOfToolUse: [String: Place] = [:]
         var starts: [(String, Place)] = []
-        for (p, phase) in phases.enumerated() {
-            for (t, turn) in phase.turns.enumerated() {
-                let messages = [turn.prompt].compactMap { $0 } + turn.messages
-                for m in messages {
-                    placeOfUUID[m.uuid] = (p, t)
-                    for use in m.toolUses { placeOfToolUse[use.id] = (p, t) }
+        let wantsToolUses = !session.subagents.isEmpty
+        for p in phases.indices {
+            for t in phases[p].turns.indices {
+                func note(_ m: Message) {
+                    let hash = StableHash.of(m.uuid)
+                    if let at = placeOfUUID.position(of: m.uuid, hash: hash, keyAt: { uuids[$0] }) {
+                        places[at] = (p, t)
+                    } else {
+                        placeOfUUID.insert(m.uuid, hash: hash, position: uuids.count)
+                        uuids.append(m.uuid)
+                        places.append((p, t))
+                    }
+                    if wantsToolUses {
+                        for case .toolUse(let use) in m.blocks { placeOfToolUse[use.id] = (p, t) }
+                    }
                 }
-                if let first = messages.first?.timestamp { starts.append((first, (p, t))) }
+                let turn = phases[p].turns[t]
+                if let prompt = turn.prompt { note(prompt) }
+                for m in turn.messages { note(m) }
+                if let first = (turn.prompt ?? turn.messages.first)?.timestamp { starts.append((first, (p, t))) }
             }
         }
         guard let firstPlace = phases.indices.first.flatMap({ p in phases[p].turns.indices.first.map { (p, $0) } }) else { return }
@@ -112,7 +128,7 @@ public enum PhaseSplitter {
             if let id = sub.toolUseID, let place = placeOfToolUse[id] { placeOfAgent[sub.agentID] = place }
         }
         for call in session.apiCalls {
-            var place = placeOfUUID[call.uuid]
+            var place = placeOfUUID.position(of: call.uuid, hash: StableHash.of(call.uuid), keyAt: { uuids[$0] }).map { places[$0] }
             if place == nil, let agent = call.agentID { place = placeOfAgent[agent] }
             if place == nil, let stamp = call.timestamp {
                 place = starts.last(where: { $0.0 <= stamp })?.1

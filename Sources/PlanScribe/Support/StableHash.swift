@@ -3,7 +3,16 @@
 /// (a collision among a million ids has a chance of about 3 × 10⁻⁸).
 enum StableHash {
     static func of(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        continued(0xcbf2_9ce4_8422_2325, text)
+    }
+
+    /// The hash of three texts one after another: that of their concatenation.
+    static func of(_ first: String, _ second: String, _ third: String) -> UInt64 {
+        continued(continued(continued(0xcbf2_9ce4_8422_2325, first), second), third)
+    }
+
+    private static func continued(_ start: UInt64, _ text: String) -> UInt64 {
+        var hash = start
         var copy = text
         copy.withUTF8 { bytes in
             for byte in bytes {

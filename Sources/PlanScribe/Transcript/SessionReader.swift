@@ -197,27 +197,39 @@ public struct SessionReader: Sendable {
             if call.agentID != nil, let id = call.messageID, mainIDs.contains(id) { return nil }
             return call
         }
-        let usageByMessage = Dictionary(apiCalls.compactMap { c in c.messageID.map { ($0 + "\u{1F}" + (c.requestID ?? ""), c.usage) } }, uniquingKeysWith: { a, _ in a })
+        // Each call's usage on its message (the first call of a key wins).
+        var callKeys: [CallKey] = []
+        var callUsage: [TokenUsage] = []
+        var callIndex = HashedIndex<CallKey>()
+        for call in apiCalls {
+            guard let id = call.messageID else { continue }
+            let key = CallKey(messageID: id, requestID: call.requestID)
+            let hash = key.hash
+            if callIndex.position(of: key, hash: hash, keyAt: { callKeys[$0] }) != nil { continue }
+            callIndex.insert(key, hash: hash, position: callKeys.count)
+            callKeys.append(key)
+            callUsage.append(call.usage)
+        }
         func withUsage(_ list: [Message]) -> [Message] {
-            list.map { m in
-                var m = m
-                if m.role == .assistant, let id = m.messageID, !m.isAPIError {
-                    m.usage = usageByMessage[id + "\u{1F}" + (m.requestID ?? "")]
-                }
-                return m
+            var list = list
+            for i in list.indices where list[i].role == .assistant && !list[i].isAPIError {
+                guard let id = list[i].messageID else { continue }
+                let key = CallKey(messageID: id, requestID: list[i].requestID)
+                list[i].usage = callIndex.position(of: key, hash: key.hash, keyAt: { callKeys[$0] }).map { callUsage[$0] }
             }
+            return list
         }
 
         // Register what this session owns.
         let sessionID = source.sessionID
-        for i in main.nodes.indices { filter.setOwner(ofUUID: main.nodes[i].uuidHash, to: sessionID) }
-        for (_, nodes) in agentNodes { for i in nodes.indices { filter.setOwner(ofUUID: nodes[i].uuidHash, to: sessionID) } }
+        filter.setOwner(of: main.nodes, to: sessionID)
+        for (_, nodes) in agentNodes { filter.setOwner(of: nodes, to: sessionID) }
         for key in callOrder { filter.addAPIKey(StableHash.of(key)) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
 
         let stamps = main.nodes.indices.compactMap { main.nodes[$0].message?.timestamp }
         var session = Session(
-            id: source.sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
+            id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD,
@@ -241,15 +253,20 @@ public struct SessionReader: Sendable {
     static func merge(_ messages: [Message]) -> [Message] {
         var out: [Message] = []
         out.reserveCapacity(messages.count)
-        var byKey: [String: Int] = [:]
+        var keys: [CallKey] = []
+        var positions: [Int] = []  // in `out`, by key
+        var index = HashedIndex<CallKey>()
         for m in messages {
             if m.role == .assistant, let id = m.messageID {
-                let key = id + "\u{1F}" + (m.requestID ?? "")
-                if let at = byKey[key] {
-                    out[at].blocks.append(contentsOf: m.blocks)
+                let key = CallKey(messageID: id, requestID: m.requestID)
+                let hash = key.hash
+                if let k = index.position(of: key, hash: hash, keyAt: { keys[$0] }) {
+                    out[positions[k]].blocks.append(contentsOf: m.blocks)
                     continue
                 }
-                byKey[key] = out.count
+                index.insert(key, hash: hash, position: keys.count)
+                keys.append(key)
+                positions.append(out.count)
             }
             out.append(m)
         }

@@ -18,7 +18,7 @@ public struct SessionSource: Sendable, Hashable {
 
     /// The session id: the file name without `.jsonl`.
     public var sessionID: String {
-        var name = Substring(file.split(separator: "/").last ?? Substring(file))
+        var name = file.lastIndex(of: "/").map { file[file.index(after: $0)...] } ?? Substring(file)
         if name.hasSuffix(".jsonl") { name = name.dropLast(6) }
         return String(name)
     }
@@ -48,9 +48,10 @@ public struct DuplicateFilter: Sendable {
         uuidOwners[hash].map { owners[Int($0)] }
     }
 
-    /// Records that `session` owns the line with this uuid hash.
-    mutating func setOwner(ofUUID hash: UInt64, to session: String) {
-        uuidOwners.set(hash, index(of: session))
+    /// Records that `session` owns the lines of `nodes`.
+    mutating func setOwner(of nodes: [TranscriptFile.Node], to session: String) {
+        let owner = index(of: session)
+        for i in nodes.indices { uuidOwners.set(nodes[i].uuidHash, owner) }
     }
 
     private mutating func index(of session: String) -> UInt32 {

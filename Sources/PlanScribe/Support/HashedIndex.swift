@@ -1,0 +1,45 @@
+/// Positions of keys (line uuids, API call keys) found by a ``StableHash`` of them, exactly:
+/// a hit is checked against the key itself, and a different key with the same hash (which a
+/// hostile file could craft) is kept in a dictionary of its own. Faster than `[Key: Int]`,
+/// which hashes every key with SipHash on every lookup.
+struct HashedIndex<Key: Hashable> {
+    private var table = HashedKeyTable()
+    private var collided: [Key: Int] = [:]
+
+    init() {}
+
+    /// The position stored for `key` (whose hash is `hash`); `keyAt` gives the key stored
+    /// at a position.
+    func position(of key: Key, hash: UInt64, keyAt: (Int) -> Key) -> Int? {
+        guard let at = table[hash] else { return nil }
+        if keyAt(Int(at)) == key { return Int(at) }
+        return collided[key]
+    }
+
+    /// Stores `position` for `key`, which must not be stored yet.
+    mutating func insert(_ key: Key, hash: UInt64, position: Int) {
+        if table.contains(hash) {
+            collided[key] = position
+        } else {
+            table.set(hash, UInt32(truncatingIfNeeded: position))
+        }
+    }
+}
+
+/// Line uuids by position.
+typealias HashedStringIndex = HashedIndex<String>
+
+/// What identifies one API call: its message id and request id (a missing request id is
+/// the same as an empty one).
+struct CallKey: Hashable {
+    var messageID: String
+    var requestID: String
+
+    init(messageID: String, requestID: String?) {
+        self.messageID = messageID
+        self.requestID = requestID ?? ""
+    }
+
+    /// The ``StableHash`` of the two ids joined by U+001F.
+    var hash: UInt64 { StableHash.of(messageID, "\u{1F}", requestID) }
+}
