@@ -21,6 +21,23 @@ struct LineDecoder {
         "prompt_snapshot", "skill_listing", "deferred_tools_delta", "agent_listing_delta",
     ]
 
+    /// What is done with a line of a given type.
+    enum Handling {
+        case decoded, link, skipped, unknown
+    }
+
+    /// How lines of `type` are handled: the common types by a string compare, the rest
+    /// through the sets above.
+    static func handling(of type: String) -> Handling {
+        switch type {
+        case "assistant", "user": return .decoded
+        case "attachment", "progress": return .link
+        default: break
+        }
+        if skippedTypes.contains(type) { return .skipped }
+        return decodedTypes.contains(type) ? .decoded : .unknown
+    }
+
     enum Outcome {
         /// A decoded line.
         case decoded(RawLine, LineSniff)
@@ -54,7 +71,7 @@ struct LineDecoder {
         // says what is wrong or accepts what the walk does not know.
         if let (raw, attachmentType) = FastLineDecoder.decodeLine(
             line, dropBodies: dropBodies, dropAssistantText: dropAssistantText,
-            messageWanted: { Self.decodedTypes.contains($0) }),
+            messageWanted: { Self.handling(of: $0) == .decoded }),
             let type = raw.type
         {
             return outcome(type: type, raw: raw, attachmentType: attachmentType)
@@ -64,13 +81,16 @@ struct LineDecoder {
 
     /// The outcome of a line the one-walk decoder read.
     private func outcome(type: String, raw: RawLine, attachmentType: String?) -> Outcome {
-        if Self.skippedTypes.contains(type) { return .skipped }
+        let handling = Self.handling(of: type)
+        if handling == .skipped { return .skipped }
         let sniff = LineSniff(
             type: type, uuid: raw.uuid, parentUUID: raw.parentUuid, logicalParentUUID: raw.logicalParentUuid,
             attachmentType: attachmentType, isSidechain: raw.isSidechain ?? false, timestamp: raw.timestamp)
-        if type == "progress" || type == "attachment" { return .link(sniff) }
-        guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
-        return .decoded(raw, sniff)
+        switch handling {
+        case .link: return .link(sniff)
+        case .decoded: return .decoded(raw, sniff)
+        default: return .unknown(type, sniff)
+        }
     }
 
     /// Sniffs the line's top level, then decodes it with the fast decoder or Codable.
