@@ -152,35 +152,42 @@ public struct SessionReader: Sendable {
 
         // API calls, once each: the largest output_tokens of a call's lines wins, a main-thread
         // copy beats a sidechain copy, and calls an earlier session counted are left out.
-        var calls: [String: APICall] = [:]
-        var callOrder: [String] = []
-        var sidechainOnly: Set<String> = []
+        // Calls in first-seen order, found by their key through an exact hashed index.
+        var calls: [APICall] = []
+        var callKeys: [String] = []
+        var callKeyHashes: [UInt64] = []
+        var sidechainOnly: [Bool] = []
+        var callOfKey = HashedIndex<String>()
         /// `sidechain`: only the nodes on (true) or off (false) a sidechain; nil: all.
         func collect(_ nodes: [TranscriptFile.Node], agent: String?, sidechain only: Bool? = nil) {
             for i in nodes.indices {
                 if let only, nodes[i].isSidechain != only { continue }
                 guard let key = nodes[i].usageKey, let usage = nodes[i].usage, let message = nodes[i].message else { continue }
-                if filter.countsAPIKey(StableHash.of(key)) { continue }
+                let keyHash = StableHash.of(key)
+                if filter.countsAPIKey(keyHash) { continue }
                 let node = (uuid: nodes[i].uuid, isSidechain: nodes[i].isSidechain, agentID: nodes[i].agentID)
                 let sidechain = agent != nil || node.isSidechain
                 if sidechain, let id = message.messageID, filter.countsMainMessageID(StableHash.of(id)) { continue }
                 let call = APICall(
                     messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
                     timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
-                if let existing = calls[key] {
-                    let replace = (sidechainOnly.contains(key) && !sidechain) || usage.output > existing.usage.output
+                if let at = callOfKey.position(of: key, hash: keyHash, keyAt: { callKeys[$0] }) {
+                    let existing = calls[at]
+                    let replace = (sidechainOnly[at] && !sidechain) || usage.output > existing.usage.output
                     if replace {
                         var kept = call
                         kept.uuid = existing.uuid
                         kept.timestamp = existing.timestamp
                         if !sidechain { kept.agentID = nil }
-                        calls[key] = kept
+                        calls[at] = kept
                     }
-                    if !sidechain { sidechainOnly.remove(key) }
+                    if !sidechain { sidechainOnly[at] = false }
                 } else {
-                    calls[key] = call
-                    callOrder.append(key)
-                    if sidechain { sidechainOnly.insert(key) }
+                    callOfKey.insert(key, hash: keyHash, position: calls.count)
+                    calls.append(call)
+                    callKeys.append(key)
+                    callKeyHashes.append(keyHash)
+                    sidechainOnly.append(sidechain)
                 }
             }
         }
@@ -191,23 +198,21 @@ public struct SessionReader: Sendable {
         }
         // Sidechain copies of a main-thread message (side questions replay the parent's
         // messages with another request id) are not calls of their own.
-        let mainIDs = Set(callOrder.compactMap { calls[$0]?.agentID == nil ? calls[$0]?.messageID : nil })
-        let apiCalls = callOrder.compactMap { key -> APICall? in
-            guard let call = calls[key] else { return nil }
-            if call.agentID != nil, let id = call.messageID, mainIDs.contains(id) { return nil }
-            return call
+        let mainIDs = Set(calls.compactMap { $0.agentID == nil ? $0.messageID : nil })
+        let apiCalls = calls.filter { call in
+            !(call.agentID != nil && call.messageID.map(mainIDs.contains) == true)
         }
         // Each call's usage on its message (the first call of a key wins).
-        var callKeys: [CallKey] = []
+        var usageKeys: [CallKey] = []
         var callUsage: [TokenUsage] = []
-        var callIndex = HashedIndex<CallKey>()
+        var usageIndex = HashedIndex<CallKey>()
         for call in apiCalls {
             guard let id = call.messageID else { continue }
             let key = CallKey(messageID: id, requestID: call.requestID)
             let hash = key.hash
-            if callIndex.position(of: key, hash: hash, keyAt: { callKeys[$0] }) != nil { continue }
-            callIndex.insert(key, hash: hash, position: callKeys.count)
-            callKeys.append(key)
+            if usageIndex.position(of: key, hash: hash, keyAt: { usageKeys[$0] }) != nil { continue }
+            usageIndex.insert(key, hash: hash, position: usageKeys.count)
+            usageKeys.append(key)
             callUsage.append(call.usage)
         }
         func withUsage(_ list: [Message]) -> [Message] {
@@ -215,7 +220,7 @@ public struct SessionReader: Sendable {
             for i in list.indices where list[i].role == .assistant && !list[i].isAPIError {
                 guard let id = list[i].messageID else { continue }
                 let key = CallKey(messageID: id, requestID: list[i].requestID)
-                list[i].usage = callIndex.position(of: key, hash: key.hash, keyAt: { callKeys[$0] }).map { callUsage[$0] }
+                list[i].usage = usageIndex.position(of: key, hash: key.hash, keyAt: { usageKeys[$0] }).map { callUsage[$0] }
             }
             return list
         }
@@ -224,7 +229,7 @@ public struct SessionReader: Sendable {
         let sessionID = source.sessionID
         filter.setOwner(of: main.nodes, to: sessionID)
         for (_, nodes) in agentNodes { filter.setOwner(of: nodes, to: sessionID) }
-        for key in callOrder { filter.addAPIKey(StableHash.of(key)) }
+        for hash in callKeyHashes { filter.addAPIKey(hash) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
 
         let stamps = main.nodes.indices.compactMap { main.nodes[$0].message?.timestamp }
