@@ -87,8 +87,7 @@ public enum CostGrouping: String, Sendable, CaseIterable, Codable {
 public struct CostLedger: Sendable {
     /// The prices used.
     public let prices: PriceTable
-    private var rows: [CostGrouping: [String: CostRow]] = [:]
-    private var order: [CostGrouping: [String]] = [:]
+    private var groups = [RowGroup](repeating: RowGroup(), count: CostGrouping.allCases.count)
     /// The sum over everything added.
     public private(set) var total = CostRow(key: "total", estimate: CostEstimate(), reported: nil)
     /// Sessions added, and how many of them carry a reported cost.
@@ -149,23 +148,61 @@ public struct CostLedger: Sendable {
     /// The rows of one grouping: sessions and phases in the order they happened, models and
     /// days sorted.
     public func rows(by grouping: CostGrouping) -> [CostRow] {
+        let rows = groups[grouping.position].rows
         let inOrder = grouping == .session || grouping == .phase
-        let keys = inOrder ? (order[grouping] ?? []) : (order[grouping] ?? []).sorted()
-        return keys.compactMap { rows[grouping]?[$0] }
+        return inOrder ? rows : rows.sorted { $0.key < $1.key }
     }
 
     /// Every model that had no price.
     public var unpricedModels: [String] { total.estimate.unpricedModels }
 
     private mutating func put(_ grouping: CostGrouping, _ row: CostRow) {
-        if rows[grouping]?[row.key] == nil { order[grouping, default: []].append(row.key) }
-        rows[grouping, default: [:]][row.key] = row
+        groups[grouping.position].put(row)
     }
 
     private mutating func update(_ grouping: CostGrouping, key: String, _ change: (inout CostEstimate) -> Void) {
-        var row = rows[grouping]?[key] ?? CostRow(key: key, estimate: CostEstimate(), reported: nil)
-        if rows[grouping]?[key] == nil { order[grouping, default: []].append(key) }
-        change(&row.estimate)
-        rows[grouping, default: [:]][key] = row
+        groups[grouping.position].update(key, change)
+    }
+}
+
+/// The rows of one grouping in the order their keys first came, found by key.
+private struct RowGroup: Sendable {
+    var rows: [CostRow] = []
+    private var positionOfKey: [String: Int] = [:]
+    /// The row updated last: consecutive calls mostly share a model and a day.
+    private var last: Int?
+
+    private mutating func position(of key: String) -> Int {
+        if let last, rows[last].key == key { return last }
+        if let at = positionOfKey[key] {
+            last = at
+            return at
+        }
+        positionOfKey[key] = rows.count
+        rows.append(CostRow(key: key, estimate: CostEstimate(), reported: nil))
+        last = rows.count - 1
+        return rows.count - 1
+    }
+
+    /// Sets the row of `row.key`.
+    mutating func put(_ row: CostRow) {
+        rows[position(of: row.key)] = row
+    }
+
+    /// Changes the estimate of the row of `key`, adding an empty row first when there is none.
+    mutating func update(_ key: String, _ change: (inout CostEstimate) -> Void) {
+        change(&rows[position(of: key)].estimate)
+    }
+}
+
+extension CostGrouping {
+    /// Its position in `allCases`.
+    fileprivate var position: Int {
+        switch self {
+        case .session: return 0
+        case .phase: return 1
+        case .model: return 2
+        case .day: return 3
+        }
     }
 }

@@ -118,7 +118,7 @@ public enum PhaseSplitter {
                 }
                 let turn = phases[p].turns[t]
                 if let prompt = turn.prompt { note(prompt) }
-                for m in turn.messages { note(m) }
+                for i in turn.messages.indices { note(turn.messages[i]) }
                 if let first = (turn.prompt ?? turn.messages.first)?.timestamp { starts.append((first, (p, t))) }
             }
         }

@@ -17,8 +17,13 @@ enum ChainOrder {
 
     /// - Parameters:
     ///   - nodes: the nodes, in file order.
-    ///   - isLeafCandidate: which nodes (by index) may end a chain (user and assistant messages).
-    static func order(_ nodes: [TranscriptFile.Node], isLeafCandidate: (Int) -> Bool) -> Result {
+    ///   - sidechainsEndChains: whether sidechain lines may end a chain (in a subagent's
+    ///     file, where every line is one); chains end at user and assistant messages and
+    ///     compaction boundaries.
+    static func order(_ nodes: [TranscriptFile.Node], sidechainsEndChains: Bool) -> Result {
+        func isLeafCandidate(_ i: Int) -> Bool {
+            (sidechainsEndChains || !nodes[i].isSidechain) && nodes[i].isConversation
+        }
         // Nodes are read by index, never copied whole (a node holds its message).
         var index = HashedStringIndex()
         for i in nodes.indices where index.position(of: nodes[i].uuid, hash: nodes[i].uuidHash, keyAt: { nodes[$0].uuid }) == nil {

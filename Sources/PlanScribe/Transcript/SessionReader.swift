@@ -99,7 +99,7 @@ public struct SessionReader: Sendable {
         }
         var reports = [main.report]
 
-        let ordered = ChainOrder.order(main.nodes) { !main.nodes[$0].isSidechain && main.nodes[$0].isConversation }
+        let ordered = ChainOrder.order(main.nodes, sidechainsEndChains: false)
         for line in ordered.cycles {
             reports[0].warn(line: line, "parentUuid cycle: the conversation is cut here")
         }
@@ -133,7 +133,7 @@ public struct SessionReader: Sendable {
         }
         var agentToolUse = main.agentToolUse
         for (sub, nodes) in agentNodes {
-            let order = ChainOrder.order(nodes) { nodes[$0].isConversation }
+            let order = ChainOrder.order(nodes, sidechainsEndChains: true)
             var filled = sub
             filled.messages = Self.merge((order.conversation + order.branches).compactMap { nodes[$0].message })
             if filled.toolUseID == nil { filled.toolUseID = agentToolUse[filled.agentID] }
@@ -232,19 +232,31 @@ public struct SessionReader: Sendable {
         for hash in callKeyHashes { filter.addAPIKey(hash) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
 
-        let stamps = main.nodes.indices.compactMap { main.nodes[$0].message?.timestamp }
+        let (start, end) = Self.timeSpan(of: main.nodes)
         var session = Session(
             id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD,
-            continuesSession: foreignOwner, start: stamps.min(), end: stamps.max(), reports: reports)
+            continuesSession: foreignOwner, start: start, end: end, reports: reports)
         if foreignLines > 0, let owner = foreignOwner {
             session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")
         }
         return session
     }
 
+
+    /// The earliest and latest message timestamps of the nodes.
+    private static func timeSpan(of nodes: [TranscriptFile.Node]) -> (String?, String?) {
+        var first: String?
+        var last: String?
+        for i in nodes.indices {
+            guard let stamp = nodes[i].message?.timestamp else { continue }
+            if first.map({ stamp < $0 }) ?? true { first = stamp }
+            if last.map({ stamp > $0 }) ?? true { last = stamp }
+        }
+        return (first, last)
+    }
 
     private static func agentID(fromFile path: String) -> String {
         var name = Substring(path.split(separator: "/").last ?? "")
