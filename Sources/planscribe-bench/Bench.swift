@@ -18,7 +18,9 @@ struct Bench: ParsableCommand {
               .build/release/planscribe-bench run --mb 1000 --runs 3
             Each measurement runs in its own process; the figures are medians, and ratios are \
             taken against the floor (reading every byte and counting newlines) measured in the \
-            same run.
+            same run. CPU time (user + system, all threads) is that of the run with the median \
+            wall time: less noisy than wall time on a shared machine, and it shows how much of a \
+            command is the kernel copying the files.
             """,
         subcommands: [RunBench.self, Generate.self, Floor.self],
         defaultSubcommand: RunBench.self)
@@ -156,6 +158,7 @@ struct RunBench: ParsableCommand {
         if json {
             let rows = results.map { m -> [String: Any] in
                 ["name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
+                 "median_run_user_seconds": m.medianRunCPU.user, "median_run_system_seconds": m.medianRunCPU.system,
                  "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds)]
             }
             var top: [String: Any] = ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows]
@@ -166,11 +169,12 @@ struct RunBench: ParsableCommand {
         } else {
             print(String(format: "tree: %.0f MB, %d cores, median of %d runs", Double(bytes) / 1e6, ProcessInfo.processInfo.activeProcessorCount, runs))
             let width = max(26, results.map(\.name.count).max() ?? 0)
-            print("measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "   seconds      MB/s   × floor   peak RSS")
+            print("measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "   seconds      MB/s   × floor   peak RSS   CPU: user + system")
             for m in results {
                 let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
                 let name = m.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024) + status)
+                let cpu = m.medianRunCPU
+                print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB   %6.3f + %.3f s", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, cpu.user, cpu.system) + status)
             }
             for speedup in speedups {
                 print(String(format: "render is %.1f× as fast as %@ on this tree", speedup.times, speedup.name))
@@ -182,6 +186,9 @@ struct RunBench: ParsableCommand {
         var seconds: Double
         var maxRSSKB: Int
         var status: Int32
+        /// CPU time in user space and in the kernel (reading, writing, page faults), all threads.
+        var userSeconds = 0.0
+        var systemSeconds = 0.0
     }
 
     struct Measurement {
@@ -193,6 +200,11 @@ struct RunBench: ParsableCommand {
             return sorted[sorted.count / 2]
         }
         var mbPerSecond: Double { Double(bytes) / 1e6 / medianSeconds }
+        /// The run with the median wall time's CPU time (user, system).
+        var medianRunCPU: (user: Double, system: Double) {
+            let run = samples.sorted { $0.seconds < $1.seconds }[samples.count / 2]
+            return (run.userSeconds, run.systemSeconds)
+        }
         var peakRSSKB: Int { samples.map(\.maxRSSKB).max() ?? 0 }
     }
 
@@ -234,6 +246,9 @@ struct RunBench: ParsableCommand {
         _ = wait4(pid, &status, 0, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
-        return Sample(seconds: seconds, maxRSSKB: usage.ru_maxrss, status: exit)
+        func time(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return Sample(
+            seconds: seconds, maxRSSKB: usage.ru_maxrss, status: exit,
+            userSeconds: time(usage.ru_utime), systemSeconds: time(usage.ru_stime))
     }
 }
