@@ -2,8 +2,10 @@ import Foundation
 
 /// Turns one transcript line into what the session builder needs, or a diagnostic.
 ///
-/// Kinds planscribe does not render are recognised from a cheap sniff of the top-level keys
-/// and never decoded; the rest are decoded into the slim ``RawLine``.
+/// A line is walked once by ``FastLineDecoder``, which learns its type and decodes only what
+/// that type needs into the slim ``RawLine``: kinds planscribe does not render are passed over,
+/// their values jumped with `memchr`. A line the walk does not expect is sniffed and decoded
+/// the careful way, which says what is wrong with it.
 struct LineDecoder {
     /// Line types with no place in the conversation: recognised, counted, not decoded.
     static let skippedTypes: Set<String> = [
@@ -113,12 +115,12 @@ struct LineDecoder {
             }
             type = text
         }
-        if Self.skippedTypes.contains(type) { return .skipped }
-        if type == "progress" { return .link(sniff) }
-        if type == "attachment" {
-            return .link(sniff)
+        switch Self.handling(of: type) {
+        case .skipped: return .skipped
+        case .link: return .link(sniff)
+        case .unknown: return .unknown(type, sniff)
+        case .decoded: break
         }
-        guard Self.decodedTypes.contains(type) else { return .unknown(type, sniff) }
         if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant") {
             return .decoded(raw, sniff)
         }
