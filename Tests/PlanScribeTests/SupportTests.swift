@@ -382,6 +382,19 @@ struct HashedIndexTests {
         #expect(index.position(of: "first", hash: 9, keyAt: { keys[$0] }) == nil)
     }
 
+    /// A key list gives each key the position it was first added at, also when hashes collide.
+    @Test func keyListKeepsFirstPositions() {
+        var list = HashedKeyList<String>()
+        #expect(list.add("a", hash: 1) == (0, true))
+        #expect(list.add("b", hash: 1) == (1, true))
+        #expect(list.add("c", hash: 2) == (2, true))
+        #expect(list.add("a", hash: 1) == (0, false))
+        #expect(list.add("b", hash: 1) == (1, false))
+        #expect(list.keys == ["a", "b", "c"])
+        #expect(list.position(of: "c", hash: 2) == 2)
+        #expect(list.position(of: "d", hash: 1) == nil)
+    }
+
     /// A call key hashes as its two ids joined by U+001F, the key the duplicate filter knows.
     @Test func callKeyHashIsThatOfTheJoinedIDs() {
         let key = CallKey(messageID: "msg_01ABC", requestID: "req_élan")

@@ -93,25 +93,18 @@ public enum PhaseSplitter {
     /// turn that started the subagent; anything else to the last turn that began before it.
     private static func assignCalls(_ session: Session, to phases: inout [Phase]) {
         typealias Place = (phase: Int, turn: Int)
-        // Places by message uuid (an exact hashed index into `places`; messages are read in
-        // place, not copied).
-        var uuids: [String] = []
+        // Places by message uuid (the uuid's position in `uuids`; messages are read in place,
+        // not copied).
+        var uuids = HashedKeyList<String>()
         var places: [Place] = []
-        var placeOfUUID = HashedStringIndex()
         var placeOfToolUse: [String: Place] = [:]
         var starts: [(String, Place)] = []
         let wantsToolUses = !session.subagents.isEmpty
         for p in phases.indices {
             for t in phases[p].turns.indices {
                 func note(_ m: Message) {
-                    let hash = StableHash.of(m.uuid)
-                    if let at = placeOfUUID.position(of: m.uuid, hash: hash, keyAt: { uuids[$0] }) {
-                        places[at] = (p, t)
-                    } else {
-                        placeOfUUID.insert(m.uuid, hash: hash, position: uuids.count)
-                        uuids.append(m.uuid)
-                        places.append((p, t))
-                    }
+                    let (at, added) = uuids.add(m.uuid, hash: StableHash.of(m.uuid))
+                    if added { places.append((p, t)) } else { places[at] = (p, t) }
                     if wantsToolUses {
                         for case .toolUse(let use) in m.blocks { placeOfToolUse[use.id] = (p, t) }
                     }
@@ -128,7 +121,7 @@ public enum PhaseSplitter {
             if let id = sub.toolUseID, let place = placeOfToolUse[id] { placeOfAgent[sub.agentID] = place }
         }
         for call in session.apiCalls {
-            var place = placeOfUUID.position(of: call.uuid, hash: StableHash.of(call.uuid), keyAt: { uuids[$0] }).map { places[$0] }
+            var place = uuids.position(of: call.uuid, hash: StableHash.of(call.uuid)).map { places[$0] }
             if place == nil, let agent = call.agentID { place = placeOfAgent[agent] }
             if place == nil, let stamp = call.timestamp {
                 place = starts.last(where: { $0.0 <= stamp })?.1

@@ -29,6 +29,29 @@ struct HashedIndex<Key: Hashable> {
 /// Line uuids by position.
 typealias HashedStringIndex = HashedIndex<String>
 
+/// Keys in the order they were first added, each found by its position through a
+/// ``HashedIndex``: for tables that keep no other array of their keys.
+struct HashedKeyList<Key: Hashable> {
+    /// The keys, a key's position being its place here.
+    private(set) var keys: [Key] = []
+    private var index = HashedIndex<Key>()
+
+    init() {}
+
+    /// The position of `key` (whose hash is `hash`), if it was added.
+    func position(of key: Key, hash: UInt64) -> Int? {
+        index.position(of: key, hash: hash, keyAt: { keys[$0] })
+    }
+
+    /// Adds `key` unless it is there already: its position, and whether it was added now.
+    mutating func add(_ key: Key, hash: UInt64) -> (position: Int, added: Bool) {
+        if let at = position(of: key, hash: hash) { return (at, false) }
+        index.insert(key, hash: hash, position: keys.count)
+        keys.append(key)
+        return (keys.count - 1, true)
+    }
+}
+
 /// What identifies one API call: its message id and request id (a missing request id is
 /// the same as an empty one).
 struct CallKey: Hashable {

@@ -1,16 +1,12 @@
 import Foundation
 
-/// Decodes a user, assistant or system line straight from its bytes into ``RawLine``,
+/// Decodes a transcript line straight from its bytes into ``RawLine``,
 /// without Codable: keys are matched as bytes, strings without escapes are copied once,
 /// skipped values are jumped over with `memchr`. Anything unexpected (a field of the wrong
 /// type, a number that is not a whole count) returns nil, and the Codable path decodes the
 /// line instead and explains what is wrong.
 enum FastLineDecoder {
     typealias Cursor = LineSniffer.Cursor
-
-    static func decode(_ line: UnsafeRawBufferPointer, dropBodies: Bool, dropText: Bool = false) -> RawLine? {
-        decodeLine(line, dropBodies: dropBodies, dropAssistantText: dropText, messageWanted: { _ in true })?.raw
-    }
 
     /// Decodes a line of any type in one walk: the top-level fields, the attachment type, and
     /// the `message` object when `messageWanted` says its type needs it (the type comes

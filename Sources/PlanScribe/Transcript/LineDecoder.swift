@@ -95,7 +95,8 @@ struct LineDecoder {
         }
     }
 
-    /// Sniffs the line's top level, then decodes it with the fast decoder or Codable.
+    /// Sniffs the line's top level, then decodes it with Codable. Only for lines the one-walk
+    /// decoder gave up on (it would give up again).
     private func decodeCarefully(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }
         let sniff: LineSniff
@@ -120,9 +121,6 @@ struct LineDecoder {
         case .link: return .link(sniff)
         case .unknown: return .unknown(type, sniff)
         case .decoded: break
-        }
-        if let raw = FastLineDecoder.decode(line, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant") {
-            return .decoded(raw, sniff)
         }
         // The fast decoder gave up: decode with Codable, which says exactly what is wrong (or
         // accepts a shape the fast path does not know).

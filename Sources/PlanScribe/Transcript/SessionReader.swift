@@ -152,12 +152,11 @@ public struct SessionReader: Sendable {
 
         // API calls, once each: the largest output_tokens of a call's lines wins, a main-thread
         // copy beats a sidechain copy, and calls an earlier session counted are left out.
-        // Calls in first-seen order, found by their key through an exact hashed index.
+        // Calls in first-seen order, each at its key's position in `callKeys`.
         var calls: [APICall] = []
-        var callKeys: [String] = []
+        var callKeys = HashedKeyList<String>()
         var callKeyHashes: [UInt64] = []
         var sidechainOnly: [Bool] = []
-        var callOfKey = HashedIndex<String>()
         /// `sidechain`: only the nodes on (true) or off (false) a sidechain; nil: all.
         func collect(_ nodes: [TranscriptFile.Node], agent: String?, sidechain only: Bool? = nil) {
             for i in nodes.indices {
@@ -171,7 +170,8 @@ public struct SessionReader: Sendable {
                 let call = APICall(
                     messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
                     timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
-                if let at = callOfKey.position(of: key, hash: keyHash, keyAt: { callKeys[$0] }) {
+                let (at, added) = callKeys.add(key, hash: keyHash)
+                if !added {
                     let existing = calls[at]
                     let replace = (sidechainOnly[at] && !sidechain) || usage.output > existing.usage.output
                     if replace {
@@ -183,9 +183,7 @@ public struct SessionReader: Sendable {
                     }
                     if !sidechain { sidechainOnly[at] = false }
                 } else {
-                    callOfKey.insert(key, hash: keyHash, position: calls.count)
                     calls.append(call)
-                    callKeys.append(key)
                     callKeyHashes.append(keyHash)
                     sidechainOnly.append(sidechain)
                 }
@@ -203,24 +201,19 @@ public struct SessionReader: Sendable {
             !(call.agentID != nil && call.messageID.map(mainIDs.contains) == true)
         }
         // Each call's usage on its message (the first call of a key wins).
-        var usageKeys: [CallKey] = []
+        var usageKeys = HashedKeyList<CallKey>()
         var callUsage: [TokenUsage] = []
-        var usageIndex = HashedIndex<CallKey>()
         for call in apiCalls {
             guard let id = call.messageID else { continue }
             let key = CallKey(messageID: id, requestID: call.requestID)
-            let hash = key.hash
-            if usageIndex.position(of: key, hash: hash, keyAt: { usageKeys[$0] }) != nil { continue }
-            usageIndex.insert(key, hash: hash, position: usageKeys.count)
-            usageKeys.append(key)
-            callUsage.append(call.usage)
+            if usageKeys.add(key, hash: key.hash).added { callUsage.append(call.usage) }
         }
         func withUsage(_ list: [Message]) -> [Message] {
             var list = list
             for i in list.indices where list[i].role == .assistant && !list[i].isAPIError {
                 guard let id = list[i].messageID else { continue }
                 let key = CallKey(messageID: id, requestID: list[i].requestID)
-                list[i].usage = usageIndex.position(of: key, hash: key.hash, keyAt: { usageKeys[$0] }).map { callUsage[$0] }
+                list[i].usage = usageKeys.position(of: key, hash: key.hash).map { callUsage[$0] }
             }
             return list
         }
@@ -270,19 +263,16 @@ public struct SessionReader: Sendable {
     static func merge(_ messages: [Message]) -> [Message] {
         var out: [Message] = []
         out.reserveCapacity(messages.count)
-        var keys: [CallKey] = []
+        var keys = HashedKeyList<CallKey>()
         var positions: [Int] = []  // in `out`, by key
-        var index = HashedIndex<CallKey>()
         for m in messages {
             if m.role == .assistant, let id = m.messageID {
                 let key = CallKey(messageID: id, requestID: m.requestID)
-                let hash = key.hash
-                if let k = index.position(of: key, hash: hash, keyAt: { keys[$0] }) {
+                let (k, added) = keys.add(key, hash: key.hash)
+                if !added {
                     out[positions[k]].blocks.append(contentsOf: m.blocks)
                     continue
                 }
-                index.insert(key, hash: hash, position: keys.count)
-                keys.append(key)
                 positions.append(out.count)
             }
             out.append(m)
