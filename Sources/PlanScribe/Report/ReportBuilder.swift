@@ -127,8 +127,8 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections, figures: figures)), bodies)))
         sections = []
         bodies = []
-        try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, ledger: ledger, stamp: options.stamp).json()))
-        try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, ledger: ledger)))
+        try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, figures: figures, stamp: options.stamp).json()))
+        try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, figures: figures)))
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
     }
 

@@ -90,25 +90,23 @@ struct RunSummary: Encodable {
         try c.encode(end, forKey: .end)
     }
 
-    init(run: ReportRun, ledger: CostLedger, stamp: String?) {
+    /// - Parameter figures: the run's estimates, as the report's other files show them.
+    init(run: ReportRun, figures: ReportBuilder.RunFigures, stamp: String?) {
         title = run.title
         slug = run.slug
         generatedAt = stamp
-        phases = run.phases.map { p in
-            let e = ledger.estimate(p.phase?.apiCalls ?? [])
-            return PhaseEntry(
+        phases = zip(run.phases, figures.phases).map { p, e in
+            PhaseEntry(
                 number: p.number, name: p.name, page: "phases/\(p.fileStem).html", outcome: p.outcome.rawValue,
                 status: p.phase?.status?.rawValue, reason: p.reason, turns: p.phase?.turns.count ?? 0,
                 apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported)
         }
         phasesDone = run.phases.filter { $0.outcome == .done }.count
         allDone = !run.phases.isEmpty && phasesDone == run.phases.count
-        let total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
-        usage = total.usage
-        estimatedCostUSD = total.completeCost
-        let reported = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
-        reportedCostUSD = reported.isEmpty ? nil : reported.reduce(.zero, +)
-        unpricedModels = total.unpricedModels
+        usage = figures.total.usage
+        estimatedCostUSD = figures.total.completeCost
+        reportedCostUSD = figures.reported
+        unpricedModels = figures.total.unpricedModels
         sessions = run.sessions.map(\.id)
         cliVersions = Array(Set(run.sessions.flatMap(\.cliVersions))).sorted()
         models = Array(Set(run.sessions.flatMap(\.models))).sorted()
@@ -128,15 +126,14 @@ struct RunSummary: Encodable {
 /// `junit.xml`: one test case per phase; a phase that did not reach `ready_to_advance` fails
 /// with the reason.
 enum JUnitReport {
-    static func xml(run: ReportRun, ledger: CostLedger) -> String {
+    static func xml(run: ReportRun, figures: ReportBuilder.RunFigures) -> String {
         let failures = run.phases.filter { $0.outcome != .done }.count
         let suite = "planscribe." + run.slug
         var seconds = 0.0
         var cases: [String] = []
-        for p in run.phases {
+        for (p, e) in zip(run.phases, figures.phases) {
             let time = duration(p.phase)
             seconds += time
-            let e = ledger.estimate(p.phase?.apiCalls ?? [])
             let name = String(format: "%02d %@", p.number, p.name)
             var body = "<testcase classname=\"\(escape(suite))\" name=\"\(escape(name))\" time=\"\(String(format: "%.3f", time))\">"
             if p.outcome != .done {
