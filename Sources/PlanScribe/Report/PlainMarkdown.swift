@@ -15,8 +15,7 @@ enum PlainMarkdown {
             var pendingBreak = ""
             var start = 0
             while start < bytes.count {
-                var end = start
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let end = bytes.firstOffset(of: 0x0A, from: start) ?? bytes.count
                 var first = start
                 while first < end, bytes[first] == 0x20 { first += 1 }
                 var last = end
@@ -97,7 +96,8 @@ enum PlainMarkdown {
         return true
     }
 
-    /// cmark's escaping of text: `&`, `<`, `>` and `"`.
+    /// cmark's escaping of text, for text ``isPlain(_:)`` accepted: it holds no `&` or `<`,
+    /// so only `>` and `"` are left to escape.
     private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout String) {
         var plain = 0
         while let found = UnsafeBufferPointer(rebasing: bytes[plain...]).firstOffset(ofAnyOf: [0x22, 0x3E]) {
