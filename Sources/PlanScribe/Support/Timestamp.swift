@@ -50,8 +50,13 @@ enum Timestamp {
 
     /// `YYYY-MM-DDTHH:MM` at the start: what the CLI writes, and what ordering by text needs.
     static func looksLikeISO8601(_ text: String) -> Bool {
+        looksLikeISO8601(utf8: text.utf8)
+    }
+
+    /// ``looksLikeISO8601(_:)`` of a text's UTF-8 bytes.
+    static func looksLikeISO8601<Bytes: Collection<UInt8>>(utf8: Bytes) -> Bool {
         var digits = 0
-        for (i, byte) in text.utf8.prefix(16).enumerated() {
+        for (i, byte) in utf8.prefix(16).enumerated() {
             switch i {
             case 4, 7: guard byte == 0x2D else { return false }
             case 10: guard byte == 0x54 || byte == 0x20 else { return false }

@@ -36,20 +36,33 @@ enum ChainOrder {
             guard let parent = nodes[i].parent ?? nodes[i].logicalParent else { continue }
             parentOf[i] = index.position(of: parent, hash: StableHash.of(parent), keyAt: { nodes[$0].uuid })
         }
-        var state = [Int](repeating: 0, count: nodes.count)  // 0 unvisited, 1 conversation, 2 branch
-        var walkMark = [Int](repeating: -1, count: nodes.count)
+        return order(parentOf: parentOf, isLeafCandidate: isLeafCandidate, line: { nodes[$0].line })
+    }
+
+    /// The same ordering over nodes given by their parents' indices (for readers that keep
+    /// their own compact nodes).
+    ///
+    /// - Parameters:
+    ///   - parentOf: each node's parent (or logical parent) as a node index; nil at a root
+    ///     or when the parent is not in the file.
+    ///   - isLeafCandidate: whether a node may end a chain.
+    ///   - line: a node's line number, for the cycle diagnostics.
+    static func order(parentOf: [Int?], isLeafCandidate: (Int) -> Bool, line: (Int) -> Int) -> Result {
+        let count = parentOf.count
+        var state = [Int](repeating: 0, count: count)  // 0 unvisited, 1 conversation, 2 branch
+        var walkMark = [Int](repeating: -1, count: count)
         var segments: [[Int]] = []
         var earliestRoot = Int.max
         var branches: [Int] = []
         var cycles: [Int] = []
         // Mark every ancestor of a candidate: what is left unmarked are the leaves.
-        var hasDescendant = [Bool](repeating: false, count: nodes.count)
+        var hasDescendant = [Bool](repeating: false, count: count)
         var candidates: [Int] = []
-        for i in nodes.indices where isLeafCandidate(i) {
+        for i in 0..<count where isLeafCandidate(i) {
             candidates.append(i)
             var guardSteps = 0
             var current = parentOf[i]
-            while let c = current, !hasDescendant[c], guardSteps <= nodes.count {
+            while let c = current, !hasDescendant[c], guardSteps <= count {
                 hasDescendant[c] = true
                 guardSteps += 1
                 current = parentOf[c]
@@ -66,7 +79,7 @@ enum ChainOrder {
             while let c = current {
                 if state[c] != 0 { touched = true; break }
                 if walkMark[c] == walk {
-                    cycles.append(nodes[c].line)
+                    cycles.append(line(c))
                     break
                 }
                 walkMark[c] = walk

@@ -101,40 +101,45 @@ enum FastLineDecoder {
             case "id": return string(&c, into: &m.id)
             case "role": return string(&c, into: &m.role)
             case "model": return string(&c, into: &m.model)
-            case "usage":
-                c.skipWhitespace()
-                if c.peek == UInt8(ascii: "n") { return c.skipValue() }
-                var u = RawUsage()
-                let ok = object(&c) { key, c in
-                    switch key {
-                    case "input_tokens": return int(&c, into: &u.input_tokens)
-                    case "output_tokens": return int(&c, into: &u.output_tokens)
-                    case "cache_creation_input_tokens": return int(&c, into: &u.cache_creation_input_tokens)
-                    case "cache_read_input_tokens": return int(&c, into: &u.cache_read_input_tokens)
-                    case "cache_creation":
-                        c.skipWhitespace()
-                        if c.peek == UInt8(ascii: "n") { return c.skipValue() }
-                        var cc = RawUsage.RawCacheCreation()
-                        let ok = object(&c) { key, c in
-                            switch key {
-                            case "ephemeral_5m_input_tokens": return int(&c, into: &cc.ephemeral_5m_input_tokens)
-                            case "ephemeral_1h_input_tokens": return int(&c, into: &cc.ephemeral_1h_input_tokens)
-                            default: return c.skipValue()
-                            }
-                        }
-                        u.cache_creation = cc
-                        return ok
-                    default: return c.skipValue()
-                    }
-                }
-                m.usage = u
-                return ok
+            case "usage": return usage(&c, into: &m.usage)
             case "content":
                 return content(&c, into: &m.content, dropBodies: dropBodies, dropText: dropText)
             default:
                 return c.skipValue()
             }
         }
+    }
+
+    /// `message.usage`: its token counts (whole numbers or null); a null usage leaves `out`
+    /// as it was.
+    static func usage(_ c: inout Cursor, into out: inout RawUsage?) -> Bool {
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+        var u = RawUsage()
+        let ok = object(&c) { key, c in
+            switch key {
+            case "input_tokens": return int(&c, into: &u.input_tokens)
+            case "output_tokens": return int(&c, into: &u.output_tokens)
+            case "cache_creation_input_tokens": return int(&c, into: &u.cache_creation_input_tokens)
+            case "cache_read_input_tokens": return int(&c, into: &u.cache_read_input_tokens)
+            case "cache_creation":
+                c.skipWhitespace()
+                if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+                var cc = RawUsage.RawCacheCreation()
+                let ok = object(&c) { key, c in
+                    switch key {
+                    case "ephemeral_5m_input_tokens": return int(&c, into: &cc.ephemeral_5m_input_tokens)
+                    case "ephemeral_1h_input_tokens": return int(&c, into: &cc.ephemeral_1h_input_tokens)
+                    default: return c.skipValue()
+                    }
+                }
+                u.cache_creation = cc
+                return ok
+            default: return c.skipValue()
+            }
+        }
+        out = u
+        return ok
     }
 
     private static func content(_ c: inout Cursor, into out: inout RawContent?, dropBodies: Bool, dropText: Bool = false) -> Bool {
@@ -320,11 +325,11 @@ enum FastLineDecoder {
 
     /// Walks an object, handing each key and the cursor at its value to `member`, which must
     /// consume the value.
-    private static func object(_ c: inout Cursor, _ member: (Key, inout Cursor) -> Bool) -> Bool {
+    static func object(_ c: inout Cursor, _ member: (Key, inout Cursor) -> Bool) -> Bool {
         c.walkObject(key: Key.init(bytes:), member)
     }
 
-    private static func array(_ c: inout Cursor, _ element: (inout Cursor) -> Bool) -> Bool {
+    static func array(_ c: inout Cursor, _ element: (inout Cursor) -> Bool) -> Bool {
         c.skipWhitespace()
         guard c.peek == UInt8(ascii: "[") else { return false }
         c.at += 1
@@ -366,7 +371,7 @@ enum FastLineDecoder {
         return string(&c, into: &out)
     }
 
-    private static func bool(_ c: inout Cursor, into out: inout Bool?) -> Bool {
+    static func bool(_ c: inout Cursor, into out: inout Bool?) -> Bool {
         c.skipWhitespace()
         switch c.peek {
         case UInt8(ascii: "t"): out = true; return literal(&c, "true")
@@ -376,7 +381,7 @@ enum FastLineDecoder {
         }
     }
 
-    private static func literal(_ c: inout Cursor, _ word: StaticString) -> Bool {
+    static func literal(_ c: inout Cursor, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
         guard c.end - c.at >= n, memcmp(c.base + c.at, word.utf8Start, n) == 0 else { return false }
         c.at += n
@@ -384,7 +389,7 @@ enum FastLineDecoder {
     }
 
     /// A whole number that fits `Int`, or null.
-    private static func int(_ c: inout Cursor, into out: inout Int?) -> Bool {
+    static func int(_ c: inout Cursor, into out: inout Int?) -> Bool {
         c.skipWhitespace()
         if c.peek == UInt8(ascii: "n") {
             out = nil
