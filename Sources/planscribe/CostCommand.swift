@@ -35,12 +35,9 @@ struct CostCommand: ParsableCommand {
         var ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
         var loop = SessionLoop(verbose: options.verbose)
-        loop.detail = .usage
         loop.redactSecrets = !options.noRedact
         loop.maxLineBytes = options.maxLineBytes
-        try loop.run(sources) { session in
-            ledger.add(session, phases: PhaseSplitter.split(session))
-        }
+        try loop.runCosts(sources, into: &ledger)
         Console.warnUnpriced(ledger.unpricedModels)
         let rows = ledger.rows(by: by)
         if json {

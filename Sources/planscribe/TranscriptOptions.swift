@@ -96,12 +96,37 @@ struct SessionLoop {
                 emit("error: \(error.description)")
             }
         }
+        summarize()
+    }
+
+    /// The closing line: how many files, warnings and unreadable files, when any went wrong.
+    private mutating func summarize() {
         if warnings > 0 || failedFiles > 0 {
             var parts = ["read " + Figures.plural(files, "file")]
             if warnings > 0 { parts.append(Figures.plural(warnings, "warning")) }
             if failedFiles > 0 { parts.append("\(failedFiles) unreadable") }
             emit("planscribe: " + parts.joined(separator: ", ") + (verbose ? "" : " (--verbose lists every problem)"))
         }
+    }
+
+    /// Reads the sessions for their costs into `ledger`, oldest first (see
+    /// ``SessionPipeline/forEachCost(_:redactSecrets:maxLineBytes:width:_:)``).
+    mutating func runCosts(_ sources: [SessionSource], into ledger: inout CostLedger, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        try SessionPipeline.forEachCost(sources, redactSecrets: redactSecrets, maxLineBytes: maxLineBytes, width: width) { result in
+            switch result {
+            case .success(.usage(let usage)):
+                report(usage.reports)
+                ledger.add(usage)
+            case .success(.session(let session)):
+                report(session.reports)
+                ledger.add(session, phases: PhaseSplitter.split(session))
+            case .failure(let error):
+                failedFiles += 1
+                files += 1
+                emit("error: \(error.description)")
+            }
+        }
+        summarize()
     }
 
     private mutating func report(_ reports: [FileReadReport]) {

@@ -16,12 +16,16 @@ public struct CostEstimate: Sendable, Hashable, Codable {
     public var completeCost: USD? { unpricedModels.isEmpty ? estimated : nil }
 
     mutating func add(_ call: APICall, price: ModelPrice?) {
+        add(model: call.model, usage: call.usage, price: price)
+    }
+
+    mutating func add(model: String, usage callUsage: TokenUsage, price: ModelPrice?) {
         calls += 1
-        usage += call.usage
+        usage += callUsage
         if let price {
-            estimated += price.cost(of: call.usage)
-        } else if !unpricedModels.contains(call.model) {
-            unpricedModels.append(call.model)
+            estimated += price.cost(of: callUsage)
+        } else if !unpricedModels.contains(model) {
+            unpricedModels.append(model)
             unpricedModels.sort()
         }
     }
@@ -141,6 +145,35 @@ public struct CostLedger: Sendable {
             for call in phase.apiCalls {
                 let price = prices.price(for: call.model)
                 update(.phase, key: key) { $0.add(call, price: price) }
+            }
+        }
+    }
+
+    /// Adds a session read for its costs only (``UsageSession``): the same rows as adding the
+    /// ``Session`` and its phases.
+    public mutating func add(_ session: UsageSession) {
+        sessions += 1
+        let reported = session.reportedCostUSD.map(USD.init)
+        if let reported {
+            sessionsWithReportedCost += 1
+            total.reported = (total.reported ?? .zero) + reported
+        }
+        let prices = session.calls.map { self.prices.price(for: $0.model) }
+        var estimate = CostEstimate()
+        for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, price: price) }
+        put(.session, CostRow(key: session.id, estimate: estimate, reported: reported))
+        var callsOfPhase = [[Int]](repeating: [], count: session.phaseKeys.count)
+        for (i, call) in session.calls.enumerated() {
+            let price = prices[i]
+            update(.model, key: call.model) { $0.add(model: call.model, usage: call.usage, price: price) }
+            update(.day, key: call.day) { $0.add(model: call.model, usage: call.usage, price: price) }
+            total.estimate.add(model: call.model, usage: call.usage, price: price)
+            if let phase = call.phase { callsOfPhase[phase].append(i) }
+        }
+        for (phase, calls) in callsOfPhase.enumerated() {
+            for i in calls {
+                let call = session.calls[i]
+                update(.phase, key: session.phaseKeys[phase]) { $0.add(model: call.model, usage: call.usage, price: prices[i]) }
             }
         }
     }

@@ -25,39 +25,14 @@ public enum SessionPipeline {
         configured.maxLineBytes = maxLineBytes
         let reader = configured
         var filter = DuplicateFilter()
-        if width <= 1 || sources.count <= 1 {
-            for source in sources {
-                do {
-                    try body(.success(reader.assemble(try reader.parse(source), filter: &filter)))
-                } catch let error as TranscriptError {
-                    try body(.failure(error))
-                }
-            }
-            return
-        }
         // How far parsing may run ahead of assembly: a large session holds up the one being
         // assembled, and the other cores keep parsing behind it. Summaries are small (bodies
         // are dropped), so they may run far ahead; full sessions hold every text.
-        let slots = Slots(count: sources.count, window: detail == .full ? width * 2 : width * 32)
-        let workers = min(width, sources.count)
-        for _ in 0..<workers {
-            DispatchQueue.global(qos: .userInitiated).async {
-                while let index = slots.claim() {
-                    let parsed: Result<SessionReader.ParsedSession, TranscriptError>
-                    do {
-                        parsed = .success(try reader.parse(sources[index]))
-                    } catch let error as TranscriptError {
-                        parsed = .failure(error)
-                    } catch {
-                        parsed = .failure(.unreadable(path: sources[index].file, reason: String(describing: error)))
-                    }
-                    slots.fill(index, parsed)
-                }
-            }
-        }
-        defer { slots.cancel() }
-        for index in sources.indices {
-            switch slots.take(index) {
+        try inOrder(
+            count: sources.count, width: width, window: detail == .full ? width * 2 : width * 32,
+            work: { index in parse(sources[index], with: reader) }
+        ) { _, parsed in
+            switch parsed {
             case .success(let parsed):
                 try body(.success(reader.assemble(parsed, filter: &filter)))
             case .failure(let error):
@@ -66,10 +41,94 @@ public enum SessionPipeline {
         }
     }
 
+    /// A session as `cost` reads it: compact when it reads clean, else in full.
+    public enum CostRead: Sendable {
+        /// Read for its costs only.
+        case usage(UsageSession)
+        /// Read the full way (a line problem, a fork, an older layout…).
+        case session(Session)
+    }
+
+    /// Reads the sessions for their costs and calls `body` with each, oldest first: a session
+    /// that reads clean comes as a ``UsageSession`` (no messages are built), any other one,
+    /// or one that repeats an earlier session, as a full ``Session`` read at
+    /// ``ReadDetail/usage``. Both give ``CostLedger`` the same rows.
+    ///
+    /// - Parameters: as ``forEach(_:detail:redactSecrets:maxLineBytes:width:_:)``.
+    /// - Throws: what `body` throws.
+    public static func forEachCost(
+        _ sources: [SessionSource], redactSecrets: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ body: (Result<CostRead, TranscriptError>) throws -> Void
+    ) throws {
+        var configured = SessionReader(detail: .usage, redactSecrets: redactSecrets)
+        configured.maxLineBytes = maxLineBytes
+        let reader = configured
+        var filter = DuplicateFilter()
+        enum Read: @unchecked Sendable {
+            case usage(UsageSession)
+            case parsed(Result<SessionReader.ParsedSession, TranscriptError>)
+        }
+        let read: @Sendable (Int) -> Read = { index in
+            if let usage = UsageSession.read(sources[index], redactSecrets: redactSecrets, maxLineBytes: maxLineBytes) {
+                return .usage(usage)
+            }
+            return .parsed(parse(sources[index], with: reader))
+        }
+        try inOrder(count: sources.count, width: width, window: width * 32, work: read) { index, read in
+            switch read {
+            case .usage(let usage) where usage.owned.isDisjoint(from: filter, sidechainMessageIDs: usage.sidechainMessageIDs):
+                filter.absorb(usage.owned)
+                try body(.success(.usage(usage)))
+            case .usage:
+                // It repeats an earlier session: read it the full way, which drops what that
+                // session owns.
+                switch parse(sources[index], with: reader) {
+                case .success(let parsed): try body(.success(.session(reader.assemble(parsed, filter: &filter))))
+                case .failure(let error): try body(.failure(error))
+                }
+            case .parsed(.success(let parsed)):
+                try body(.success(.session(reader.assemble(parsed, filter: &filter))))
+            case .parsed(.failure(let error)):
+                try body(.failure(error))
+            }
+        }
+    }
+
+    private static func parse(_ source: SessionSource, with reader: SessionReader) -> Result<SessionReader.ParsedSession, TranscriptError> {
+        do {
+            return .success(try reader.parse(source))
+        } catch let error as TranscriptError {
+            return .failure(error)
+        } catch {
+            return .failure(.unreadable(path: source.file, reason: String(describing: error)))
+        }
+    }
+
+    /// Runs `work` for every index on `width` threads, at most `window` ahead of the one
+    /// handed on, and calls `body` with each result in index order on the calling thread.
+    private static func inOrder<Value>(
+        count: Int, width: Int, window: Int, work: @escaping @Sendable (Int) -> Value,
+        _ body: (Int, Value) throws -> Void
+    ) throws {
+        if width <= 1 || count <= 1 {
+            for index in 0..<count { try body(index, work(index)) }
+            return
+        }
+        let slots = Slots<Value>(count: count, window: window)
+        for _ in 0..<min(width, count) {
+            DispatchQueue.global(qos: .userInitiated).async {
+                while let index = slots.claim() { slots.fill(index, work(index)) }
+            }
+        }
+        defer { slots.cancel() }
+        for index in 0..<count { try body(index, slots.take(index)) }
+    }
+
     /// Results by index, handed out in order, with at most `window` parsed ahead.
-    private final class Slots: @unchecked Sendable {
+    private final class Slots<Value>: @unchecked Sendable {
         private let condition = NSCondition()
-        private var results: [Int: Result<SessionReader.ParsedSession, TranscriptError>] = [:]
+        private var results: [Int: Value] = [:]
         private var nextClaim = 0
         private var nextTake = 0
         private var cancelled = false
@@ -90,14 +149,14 @@ public enum SessionPipeline {
             return nextClaim - 1
         }
 
-        func fill(_ index: Int, _ result: Result<SessionReader.ParsedSession, TranscriptError>) {
+        func fill(_ index: Int, _ result: Value) {
             condition.lock()
             results[index] = result
             condition.broadcast()
             condition.unlock()
         }
 
-        func take(_ index: Int) -> Result<SessionReader.ParsedSession, TranscriptError> {
+        func take(_ index: Int) -> Value {
             condition.lock()
             defer { condition.unlock() }
             while results[index] == nil { condition.wait() }

@@ -251,7 +251,7 @@ public struct SessionReader: Sendable {
         return (first, last)
     }
 
-    private static func agentID(fromFile path: String) -> String {
+    static func agentID(fromFile path: String) -> String {
         var name = Substring(path.split(separator: "/").last ?? "")
         if name.hasSuffix(".jsonl") { name = name.dropLast(6) }
         if name.hasPrefix("agent-") { name = name.dropFirst(6) }

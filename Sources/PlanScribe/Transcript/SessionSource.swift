@@ -50,8 +50,13 @@ public struct DuplicateFilter: Sendable {
 
     /// Records that `session` owns the lines of `nodes`.
     mutating func setOwner(of nodes: [TranscriptFile.Node], to session: String) {
+        setOwner(ofUUIDHashes: nodes.lazy.map(\.uuidHash), to: session)
+    }
+
+    /// Records that `session` owns the lines with these uuid hashes.
+    mutating func setOwner(ofUUIDHashes hashes: some Sequence<UInt64>, to session: String) {
         let owner = index(of: session)
-        for i in nodes.indices { uuidOwners.set(nodes[i].uuidHash, owner) }
+        for hash in hashes { uuidOwners.set(hash, owner) }
     }
 
     private mutating func index(of session: String) -> UInt32 {
