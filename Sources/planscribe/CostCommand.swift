@@ -41,7 +41,7 @@ struct CostCommand: ParsableCommand {
         Console.warnUnpriced(ledger.unpricedModels)
         let rows = ledger.rows(by: by)
         if json {
-            try Console.json(CostOutput(by: by, rows: rows, total: ledger.total, unpricedModels: ledger.unpricedModels))
+            Console.out(CostReport(by: by, rows: rows, total: ledger.total, unpricedModels: ledger.unpricedModels).prettyJSON)
         } else {
             Console.out(table(rows, total: ledger.total))
             if rows.contains(where: \.differs) || ledger.total.differs {
@@ -68,19 +68,5 @@ struct CostCommand: ParsableCommand {
         for row in rows { table.add(cells(row, key: by == .session ? String(row.key.prefix(8)) : row.key)) }
         table.addTotal(cells(total, key: "total"))
         return table.render()
-    }
-}
-
-struct CostOutput: Encodable {
-    var schemaVersion = 1
-    var by: CostGrouping
-    var rows: [CostRow]
-    var total: CostRow
-    var unpricedModels: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case by, rows, total
-        case schemaVersion = "schema_version"
-        case unpricedModels = "unpriced_models"
     }
 }

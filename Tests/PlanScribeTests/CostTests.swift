@@ -145,3 +145,57 @@ struct CostLedgerTests {
         #expect(USD(0.15240800000000002) == USD(picodollars: 152_408_000_000))
     }
 }
+
+/// `cost --json` writes its report directly; it must be byte for byte what `JSONEncoder` gives.
+struct CostReportJSONTests {
+    private func encoded(_ report: CostReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    @Test func fixtureReportsMatchTheEncoder() throws {
+        var ledger = CostLedger()
+        for session in try Fixture.sessions([Fixture.planningProject, Fixture.cliProject, Fixture.realProjects, Fixture.path("hostile")]) {
+            ledger.add(session, phases: PhaseSplitter.split(session))
+        }
+        for grouping in CostGrouping.allCases {
+            let report = CostReport(by: grouping, rows: ledger.rows(by: grouping), total: ledger.total, unpricedModels: ledger.unpricedModels)
+            #expect(report.prettyJSON == (try encoded(report)), "by \(grouping)")
+        }
+        #expect(ledger.unpricedModels.contains { $0.contains("<script>") })
+        let empty = CostReport(by: .day, rows: [], total: CostRow(key: "total", estimate: CostEstimate(), reported: nil), unpricedModels: [])
+        #expect(empty.prettyJSON == (try encoded(empty)))
+    }
+
+    @Test func everyCharacterAndAmountIsWrittenAsTheEncoderWritesIt() throws {
+        var keys = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        keys += ["\u{7F}", "\u{80}", "\u{9F}", "é", "e\u{301}", "\u{2028}", "\u{2029}", "\u{FEFF}", "😀", "a/b", "\\\"", "<script>alert(1)</script>", ""]
+        var random = SystemRandomNumberGenerator()
+        var amounts: [Int64] = [0, 1, -1, 10, 999_999_999_999, 1_000_000_000_000, -1_000_000_000_000, 1_500_000_000_000, 123_456_789_012_345, 4_000_000_000_000_000_000, -4_000_000_000_000_000_000]
+        for _ in 0..<300 { amounts.append(Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &random)) }
+        for _ in 0..<100 { amounts.append(Int64.random(in: 0...10, using: &random) * 10_000 * Int64.random(in: 0...1_000_000, using: &random)) }
+        var rows: [CostRow] = []
+        for (i, key) in keys.enumerated() {
+            var estimate = CostEstimate()
+            estimate.calls = i
+            estimate.usage = TokenUsage(input: i, output: 2 * i, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5 * i)
+            estimate.estimated = USD(picodollars: amounts[i % amounts.count])
+            if i % 7 == 0 { estimate.unpricedModels = [key, "model-\(i)"] }
+            rows.append(CostRow(key: key, estimate: estimate, reported: i % 3 == 0 ? nil : USD(picodollars: amounts[(i * 5) % amounts.count])))
+        }
+        for amount in amounts {
+            var estimate = CostEstimate()
+            estimate.estimated = USD(picodollars: amount)
+            rows.append(CostRow(key: "amount", estimate: estimate, reported: USD(picodollars: amount)))
+        }
+        let report = CostReport(by: .model, rows: rows, total: rows[1], unpricedModels: keys)
+        let written = report.prettyJSON
+        let reference = try encoded(report)
+        #expect(written == reference)
+        if written != reference {
+            let a = written.split(separator: "\n"), b = reference.split(separator: "\n")
+            if let first = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset { Issue.record("line \(first + 1): \(a[first]) vs \(b[first])") }
+        }
+    }
+}
