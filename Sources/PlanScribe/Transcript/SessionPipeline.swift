@@ -77,8 +77,7 @@ public enum SessionPipeline {
         }
         try inOrder(count: sources.count, width: width, window: width * 32, work: read) { index, read in
             switch read {
-            case .usage(let usage) where usage.owned.isDisjoint(from: filter, sidechainMessageIDs: usage.sidechainMessageIDs):
-                filter.absorb(usage.owned)
+            case .usage(let usage) where filter.absorb(usage.claims, of: usage.id):
                 try body(.success(.usage(usage)))
             case .usage:
                 // It repeats an earlier session: read it the full way, which drops what that

@@ -50,13 +50,8 @@ public struct DuplicateFilter: Sendable {
 
     /// Records that `session` owns the lines of `nodes`.
     mutating func setOwner(of nodes: [TranscriptFile.Node], to session: String) {
-        setOwner(ofUUIDHashes: nodes.lazy.map(\.uuidHash), to: session)
-    }
-
-    /// Records that `session` owns the lines with these uuid hashes.
-    mutating func setOwner(ofUUIDHashes hashes: some Sequence<UInt64>, to session: String) {
         let owner = index(of: session)
-        for hash in hashes { uuidOwners.set(hash, owner) }
+        for i in nodes.indices { uuidOwners.set(nodes[i].uuidHash, owner) }
     }
 
     private mutating func index(of session: String) -> UInt32 {
@@ -78,6 +73,31 @@ public struct DuplicateFilter: Sendable {
         uuidOwners.isDisjoint(with: other.uuidOwners)
             && apiKeys.isDisjoint(with: other.apiKeys)
             && sidechainMessageIDs.allSatisfy { !other.mainMessageIDs.contains($0) }
+    }
+
+    /// What one session owns, as hashes: its lines' uuids, its call keys, the message ids of
+    /// its main-thread calls; and the message ids of its subagents' calls (not owned: a
+    /// subagent's copy of an earlier main-thread call is left out).
+    struct Claims: Sendable {
+        var uuids: [UInt64] = []
+        var apiKeys: [UInt64] = []
+        var mainMessageIDs: [UInt64] = []
+        var sidechainMessageIDs: [UInt64] = []
+    }
+
+    /// Adds what `session` claims when none of it is held already (it repeats nothing of the
+    /// sessions before it), as building a filter of the claims, checking it with
+    /// ``isDisjoint(from:sidechainMessageIDs:)`` and ``absorb(_:)`` would; false, and nothing
+    /// added, otherwise.
+    mutating func absorb(_ claims: Claims, of session: String) -> Bool {
+        for hash in claims.uuids where uuidOwners.contains(hash) { return false }
+        for hash in claims.apiKeys where apiKeys.contains(hash) { return false }
+        for hash in claims.sidechainMessageIDs where mainMessageIDs.contains(hash) { return false }
+        let owner = index(of: session)
+        for hash in claims.uuids { uuidOwners.set(hash, owner, keepingOld: true) }
+        for hash in claims.apiKeys { apiKeys.set(hash, 0) }
+        for hash in claims.mainMessageIDs { mainMessageIDs.set(hash, 0) }
+        return true
     }
 
     /// Adds what another filter holds (where both hold a line, its owner stays).

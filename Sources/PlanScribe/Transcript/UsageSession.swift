@@ -30,10 +30,9 @@ public struct UsageSession: Sendable {
     let calls: [Call]
     /// Each phase's row key, in phase order.
     let phaseKeys: [String]
-    /// What the session owns: its lines, call keys and main-thread message ids.
-    let owned: DuplicateFilter
-    /// Hashes of the message ids of its subagents' calls.
-    let sidechainMessageIDs: [UInt64]
+    /// What the session owns (its lines, call keys, main-thread message ids), and its
+    /// subagents' message ids.
+    let claims: DuplicateFilter.Claims
 
     /// Reads a session for costs; nil when it must be read the full way.
     static func read(_ source: SessionSource, redactSecrets: Bool, maxLineBytes: Int) -> UsageSession? {
@@ -60,15 +59,14 @@ public struct UsageSession: Sendable {
 
     fileprivate init(
         id: String, reportedCostUSD: Double?, reports: [FileReadReport], calls: [Call], phaseKeys: [String],
-        owned: DuplicateFilter, sidechainMessageIDs: [UInt64]
+        claims: DuplicateFilter.Claims
     ) {
         self.id = id
         self.reportedCostUSD = reportedCostUSD
         self.reports = reports
         self.calls = calls
         self.phaseKeys = phaseKeys
-        self.owned = owned
-        self.sidechainMessageIDs = sidechainMessageIDs
+        self.claims = claims
     }
 }
 
@@ -173,14 +171,13 @@ private struct UsageSessionBuilder {
         calls = keptCalls
 
         // What the session owns.
-        var owned = DuplicateFilter()
-        owned.setOwner(ofUUIDHashes: main.nodes.lazy.map(\.uuidHash), to: source.sessionID)
-        for sub in subagents { owned.setOwner(ofUUIDHashes: sub.file.nodes.lazy.map(\.uuidHash), to: source.sessionID) }
-        for hash in allKeys { owned.addAPIKey(hash) }
-        var sidechainIDs: [UInt64] = []
+        var claims = DuplicateFilter.Claims()
+        claims.uuids = main.nodes.map(\.uuidHash)
+        for sub in subagents { claims.uuids += sub.file.nodes.lazy.map(\.uuidHash) }
+        claims.apiKeys = allKeys
         for call in calls {
             guard let id = call.messageID else { continue }
-            if call.agent == nil { owned.addMainMessageID(arena.hash(id)) } else { sidechainIDs.append(arena.hash(id)) }
+            if call.agent == nil { claims.mainMessageIDs.append(arena.hash(id)) } else { claims.sidechainMessageIDs.append(arena.hash(id)) }
         }
 
         guard let placed = place(calls, phases: phases, entries: entries, entryOfMessage: entryOfMessage, merged: merged) else { return nil }
@@ -196,7 +193,7 @@ private struct UsageSessionBuilder {
         return UsageSession(
             id: source.sessionID, reportedCostUSD: main.reportedCostUSD,
             reports: [main.report] + subagents.map(\.file.report), calls: out,
-            phaseKeys: phases.map { $0.name?.command ?? "(no phase)" }, owned: owned, sidechainMessageIDs: sidechainIDs)
+            phaseKeys: phases.map { $0.name?.command ?? "(no phase)" }, claims: claims)
     }
 
     /// True when a main-thread call has message id `id` (its hash matched one).
