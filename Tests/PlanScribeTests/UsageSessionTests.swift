@@ -152,6 +152,26 @@ struct UsageSessionTests {
         #expect(walked * 2 > lines, "most fixture lines are walked: \(walked) of \(lines)")
     }
 
+    /// Checking a string's escapes and UTF-8 in place says what unescaping it would.
+    @Test func stringValidityMatchesUnescaping() {
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("\\".utf8), Array("\"".utf8), Array("u".utf8), Array("n".utf8), Array("0".utf8),
+            Array("D8".utf8), Array("dc".utf8), Array("F".utf8), Array("é".utf8), [0x80], [0xC3], [0xE2, 0x82], [0xFF], [0xED, 0xA0, 0x80],
+            Array("\\u".utf8), Array("\\n".utf8), Array("\\ud83d\\ude00".utf8), [0x00], [0x1F],
+        ]
+        var random = SystemRandomNumberGenerator()
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &random) { bytes += pieces.randomElement(using: &random)! }
+            let valid = bytes.withUnsafeBytes { FastLineDecoder.isValidStringContent($0) }
+            let unescaped = bytes.withUnsafeBytes { FastLineDecoder.unescape($0) }
+            #expect(valid == (unescaped != nil), "\(bytes)")
+            if valid { accepted += 1 }
+        }
+        #expect(accepted > 2_000 && accepted < 18_000)
+    }
+
     /// Lines cut short, and with one byte changed, are walked only when the decoder reads
     /// them the same way.
     @Test func walkIsNoLooserThanTheDecoder() throws {

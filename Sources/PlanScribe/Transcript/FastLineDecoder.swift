@@ -416,7 +416,7 @@ enum FastLineDecoder {
         return true
     }
 
-    private static func double(_ c: inout Cursor, into out: inout Double?) -> Bool {
+    static func double(_ c: inout Cursor, into out: inout Double?) -> Bool {
         c.skipWhitespace()
         if c.peek == UInt8(ascii: "n") {
             out = nil
@@ -481,6 +481,40 @@ enum FastLineDecoder {
             }
         }
         return out.withUnsafeBytes { validUTF8String($0) }
+    }
+
+    /// Whether ``unescape(_:)`` would accept the bytes (valid escapes, valid UTF-8), found
+    /// without making the String: the escapes are ASCII and a `\u` escape always gives a
+    /// whole scalar, so the unescaped text is valid UTF-8 exactly when the bytes are.
+    static func isValidStringContent(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        while i < bytes.count, let hit = memchr(base + i, 0x5C, bytes.count - i) {
+            let slash = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            guard slash + 1 < bytes.count else { return false }
+            i = slash + 2
+            switch bytes[slash + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"):
+                guard hex4(bytes, i) != nil else { return false }
+                i += 4
+            default:
+                return false
+            }
+        }
+        var high: UInt64 = 0
+        var at = 0
+        while at + 8 <= bytes.count {
+            high |= base.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            at += 8
+        }
+        while at < bytes.count {
+            high |= UInt64(base.load(fromByteOffset: at, as: UInt8.self))
+            at += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0 || LineDecoder.invalidUTF8Offset(bytes) == nil
     }
 
     /// The bytes as a String, nil when they are not valid UTF-8. ASCII (ids, uuids, times:

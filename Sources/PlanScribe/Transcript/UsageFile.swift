@@ -188,6 +188,10 @@ struct UsageFile {
                 report.skipped += 1  // progress
             }
             return addNode(uuid: kept(uuid)!, link: kept(line.parent ?? line.logicalParent), line: number, isSidechain: line.isSidechain ?? false, message: message, arena: arena)
+        case .costState:
+            report.decoded += 1
+            if let cost = line.totalCost { reportedCostUSD = cost }
+            return true
         case .user, .assistant:
             report.decoded += 1
             if let agent = line.resultAgentID, line.hasToolResult, let id = line.firstToolResultID {

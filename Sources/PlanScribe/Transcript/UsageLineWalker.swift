@@ -14,7 +14,7 @@ struct ByteSpan: Sendable, Equatable {
 /// What `cost` needs of the common transcript lines (assistant and tool-result lines,
 /// attachments, progress and skipped kinds), walked from the bytes without making a String.
 ///
-/// The walk is ``FastLineDecoder/decodeLine(_:dropBodies:dropAssistantText:messageWanted:)``
+/// Also the CLI's cost-state lines. The walk is ``FastLineDecoder/decodeLine(_:dropBodies:dropAssistantText:messageWanted:)``
 /// at ``ReadDetail/usage`` with the same primitives, and at least as strict: it reads a line
 /// only when that decoder would read it the same way, and gives up (nil) on anything else: a
 /// type it does not handle, a string with an escape or a byte outside printable ASCII where
@@ -29,6 +29,8 @@ struct UsageLine {
         case link
         case user
         case assistant
+        /// The CLI's running cost (`totalCostUSD`).
+        case costState
     }
 
     var kind = Kind.skipped
@@ -53,6 +55,8 @@ struct UsageLine {
     var firstToolResultID: ByteSpan?
     /// How many content blocks are tool calls; their ids are in the walker's `toolUseIDs`.
     var toolUseCount = 0
+    /// `totalCostUSD`, read as the decoder reads it (on any line).
+    var totalCost: Double?
 
     /// Walks `line`; nil when the full decoder must read it. Tool call ids (an empty span for
     /// a call without one) are appended to `toolUseIDs`.
@@ -73,6 +77,7 @@ struct UsageLine {
                 case "assistant": out.kind = .assistant
                 case "user": out.kind = .user
                 case "attachment", "progress": out.kind = .link
+                case "cost-state": out.kind = .costState
                 case let type where LineDecoder.skippedTypes.contains(type): out.kind = .skipped
                 default: return false
                 }
@@ -88,7 +93,7 @@ struct UsageLine {
             case "isMeta": return FastLineDecoder.bool(&c, into: &out.isMeta)
             case "isCompactSummary": return FastLineDecoder.bool(&c, into: &out.isCompactSummary)
             case "isApiErrorMessage": return FastLineDecoder.bool(&c, into: &out.isAPIError)
-            case "totalCostUSD": return false
+            case "totalCostUSD": return FastLineDecoder.double(&c, into: &out.totalCost)
             case "content":
                 c.skipWhitespace()
                 return c.peek == UInt8(ascii: "\"") ? validString(&c) : c.skipValue()
@@ -118,6 +123,7 @@ struct UsageLine {
                 switch out.kind {
                 case .user, .assistant: return message(&c, into: &out, base: base, toolUseIDs: &toolUseIDs)
                 case .link, .skipped: return c.skipValue()
+                case .costState: return false  // the decoder reads its message: read the full way
                 }
             case "attachment":
                 c.skipWhitespace()
@@ -133,6 +139,10 @@ struct UsageLine {
         }
         c.skipWhitespace()
         guard c.at == c.end else {
+            toolUseIDs.removeSubrange(firstToolUse...)
+            return nil
+        }
+        if messageLater != nil && out.kind == .costState {
             toolUseIDs.removeSubrange(firstToolUse...)
             return nil
         }
@@ -256,24 +266,7 @@ struct UsageLine {
         c.skipWhitespace()
         if c.peek == UInt8(ascii: "n") { return FastLineDecoder.literal(&c, "null") }
         guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
-        let text = UnsafeRawBufferPointer(start: c.base + s, count: e - s)
-        if memchr(c.base + s, 0x5C, e - s) == nil, isASCII(text) { return true }
-        return FastLineDecoder.unescape(text) != nil
-    }
-
-    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var high: UInt64 = 0
-        var i = 0
-        while i + 8 <= bytes.count {
-            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < bytes.count {
-            high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
-            i += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        return FastLineDecoder.isValidStringContent(UnsafeRawBufferPointer(start: c.base + s, count: e - s))
     }
 
     /// The bytes of a span of the line, for matching against literals.
@@ -345,6 +338,10 @@ extension UsageLine {
             check("first tool_use_id", text(walked.firstToolResultID), results.first?.tool_use_id)
             let uses = blocks.filter { $0.type == "tool_use" || $0.type == "server_tool_use" }.map { $0.id ?? "" }
             check("tool use ids", ids.map { text($0) ?? "" }, uses)
+        case (.costState, .decoded(let raw, _)):
+            check("type", "cost-state", raw.type)
+            check("totalCostUSD", walked.totalCost, raw.totalCostUSD)
+            check("has a message", false, raw.message != nil)
         case (let kind, let outcome):
             differences.append("walk reads a \(kind) line, the decoder \(outcome)")
         }
