@@ -316,8 +316,23 @@ enum FastLineDecoder {
     struct Key {
         let bytes: UnsafeRawBufferPointer
 
+        @inline(__always)
         static func ~= (literal: StaticString, key: Key) -> Bool {
-            literal.utf8CodeUnitCount == key.bytes.count && memcmp(literal.utf8Start, key.bytes.baseAddress!, key.bytes.count) == 0
+            guard literal.utf8CodeUnitCount == key.bytes.count else { return false }
+            // Keys are short: compared in place, eight bytes at a time, not through `memcmp`.
+            let a = UnsafeRawPointer(literal.utf8Start)
+            let b = key.bytes.baseAddress!
+            let count = key.bytes.count
+            var i = 0
+            while i + 8 <= count {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < count {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
         }
 
         static func == (key: Key, literal: StaticString) -> Bool { literal ~= key }
