@@ -85,9 +85,9 @@ public enum TranscriptLocator {
             let found = jsonlFiles(under: path)
             if found.isEmpty { throw TranscriptError.noTranscripts(path: path) }
             for file in found {
-                let parts = file.split(separator: "/")
-                let name = parts.last ?? ""
-                if parts.contains("subagents") {
+                let name = file.lastIndex(of: "/").map { file[file.index(after: $0)...] } ?? Substring(file)
+                // A path with a folder named `subagents` anywhere in it.
+                if ("/" + file + "/").contains("/subagents/") {
                     subagentFiles.append(file)
                 } else if name.hasPrefix("agent-") {
                     looseAgents.append(file)
@@ -144,27 +144,46 @@ public enum TranscriptLocator {
     /// Symbolic links to folders are not followed, as FileManager does not.
     static func jsonlFiles(under folder: String) -> [String] {
         guard isDirectory(folder) else { return [] }
-        var files: [String] = []
-        var pending = [folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder]
-        while let dir = pending.popLast() {
-            guard let stream = opendir(dir) else { continue }
-            defer { closedir(stream) }
-            while let entry = readdir(stream) {
-                let name = withUnsafePointer(to: &entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-                if name == "." || name == ".." { continue }
-                let path = dir + "/" + name
-                // Everything named *.jsonl is kept, folders and pipes too: the reader refuses
-                // what is not a regular file with a message, rather than passing over it in silence.
-                if name.hasSuffix(".jsonl") { files.append(path) }
-                var type = entry.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) {
-                    var info = stat()
-                    type = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : 0
-                }
-                if type == UInt8(DT_DIR) { pending.append(path) }
+        let root = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        // The folder itself, then its subfolders (project folders) on every core.
+        let (rootFiles, folders) = entries(of: root)
+        var files = rootFiles
+        let found = IndexedSlots<[String]>(count: folders.count)
+        DispatchQueue.concurrentPerform(iterations: folders.count) { i in
+            var files: [String] = []
+            var pending = [folders[i]]
+            while let dir = pending.popLast() {
+                let (more, subfolders) = entries(of: dir)
+                files += more
+                pending += subfolders
             }
+            found.set(i, files)
         }
+        for i in folders.indices { files += found.take(i) ?? [] }
         return files.sorted()
+    }
+
+    /// The `*.jsonl` entries of a folder and its subfolders (not followed into).
+    private static func entries(of dir: String) -> (files: [String], folders: [String]) {
+        var files: [String] = []
+        var folders: [String] = []
+        guard let stream = opendir(dir) else { return ([], []) }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if name == "." || name == ".." { continue }
+            let path = dir + "/" + name
+            // Everything named *.jsonl is kept, folders and pipes too: the reader refuses
+            // what is not a regular file with a message, rather than passing over it in silence.
+            if name.hasSuffix(".jsonl") { files.append(path) }
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                type = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : 0
+            }
+            if type == UInt8(DT_DIR) { folders.append(path) }
+        }
+        return (files, folders)
     }
 
     /// The first string value of a top-level `field` (such as `cwd` or `timestamp`) in the
