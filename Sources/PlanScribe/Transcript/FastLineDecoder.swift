@@ -519,6 +519,12 @@ enum FastLineDecoder {
                 return false
             }
         }
+        return isASCII(bytes) || LineDecoder.invalidUTF8Offset(bytes) == nil
+    }
+
+    /// Whether every byte is below 0x80, looked at eight at a time.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var high: UInt64 = 0
         var at = 0
         while at + 8 <= bytes.count {
@@ -529,25 +535,15 @@ enum FastLineDecoder {
             high |= UInt64(base.load(fromByteOffset: at, as: UInt8.self))
             at += 1
         }
-        return high & 0x8080_8080_8080_8080 == 0 || LineDecoder.invalidUTF8Offset(bytes) == nil
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// The bytes as a String, nil when they are not valid UTF-8. ASCII (ids, uuids, times:
     /// most strings of a transcript) is recognised eight bytes at a time and made without
     /// `String(validating:)`, whose generic path looks up type metadata on every call.
     static func validUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let base = bytes.baseAddress else { return "" }
-        var i = 0
-        var high: UInt64 = 0
-        while i + 8 <= bytes.count {
-            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < bytes.count {
-            high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
-            i += 1
-        }
-        if high & 0x8080_8080_8080_8080 == 0 {
+        guard bytes.baseAddress != nil else { return "" }
+        if isASCII(bytes) {
             return String(decoding: bytes, as: UTF8.self)
         }
         return String(validating: bytes, as: UTF8.self)

@@ -158,11 +158,7 @@ struct TranscriptFile {
     private mutating func decoded(_ raw: RawLine, line: Int, nodeOfUUID: inout HashedStringIndex) {
         if let cwd = raw.cwd, self.cwd == nil { self.cwd = cwd }
         if let v = raw.version, !versions.contains(v) { versions.append(v) }
-        if let agent = raw.toolUseResult?.agentId, case .blocks(let blocks)? = raw.message?.content,
-            let id = blocks.first(where: { $0.type == "tool_result" })?.tool_use_id
-        {
-            agentToolUse[agent] = id
-        }
+        if let (agent, id) = raw.namedSubagent { agentToolUse[agent] = id }
         switch raw.type {
         case "cost-state":
             if let cost = raw.totalCostUSD { reportedCostUSD = cost }
@@ -323,5 +319,16 @@ struct TranscriptFile {
         default:
             return .unsupported(type: block.type ?? "unknown")
         }
+    }
+}
+
+extension RawLine {
+    /// The subagent a Task result names in `toolUseResult.agentId` (the older layout), with
+    /// the id of the tool call it answers (the line's first `tool_result`).
+    var namedSubagent: (agentID: String, toolUseID: String)? {
+        guard let agent = toolUseResult?.agentId, case .blocks(let blocks)? = message?.content,
+            let id = blocks.first(where: { $0.type == "tool_result" })?.tool_use_id
+        else { return nil }
+        return (agent, id)
     }
 }

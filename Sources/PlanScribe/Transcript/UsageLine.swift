@@ -1,16 +1,5 @@
 import Foundation
 
-/// A range of bytes: in a line while it is walked, in a ``UsageArena`` after.
-struct ByteSpan: Sendable, Equatable {
-    var start: Int32
-    var count: Int32
-
-    init(start: Int, count: Int) {
-        self.start = Int32(truncatingIfNeeded: start)
-        self.count = Int32(truncatingIfNeeded: count)
-    }
-}
-
 /// What `cost` needs of the common transcript lines (assistant and tool-result lines,
 /// attachments, progress and skipped kinds), walked from the bytes without making a String.
 ///
