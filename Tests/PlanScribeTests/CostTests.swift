@@ -199,3 +199,27 @@ struct CostReportJSONTests {
         }
     }
 }
+
+/// Token counts and amounts come from transcripts: sums and prices that would overflow stop at
+/// the bounds instead of trapping.
+struct SaturatingFigureTests {
+    @Test func amountsAndCountsStopAtTheirBounds() throws {
+        #expect(USD(1e300) == USD(picodollars: .max))
+        #expect(USD(-1e300) == USD(picodollars: .min))
+        #expect(USD(.nan) == .zero)
+        #expect(USD(.infinity) == USD(picodollars: .max))
+        #expect(USD(0.25) == USD(picodollars: 250_000_000_000))
+        #expect(USD(picodollars: .max - 1) + USD(picodollars: 5) == USD(picodollars: .max))
+        #expect(USD(picodollars: .min + 1) + USD(picodollars: -5) == USD(picodollars: .min))
+        let huge = TokenUsage(input: .max - 1, output: 9_000_000_000_000_000_000)
+        let sum = huge + TokenUsage(input: 10, output: 9_000_000_000_000_000_000)
+        #expect(sum.input == .max && sum.output == .max && sum.total == .max)
+        let price = try #require(PriceTable.builtIn.price(for: "claude-opus-4-1"))
+        #expect(price.cost(of: huge) == USD(picodollars: .max))
+        #expect(price.cost(of: TokenUsage(input: 1_000_000)) == USD(picodollars: Int64(price.input * 1_000_000) * 1_000_000))
+        var estimate = CostEstimate()
+        estimate.estimated = USD(picodollars: .max)
+        let row = CostRow(key: "x", estimate: estimate, reported: USD(picodollars: .min))
+        #expect(row.differs)
+    }
+}

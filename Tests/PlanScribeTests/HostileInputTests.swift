@@ -88,6 +88,16 @@ enum HostileCases {
         line2("a tool_use name is null (read leniently)", answer(#"{"type":"text","text":"hello"}"#, #"{"type":"tool_use","id":"t1","name":null,"input":{}}"#), nil, messages: 2, output: 10),
         line2("a tool_result's content is a number (read leniently)", Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"t1","content":7}]"#), nil, messages: 2),
         line1("a system line's subtype is a number", #"{"type":"system","subtype":4,"uuid":"y1","parentUuid":null,"content":"note"}"#, "field subtype: expected a string"),
+        // Figures too large to price or add are held at the bound, never a crash.
+        line2("output_tokens near Int.max", answer(#""output_tokens":10"#, #""output_tokens":9000000000000000000"#), nil, messages: 2, output: 9_000_000_000_000_000_000),
+        HostileCase(
+            name: "two answers whose tokens add up past Int.max",
+            setup: { try write($0, lines: [user, answer(#""output_tokens":10"#, #""output_tokens":9000000000000000000"#), Line.assistant("a2", parent: "a1", id: "m2", block: Line.text("more"), output: 9_000_000_000_000_000_000)]) },
+            status: 0, stderr: ["p/e.jsonl: 3 lines; 3 read; 0 skipped"], read: (1, 3, Int.max)),
+        HostileCase(
+            name: "a reported cost of 1e300 dollars",
+            setup: { try write($0, lines: [user, answer, #"{"type":"cost-state","totalCostUSD":1e300}"#]) },
+            status: 0, stderr: ["p/e.jsonl: 3 lines; 3 read; 0 skipped"], read: (1, 2, 10)),
     ]
 
     static let group0: [HostileCase] = [

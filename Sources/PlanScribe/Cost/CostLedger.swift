@@ -69,7 +69,8 @@ public struct CostRow: Sendable, Hashable, Encodable {
     /// True when both figures exist and differ by more than 1 % of the reported one.
     public var differs: Bool {
         guard let reported, let estimated = estimate.completeCost else { return false }
-        let diff = abs(Double(estimated.picodollars - reported.picodollars))
+        let (exact, overflow) = estimated.picodollars.subtractingReportingOverflow(reported.picodollars)
+        let diff = overflow ? abs(Double(estimated.picodollars) - Double(reported.picodollars)) : abs(Double(exact))
         return diff > 0.01 * Double(reported.picodollars) && diff >= 1_000_000  // ignore sub-microdollar noise
     }
 }

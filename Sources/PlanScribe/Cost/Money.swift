@@ -9,9 +9,10 @@ public struct USD: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     /// Creates an amount from picodollars.
     public init(picodollars: Int64) { self.picodollars = picodollars }
 
-    /// The nearest amount to a dollar figure (for the CLI's reported costs).
+    /// The nearest amount to a dollar figure (for the CLI's reported costs); a figure beyond
+    /// about ±9.2 million dollars is held at that bound.
     public init(_ dollars: Double) {
-        picodollars = Int64((dollars * 1e12).rounded())
+        picodollars = Int64(saturating: dollars * 1e12)
     }
 
     /// Nothing.
@@ -41,10 +42,10 @@ public struct USD: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return (picodollars < 0 ? "-" : "") + "$\(whole)" + (decimals > 0 ? ".\(padded)" : "")
     }
 
-    /// Adds two amounts.
-    public static func + (a: USD, b: USD) -> USD { USD(picodollars: a.picodollars + b.picodollars) }
+    /// Adds two amounts (held at the bounds of `Int64` picodollars rather than overflowing).
+    public static func + (a: USD, b: USD) -> USD { USD(picodollars: a.picodollars.addingSaturated(b.picodollars)) }
     /// Adds `b` into `a`.
-    public static func += (a: inout USD, b: USD) { a.picodollars += b.picodollars }
+    public static func += (a: inout USD, b: USD) { a = a + b }
     /// Orders amounts.
     public static func < (a: USD, b: USD) -> Bool { a.picodollars < b.picodollars }
 

@@ -33,13 +33,13 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     ///
     /// - Parameter usage: the tokens.
     public func cost(of usage: TokenUsage) -> USD {
-        func part(_ tokens: Int, _ perMillion: Double) -> Int64 {
+        func part(_ tokens: Int, _ perMillion: Double) -> USD {
             // USD per million tokens = picodollars per token × 10⁻⁶.
-            Int64(tokens) * Int64((perMillion * 1_000_000).rounded())
+            USD(picodollars: Int64(tokens).multipliedSaturated(by: Int64(saturating: perMillion * 1_000_000)))
         }
-        return USD(picodollars: part(usage.input, input) + part(usage.output, output)
+        return part(usage.input, input) + part(usage.output, output)
             + part(usage.cacheWrite5m, cacheWrite5m) + part(usage.cacheWrite1h, cacheWrite1h)
-            + part(usage.cacheRead, cacheRead))
+            + part(usage.cacheRead, cacheRead)
     }
 }
 

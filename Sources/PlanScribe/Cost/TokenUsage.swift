@@ -24,22 +24,22 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public static let zero = TokenUsage()
 
     /// All cache writes, whatever their lifetime.
-    public var cacheWrite: Int { cacheWrite5m + cacheWrite1h }
+    public var cacheWrite: Int { cacheWrite5m.addingSaturated(cacheWrite1h) }
 
     /// Every token of every kind.
-    public var total: Int { input + output + cacheWrite + cacheRead }
+    public var total: Int { input.addingSaturated(output).addingSaturated(cacheWrite).addingSaturated(cacheRead) }
 
     /// The usage with negative counts (never valid) replaced by zero.
     public var clampedToZero: TokenUsage {
         TokenUsage(input: max(0, input), output: max(0, output), cacheWrite5m: max(0, cacheWrite5m), cacheWrite1h: max(0, cacheWrite1h), cacheRead: max(0, cacheRead))
     }
 
-    /// Adds two usages bucket by bucket.
+    /// Adds two usages bucket by bucket (a count that would pass `Int.max` stays there).
     public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
         TokenUsage(
-            input: a.input + b.input, output: a.output + b.output,
-            cacheWrite5m: a.cacheWrite5m + b.cacheWrite5m, cacheWrite1h: a.cacheWrite1h + b.cacheWrite1h,
-            cacheRead: a.cacheRead + b.cacheRead)
+            input: a.input.addingSaturated(b.input), output: a.output.addingSaturated(b.output),
+            cacheWrite5m: a.cacheWrite5m.addingSaturated(b.cacheWrite5m),
+            cacheWrite1h: a.cacheWrite1h.addingSaturated(b.cacheWrite1h), cacheRead: a.cacheRead.addingSaturated(b.cacheRead))
     }
 
     /// Adds `b` into `a`.
