@@ -91,12 +91,17 @@ struct SessionLoop {
                 report(session.reports)
                 try body(session)
             case .failure(let error):
-                failedFiles += 1
-                files += 1
-                emit("error: \(error.description)")
+                failed(error)
             }
         }
         summarize()
+    }
+
+    /// A file that could not be read at all.
+    private mutating func failed(_ error: TranscriptError) {
+        failedFiles += 1
+        files += 1
+        emit("error: \(error.description)")
     }
 
     /// The closing line: how many files, warnings and unreadable files, when any went wrong.
@@ -121,9 +126,7 @@ struct SessionLoop {
                 report(session.reports)
                 ledger.add(session, phases: PhaseSplitter.split(session))
             case .failure(let error):
-                failedFiles += 1
-                files += 1
-                emit("error: \(error.description)")
+                failed(error)
             }
         }
         summarize()

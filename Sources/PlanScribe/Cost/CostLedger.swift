@@ -126,20 +126,9 @@ public struct CostLedger: Sendable {
     ///   - session: the session.
     ///   - phases: its phases (from ``PhaseSplitter``).
     public mutating func add(_ session: Session, phases: [Phase]) {
-        sessions += 1
-        let reported = session.reportedCostUSD.map(USD.init)
-        if let reported {
-            sessionsWithReportedCost += 1
-            total.reported = (total.reported ?? .zero) + reported
-        }
-        var sessionRow = CostRow(key: session.id, estimate: estimate(session.apiCalls), reported: reported)
-        if session.apiCalls.isEmpty && reported == nil { sessionRow.reported = nil }
-        put(.session, sessionRow)
+        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate(session.apiCalls))
         for call in session.apiCalls {
-            let price = prices.price(for: call.model)
-            update(.model, key: call.model) { $0.add(call, price: price) }
-            update(.day, key: call.timestamp.map { String($0.prefix(10)) } ?? "unknown") { $0.add(call, price: price) }
-            total.estimate.add(call, price: price)
+            addCall(model: call.model, day: call.timestamp.map { String($0.prefix(10)) } ?? "unknown", usage: call.usage, price: prices.price(for: call.model))
         }
         for phase in phases {
             let key = phase.name?.command ?? "(no phase)"
@@ -153,22 +142,13 @@ public struct CostLedger: Sendable {
     /// Adds a session read for its costs only (``UsageSession``): the same rows as adding the
     /// ``Session`` and its phases.
     public mutating func add(_ session: UsageSession) {
-        sessions += 1
-        let reported = session.reportedCostUSD.map(USD.init)
-        if let reported {
-            sessionsWithReportedCost += 1
-            total.reported = (total.reported ?? .zero) + reported
-        }
         let prices = session.calls.map { self.prices.price(for: $0.model) }
         var estimate = CostEstimate()
         for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, price: price) }
-        put(.session, CostRow(key: session.id, estimate: estimate, reported: reported))
+        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate)
         var callsOfPhase = [[Int]](repeating: [], count: session.phaseKeys.count)
         for (i, call) in session.calls.enumerated() {
-            let price = prices[i]
-            update(.model, key: call.model) { $0.add(model: call.model, usage: call.usage, price: price) }
-            update(.day, key: call.day) { $0.add(model: call.model, usage: call.usage, price: price) }
-            total.estimate.add(model: call.model, usage: call.usage, price: price)
+            addCall(model: call.model, day: call.day, usage: call.usage, price: prices[i])
             if let phase = call.phase { callsOfPhase[phase].append(i) }
         }
         for (phase, calls) in callsOfPhase.enumerated() {
@@ -177,6 +157,24 @@ public struct CostLedger: Sendable {
                 update(.phase, key: session.phaseKeys[phase]) { $0.add(model: call.model, usage: call.usage, price: prices[i]) }
             }
         }
+    }
+
+    /// Counts a session and sets its row; its reported cost goes into the total.
+    private mutating func addSessionRow(id: String, reportedCostUSD: Double?, estimate: CostEstimate) {
+        sessions += 1
+        let reported = reportedCostUSD.map(USD.init)
+        if let reported {
+            sessionsWithReportedCost += 1
+            total.reported = (total.reported ?? .zero) + reported
+        }
+        put(.session, CostRow(key: id, estimate: estimate, reported: reported))
+    }
+
+    /// Adds one call to its model's row, its day's row and the total.
+    private mutating func addCall(model: String, day: String, usage: TokenUsage, price: ModelPrice?) {
+        update(.model, key: model) { $0.add(model: model, usage: usage, price: price) }
+        update(.day, key: day) { $0.add(model: model, usage: usage, price: price) }
+        total.estimate.add(model: model, usage: usage, price: price)
     }
 
     /// The rows of one grouping: sessions and phases in the order they happened, models and

@@ -125,19 +125,8 @@ struct UsageFile {
                 report.skipped += 1
                 return true
             }
-            var message: MessageInfo?
-            if let kind = line.attachmentType {
-                if LineDecoder.opaqueAttachments.contains(text(kind).string) {
-                    report.skipped += 1
-                } else {
-                    report.decoded += 1
-                    message = MessageInfo(
-                        role: .system, isConversation: false, isPrompt: false, isMeta: true, timestamp: kept(line.timestamp),
-                        toolUses: toolUseIDs.count..<toolUseIDs.count)
-                }
-            } else {
-                report.skipped += 1  // progress
-            }
+            let shown = line.attachmentType.map { !LineDecoder.opaqueAttachments.contains(text($0).string) }
+            let message = linkMessage(shownAttachment: shown, timestamp: shown == true ? kept(line.timestamp) : nil)
             return addNode(uuid: kept(uuid)!, link: kept(line.parent ?? line.logicalParent), line: number, isSidechain: line.isSidechain ?? false, message: message, arena: arena)
         case .costState:
             report.decoded += 1
@@ -172,6 +161,20 @@ struct UsageFile {
         }
     }
 
+    /// The message of a chain link, counted as ``TranscriptFile`` counts it: an attachment
+    /// that is shown (`shownAttachment` true) is a system message; an opaque one (false) or
+    /// progress (nil) is a link only.
+    private mutating func linkMessage(shownAttachment: Bool?, timestamp: ByteSpan?) -> MessageInfo? {
+        guard shownAttachment == true else {
+            report.skipped += 1
+            return nil
+        }
+        report.decoded += 1
+        return MessageInfo(
+            role: .system, isConversation: false, isPrompt: false, isMeta: true, timestamp: timestamp,
+            toolUses: toolUseIDs.count..<toolUseIDs.count)
+    }
+
     // MARK: Lines decoded the full way
 
     private mutating func take(_ outcome: LineDecoder.Outcome, number: Int, redact: Bool, arena: inout UsageArena) -> Bool {
@@ -188,20 +191,13 @@ struct UsageFile {
                 report.skipped += 1
                 return true
             }
-            var message: MessageInfo?
-            if let kind = sniff.attachmentType {
-                if LineDecoder.opaqueAttachments.contains(kind) {
-                    report.skipped += 1
-                } else {
-                    report.decoded += 1
-                    guard let time = keep(sniff.timestamp, &arena) else { return false }
-                    message = MessageInfo(
-                        role: .system, isConversation: false, isPrompt: false, isMeta: true, timestamp: time,
-                        toolUses: toolUseIDs.count..<toolUseIDs.count)
-                }
-            } else {
-                report.skipped += 1
+            let shown = sniff.attachmentType.map { !LineDecoder.opaqueAttachments.contains($0) }
+            var time: ByteSpan?
+            if shown == true {
+                guard let kept = keep(sniff.timestamp, &arena) else { return false }
+                time = kept
             }
+            let message = linkMessage(shownAttachment: shown, timestamp: time)
             return addNode(uuid: uuid, link: sniff.parentUUID ?? sniff.logicalParentUUID, line: number, isSidechain: sniff.isSidechain, message: message, arena: &arena)
         case .decoded(let raw, _):
             report.decoded += 1

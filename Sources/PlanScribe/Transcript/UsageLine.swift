@@ -8,8 +8,8 @@ import Foundation
 /// only when that decoder would read it the same way, and gives up (nil) on anything else: a
 /// type it does not handle, a string with an escape or a byte outside printable ASCII where
 /// the value is needed, prompt text, images, a second `message`. A line
-/// it gives up on is decoded the full way. `usageLineWalkerAgreesWithDecoder` and the
-/// transcript fuzzer compare the two.
+/// it gives up on is decoded the full way. ``disagreement(_:)``, used by `UsageSessionTests`
+/// and the transcript fuzzer, compares the two.
 struct UsageLine {
     enum Kind {
         /// A kind that is recognised and not decoded (queue operations, request records…).
@@ -42,8 +42,6 @@ struct UsageLine {
     /// Whether the content holds a `tool_result` block, and the first one's `tool_use_id`.
     var hasToolResult = false
     var firstToolResultID: ByteSpan?
-    /// How many content blocks are tool calls; their ids are in the walker's `toolUseIDs`.
-    var toolUseCount = 0
     /// `totalCostUSD`, read as the decoder reads it (on any line).
     var totalCost: Double?
 
@@ -122,27 +120,23 @@ struct UsageLine {
                 return c.skipValue()
             }
         }
-        guard ok, sawType else {
-            toolUseIDs.removeSubrange(firstToolUse...)
-            return nil
-        }
         c.skipWhitespace()
-        guard c.at == c.end else {
-            toolUseIDs.removeSubrange(firstToolUse...)
-            return nil
-        }
-        if messageLater != nil && out.kind == .costState {
-            toolUseIDs.removeSubrange(firstToolUse...)
-            return nil
-        }
-        if let later = messageLater, out.kind == .user || out.kind == .assistant {
-            var inner = FastLineDecoder.Cursor(base: base, end: later.end, at: later.start)
-            guard message(&inner, into: &out, base: base, toolUseIDs: &toolUseIDs), inner.at == later.end else {
-                toolUseIDs.removeSubrange(firstToolUse...)
-                return nil
+        var read = ok && sawType && c.at == c.end
+        if read, let later = messageLater {
+            switch out.kind {
+            case .user, .assistant:
+                var inner = FastLineDecoder.Cursor(base: base, end: later.end, at: later.start)
+                read = message(&inner, into: &out, base: base, toolUseIDs: &toolUseIDs) && inner.at == later.end
+            case .costState:
+                read = false  // the decoder reads its message: read the full way
+            case .link, .skipped:
+                break
             }
         }
-        out.toolUseCount = toolUseIDs.count - firstToolUse
+        guard read else {
+            toolUseIDs.removeSubrange(firstToolUse...)
+            return nil
+        }
         return out
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// returns nil for any session it does not read exactly the same way (a line problem, a
 /// fork within the session, a sidechain in the main file, a `parentUuid` cycle, a hash
 /// shared by two different ids), and such a session is read the full way instead.
-/// `usageSessionsMatchFullRead` compares the two on every fixture.
+/// `UsageSessionTests` and the transcript fuzzer compare the two.
 public struct UsageSession: Sendable {
     /// One API call.
     struct Call: Sendable {
@@ -45,16 +45,14 @@ public struct UsageSession: Sendable {
             do { meta = try SubagentMeta.read(beside: path) } catch { return nil }
             subagents.append((file, meta))
         }
-        var builder = UsageSessionBuilder(source: source, main: main, subagents: subagents, arena: arena)
-        return builder.build()
+        return UsageSessionBuilder(source: source, main: main, subagents: subagents, arena: arena).build()
     }
 
     /// Reads a session of one file held in memory (for fuzzing and tests).
     static func read(bytes: UnsafeRawBufferPointer, path: String, redactSecrets: Bool = true) -> UsageSession? {
         var arena = UsageArena()
         guard let main = UsageFile.read(bytes: bytes, path: path, arena: &arena, redact: redactSecrets) else { return nil }
-        var builder = UsageSessionBuilder(source: SessionSource(file: path), main: main, subagents: [], arena: arena)
-        return builder.build()
+        return UsageSessionBuilder(source: SessionSource(file: path), main: main, subagents: [], arena: arena).build()
     }
 
     fileprivate init(
@@ -123,7 +121,7 @@ private struct UsageSessionBuilder {
         }
     }
 
-    mutating func build() -> UsageSession? {
+    func build() -> UsageSession? {
         let nodes = main.nodes
         if nodes.contains(where: \.isSidechain) { return nil }
         guard let conversation = conversationOrder() else { return nil }
@@ -180,7 +178,7 @@ private struct UsageSessionBuilder {
             if call.agent == nil { claims.mainMessageIDs.append(arena.hash(id)) } else { claims.sidechainMessageIDs.append(arena.hash(id)) }
         }
 
-        guard let placed = place(calls, phases: phases, entries: entries, entryOfMessage: entryOfMessage, merged: merged) else { return nil }
+        let placed = place(calls, phases: phases, entries: entries, entryOfMessage: entryOfMessage, merged: merged)
         var models = TextCache()
         var days = TextCache()
         var out: [UsageSession.Call] = []
@@ -310,10 +308,10 @@ private struct UsageSessionBuilder {
 
     /// Each call's phase, as `PhaseSplitter` assigns calls to turns: the turn holding its
     /// message, else the turn that started its subagent, else the last turn begun before it,
-    /// else the first. Nil when a hash is shared by two different uuids.
+    /// else the first (nil when there is no phase).
     private func place(
         _ calls: [Draft], phases: [PhaseDraft], entries: [Int], entryOfMessage: [Int], merged: [(entry: Int, message: Int)]
-    ) -> [Int?]? {
+    ) -> [Int?] {
         guard let firstPhase = phases.indices.first else { return calls.map { _ in nil } }
         var placeOfEntry = [Place?](repeating: nil, count: entries.count)
         var placeOfToolUse: [String: Place] = [:]
