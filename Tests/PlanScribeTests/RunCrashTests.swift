@@ -9,7 +9,9 @@ import Testing
 struct RunCrashTests {
     /// A stand-in for the CLI: a first turn asks a question, a reply (`--resume`) ends the
     /// phase; the session's cumulative cost is $0.01 after the first turn and $0.03 after the
-    /// reply. When the file `hang-once` is beside it, it removes it and hangs.
+    /// reply. It appends `start` when it begins and `end` just before it exits to `calls.log`
+    /// beside it, so a test can see how far a run has got. When the file `hang-once` is beside
+    /// it, it removes it and hangs.
     static let fakeCLI = """
         #!/bin/bash
         dir=$(dirname "$0")
@@ -24,10 +26,12 @@ struct RunCrashTests {
         else
           text='Done.\\nPHASE_STATUS: ready_to_advance'; cost=0.03
         fi
+        echo start >> "$dir/calls.log"
         echo "{\\"type\\":\\"system\\",\\"subtype\\":\\"init\\",\\"session_id\\":\\"$session\\"}"
         if [ -f "$dir/hang-once" ]; then rm -f "$dir/hang-once"; exec sleep 300; fi
         sleep 0.0$((RANDOM % 10))
         echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"$text\\",\\"session_id\\":\\"$session\\",\\"total_cost_usd\\":$cost}"
+        echo end >> "$dir/calls.log"
         """
 
     struct Setup: ~Copyable {
@@ -58,6 +62,22 @@ struct RunCrashTests {
                 environment: env, directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
         }
 
+        /// How many times the fake CLI has started or ended.
+        var callEvents: Int {
+            let log = (try? String(contentsOfFile: scratch.path + "/bin/calls.log", encoding: .utf8)) ?? ""
+            return log.split(separator: "\n").count
+        }
+
+        /// Waits until the fake CLI has started or ended `count` times in all; false when the
+        /// run ended first.
+        func waitForCallEvents(_ count: Int, while process: Process) async -> Bool {
+            while callEvents < count {
+                if !process.isRunning { return false }
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+            return true
+        }
+
         var stderr: String { (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)) ?? "" }
 
         /// The state and every invocation line, decoded strictly: a half-written file fails.
@@ -77,17 +97,17 @@ struct RunCrashTests {
     @Test func killedAtManyPointsAndResumedEveryPhaseIsDoneAndCountedOnce() async throws {
         let setup = try Setup()
         var rng = SplitMix(seed: UInt64(ProcessInfo.processInfo.environment["PLANSCRIBE_KILL_SEED"] ?? "") ?? 20261125)
-        // How long a whole run takes here: the kills fall anywhere inside it.
-        let clock = ContinuousClock.now
-        let whole = try setup.start()
-        whole.waitUntilExit()
-        #expect(whole.terminationStatus == 0, "\(setup.stderr)")
-        let span = max(100, Int((ContinuousClock.now - clock) / .milliseconds(1)))
-
+        // The kills fall at points the run is seen to reach, not at guessed times: each waits
+        // for the fake CLI to start or end one of the next invocations (its `calls.log`), then
+        // a few milliseconds more, so that it lands in the CLI's turn or in planscribe's
+        // handling of its result. A fresh run is still there at each of those points however
+        // slow the machine is, so every cycle kills at least once.
+        // A whole run is 4 phases of 2 invocations: 16 events.
+        let eventsInARun = 16
         var kills = 0
         var cycles = 0
         var states: Set<String> = []
-        while kills < 25 && cycles < 30 {
+        while kills < 25 && cycles < 40 {
             // A cycle: a fresh run, killed and resumed until it finishes by itself.
             cycles += 1
             var arguments = ["--restart"]
@@ -97,8 +117,13 @@ struct RunCrashTests {
                     // Killed before its first state was saved, a run has nothing to resume.
                     arguments = FileManager.default.fileExists(atPath: setup.runFolder + "/state.json") ? ["--resume"] : ["--restart"]
                 }
-                try await Task.sleep(for: .milliseconds(Int(rng.next() % UInt64(span))))
-                if process.isRunning {
+                // One of the next 15 events: a fresh run always reaches it alive (it has 16);
+                // a resumed run with fewer left may finish first, and is then not killed.
+                let seen = setup.callEvents
+                let target = seen + 1 + Int(rng.next() % UInt64(eventsInARun - 1))
+                let reached = await setup.waitForCallEvents(target, while: process)
+                try await Task.sleep(for: .milliseconds(Int(rng.next() % 20)))
+                if reached && process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
                     kills += 1
@@ -131,7 +156,8 @@ struct RunCrashTests {
         _ = setup.scratch.write("bin/hang-once", lines: [""])
         let process = try setup.start()
         var child: pid_t?
-        for _ in 0..<100 {
+        // Polls until the CLI hangs (a bound of a minute, so a broken run fails instead of hanging).
+        for _ in 0..<1200 {
             if let text = try? String(contentsOfFile: setup.runFolder + "/child", encoding: .utf8), let pid = pid_t(text.split(separator: " ")[0]) {
                 child = pid
                 if !FileManager.default.fileExists(atPath: setup.scratch.path + "/bin/hang-once") { break }

@@ -13,8 +13,74 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     /// Reads from the cache.
     public var cacheRead: Double
 
+    /// The prices of calls with a long prompt, for models that have them.
+    public var longPrompt: LongPromptPrice?
+
     /// Creates a price.
-    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double) {
+    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double, longPrompt: LongPromptPrice? = nil) {
+        self.input = input
+        self.output = output
+        self.cacheWrite5m = cacheWrite5m
+        self.cacheWrite1h = cacheWrite1h
+        self.cacheRead = cacheRead
+        self.longPrompt = longPrompt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case input, output
+        case cacheWrite5m = "cache_write_5m"
+        case cacheWrite1h = "cache_write_1h"
+        case cacheRead = "cache_read"
+        case longPrompt = "long_prompt"
+    }
+
+    /// The cost of one API call's tokens, exact to the picodollar. A call whose prompt (input,
+    /// cache reads and cache writes) is longer than ``LongPromptPrice/aboveTokens`` is priced
+    /// whole at the long-prompt rates, as the Claude Code CLI does.
+    ///
+    /// - Parameter usage: the tokens of one call (or of calls that share a tier).
+    public func cost(of usage: TokenUsage) -> USD {
+        if let long = longPrompt, usage.prompt > long.aboveTokens {
+            return Self.cost(of: usage, long.input, long.output, long.cacheWrite5m, long.cacheWrite1h, long.cacheRead)
+        }
+        return Self.cost(of: usage, input, output, cacheWrite5m, cacheWrite1h, cacheRead)
+    }
+
+    private static func cost(of usage: TokenUsage, _ input: Double, _ output: Double, _ cacheWrite5m: Double, _ cacheWrite1h: Double, _ cacheRead: Double) -> USD {
+        func part(_ tokens: Int, _ perMillion: Double) -> USD {
+            // USD per million tokens = picodollars per token × 10⁻⁶.
+            USD(picodollars: Int64(tokens).multipliedSaturated(by: Int64(saturating: perMillion * 1_000_000)))
+        }
+        return part(usage.input, input) + part(usage.output, output)
+            + part(usage.cacheWrite5m, cacheWrite5m) + part(usage.cacheWrite1h, cacheWrite1h)
+            + part(usage.cacheRead, cacheRead)
+    }
+
+    /// Every rate, the long-prompt ones included.
+    var allRates: [Double] {
+        [input, output, cacheWrite5m, cacheWrite1h, cacheRead] + (longPrompt.map { [$0.input, $0.output, $0.cacheWrite5m, $0.cacheWrite1h, $0.cacheRead] } ?? [])
+    }
+}
+
+/// The rates of a model for calls with a long prompt, in US dollars per million tokens.
+public struct LongPromptPrice: Sendable, Hashable, Codable {
+    /// A call whose input, cache reads and cache writes add up to more than this is priced
+    /// whole at these rates.
+    public var aboveTokens: Int
+    /// Uncached input.
+    public var input: Double
+    /// Output.
+    public var output: Double
+    /// Writes to the 5-minute cache.
+    public var cacheWrite5m: Double
+    /// Writes to the 1-hour cache.
+    public var cacheWrite1h: Double
+    /// Reads from the cache.
+    public var cacheRead: Double
+
+    /// Creates long-prompt rates.
+    public init(aboveTokens: Int, input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double) {
+        self.aboveTokens = aboveTokens
         self.input = input
         self.output = output
         self.cacheWrite5m = cacheWrite5m
@@ -24,22 +90,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case input, output
+        case aboveTokens = "above_tokens"
         case cacheWrite5m = "cache_write_5m"
         case cacheWrite1h = "cache_write_1h"
         case cacheRead = "cache_read"
-    }
-
-    /// The cost of some tokens, exact to the picodollar.
-    ///
-    /// - Parameter usage: the tokens.
-    public func cost(of usage: TokenUsage) -> USD {
-        func part(_ tokens: Int, _ perMillion: Double) -> USD {
-            // USD per million tokens = picodollars per token × 10⁻⁶.
-            USD(picodollars: Int64(tokens).multipliedSaturated(by: Int64(saturating: perMillion * 1_000_000)))
-        }
-        return part(usage.input, input) + part(usage.output, output)
-            + part(usage.cacheWrite5m, cacheWrite5m) + part(usage.cacheWrite1h, cacheWrite1h)
-            + part(usage.cacheRead, cacheRead)
     }
 }
 
@@ -76,13 +130,17 @@ public struct PriceTable: Sendable {
     /// ids for every message, and an id with a date or a suffix walks the whole table.
     private let resolved = ResolvedPrices()
 
-    /// The prices the Claude Code CLI 2.1.332 charges, probed with 1,000,000 tokens per
-    /// bucket for each model (see `Tests/Recording/probe_prices.sh`). The Opus 4 and 4.1 rows,
+    /// The prices the Claude Code CLI 2.1.332 charges, probed for each model (see
+    /// `Tests/Recording/probe_prices.sh`); claude-haiku-5-5 has short and long-prompt rates. The Opus 4 and 4.1 rows,
     /// which that CLI remaps to a newer model, are the published list prices.
     public static let builtIn = PriceTable(prices: [
         "claude-opus-5-5": ModelPrice(input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2),
         "claude-sonnet-5-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1),
-        "claude-haiku-5-5": ModelPrice(input: 0.5, output: 0.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05),
+        "claude-haiku-5-5": ModelPrice(
+            input: 0.1, output: 0.5, cacheWrite5m: 0.125, cacheWrite1h: 0.2, cacheRead: 0.01,
+            longPrompt: LongPromptPrice(aboveTokens: 100_000, input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05)),
+        "claude-sonnet-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2),
+        "claude-opus-5": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
         "claude-fable-5-2": ModelPrice(input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2),
         "claude-opus-4-8": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
         "claude-opus-4-7": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
@@ -125,7 +183,8 @@ public struct PriceTable: Sendable {
     ///
     /// The file maps model ids to prices in USD per million tokens:
     /// `{"my-model": {"input": 3, "output": 15, "cache_write_5m": 3.75, "cache_write_1h": 6, "cache_read": 0.3}}`
-    /// (optionally wrapped as `{"models": {…}}`).
+    /// (optionally wrapped as `{"models": {…}}`). A model may add long-prompt rates:
+    /// `"long_prompt": {"above_tokens": 100000, "input": …, "output": …, "cache_write_5m": …, "cache_write_1h": …, "cache_read": …}`.
     ///
     /// - Parameter path: the file.
     /// - Throws: ``PriceTableError``.
@@ -154,9 +213,11 @@ public struct PriceTable: Sendable {
             throw PriceTableError.invalid(path: path, reason: reason)
         }
         for (model, price) in added {
-            let values = [price.input, price.output, price.cacheWrite5m, price.cacheWrite1h, price.cacheRead]
-            if values.contains(where: { $0 < 0 || !$0.isFinite || $0 > 10_000 }) {
+            if price.allRates.contains(where: { $0 < 0 || !$0.isFinite || $0 > 10_000 }) {
                 throw PriceTableError.invalid(path: path, reason: "model \(model): prices must be between 0 and 10000 USD per million tokens")
+            }
+            if let long = price.longPrompt, long.aboveTokens < 0 {
+                throw PriceTableError.invalid(path: path, reason: "model \(model): long_prompt.above_tokens must not be negative")
             }
         }
         var merged = prices

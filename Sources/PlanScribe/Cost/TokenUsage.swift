@@ -26,6 +26,9 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// All cache writes, whatever their lifetime.
     public var cacheWrite: Int { cacheWrite5m.addingSaturated(cacheWrite1h) }
 
+    /// The prompt's tokens: uncached input, cache reads and cache writes.
+    public var prompt: Int { input.addingSaturated(cacheRead).addingSaturated(cacheWrite) }
+
     /// Every token of every kind.
     public var total: Int { input.addingSaturated(output).addingSaturated(cacheWrite).addingSaturated(cacheRead) }
 
@@ -47,18 +50,16 @@ public struct TokenUsage: Sendable, Hashable, Codable {
 }
 
 extension TokenUsage {
-    /// Reads the Messages API usage object. Without a `cache_creation` split, every cache
-    /// write is charged at the 5-minute rate (what the CLI and other tools do for old files).
+    /// Reads the Messages API usage object the way the Claude Code CLI bills it: every token of
+    /// `cache_creation_input_tokens` is a cache write; the `cache_creation` breakdown only says
+    /// how many of them went to the 1-hour cache (held between 0 and the total), and the rest
+    /// are 5-minute writes. A breakdown of zeros, a partial one or one larger than the total
+    /// therefore never drops or adds written tokens.
     init(_ raw: RawUsage) {
-        let written = raw.cache_creation_input_tokens ?? 0
-        var five = written
-        var hour = 0
-        if let split = raw.cache_creation, split.ephemeral_5m_input_tokens != nil || split.ephemeral_1h_input_tokens != nil {
-            five = split.ephemeral_5m_input_tokens ?? 0
-            hour = split.ephemeral_1h_input_tokens ?? 0
-        }
+        let written = max(0, raw.cache_creation_input_tokens ?? 0)
+        let hour = min(max(0, raw.cache_creation?.ephemeral_1h_input_tokens ?? 0), written)
         self.init(
             input: raw.input_tokens ?? 0, output: raw.output_tokens ?? 0,
-            cacheWrite5m: five, cacheWrite1h: hour, cacheRead: raw.cache_read_input_tokens ?? 0)
+            cacheWrite5m: written - hour, cacheWrite1h: hour, cacheRead: raw.cache_read_input_tokens ?? 0)
     }
 }

@@ -20,7 +20,7 @@ public struct ReportCache: Sendable {
         text += "templates \(templates.fingerprint)\n"
         text += "prices " + prices.prices.keys.sorted().map { k in
             let p = prices.prices[k]!
-            return "\(k)=\(p.input),\(p.output),\(p.cacheWrite5m),\(p.cacheWrite1h),\(p.cacheRead)"
+            return "\(k)=" + p.allRates.map { "\($0)" }.joined(separator: ",") + (p.longPrompt.map { " above \($0.aboveTokens)" } ?? "")
         }.joined(separator: ";") + "\n"
         text += "detail \(options.detail.rawValue) lines \(options.htmlOutputLines) title \(title ?? "-")\n"
         for artifact in options.externalArtifacts { text += "artifact \(artifact.name) \(StableHash.of(artifact.text))\n" }
