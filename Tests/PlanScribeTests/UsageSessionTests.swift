@@ -71,6 +71,27 @@ struct UsageSessionTests {
         #expect(try costRead(all, width: 4) == fullRead(all))
     }
 
+    /// Sessions recorded with the real CLI 2.1.332 (`Fixtures/conformance`, see SOURCES.md): a
+    /// cache write with a zero, a partial and a too-large 1h breakdown, 1h writes only,
+    /// claude-haiku-5-5 with a prompt of exactly 100,000 tokens and of one more, claude-sonnet-5
+    /// and claude-opus-5. The CLI's own `cost-state` is the oracle: each session's estimate
+    /// equals it to the picodollar, read in full and read compact.
+    @Test func estimatesEqualWhatTheRealCLICharged() throws {
+        let folder = Fixture.path("conformance/-tmp-conf-cwd")
+        let reported: [Double] = [0.00779, 0.00854, 0.010862, 0.021724, 0.0097997, 0.048999, 0.00809, 0.020225]
+        let full = try fullRead([folder])
+        let compact = try costRead([folder])
+        #expect(compact == full)
+        #expect(compact.compact == reported.count)
+        let rows = full.rows[0]
+        #expect(rows.map(\.reported) == reported.map { USD($0) })
+        #expect(rows.map(\.estimate.completeCost) == reported.map { USD($0) })
+        #expect(rows.allSatisfy { !$0.differs })
+        // Tokens shown as cache write are the total the CLI billed.
+        #expect(rows.map(\.estimate.usage.cacheWrite) == Array(repeating: 2048, count: reported.count))
+        #expect(full.total.estimate.estimated == USD(picodollars: 136_029_700_000))
+    }
+
     /// Split lines merged out of file order, phases, a prelude, subagents placed through their
     /// meta file and through the older `toolUseResult.agentId`, a sidechain copy of a main
     /// call, a call without a message id, an API error, a `/rewind` branch, ids written with
