@@ -51,6 +51,24 @@ struct PriceTableTests {
         #expect(table.price(for: "claude-sonnet-4-6")?.input == 3)
     }
 
+    @Test func aPriceFileCanGiveLongPromptRates() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("prices.json", lines: [
+            #"{"tiered": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
+            #"  "long_prompt": {"above_tokens": 1000, "input": 10, "output": 20, "cache_write_5m": 30, "cache_write_1h": 40, "cache_read": 5}}}"#,
+        ])
+        let price = try #require(try PriceTable.builtIn.merging(contentsOf: file).price(for: "tiered"))
+        // 400 + 300 + 300 = 1,000 prompt tokens: the short rates; one more: the long rates for the whole call.
+        #expect(price.cost(of: TokenUsage(input: 400, output: 7, cacheWrite5m: 300, cacheRead: 300)) == USD(picodollars: 400 * 1_000_000 + 7 * 2_000_000 + 300 * 3_000_000 + 300 * 500_000))
+        #expect(price.cost(of: TokenUsage(input: 401, output: 7, cacheWrite5m: 300, cacheRead: 300)) == USD(picodollars: 401 * 10_000_000 + 7 * 20_000_000 + 300 * 30_000_000 + 300 * 5_000_000))
+        let negative = scratch.write("bad.json", lines: [
+            #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "long_prompt": {"above_tokens": 10, "input": -1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}}"#,
+        ])
+        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices must be between 0 and 10000 USD per million tokens")) {
+            try PriceTable.builtIn.merging(contentsOf: negative)
+        }
+    }
+
     @Test func badPriceFilesSayWhatIsWrong() throws {
         let scratch = ScratchFolder()
         let missingField = scratch.write("a.json", lines: [#"{"m": {"input": 1, "output": 2}}"#])
