@@ -1,7 +1,7 @@
 import Foundation
 
-/// What a model charges, in US dollars per million tokens of each kind.
-public struct ModelPrice: Sendable, Hashable, Codable {
+/// Five rates, in US dollars per million tokens of each kind.
+public struct TokenRates: Sendable, Hashable, Codable {
     /// Uncached input.
     public var input: Double
     /// Output.
@@ -13,17 +13,13 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     /// Reads from the cache.
     public var cacheRead: Double
 
-    /// The prices of calls with a long prompt, for models that have them.
-    public var longPrompt: LongPromptPrice?
-
-    /// Creates a price.
-    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double, longPrompt: LongPromptPrice? = nil) {
+    /// Creates rates.
+    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double) {
         self.input = input
         self.output = output
         self.cacheWrite5m = cacheWrite5m
         self.cacheWrite1h = cacheWrite1h
         self.cacheRead = cacheRead
-        self.longPrompt = longPrompt
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,22 +27,15 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         case cacheWrite5m = "cache_write_5m"
         case cacheWrite1h = "cache_write_1h"
         case cacheRead = "cache_read"
-        case longPrompt = "long_prompt"
     }
 
-    /// The cost of one API call's tokens, exact to the picodollar. A call whose prompt (input,
-    /// cache reads and cache writes) is longer than ``LongPromptPrice/aboveTokens`` is priced
-    /// whole at the long-prompt rates, as the Claude Code CLI does.
+    /// The five rates in the order of their fields.
+    var all: [Double] { [input, output, cacheWrite5m, cacheWrite1h, cacheRead] }
+
+    /// The cost of some tokens at these rates, exact to the picodollar.
     ///
-    /// - Parameter usage: the tokens of one call (or of calls that share a tier).
+    /// - Parameter usage: the tokens.
     public func cost(of usage: TokenUsage) -> USD {
-        if let long = longPrompt, usage.prompt > long.aboveTokens {
-            return Self.cost(of: usage, long.input, long.output, long.cacheWrite5m, long.cacheWrite1h, long.cacheRead)
-        }
-        return Self.cost(of: usage, input, output, cacheWrite5m, cacheWrite1h, cacheRead)
-    }
-
-    private static func cost(of usage: TokenUsage, _ input: Double, _ output: Double, _ cacheWrite5m: Double, _ cacheWrite1h: Double, _ cacheRead: Double) -> USD {
         func part(_ tokens: Int, _ perMillion: Double) -> USD {
             // USD per million tokens = picodollars per token × 10⁻⁶.
             USD(picodollars: Int64(tokens).multipliedSaturated(by: Int64(saturating: perMillion * 1_000_000)))
@@ -55,45 +44,87 @@ public struct ModelPrice: Sendable, Hashable, Codable {
             + part(usage.cacheWrite5m, cacheWrite5m) + part(usage.cacheWrite1h, cacheWrite1h)
             + part(usage.cacheRead, cacheRead)
     }
-
-    /// Every rate, the long-prompt ones included.
-    var allRates: [Double] {
-        [input, output, cacheWrite5m, cacheWrite1h, cacheRead] + (longPrompt.map { [$0.input, $0.output, $0.cacheWrite5m, $0.cacheWrite1h, $0.cacheRead] } ?? [])
-    }
 }
 
-/// The rates of a model for calls with a long prompt, in US dollars per million tokens.
+/// What a model charges: its rates, and for some models other rates for calls with a long
+/// prompt. Its rates read as its own (`price.input`); in a price file both sets are written
+/// flat (`{"input": …, "output": …, …, "long_prompt": {"above_tokens": …, "input": …, …}}`).
+@dynamicMemberLookup
+public struct ModelPrice: Sendable, Hashable, Codable {
+    /// The rates of a call.
+    public var rates: TokenRates
+    /// The rates of calls with a long prompt, for models that have them.
+    public var longPrompt: LongPromptPrice?
+
+    /// Creates a price.
+    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double, longPrompt: LongPromptPrice? = nil) {
+        rates = TokenRates(input: input, output: output, cacheWrite5m: cacheWrite5m, cacheWrite1h: cacheWrite1h, cacheRead: cacheRead)
+        self.longPrompt = longPrompt
+    }
+
+    /// One of its rates.
+    public subscript(dynamicMember rate: KeyPath<TokenRates, Double>) -> Double { rates[keyPath: rate] }
+
+    private enum CodingKeys: String, CodingKey {
+        case longPrompt = "long_prompt"
+    }
+
+    /// Decodes the rates and the optional `long_prompt` from one object.
+    public init(from decoder: any Decoder) throws {
+        rates = try TokenRates(from: decoder)
+        longPrompt = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(LongPromptPrice.self, forKey: .longPrompt)
+    }
+
+    /// Encodes the rates and the optional `long_prompt` into one object.
+    public func encode(to encoder: any Encoder) throws {
+        try rates.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(longPrompt, forKey: .longPrompt)
+    }
+
+    /// The cost of one API call's tokens, exact to the picodollar. A call whose prompt (input,
+    /// cache reads and cache writes) is longer than ``LongPromptPrice/aboveTokens`` is priced
+    /// whole at the long-prompt rates, as the Claude Code CLI does.
+    ///
+    /// - Parameter usage: the tokens of one call (or of calls that share a tier).
+    public func cost(of usage: TokenUsage) -> USD {
+        if let long = longPrompt, usage.prompt > long.aboveTokens { return long.rates.cost(of: usage) }
+        return rates.cost(of: usage)
+    }
+
+    /// Every rate, the long-prompt ones included.
+    var allRates: [Double] { rates.all + (longPrompt?.rates.all ?? []) }
+}
+
+/// The rates of a model for calls with a long prompt.
 public struct LongPromptPrice: Sendable, Hashable, Codable {
     /// A call whose input, cache reads and cache writes add up to more than this is priced
     /// whole at these rates.
     public var aboveTokens: Int
-    /// Uncached input.
-    public var input: Double
-    /// Output.
-    public var output: Double
-    /// Writes to the 5-minute cache.
-    public var cacheWrite5m: Double
-    /// Writes to the 1-hour cache.
-    public var cacheWrite1h: Double
-    /// Reads from the cache.
-    public var cacheRead: Double
+    /// The rates of such a call.
+    public var rates: TokenRates
 
     /// Creates long-prompt rates.
     public init(aboveTokens: Int, input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double) {
         self.aboveTokens = aboveTokens
-        self.input = input
-        self.output = output
-        self.cacheWrite5m = cacheWrite5m
-        self.cacheWrite1h = cacheWrite1h
-        self.cacheRead = cacheRead
+        rates = TokenRates(input: input, output: output, cacheWrite5m: cacheWrite5m, cacheWrite1h: cacheWrite1h, cacheRead: cacheRead)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case input, output
+    private enum CodingKeys: String, CodingKey {
         case aboveTokens = "above_tokens"
-        case cacheWrite5m = "cache_write_5m"
-        case cacheWrite1h = "cache_write_1h"
-        case cacheRead = "cache_read"
+    }
+
+    /// Decodes `above_tokens` and the rates from one object.
+    public init(from decoder: any Decoder) throws {
+        aboveTokens = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .aboveTokens)
+        rates = try TokenRates(from: decoder)
+    }
+
+    /// Encodes `above_tokens` and the rates into one object.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(aboveTokens, forKey: .aboveTokens)
+        try rates.encode(to: encoder)
     }
 }
 
@@ -131,8 +162,9 @@ public struct PriceTable: Sendable {
     private let resolved = ResolvedPrices()
 
     /// The prices the Claude Code CLI 2.1.332 charges, probed for each model (see
-    /// `Tests/Recording/probe_prices.sh`); claude-haiku-5-5 has short and long-prompt rates. The Opus 4 and 4.1 rows,
-    /// which that CLI remaps to a newer model, are the published list prices.
+    /// `Tests/Recording/probe_prices.sh`); claude-haiku-5-5 has short and long-prompt rates.
+    /// The Opus 4 and 4.1 rows, which that CLI remaps to a newer model, are the published list
+    /// prices.
     public static let builtIn = PriceTable(prices: [
         "claude-opus-5-5": ModelPrice(input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2),
         "claude-sonnet-5-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1),
