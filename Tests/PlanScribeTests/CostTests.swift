@@ -64,8 +64,37 @@ struct PriceTableTests {
         let negative = scratch.write("bad.json", lines: [
             #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "long_prompt": {"above_tokens": 10, "input": -1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}}"#,
         ])
-        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices must be between 0 and 10000 USD per million tokens")) {
+        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices and multipliers must be between 0 and 10000")) {
             try PriceTable.builtIn.merging(contentsOf: negative)
+        }
+    }
+
+    /// A price file sets a model's fast multiplier, its regions' multipliers and its web search
+    /// price; left out, they are the CLI's (fast at the standard rates, the US at 1.1×, $0.01).
+    @Test func priceFilesSetFastRegionAndWebSearchTerms() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("prices.json", lines: [
+            #"{"set": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
+            #"  "fast_multiplier": 3, "inference_geo": {"eu": 1.5}, "web_search": 0.02},"#,
+            #" "plain": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}"#,
+        ])
+        let table = try PriceTable.builtIn.merging(contentsOf: file)
+        let set = try #require(table.price(for: "set"))
+        let plain = try #require(table.price(for: "plain"))
+        let usage = TokenUsage(input: 1000, output: 100)  // $0.001 + $0.0002
+        let tokens: Int64 = 1_200_000_000
+        #expect(set.cost(of: usage) == USD(picodollars: tokens))
+        #expect(set.cost(of: usage, terms: CallTerms(isFast: true)) == USD(picodollars: 3 * tokens))
+        #expect(set.cost(of: usage, terms: CallTerms(inferenceGeo: "eu")) == USD(picodollars: tokens * 3 / 2))
+        #expect(set.cost(of: usage, terms: CallTerms(inferenceGeo: "us")) == USD(picodollars: tokens))
+        #expect(set.cost(of: usage, terms: CallTerms(inferenceGeo: "eu", isFast: true, webSearches: 2)) == USD(picodollars: tokens * 9 / 2 + 40_000_000_000))
+        #expect(plain.cost(of: usage, terms: CallTerms(isFast: true)) == USD(picodollars: tokens))
+        #expect(plain.cost(of: usage, terms: CallTerms(inferenceGeo: "us", webSearches: 1)) == USD(picodollars: tokens * 11 / 10 + 10_000_000_000))
+        let bad = scratch.write("bad.json", lines: [
+            #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "inference_geo": {"us": -1}}}"#,
+        ])
+        #expect(throws: PriceTableError.invalid(path: bad, reason: "model m: prices and multipliers must be between 0 and 10000")) {
+            try PriceTable.builtIn.merging(contentsOf: bad)
         }
     }
 
@@ -76,7 +105,7 @@ struct PriceTableTests {
             try PriceTable.builtIn.merging(contentsOf: missingField)
         }
         let negative = scratch.write("b.json", lines: [#"{"m": {"input": -1, "output": 2, "cache_write_5m": 1, "cache_write_1h": 1, "cache_read": 1}}"#])
-        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices must be between 0 and 10000 USD per million tokens")) {
+        #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices and multipliers must be between 0 and 10000")) {
             try PriceTable.builtIn.merging(contentsOf: negative)
         }
         #expect(throws: PriceTableError.unreadable(path: scratch.path + "/none.json", reason: "no such file")) {

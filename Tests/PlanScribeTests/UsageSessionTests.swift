@@ -73,12 +73,17 @@ struct UsageSessionTests {
 
     /// Sessions recorded with the real CLI 2.1.332 (`Fixtures/conformance`, see SOURCES.md): a
     /// cache write with a zero, a partial and a too-large 1h breakdown, 1h writes only,
-    /// claude-haiku-5-5 with a prompt of exactly 100,000 tokens and of one more, claude-sonnet-5
-    /// and claude-opus-5. The CLI's own `cost-state` is the oracle: each session's estimate
-    /// equals it to the picodollar, read in full and read compact.
+    /// claude-haiku-5-5 with a prompt of exactly 100,000 tokens and of one more, claude-sonnet-5,
+    /// claude-opus-5, a call served in the US (×1.1), three web searches ($0.01 each), fast mode
+    /// (opus-5-5 at 2×), all three at once, a long haiku prompt in the US, and opus-4-6's fast
+    /// mode (6×). The CLI's own `cost-state` is the oracle: each session's estimate equals it to
+    /// the picodollar, read in full and read compact.
     @Test func estimatesEqualWhatTheRealCLICharged() throws {
         let folder = Fixture.path("conformance/-tmp-conf-cwd")
-        let reported: [Double] = [0.00779, 0.00854, 0.010862, 0.021724, 0.0097997, 0.048999, 0.00809, 0.020225]
+        let reported: [Double] = [
+            0.00779, 0.00854, 0.010862, 0.021724, 0.0097997, 0.048999, 0.00809, 0.020225,
+            0.008569, 0.03779, 0.03116, 0.06087600000000001, 0.11167475000000002, 0.12134999999999999,
+        ]
         let full = try fullRead([folder])
         let compact = try costRead([folder])
         #expect(compact == full)
@@ -89,7 +94,7 @@ struct UsageSessionTests {
         #expect(rows.allSatisfy { !$0.differs })
         // Tokens shown as cache write are the total the CLI billed.
         #expect(rows.map(\.estimate.usage.cacheWrite) == Array(repeating: 2048, count: reported.count))
-        #expect(full.total.estimate.estimated == USD(picodollars: 136_029_700_000))
+        #expect(full.total.estimate.estimated == USD(picodollars: 507_449_450_000))
     }
 
     /// Split lines merged out of file order, phases, a prelude, subagents placed through their

@@ -11,6 +11,7 @@ It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves 
 Each answer is decided from the request alone (stateless), so resumed sessions work.
 """
 import json
+import os
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,9 @@ MODE = sys.argv[1]
 PORT_FILE = sys.argv[2]
 PROBE_USAGE_FILE = sys.argv[3] if MODE == "probe" else None
 COUNTER = [0]
+# Ids differ from one server start to the next, as the API's do: planscribe counts a message id
+# once across sessions, so recordings made by two starts must not share ids.
+RUN = os.urandom(3).hex()
 LOCK = threading.Lock()
 
 
@@ -73,7 +77,7 @@ def thinking(t):
 
 
 def tool(name, inp):
-    return {"type": "tool_use", "id": "toolu_scripted%04d" % next_id(), "name": name, "input": inp}
+    return {"type": "tool_use", "id": "toolu_scripted%s%04d" % (RUN, next_id()), "name": name, "input": inp}
 
 
 def planning_answer(body):
@@ -156,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
         start_usage = {k: v for k, v in use.items()}
         start_usage["output_tokens"] = 1
         events = [("message_start", {"type": "message_start", "message": {
-            "id": "msg_scripted%04d" % n, "type": "message", "role": "assistant", "model": model,
+            "id": "msg_scripted%s%04d" % (RUN, n), "type": "message", "role": "assistant", "model": model,
             "content": [], "stop_reason": None, "stop_sequence": None, "usage": start_usage}})]
         for i, b in enumerate(blocks):
             if b["type"] == "text":
@@ -175,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         payload = "".join("event: %s\ndata: %s\n\n" % (name, json.dumps(data)) for name, data in events).encode()
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
-        self.send_header("request-id", "req_scripted%04d" % n)
+        self.send_header("request-id", "req_scripted%s%04d" % (RUN, n))
         self.send_header("content-length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

@@ -16,14 +16,14 @@ public struct CostEstimate: Sendable, Hashable, Codable {
     public var completeCost: USD? { unpricedModels.isEmpty ? estimated : nil }
 
     mutating func add(_ call: APICall, price: ModelPrice?) {
-        add(model: call.model, usage: call.usage, price: price)
+        add(model: call.model, usage: call.usage, terms: call.terms, price: price)
     }
 
-    mutating func add(model: String, usage callUsage: TokenUsage, price: ModelPrice?) {
+    mutating func add(model: String, usage callUsage: TokenUsage, terms: CallTerms, price: ModelPrice?) {
         calls += 1
         usage += callUsage
         if let price {
-            estimated += price.cost(of: callUsage)
+            estimated += price.cost(of: callUsage, terms: terms)
         } else if !unpricedModels.contains(model) {
             unpricedModels.append(model)
             unpricedModels.sort()
@@ -117,7 +117,7 @@ public struct CostLedger: Sendable {
     /// The estimated cost of one message, nil when it has no usage or no price.
     public func estimate(_ message: Message) -> USD? {
         guard let usage = message.usage, let model = message.model, let price = prices.price(for: model) else { return nil }
-        return price.cost(of: usage)
+        return price.cost(of: usage, terms: message.terms)
     }
 
     /// Adds a session, with its phases for the per-phase rows.
@@ -128,7 +128,7 @@ public struct CostLedger: Sendable {
     public mutating func add(_ session: Session, phases: [Phase]) {
         addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate(session.apiCalls))
         for call in session.apiCalls {
-            addCall(model: call.model, day: call.timestamp.map { String($0.prefix(10)) } ?? "unknown", usage: call.usage, price: prices.price(for: call.model))
+            addCall(model: call.model, day: call.timestamp.map { String($0.prefix(10)) } ?? "unknown", usage: call.usage, terms: call.terms, price: prices.price(for: call.model))
         }
         for phase in phases {
             let key = phase.name?.command ?? "(no phase)"
@@ -144,17 +144,17 @@ public struct CostLedger: Sendable {
     public mutating func add(_ session: UsageSession) {
         let prices = session.calls.map { self.prices.price(for: $0.model) }
         var estimate = CostEstimate()
-        for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, price: price) }
+        for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, terms: call.terms, price: price) }
         addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate)
         var callsOfPhase = [[Int]](repeating: [], count: session.phaseKeys.count)
         for (i, call) in session.calls.enumerated() {
-            addCall(model: call.model, day: call.day, usage: call.usage, price: prices[i])
+            addCall(model: call.model, day: call.day, usage: call.usage, terms: call.terms, price: prices[i])
             if let phase = call.phase { callsOfPhase[phase].append(i) }
         }
         for (phase, calls) in callsOfPhase.enumerated() {
             for i in calls {
                 let call = session.calls[i]
-                update(.phase, key: session.phaseKeys[phase]) { $0.add(model: call.model, usage: call.usage, price: prices[i]) }
+                update(.phase, key: session.phaseKeys[phase]) { $0.add(model: call.model, usage: call.usage, terms: call.terms, price: prices[i]) }
             }
         }
     }
@@ -171,10 +171,10 @@ public struct CostLedger: Sendable {
     }
 
     /// Adds one call to its model's row, its day's row and the total.
-    private mutating func addCall(model: String, day: String, usage: TokenUsage, price: ModelPrice?) {
-        update(.model, key: model) { $0.add(model: model, usage: usage, price: price) }
-        update(.day, key: day) { $0.add(model: model, usage: usage, price: price) }
-        total.estimate.add(model: model, usage: usage, price: price)
+    private mutating func addCall(model: String, day: String, usage: TokenUsage, terms: CallTerms, price: ModelPrice?) {
+        update(.model, key: model) { $0.add(model: model, usage: usage, terms: terms, price: price) }
+        update(.day, key: day) { $0.add(model: model, usage: usage, terms: terms, price: price) }
+        total.estimate.add(model: model, usage: usage, terms: terms, price: price)
     }
 
     /// The rows of one grouping: sessions and phases in the order they happened, models and

@@ -46,6 +46,8 @@ public struct USD: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public static func + (a: USD, b: USD) -> USD { USD(picodollars: a.picodollars.addingSaturated(b.picodollars)) }
     /// Adds `b` into `a`.
     public static func += (a: inout USD, b: USD) { a = a + b }
+    /// The amount times a factor, to the nearest picodollar (held at the bounds of `Int64`).
+    public func scaled(by factor: Double) -> USD { USD(picodollars: Int64(saturating: Double(picodollars) * factor)) }
     /// Orders amounts.
     public static func < (a: USD, b: USD) -> Bool { a.picodollars < b.picodollars }
 

@@ -46,20 +46,43 @@ public struct TokenRates: Sendable, Hashable, Codable {
     }
 }
 
-/// What a model charges: its rates, and for some models other rates for calls with a long
-/// prompt. Its rates read as its own (`price.input`); in a price file both sets are written
-/// flat (`{"input": …, "output": …, …, "long_prompt": {"above_tokens": …, "input": …, …}}`).
+/// What a model charges: its rates, for some models other rates for calls with a long prompt,
+/// and what changes the price of one call (its speed, its region, its web searches). Its rates
+/// read as its own (`price.input`); in a price file everything is written flat
+/// (`{"input": …, …, "long_prompt": {"above_tokens": …, "input": …, …}, "fast_multiplier": 2,
+/// "inference_geo": {"us": 1.1}, "web_search": 0.01}`), and the last three, when left out, are
+/// what the Claude Code CLI uses.
 @dynamicMemberLookup
 public struct ModelPrice: Sendable, Hashable, Codable {
     /// The rates of a call.
     public var rates: TokenRates
     /// The rates of calls with a long prompt, for models that have them.
     public var longPrompt: LongPromptPrice?
+    /// What every rate is multiplied by for a call served at fast speed (`usage.speed == "fast"`);
+    /// 1 for models without a fast mode.
+    public var fastMultiplier: Double
+    /// What a call's token cost is multiplied by when it was served in a region
+    /// (`usage.inference_geo`), by region.
+    public var geoMultipliers: [String: Double]
+    /// USD per server-side web search (`usage.server_tool_use.web_search_requests`), added
+    /// after the region's multiplier.
+    public var webSearchUSD: Double
+
+    /// The CLI's multiplier for calls pinned to the US.
+    public static let cliGeoMultipliers = ["us": 1.1]
+    /// The CLI's price of one web search.
+    public static let cliWebSearchUSD = 0.01
 
     /// Creates a price.
-    public init(input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double, longPrompt: LongPromptPrice? = nil) {
+    public init(
+        input: Double, output: Double, cacheWrite5m: Double, cacheWrite1h: Double, cacheRead: Double, longPrompt: LongPromptPrice? = nil,
+        fastMultiplier: Double = 1, geoMultipliers: [String: Double] = cliGeoMultipliers, webSearchUSD: Double = cliWebSearchUSD
+    ) {
         rates = TokenRates(input: input, output: output, cacheWrite5m: cacheWrite5m, cacheWrite1h: cacheWrite1h, cacheRead: cacheRead)
         self.longPrompt = longPrompt
+        self.fastMultiplier = fastMultiplier
+        self.geoMultipliers = geoMultipliers
+        self.webSearchUSD = webSearchUSD
     }
 
     /// One of its rates.
@@ -67,33 +90,61 @@ public struct ModelPrice: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case longPrompt = "long_prompt"
+        case fastMultiplier = "fast_multiplier"
+        case geoMultipliers = "inference_geo"
+        case webSearchUSD = "web_search"
     }
 
-    /// Decodes the rates and the optional `long_prompt` from one object.
+    /// Decodes the rates and the optional `long_prompt`, `fast_multiplier`, `inference_geo` and
+    /// `web_search` from one object.
     public init(from decoder: any Decoder) throws {
         rates = try TokenRates(from: decoder)
-        longPrompt = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(LongPromptPrice.self, forKey: .longPrompt)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        longPrompt = try c.decodeIfPresent(LongPromptPrice.self, forKey: .longPrompt)
+        fastMultiplier = try c.decodeIfPresent(Double.self, forKey: .fastMultiplier) ?? 1
+        geoMultipliers = try c.decodeIfPresent([String: Double].self, forKey: .geoMultipliers) ?? Self.cliGeoMultipliers
+        webSearchUSD = try c.decodeIfPresent(Double.self, forKey: .webSearchUSD) ?? Self.cliWebSearchUSD
     }
 
-    /// Encodes the rates and the optional `long_prompt` into one object.
+    /// Encodes the rates and the optional parts into one object.
     public func encode(to encoder: any Encoder) throws {
         try rates.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(longPrompt, forKey: .longPrompt)
+        try c.encode(fastMultiplier, forKey: .fastMultiplier)
+        try c.encode(geoMultipliers, forKey: .geoMultipliers)
+        try c.encode(webSearchUSD, forKey: .webSearchUSD)
     }
 
-    /// The cost of one API call's tokens, exact to the picodollar. A call whose prompt (input,
-    /// cache reads and cache writes) is longer than ``LongPromptPrice/aboveTokens`` is priced
-    /// whole at the long-prompt rates, as the Claude Code CLI does.
+    /// The cost of one API call, exact to the picodollar for the CLI's own prices, billed as the
+    /// Claude Code CLI bills it: a call whose prompt (input, cache reads and cache writes) is
+    /// longer than ``LongPromptPrice/aboveTokens`` is priced whole at the long-prompt rates; a
+    /// fast call at those rates times ``fastMultiplier``; the tokens' cost times the region's
+    /// multiplier; plus ``webSearchUSD`` per web search.
     ///
-    /// - Parameter usage: the tokens of one call (or of calls that share a tier).
-    public func cost(of usage: TokenUsage) -> USD {
-        if let long = longPrompt, usage.prompt > long.aboveTokens { return long.rates.cost(of: usage) }
-        return rates.cost(of: usage)
+    /// - Parameters:
+    ///   - usage: the tokens of one call.
+    ///   - terms: the call's speed, region and web searches.
+    public func cost(of usage: TokenUsage, terms: CallTerms = .standard) -> USD {
+        let tier = longPrompt.flatMap { usage.prompt > $0.aboveTokens ? $0.rates : nil } ?? rates
+        var tokens = tier.cost(of: usage)
+        if terms.isFast { tokens = tokens.scaled(by: fastMultiplier) }
+        if let geo = terms.inferenceGeo, let multiplier = geoMultipliers[geo] { tokens = tokens.scaled(by: multiplier) }
+        guard terms.webSearches > 0 else { return tokens }
+        return tokens + USD(webSearchUSD).scaled(by: Double(terms.webSearches))
     }
 
-    /// Every rate, the long-prompt ones included.
-    var allRates: [Double] { rates.all + (longPrompt?.rates.all ?? []) }
+    /// Every rate and multiplier, the long-prompt ones included.
+    var allRates: [Double] { rates.all + (longPrompt?.rates.all ?? []) + [fastMultiplier, webSearchUSD] + geoMultipliers.values }
+
+    /// Everything that sets a cost, as text that differs whenever a cost could.
+    var fingerprint: String {
+        var text = rates.all.map { "\($0)" }.joined(separator: ",")
+        if let long = longPrompt { text += " above \(long.aboveTokens) " + long.rates.all.map { "\($0)" }.joined(separator: ",") }
+        text += " fast \(fastMultiplier) search \(webSearchUSD) geo "
+        text += geoMultipliers.keys.sorted().map { "\($0):\(geoMultipliers[$0]!)" }.joined(separator: ",")
+        return text
+    }
 }
 
 /// The rates of a model for calls with a long prompt.
@@ -162,21 +213,23 @@ public struct PriceTable: Sendable {
     private let resolved = ResolvedPrices()
 
     /// The prices the Claude Code CLI 2.1.332 charges, probed for each model (see
-    /// `Tests/Recording/probe_prices.sh`); claude-haiku-5-5 has short and long-prompt rates.
+    /// `Tests/Recording/probe_prices.sh`); claude-haiku-5-5 has short and long-prompt rates,
+    /// and the models with a fast mode bill it at 2× or 6× every rate. Every model bills a call
+    /// pinned to the US at 1.1× and a web search at $0.01.
     /// The Opus 4 and 4.1 rows, which that CLI remaps to a newer model, are the published list
     /// prices.
     public static let builtIn = PriceTable(prices: [
-        "claude-opus-5-5": ModelPrice(input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2),
+        "claude-opus-5-5": ModelPrice(input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2, fastMultiplier: 2),
         "claude-sonnet-5-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1),
         "claude-haiku-5-5": ModelPrice(
             input: 0.1, output: 0.5, cacheWrite5m: 0.125, cacheWrite1h: 0.2, cacheRead: 0.01,
             longPrompt: LongPromptPrice(aboveTokens: 100_000, input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05)),
         "claude-sonnet-5": ModelPrice(input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2),
-        "claude-opus-5": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
-        "claude-fable-5-2": ModelPrice(input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2),
-        "claude-opus-4-8": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
-        "claude-opus-4-7": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
-        "claude-opus-4-6": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
+        "claude-opus-5": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5, fastMultiplier: 2),
+        "claude-fable-5-2": ModelPrice(input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2, fastMultiplier: 2),
+        "claude-opus-4-8": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5, fastMultiplier: 2),
+        "claude-opus-4-7": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5, fastMultiplier: 6),
+        "claude-opus-4-6": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5, fastMultiplier: 6),
         "claude-opus-4-5": ModelPrice(input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5),
         "claude-opus-4-1": ModelPrice(input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5),
         "claude-opus-4": ModelPrice(input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5),
@@ -246,7 +299,7 @@ public struct PriceTable: Sendable {
         }
         for (model, price) in added {
             if price.allRates.contains(where: { $0 < 0 || !$0.isFinite || $0 > 10_000 }) {
-                throw PriceTableError.invalid(path: path, reason: "model \(model): prices must be between 0 and 10000 USD per million tokens")
+                throw PriceTableError.invalid(path: path, reason: "model \(model): prices and multipliers must be between 0 and 10000")
             }
             if let long = price.longPrompt, long.aboveTokens < 0 {
                 throw PriceTableError.invalid(path: path, reason: "model \(model): long_prompt.above_tokens must not be negative")

@@ -19,8 +19,7 @@ public struct ReportCache: Sendable {
         var text = "planscribe \(PlanScribeVersion.current)\n"
         text += "templates \(templates.fingerprint)\n"
         text += "prices " + prices.prices.keys.sorted().map { k in
-            let p = prices.prices[k]!
-            return "\(k)=" + p.allRates.map { "\($0)" }.joined(separator: ",") + (p.longPrompt.map { " above \($0.aboveTokens)" } ?? "")
+            "\(k)=" + prices.prices[k]!.fingerprint
         }.joined(separator: ";") + "\n"
         text += "detail \(options.detail.rawValue) lines \(options.htmlOutputLines) title \(title ?? "-")\n"
         for artifact in options.externalArtifacts { text += "artifact \(artifact.name) \(StableHash.of(artifact.text))\n" }

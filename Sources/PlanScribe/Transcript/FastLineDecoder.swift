@@ -135,6 +135,17 @@ enum FastLineDecoder {
                 }
                 u.cache_creation = cc
                 return ok
+            case "inference_geo": return lenient(&c, into: &u.inference_geo)
+            case "speed": return lenient(&c, into: &u.speed)
+            case "server_tool_use":
+                c.skipWhitespace()
+                if c.peek == UInt8(ascii: "n") { return c.skipValue() }
+                var tools = RawUsage.RawServerToolUse()
+                let ok = object(&c) { key, c in
+                    key == "web_search_requests" ? int(&c, into: &tools.web_search_requests) : c.skipValue()
+                }
+                u.server_tool_use = tools
+                return ok
             default: return c.skipValue()
             }
         }
@@ -376,6 +387,14 @@ enum FastLineDecoder {
         guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
         guard let text = unescape(UnsafeRawBufferPointer(start: c.base + s, count: e - s)) else { return false }
         out = text
+        return true
+    }
+
+    /// A string when there is one (any other value is read as none), as ``LenientString``.
+    private static func lenient(_ c: inout Cursor, into out: inout LenientString?) -> Bool {
+        var text: String?
+        guard lenientString(&c, into: &text) else { return false }
+        out = LenientString(value: text)
         return true
     }
 

@@ -255,6 +255,7 @@ struct LineDecoder {
         for field in ["ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"] {
             if case .double? = usage?["cache_creation"]?[field] { return "message.usage.cache_creation." + field }
         }
+        if case .double? = usage?["server_tool_use"]?["web_search_requests"] { return "message.usage.server_tool_use.web_search_requests" }
         return nil
     }
 

@@ -98,6 +98,8 @@ public struct Message: Sendable, Hashable {
     /// Token usage of the API call, after de-duplication; nil when this message carries no
     /// cost (a duplicate, a synthetic error message, a user message).
     public var usage: TokenUsage?
+    /// What else sets the price of its API call (speed, region, web searches).
+    public var terms: CallTerms = .standard
     /// True for lines the CLI marks as meta, attachments, and injected reminders: context
     /// a report can hide behind a toggle.
     public var isMeta: Bool

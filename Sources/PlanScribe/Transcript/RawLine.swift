@@ -44,6 +44,14 @@ struct RawUsage: Decodable {
     var cache_creation_input_tokens: Int?
     var cache_read_input_tokens: Int?
     var cache_creation: RawCacheCreation?
+    var inference_geo: LenientString?
+    var speed: LenientString?
+    var server_tool_use: RawServerToolUse?
+
+    struct RawServerToolUse: Decodable {
+        init() {}
+        var web_search_requests: Int?
+    }
 
     struct RawCacheCreation: Decodable {
         init() {}

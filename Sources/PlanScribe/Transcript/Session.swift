@@ -11,6 +11,8 @@ public struct APICall: Sendable, Hashable {
     public var timestamp: String?
     /// Its tokens (the largest `output_tokens` among its lines).
     public var usage: TokenUsage
+    /// What else sets its price: its speed, region and web searches.
+    public var terms: CallTerms = .standard
     /// The uuid of the call's first line, which places it in the conversation.
     public var uuid: String
     /// The subagent that made it, nil for the main conversation.

@@ -169,7 +169,7 @@ public struct SessionReader: Sendable {
                 if sidechain, let id = message.messageID, filter.countsMainMessageID(StableHash.of(id)) { continue }
                 let call = APICall(
                     messageID: message.messageID, requestID: message.requestID, model: message.model ?? "unknown",
-                    timestamp: message.timestamp, usage: usage, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
+                    timestamp: message.timestamp, usage: usage, terms: nodes[i].terms, uuid: node.uuid, agentID: sidechain ? (agent ?? node.agentID) : nil)
                 let (at, added) = callKeys.add(key, hash: keyHash)
                 if !added {
                     let existing = calls[at]
@@ -202,18 +202,22 @@ public struct SessionReader: Sendable {
         }
         // Each call's usage on its message (the first call of a key wins).
         var usageKeys = HashedKeyList<CallKey>()
-        var callUsage: [TokenUsage] = []
+        var callUsage: [(TokenUsage, CallTerms)] = []
         for call in apiCalls {
             guard let id = call.messageID else { continue }
             let key = CallKey(messageID: id, requestID: call.requestID)
-            if usageKeys.add(key, hash: key.hash).added { callUsage.append(call.usage) }
+            if usageKeys.add(key, hash: key.hash).added { callUsage.append((call.usage, call.terms)) }
         }
         func withUsage(_ list: [Message]) -> [Message] {
             var list = list
             for i in list.indices where list[i].role == .assistant && !list[i].isAPIError {
                 guard let id = list[i].messageID else { continue }
                 let key = CallKey(messageID: id, requestID: list[i].requestID)
-                list[i].usage = usageKeys.position(of: key, hash: key.hash).map { callUsage[$0] }
+                guard let at = usageKeys.position(of: key, hash: key.hash) else {
+                    list[i].usage = nil
+                    continue
+                }
+                (list[i].usage, list[i].terms) = callUsage[at]
             }
             return list
         }

@@ -15,6 +15,7 @@ struct TranscriptFile {
         var message: Message?
         var usageKey: String?
         var usage: TokenUsage?
+        var terms = CallTerms.standard
 
         init(
             uuid: String, parent: String?, logicalParent: String?, line: Int, isSidechain: Bool,
@@ -196,6 +197,7 @@ struct TranscriptFile {
                 report.warn(line: line, "negative token count in message.usage, counted as 0")
             }
             node.usage = clamped
+            node.terms = CallTerms(usage)
             if let id = raw.message?.id {
                 node.usageKey = id + "\u{1F}" + (raw.requestId ?? "")
             } else {

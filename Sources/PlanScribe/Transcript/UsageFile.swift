@@ -34,6 +34,8 @@ struct UsageFile {
         var model: ByteSpan?
         /// The usage of a billed line (an assistant line with usage that is not an API error).
         var usage: TokenUsage?
+        /// What else sets the price of a billed line.
+        var terms = CallTerms.standard
         /// Its tool calls' ids, in `toolUseIDs`.
         var toolUses: Range<Int>
     }
@@ -145,17 +147,19 @@ struct UsageFile {
             let isPrompt = !isAssistant && line.isCompactSummary != true && !line.hasToolResult && !isMeta
             let isAPIError = line.isAPIError == true || line.model.map { "<synthetic>" ~= text($0) } == true
             var usage: TokenUsage?
+            var terms = CallTerms.standard
             if isAssistant, let raw = line.usage, !isAPIError {
                 let tokens = TokenUsage(raw)
                 guard tokens.clampedToZero == tokens else { return false }
                 usage = tokens
+                terms = CallTerms(raw)
             }
             let first = toolUseIDs.count
             for id in ids { toolUseIDs.append(kept(id)!) }
             let message = MessageInfo(
                 role: isAssistant ? .assistant : .user, isConversation: true, isPrompt: isPrompt, isMeta: isMeta,
                 timestamp: kept(line.timestamp), messageID: kept(line.messageID), requestID: kept(line.requestID),
-                model: kept(line.model), usage: usage, toolUses: first..<toolUseIDs.count)
+                model: kept(line.model), usage: usage, terms: terms, toolUses: first..<toolUseIDs.count)
             if agentID == nil, let agent = line.agentID { agentID = text(agent).string }
             return addNode(uuid: kept(uuid)!, link: kept(line.parent ?? line.logicalParent), line: number, isSidechain: line.isSidechain ?? false, message: message, arena: arena)
         }
@@ -222,10 +226,12 @@ struct UsageFile {
         if let time = message.timestamp, !Timestamp.looksLikeISO8601(time) { return false }
         if redact { message.blocks = message.blocks.map(TranscriptFile.redacted) }
         var usage: TokenUsage?
+        var terms = CallTerms.standard
         if raw.type == "assistant", let rawUsage = raw.message?.usage, !message.isAPIError {
             let tokens = TokenUsage(rawUsage)
             guard tokens.clampedToZero == tokens else { return false }
             usage = tokens
+            terms = CallTerms(rawUsage)
         }
         for result in message.toolResults {
             if let agent = TranscriptFile.agentID(inResultText: result.text), agentToolUse[agent] == nil {
@@ -244,7 +250,7 @@ struct UsageFile {
         let info = MessageInfo(
             role: message.role, isConversation: conversation, isPrompt: message.isPrompt, isMeta: message.isMeta,
             phase: message.isPrompt ? PhaseName.startedBy(prompt: message.text) : nil,
-            timestamp: time, messageID: messageID, requestID: requestID, model: model, usage: usage,
+            timestamp: time, messageID: messageID, requestID: requestID, model: model, usage: usage, terms: terms,
             toolUses: first..<toolUseIDs.count)
         if agentID == nil, let agent = raw.agentId { agentID = agent }
         return addNode(uuid: uuid, link: raw.parentUuid ?? raw.logicalParentUuid, line: number, isSidechain: raw.isSidechain ?? false, message: info, arena: &arena)

@@ -314,6 +314,7 @@ extension UsageLine {
             check("message.id", text(walked.messageID), raw.message?.id)
             check("message.model", text(walked.model), raw.message?.model)
             check("message.usage", walked.usage.map(TokenUsage.init), raw.message?.usage.map(TokenUsage.init))
+            check("message.usage terms", walked.usage.map(CallTerms.init), raw.message?.usage.map(CallTerms.init))
             var blocks: [RawBlock] = []
             if case .blocks(let list)? = raw.message?.content { blocks = list }
             let results = blocks.filter { $0.type == "tool_result" }

@@ -16,6 +16,7 @@ public struct UsageSession: Sendable {
         /// The UTC day (`YYYY-MM-DD`), or "unknown".
         var day: String
         var usage: TokenUsage
+        var terms: CallTerms
         /// Index in `phaseKeys`; nil when the session has no phase to hold it.
         var phase: Int?
     }
@@ -87,6 +88,7 @@ private struct UsageSessionBuilder {
         var model: ByteSpan?
         var timestamp: ByteSpan?
         var usage: TokenUsage
+        var terms: CallTerms
         /// Where its first line is: the file (0 main, then subagents) and node.
         var file: Int
         var node: Int
@@ -186,7 +188,7 @@ private struct UsageSessionBuilder {
         for (i, call) in calls.enumerated() {
             let model = call.model.map { models.string($0, arena) } ?? "unknown"
             let day = call.timestamp.map { span in days.string(ByteSpan(start: Int(span.start), count: Int(min(span.count, 10))), arena) } ?? "unknown"
-            out.append(UsageSession.Call(model: model, day: day, usage: call.usage, phase: placed[i]))
+            out.append(UsageSession.Call(model: model, day: day, usage: call.usage, terms: call.terms, phase: placed[i]))
         }
         return UsageSession(
             id: source.sessionID, reportedCostUSD: main.reportedCostUSD,
@@ -280,7 +282,7 @@ private struct UsageSessionBuilder {
                 let hash = info.messageID.map { callHash($0, info.requestID) } ?? StableHash.of("\(file.path)#\(node.line)")
                 let call = Draft(
                     keyHash: hash, messageID: info.messageID, requestID: info.requestID, model: info.model,
-                    timestamp: info.timestamp, usage: usage, file: f, node: n, agent: sidechain ? f - 1 : nil,
+                    timestamp: info.timestamp, usage: usage, terms: info.terms, file: f, node: n, agent: sidechain ? f - 1 : nil,
                     sidechainOnly: sidechain)
                 guard let found = callOfKey[hash] else {
                     callOfKey.set(hash, UInt32(calls.count))

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Records the conformance sessions (Tests/PlanScribeTests/Fixtures/conformance) with the real
+# Claude Code CLI against scripted_model.py probe: one `claude -p` per case, whose one API call
+# reports the case's usage, so the CLI's own cost-state line says what it charged for exactly
+# that usage. Strings longer than 1,200 characters (system prompts, tool schemas) are cut to 200.
+# Usage: record_conformance.sh CLAUDE_BINARY OUT_FOLDER [CASE_NUMBER...]
+set -euo pipefail
+claude=$1 out=$2; shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+scratch=/tmp/conf  # the folder name is part of the fixture's project folder (-tmp-conf-cwd)
+rm -rf "$scratch"; mkdir -p "$scratch/home" "$scratch/cwd" "$out"
+echo '{}' > "$scratch/usage.json"
+python3 "$here/scripted_model.py" probe "$scratch/port" "$scratch/usage.json" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$scratch/port" ] && break; sleep 0.1; done
+port=$(cat "$scratch/port")
+
+t='"input_tokens":1000,"output_tokens":37,"cache_creation_input_tokens":2048,"cache_read_input_tokens":3000'
+zero='"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0}'
+# number | model | prompt | usage
+cases=(
+  "1|claude-sonnet-5-5|cache write, zero breakdown|{$t,$zero}"
+  "2|claude-sonnet-5-5|cache write, partial 1h breakdown|{$t,\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":500}}"
+  "3|claude-sonnet-5-5|cache write, breakdown above the total|{$t,\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":5000}}"
+  "4|claude-opus-5-5|1h writes only|{$t,\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":2048}}"
+  "5|claude-haiku-5-5|haiku short prompt|{\"input_tokens\":94952,\"output_tokens\":37,\"cache_creation_input_tokens\":2048,\"cache_read_input_tokens\":3000,$zero}"
+  "6|claude-haiku-5-5|haiku long prompt|{\"input_tokens\":94953,\"output_tokens\":37,\"cache_creation_input_tokens\":2048,\"cache_read_input_tokens\":3000,$zero}"
+  "7|claude-sonnet-5|sonnet 5|{$t,$zero}"
+  "8|claude-opus-5|opus 5|{$t,$zero}"
+  "9|claude-sonnet-5-5|served in the US|{$t,$zero,\"inference_geo\":\"us\",\"speed\":\"standard\"}"
+  "10|claude-sonnet-5-5|three web searches|{$t,$zero,\"server_tool_use\":{\"web_search_requests\":3,\"web_fetch_requests\":1},\"inference_geo\":\"\"}"
+  "11|claude-opus-5-5|fast mode|{$t,$zero,\"speed\":\"fast\"}"
+  "12|claude-opus-5-5|fast, in the US, two web searches|{$t,\"cache_creation\":{\"ephemeral_5m_input_tokens\":1048,\"ephemeral_1h_input_tokens\":1000},\"speed\":\"fast\",\"inference_geo\":\"us\",\"server_tool_use\":{\"web_search_requests\":2,\"web_fetch_requests\":0}}"
+  "13|claude-haiku-5-5|haiku long prompt in the US|{\"input_tokens\":200000,\"output_tokens\":37,\"cache_creation_input_tokens\":2048,\"cache_read_input_tokens\":3000,$zero,\"inference_geo\":\"us\"}"
+  "14|claude-opus-4-6|fast mode at six times|{$t,$zero,\"speed\":\"fast\"}"
+)
+for row in "${cases[@]}"; do
+  IFS='|' read -r n model prompt usage <<<"$row"
+  if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$n"; then continue; fi
+  id=$(printf 'c0000000-0000-4000-8000-%012d' "$n")
+  echo "$usage" > "$scratch/usage.json"
+  reported=$(cd "$scratch/cwd" && env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$port" CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+    timeout 60 "$claude" -p "$prompt" --output-format json --model "$model" --session-id "$id" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["total_cost_usd"])')
+  python3 - "$scratch/home/projects/-tmp-conf-cwd/$id.jsonl" "$out/$id.jsonl" <<'PY'
+import json, sys
+def cut(v):
+    if isinstance(v, str): return v[:200] if len(v) > 1200 else v
+    if isinstance(v, list): return [cut(x) for x in v]
+    if isinstance(v, dict): return {k: cut(x) for k, x in v.items()}
+    return v
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as o:
+    for line in f:
+        o.write(json.dumps(cut(json.loads(line)), ensure_ascii=False, separators=(",", ":")) + "\n")
+PY
+  echo "$n $model $prompt: total_cost_usd $reported"
+done
