@@ -13,8 +13,11 @@ struct CostCommand: ParsableCommand {
             one response, and copies in forks, are de-duplicated by message id and request id, \
             keeping the largest output count), subagents included, API-error messages free. \
             "reported" is the CLI's own figure (the last cost-state line of a session), shown \
-            for sessions; it also covers calls that write no transcript line, such as \
-            compaction. A "*" marks rows where the two differ by more than 1 %.
+            for sessions and for the total over those that carry one. A "*" marks rows where \
+            the two differ by more than 1 %, and the note under the table says why when the \
+            transcript shows it: a compaction (its calls write no transcript line) or an \
+            invocation cut short (its calls are missing from the CLI's figure). A total whose \
+            figure covers only some sessions says so and is compared with those sessions only.
 
             Phases are read from prompts that start with a slash command (/office-hours …); \
             calls before the first one are "(no phase)".
@@ -44,8 +47,8 @@ struct CostCommand: ParsableCommand {
             Console.out(CostReport(by: by, rows: rows, total: ledger.total, unpricedModels: ledger.unpricedModels).prettyJSON)
         } else {
             Console.out(table(rows, total: ledger.total))
-            if rows.contains(where: \.differs) || ledger.total.differs {
-                Console.out("* estimated and reported differ by more than 1 % (the CLI also bills calls that write no transcript line, such as compaction)")
+            for line in CostFootnote.lines(rows: by == .session ? rows : [], total: ledger.total, key: { String($0.prefix(8)) }) {
+                Console.out(line)
             }
         }
         try loop.finish()
@@ -62,7 +65,7 @@ struct CostCommand: ParsableCommand {
             return [
                 key, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output),
                 Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), estimated,
-                row.reported?.description ?? "-",
+                row.reported.map { $0.description + (row.isPartlyReported ? " (\(row.sessionsReported) of \(row.sessions))" : "") } ?? "-",
             ] + (flagged ? [row.differs ? "*" : ""] : [])
         }
         for row in rows { table.add(cells(row, key: by == .session ? String(row.key.prefix(8)) : row.key)) }

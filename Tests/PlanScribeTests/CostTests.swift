@@ -115,6 +115,23 @@ struct PriceTableTests {
 }
 
 struct CostLedgerTests {
+    /// Sessions of the CLI that writes cost-state lines beside older ones that write none: the
+    /// total's reported figure covers four of nine sessions, says so, and is compared with
+    /// those four sessions' estimate rather than the whole.
+    @Test func aTotalReportedForSomeSessionsSaysSoAndIsNotFlagged() throws {
+        var ledger = CostLedger()
+        for s in try Fixture.sessions([Fixture.planningProject, Fixture.realProjects]) { ledger.add(s, phases: PhaseSplitter.split(s)) }
+        let total = ledger.total
+        #expect(total.sessions == 9 && total.sessionsReported == 4 && total.isPartlyReported)
+        #expect(total.reported == USD(picodollars: 287_458_000_000))
+        #expect(total.estimate.completeCost == USD(picodollars: 1_169_156_050_000))
+        #expect(total.reportedEstimate?.completeCost == USD(picodollars: 287_458_000_000))
+        #expect(!total.differs)
+        #expect(CostFootnote.lines(rows: ledger.rows(by: .session), total: total, key: { String($0.prefix(8)) }) == [
+            "The reported $0.287458 covers 4 of 9 sessions, whose estimate is $0.287458; the others carry no figure of the CLI's."
+        ])
+    }
+
     @Test func thePlanningRunByModelDayPhaseAndSession() throws {
         let sessions = try Fixture.sessions([Fixture.planningProject])
         var ledger = CostLedger()

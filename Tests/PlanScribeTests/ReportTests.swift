@@ -170,6 +170,25 @@ struct ReportOutputTests {
         #expect(summary["generated_at"] is NSNull)
     }
 
+    /// The real-CLI recordings of a killed invocation and of a compaction: each page, the index,
+    /// report.md and summary.json say why estimate and reported figure differ, and nothing else.
+    @Test func aCostDifferenceSaysWhatTheTranscriptShows() throws {
+        let files = try Render.files([Fixture.path("conformance/-tmp-conf-cwd")])
+        let cut = "an invocation was cut short or is still running: the CLI's figure leaves out its calls"
+        let compacted = "compacted: the CLI also bills compaction calls, which write no transcript line"
+        func note(_ page: String) -> String? {
+            HTMLScan(files[page]!).text.components(separatedBy: "* estimated and reported differ by more than 1 %").dropFirst().first.map { String($0.prefix(200)) }
+        }
+        #expect(note("phases/15-conversation.html")?.hasPrefix(": \(cut).") == true)
+        #expect(note("phases/16-conversation.html")?.hasPrefix(": \(compacted).") == true)
+        #expect(note("phases/14-conversation.html") == nil)
+        #expect(note("index.html")?.hasPrefix(": \(cut); \(compacted).") == true)
+        #expect(files["report.md"]!.contains("\\* Estimated and reported differ by more than 1 %: \(cut); \(compacted).\n"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(files["summary.json"]!.utf8)) as? [String: Any])
+        #expect(summary["cost_notes"] as? [String] == ["compacted", "cut_short"])
+        #expect(summary["sessions_reported"] as? Int == 16)
+    }
+
     @Test func detailLevelsShowLess() throws {
         func text(_ detail: ReportDetail) throws -> String {
             var options = ReportOptions()

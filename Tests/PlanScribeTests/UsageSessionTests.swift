@@ -77,7 +77,9 @@ struct UsageSessionTests {
     /// claude-opus-5, a call served in the US (×1.1), three web searches ($0.01 each), fast mode
     /// (opus-5-5 at 2×), all three at once, a long haiku prompt in the US, and opus-4-6's fast
     /// mode (6×). The CLI's own `cost-state` is the oracle: each session's estimate equals it to
-    /// the picodollar, read in full and read compact.
+    /// the picodollar, read in full and read compact. The two exceptions are named with their
+    /// reason: an invocation killed while its tool ran (its call is billed in the transcript and
+    /// missing from the CLI's figure) and a compaction (its two calls write no transcript line).
     @Test func estimatesEqualWhatTheRealCLICharged() throws {
         let folder = Fixture.path("conformance/-tmp-conf-cwd")
         let reported: [Double] = [
@@ -87,14 +89,31 @@ struct UsageSessionTests {
         let full = try fullRead([folder])
         let compact = try costRead([folder])
         #expect(compact == full)
-        #expect(compact.compact == reported.count)
+        #expect(compact.compact == reported.count + 2)
         let rows = full.rows[0]
-        #expect(rows.map(\.reported) == reported.map { USD($0) })
-        #expect(rows.map(\.estimate.completeCost) == reported.map { USD($0) })
-        #expect(rows.allSatisfy { !$0.differs })
+        let exact = Array(rows.prefix(reported.count))
+        #expect(exact.map(\.reported) == reported.map { USD($0) })
+        #expect(exact.map(\.estimate.completeCost) == reported.map { USD($0) })
+        #expect(exact.allSatisfy { !$0.differs && $0.notes.isEmpty })
         // Tokens shown as cache write are the total the CLI billed.
-        #expect(rows.map(\.estimate.usage.cacheWrite) == Array(repeating: 2048, count: reported.count))
-        #expect(full.total.estimate.estimated == USD(picodollars: 507_449_450_000))
+        #expect(exact.map(\.estimate.usage.cacheWrite) == Array(repeating: 2048, count: reported.count))
+        // Killed, then resumed: three calls in the transcript (one each of 1,000 input and 37
+        // output tokens at $2/$10 per million), two in the CLI's figure.
+        let killed = rows[reported.count]
+        #expect(killed.key == "c0000000-0000-4000-8000-000000000015")
+        #expect(killed.estimate.calls == 3)
+        #expect(killed.estimate.completeCost == USD(picodollars: 3 * 2_370_000_000))
+        #expect(killed.reported == USD(picodollars: 2 * 2_370_000_000))
+        #expect(killed.differs && killed.notes == [.cutShort])
+        // Compacted: two calls in the transcript, four in the CLI's figure.
+        let compacted = rows[reported.count + 1]
+        #expect(compacted.key == "c0000000-0000-4000-8000-000000000016")
+        #expect(compacted.estimate.completeCost == USD(picodollars: 2 * 2_370_000_000))
+        #expect(compacted.reported == USD(picodollars: 4 * 2_370_000_000))
+        #expect(compacted.differs && compacted.notes == [.compacted])
+        #expect(full.total.estimate.estimated == USD(picodollars: 507_449_450_000 + 5 * 2_370_000_000))
+        #expect(full.total.notes == [.compacted, .cutShort])
+        #expect(full.total.sessions == reported.count + 2 && full.total.sessionsReported == reported.count + 2)
     }
 
     /// Split lines merged out of file order, phases, a prelude, subagents placed through their

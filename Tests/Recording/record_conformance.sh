@@ -35,16 +35,19 @@ cases=(
   "13|claude-haiku-5-5|haiku long prompt in the US|{\"input_tokens\":200000,\"output_tokens\":37,\"cache_creation_input_tokens\":2048,\"cache_read_input_tokens\":3000,$zero,\"inference_geo\":\"us\"}"
   "14|claude-opus-4-6|fast mode at six times|{$t,$zero,\"speed\":\"fast\"}"
 )
-for row in "${cases[@]}"; do
-  IFS='|' read -r n model prompt usage <<<"$row"
-  if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$n"; then continue; fi
-  id=$(printf 'c0000000-0000-4000-8000-%012d' "$n")
-  echo "$usage" > "$scratch/usage.json"
-  reported=$(cd "$scratch/cwd" && env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
+# Runs the CLI once in the scratch project: cli PROMPT ARGS…; prints its total_cost_usd.
+cli() {
+  local prompt=$1; shift
+  (cd "$scratch/cwd" && env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$port" CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
-    timeout 60 "$claude" -p "$prompt" --output-format json --model "$model" --session-id "$id" |
+    timeout 60 "$claude" -p "$prompt" --output-format json "$@" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["total_cost_usd"])')
-  python3 - "$scratch/home/projects/-tmp-conf-cwd/$id.jsonl" "$out/$id.jsonl" <<'PY'
+}
+wanted() { [ $# -eq 1 ] || printf '%s\n' "${@:2}" | grep -qx "$1"; }
+session() { printf 'c0000000-0000-4000-8000-%012d' "$1"; }
+# Copies a recorded session into OUT, long strings cut.
+keep() {
+  python3 - "$scratch/home/projects/-tmp-conf-cwd/$1.jsonl" "$out/$1.jsonl" <<'PY'
 import json, sys
 def cut(v):
     if isinstance(v, str): return v[:200] if len(v) > 1200 else v
@@ -55,5 +58,45 @@ with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="
     for line in f:
         o.write(json.dumps(cut(json.loads(line)), ensure_ascii=False, separators=(",", ":")) + "\n")
 PY
+}
+
+for row in "${cases[@]}"; do
+  IFS='|' read -r n model prompt usage <<<"$row"
+  wanted "$n" "$@" || continue
+  id=$(session "$n")
+  echo "$usage" > "$scratch/usage.json"
+  reported=$(cli "$prompt" --model "$model" --session-id "$id")
+  keep "$id"
   echo "$n $model $prompt: total_cost_usd $reported"
 done
+
+# Sessions of several invocations, each call reporting the same usage.
+echo '{"input_tokens":1000,"output_tokens":37,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}' > "$scratch/usage.json"
+model=claude-sonnet-5
+# 15: an invocation killed while its Bash call runs, then resumed: the CLI's figure leaves the
+# killed invocation's call out.
+if wanted 15 "$@"; then
+  id=$(session 15)
+  cli "first invocation" --model $model --session-id "$id" >/dev/null
+  (cd "$scratch/cwd" && env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$port" CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+    "$claude" -p "RUN: python3 -c 'import time; time.sleep(60)'" --output-format json --model $model \
+    --resume "$id" --allowedTools Bash >/dev/null 2>&1) &
+  killed=$!
+  for _ in $(seq 100); do grep -q 'time.sleep(60)' "$scratch/home/projects/-tmp-conf-cwd/$id.jsonl" 2>/dev/null && grep -q '"tool_use"' "$scratch/home/projects/-tmp-conf-cwd/$id.jsonl" && break; sleep 0.1; done
+  sleep 1
+  pkill -9 -f "RUN: python3 -c 'import time; time.sleep\(60\)'" || true
+  pkill -f "time.sleep\(60\)" || true
+  wait "$killed" || true
+  echo "15 $model killed and resumed: total_cost_usd $(cli "after the kill" --model $model --resume "$id")"
+  keep "$id"
+fi
+# 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
+# transcript line.
+if wanted 16 "$@"; then
+  id=$(session 16)
+  cli "before compaction" --model $model --session-id "$id" >/dev/null
+  cli "/compact" --model $model --resume "$id" >/dev/null
+  echo "16 $model compacted: total_cost_usd $(cli "after compaction" --model $model --resume "$id")"
+  keep "$id"
+fi

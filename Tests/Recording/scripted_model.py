@@ -5,7 +5,8 @@ real Claude Code CLI (no network, no credentials).
 Usage:
   scripted_model.py planning PORT_FILE      the four-phase planning conversation
   scripted_model.py probe PORT_FILE USAGE_FILE   every call reports the usage held in USAGE_FILE (JSON),
-                                                 read anew for each call (to probe the CLI's prices)
+                                                 read anew for each call (to probe the CLI's prices);
+                                                 a prompt holding "RUN: command" first gets a Bash call
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
 Each answer is decided from the request alone (stateless), so resumed sessions work.
@@ -124,6 +125,18 @@ def planning_answer(body):
     return [text("Design review: a single list view with inline editing; dark mode from day one.\n\nPHASE_STATUS: ready_to_advance")], step, phase_index
 
 
+def probe_answer(body):
+    """"probe", or, when the newest prompt asks "RUN: command" and no tool result came back yet,
+    a Bash call running that command (to record an invocation killed while a tool runs)."""
+    users = [m for m in body.get("messages") or [] if m.get("role") == "user"]
+    last = users[-1] if users else {}
+    if not is_tool_result(last):
+        for t in texts_of(last):
+            if "RUN: " in t:
+                return [tool("Bash", {"command": t.split("RUN: ", 1)[1].split("\n")[0].strip(), "description": "probe"})]
+    return [text("probe")]
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -148,10 +161,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"input_tokens": 10})
             return
         model = body.get("model", "claude-sonnet-4-5")
+        if os.environ.get("SCRIPTED_MODEL_LOG"):
+            with open(os.environ["SCRIPTED_MODEL_LOG"], "a") as log:
+                log.write(json.dumps(body.get("messages")) + "\n")
         if MODE == "probe":
             with open(PROBE_USAGE_FILE) as f:
                 use = json.load(f)
-            blocks = [text("probe")]
+            blocks = probe_answer(body)
         else:
             blocks, step, phase_index = planning_answer(body)
             use = usage(step, phase_index)

@@ -15,6 +15,14 @@ public struct CostEstimate: Sendable, Hashable, Codable {
     /// The estimate as a complete figure, or nil when some calls could not be priced.
     public var completeCost: USD? { unpricedModels.isEmpty ? estimated : nil }
 
+    /// Adds another estimate's calls into this one.
+    mutating func add(_ other: CostEstimate) {
+        calls += other.calls
+        usage += other.usage
+        estimated += other.estimated
+        unpricedModels = Array(Set(unpricedModels + other.unpricedModels)).sorted()
+    }
+
     mutating func add(_ call: APICall, price: ModelPrice?) {
         add(model: call.model, usage: call.usage, terms: call.terms, price: price)
     }
@@ -37,14 +45,24 @@ public struct CostRow: Sendable, Hashable, Encodable {
     public var key: String
     /// The estimate from usage × prices.
     public var estimate: CostEstimate
-    /// The CLI's own figure, when it wrote one for everything in the row (sessions only).
+    /// The CLI's own figure (sessions and the total over sessions): for a total, the sum over
+    /// the sessions that carry one.
     public var reported: USD?
+    /// Why the reported figure and the estimate may differ, as far as the transcripts show.
+    public var notes: [CostNote] = []
+    /// For rows of sessions: how many sessions, and how many of them carry a reported figure.
+    public var sessions = 0
+    public var sessionsReported = 0
+    /// When only some of the row's sessions carry a reported figure, the estimate of those:
+    /// what `reported` is compared with.
+    public var reportedEstimate: CostEstimate?
 
     enum CodingKeys: String, CodingKey {
-        case key, calls, usage, differs
+        case key, calls, usage, differs, notes, sessions
         case estimated = "estimated_cost_usd"
         case reported = "reported_cost_usd"
         case unpricedModels = "unpriced_models"
+        case sessionsReported = "sessions_reported"
     }
 
     /// Encodes the row flat: key, calls, usage, estimated and reported cost, whether they differ.
@@ -57,6 +75,11 @@ public struct CostRow: Sendable, Hashable, Encodable {
         try c.encode(reported, forKey: .reported)
         try c.encode(differs, forKey: .differs)
         try c.encode(estimate.unpricedModels, forKey: .unpricedModels)
+        try c.encode(notes, forKey: .notes)
+        if sessions > 0 {
+            try c.encode(sessions, forKey: .sessions)
+            try c.encode(sessionsReported, forKey: .sessionsReported)
+        }
     }
 
     /// Creates a row.
@@ -66,9 +89,13 @@ public struct CostRow: Sendable, Hashable, Encodable {
         self.reported = reported
     }
 
-    /// True when both figures exist and differ by more than 1 % of the reported one.
+    /// True when only some of the row's sessions carry a reported figure.
+    public var isPartlyReported: Bool { sessionsReported > 0 && sessionsReported < sessions }
+
+    /// True when both figures exist and differ by more than 1 % of the reported one; a figure
+    /// that covers only some sessions is compared with those sessions' estimate.
     public var differs: Bool {
-        guard let reported, let estimated = estimate.completeCost else { return false }
+        guard let reported, let estimated = (reportedEstimate ?? estimate).completeCost else { return false }
         let (exact, overflow) = estimated.picodollars.subtractingReportingOverflow(reported.picodollars)
         let diff = overflow ? abs(Double(estimated.picodollars) - Double(reported.picodollars)) : abs(Double(exact))
         return diff > 0.01 * Double(reported.picodollars) && diff >= 1_000_000  // ignore sub-microdollar noise
@@ -126,7 +153,7 @@ public struct CostLedger: Sendable {
     ///   - session: the session.
     ///   - phases: its phases (from ``PhaseSplitter``).
     public mutating func add(_ session: Session, phases: [Phase]) {
-        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate(session.apiCalls))
+        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, notes: session.costNotes, estimate: estimate(session.apiCalls))
         for call in session.apiCalls {
             addCall(model: call.model, day: call.timestamp.map { String($0.prefix(10)) } ?? "unknown", usage: call.usage, terms: call.terms, price: prices.price(for: call.model))
         }
@@ -145,7 +172,7 @@ public struct CostLedger: Sendable {
         let prices = session.calls.map { self.prices.price(for: $0.model) }
         var estimate = CostEstimate()
         for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, terms: call.terms, price: price) }
-        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, estimate: estimate)
+        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, notes: session.costNotes, estimate: estimate)
         var callsOfPhase = [[Int]](repeating: [], count: session.phaseKeys.count)
         for (i, call) in session.calls.enumerated() {
             addCall(model: call.model, day: call.day, usage: call.usage, terms: call.terms, price: prices[i])
@@ -159,15 +186,34 @@ public struct CostLedger: Sendable {
         }
     }
 
-    /// Counts a session and sets its row; its reported cost goes into the total.
-    private mutating func addSessionRow(id: String, reportedCostUSD: Double?, estimate: CostEstimate) {
+    /// Counts a session and sets its row; its reported cost and notes go into the total.
+    private mutating func addSessionRow(id: String, reportedCostUSD: Double?, notes: [CostNote], estimate: CostEstimate) {
         sessions += 1
-        let reported = reportedCostUSD.map(USD.init)
-        if let reported {
+        var row = CostRow(key: id, estimate: estimate, reported: reportedCostUSD.map(USD.init))
+        row.notes = notes
+        row.sessions = 1
+        total.sessions += 1
+        total.notes = Array(Set(total.notes + notes)).sorted()
+        if let reported = row.reported {
             sessionsWithReportedCost += 1
+            row.sessionsReported = 1
+            total.sessionsReported += 1
             total.reported = (total.reported ?? .zero) + reported
+            reportedEstimateOfTotal.add(estimate)
         }
-        put(.session, CostRow(key: id, estimate: estimate, reported: reported))
+        total.reportedEstimate = total.isPartlyReported ? reportedEstimateOfTotal : nil
+        put(.session, row)
+    }
+
+    /// The estimate of the sessions that carry a reported figure.
+    private var reportedEstimateOfTotal = CostEstimate()
+
+    /// The total row of some sessions alone: their estimate, and their reported figure with
+    /// its coverage and notes.
+    public func total(of sessions: [Session]) -> CostRow {
+        var ledger = CostLedger(prices: prices)
+        for session in sessions { ledger.add(session, phases: []) }
+        return ledger.total
     }
 
     /// Adds one call to its model's row, its day's row and the total.

@@ -143,8 +143,16 @@ private struct PrettyJSONWriter {
         usd(row.estimate.completeCost)
         key("key")
         string(row.key)
+        key("notes")
+        strings(row.notes.map(\.rawValue))
         key("reported_cost_usd")
         usd(row.reported)
+        if row.sessions > 0 {
+            key("sessions")
+            raw(String(row.sessions))
+            key("sessions_reported")
+            raw(String(row.sessionsReported))
+        }
         key("unpriced_models")
         strings(row.estimate.unpricedModels)
         key("usage")

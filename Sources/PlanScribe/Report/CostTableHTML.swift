@@ -26,7 +26,12 @@ enum CostTableHTML {
         }
         out += "</tbody>\n</table>\n</div>\n<p class=\"note\">Tokens: input, output, cache write, cache read. <b>Estimated</b>: usage × price table. <b>Reported</b>: the Claude Code CLI's own figure."
         if truthy(cost["any_differs"]) {
-            out += " <span class=\"warn\">* estimated and reported differ by more than 1 % (the CLI also bills calls that write no transcript line, such as compaction).</span>"
+            out += " <span class=\"warn\">* estimated and reported differ by more than 1 %"
+            if truthy(cost["differs_why"]) { out += ": " + escaped(cost["differs_why"]) }
+            out += ".</span>"
+        }
+        if truthy(cost["coverage"]) {
+            out += " <span class=\"warn\">" + escaped(cost["coverage"]) + "</span>"
         }
         if truthy(cost["unpriced"]) {
             out += " <span class=\"warn\">No price for " + escaped(cost["unpriced"]) + ": those tokens are counted, their cost is not.</span>"

@@ -201,14 +201,22 @@ public struct ReportBuilder: Sendable {
 
     private func estimate(_ calls: [APICall]) -> CostEstimate { ledger.estimate(calls) }
 
-    private func costRow(name: String, href: String?, estimate e: CostEstimate, reported: USD?) -> [String: Any] {
-        let row = CostRow(key: name, estimate: e, reported: reported)
+    private func costRow(name: String, href: String?, estimate e: CostEstimate, reported: USD?, notes: [CostNote] = []) -> [String: Any] {
+        var row = CostRow(key: name, estimate: e, reported: reported)
+        row.notes = notes
+        return costRow(name: name, href: href, row)
+    }
+
+    private func costRow(name: String, href: String?, _ row: CostRow) -> [String: Any] {
+        let e = row.estimate
         return [
             "name": name, "href": href ?? false, "calls": Figures.count(e.calls), "input": Figures.count(e.usage.input),
             "output": Figures.count(e.usage.output), "cache_write": Figures.count(e.usage.cacheWrite),
             "cache_read": Figures.count(e.usage.cacheRead),
             "estimated": e.completeCost?.description ?? (e.calls == 0 ? "–" : "≥ " + e.estimated.description),
-            "reported": reported?.description ?? "–", "differs": row.differs,
+            "reported": Self.reportedCell(row),
+            "differs": row.differs, "why": row.differs ? row.notes.map(\.explanation) : [String](),
+            "coverage": CostFootnote.coverage(row) ?? false,
         ]
     }
 
@@ -216,8 +224,11 @@ public struct ReportBuilder: Sendable {
     struct RunFigures {
         /// The whole run.
         var total: CostEstimate
-        /// What the CLI reported for the whole run, when it did.
-        var reported: USD?
+        /// The whole run as a row of sessions: what the CLI reported for those that carry a
+        /// figure, how many do, and what their transcripts say about the difference.
+        var totalRow: CostRow
+        /// What the CLI reported for the whole run (or the sessions that carry a figure).
+        var reported: USD? { totalRow.reported }
         /// Each phase's, in the run's order.
         var phases: [CostEstimate]
         /// Markdown tables of the phases and of their cost (report.md and the job summary).
@@ -226,8 +237,7 @@ public struct ReportBuilder: Sendable {
 
         init(run: ReportRun, ledger: CostLedger) {
             total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
-            let reports = run.sessions.compactMap(\.reportedCostUSD).map(USD.init)
-            reported = reports.isEmpty ? nil : reports.reduce(.zero, +)
+            totalRow = ledger.total(of: run.sessions)
             phases = run.phases.map { ledger.estimate($0.phase?.apiCalls ?? []) }
         }
     }
@@ -245,9 +255,11 @@ public struct ReportBuilder: Sendable {
         let (total, reported) = (figures.total, figures.reported)
         var rows: [[String: Any]] = []
         for (p, e) in zip(run.phases, figures.phases) {
-            rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: e, reported: p.reported))
+            rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: e, reported: p.reported, notes: p.session?.costNotes ?? []))
         }
-        let totalRow = costRow(name: "total", href: nil, estimate: total, reported: reported)
+        var runRow = figures.totalRow
+        runRow.estimate = total
+        let totalRow = costRow(name: "total", href: nil, runRow)
         context["cost"] = costTable(first: "phase", rows: rows, total: totalRow, unpriced: total.unpricedModels)
         context["chart"] = chart(run, costs: figures.phases) ?? false
         context["facts"] = facts(run)
@@ -262,8 +274,15 @@ public struct ReportBuilder: Sendable {
     }
 
     private func costTable(first: String, rows: [[String: Any]], total: [String: Any], unpriced: [String]) -> [String: Any] {
-        let differs = (rows + [total]).contains { ($0["differs"] as? Bool) == true }
-        return ["first_header": first, "rows": rows, "total": total, "any_differs": differs, "unpriced": unpriced.isEmpty ? false : unpriced.joined(separator: ", ") as Any]
+        let all = rows + [total]
+        let differs = all.contains { ($0["differs"] as? Bool) == true }
+        var why: [String] = []
+        for reason in all.flatMap({ ($0["why"] as? [String]) ?? [] }) where !why.contains(reason) { why.append(reason) }
+        return [
+            "first_header": first, "rows": rows, "total": total, "any_differs": differs,
+            "differs_why": why.isEmpty ? false : why.joined(separator: "; ") as Any, "coverage": total["coverage"] ?? false,
+            "unpriced": unpriced.isEmpty ? false : unpriced.joined(separator: ", ") as Any,
+        ]
     }
 
     private func facts(_ run: ReportRun) -> [[String: String]] {
@@ -376,7 +395,7 @@ public struct ReportBuilder: Sendable {
         }
         context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
         let e = figures.phases[index]
-        let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported)
+        let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported, notes: p.session?.costNotes ?? [])
         context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
         markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
 
@@ -411,15 +430,35 @@ public struct ReportBuilder: Sendable {
 
     private func costMarkdown(_ run: ReportRun, figures: RunFigures) -> String {
         var lines: [String] = []
+        var flagged: [CostRow] = []
         for (p, e) in zip(run.phases, figures.phases) {
-            lines.append(MarkdownTable.row(["\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
+            var row = CostRow(key: p.name, estimate: e, reported: p.reported)
+            row.notes = p.session?.costNotes ?? []
+            if row.differs { flagged.append(row) }
+            lines.append(MarkdownTable.row(["\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", Self.reportedCell(row) + (row.differs ? " \\*" : "")]))
         }
-        let (total, reported) = (figures.total, figures.reported)
-        lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", reported?.description ?? "–"]))
+        var totalRow = figures.totalRow
+        totalRow.estimate = figures.total
+        let total = totalRow.estimate
+        if totalRow.differs { flagged.append(totalRow) }
+        lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", Self.reportedCell(totalRow) + (totalRow.differs ? " \\*" : "")]))
         var text = MarkdownTable.costHeader("phase") + lines.joined(separator: "\n") + "\n"
         if !total.unpricedModels.isEmpty { text += "\nNo price for " + MarkdownTable.escape(total.unpricedModels.joined(separator: ", ")) + ": those tokens are counted, their cost is not.\n" }
         text += "\nEstimated: usage × price table. Reported: the Claude Code CLI's own figure.\n"
+        if !flagged.isEmpty {
+            var why: [String] = []
+            for note in flagged.flatMap(\.notes) where !why.contains(note.explanation) { why.append(note.explanation) }
+            text += "\n\\* Estimated and reported differ by more than 1 %" + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")) + ".\n"
+        }
+        if let coverage = CostFootnote.coverage(totalRow) { text += "\n" + coverage + "\n" }
         return text
+    }
+
+    /// A row's reported figure as a table shows it, with the share of sessions it covers when
+    /// that is not all of them.
+    static func reportedCell(_ row: CostRow) -> String {
+        guard let reported = row.reported else { return "–" }
+        return reported.description + (row.isPartlyReported ? " (\(row.sessionsReported) of \(row.sessions) sessions)" : "")
     }
 
     private func reportContext(_ run: ReportRun, sections: [[String: Any]], figures: RunFigures) -> [String: Any] {

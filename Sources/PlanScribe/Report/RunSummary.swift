@@ -51,6 +51,9 @@ struct RunSummary: Encodable {
     var usage: TokenUsage
     var estimatedCostUSD: USD?
     var reportedCostUSD: USD?
+    /// How many sessions carry the CLI's figure (when fewer than all, it covers only those).
+    var sessionsReported: Int
+    var costNotes: [CostNote]
     var unpricedModels: [String]
     var sessions: [String]
     var cliVersions: [String]
@@ -68,6 +71,8 @@ struct RunSummary: Encodable {
         case reportedCostUSD = "reported_cost_usd"
         case unpricedModels = "unpriced_models"
         case cliVersions = "cli_versions"
+        case sessionsReported = "sessions_reported"
+        case costNotes = "cost_notes"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -82,6 +87,8 @@ struct RunSummary: Encodable {
         try c.encode(usage, forKey: .usage)
         try c.encode(estimatedCostUSD, forKey: .estimatedCostUSD)
         try c.encode(reportedCostUSD, forKey: .reportedCostUSD)
+        try c.encode(sessionsReported, forKey: .sessionsReported)
+        try c.encode(costNotes, forKey: .costNotes)
         try c.encode(unpricedModels, forKey: .unpricedModels)
         try c.encode(sessions, forKey: .sessions)
         try c.encode(cliVersions, forKey: .cliVersions)
@@ -106,6 +113,8 @@ struct RunSummary: Encodable {
         usage = figures.total.usage
         estimatedCostUSD = figures.total.completeCost
         reportedCostUSD = figures.reported
+        sessionsReported = figures.totalRow.sessionsReported
+        costNotes = figures.totalRow.notes
         unpricedModels = figures.total.unpricedModels
         sessions = run.sessions.map(\.id)
         cliVersions = Array(Set(run.sessions.flatMap(\.cliVersions))).sorted()

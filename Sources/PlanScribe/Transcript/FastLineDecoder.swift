@@ -47,6 +47,7 @@ enum FastLineDecoder {
             case "isCompactSummary": return bool(&c, into: &raw.isCompactSummary)
             case "isApiErrorMessage": return bool(&c, into: &raw.isApiErrorMessage)
             case "totalCostUSD": return double(&c, into: &raw.totalCostUSD)
+            case "toolDenialKind": return lenient(&c, into: &raw.toolDenialKind)
             case "content":
                 var text: String?
                 c.skipWhitespace()

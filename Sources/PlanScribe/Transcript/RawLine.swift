@@ -18,6 +18,8 @@ struct RawLine: Decodable {
     var message: RawMessage?
     var content: LenientString?
     var toolUseResult: RawToolUseResult?
+    /// `"interrupted"` on the tool result the CLI writes for a call its invocation's end cut off.
+    var toolDenialKind: LenientString?
     // cost-state
     var totalCostUSD: Double?
     // summary, titles

@@ -59,6 +59,8 @@ public struct Session: Sendable {
     public var apiCalls: [APICall]
     /// The CLI's own total for the session (the last `cost-state` line), when written.
     public var reportedCostUSD: Double?
+    /// Why the reported figure and the estimate may differ, as far as the transcript shows.
+    public var costNotes: [CostNote] = []
     /// When lines were already read from another session (a fork or an old-style resume),
     /// that session's id: those lines were counted there, not here.
     public var continuesSession: String?

@@ -234,7 +234,7 @@ public struct SessionReader: Sendable {
             id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
-            apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD,
+            apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD, costNotes: main.coverage.notes,
             continuesSession: foreignOwner, start: start, end: end, reports: reports)
         if foreignLines > 0, let owner = foreignOwner {
             session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")

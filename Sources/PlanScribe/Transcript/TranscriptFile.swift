@@ -42,6 +42,7 @@ struct TranscriptFile {
     var cwd: String?
     var versions: [String] = []
     var reportedCostUSD: Double?
+    var coverage = CostStateCoverage()
     var title: Title = Title()
     /// Tool-use ids by the agent id their result named (old subagent layout).
     var agentToolUse: [String: String] = [:]
@@ -162,7 +163,10 @@ struct TranscriptFile {
         if let (agent, id) = raw.namedSubagent { agentToolUse[agent] = id }
         switch raw.type {
         case "cost-state":
-            if let cost = raw.totalCostUSD { reportedCostUSD = cost }
+            if let cost = raw.totalCostUSD {
+                reportedCostUSD = cost
+                coverage.figure(at: line)
+            }
             return
         case "summary":
             if title.summary == nil { title.summary = raw.summary.map { redact ? Redactor.redact($0) : $0 } }
@@ -184,6 +188,8 @@ struct TranscriptFile {
             uuid: uuid, parent: raw.parentUuid, logicalParent: raw.logicalParentUuid, line: line,
             isSidechain: raw.isSidechain ?? false, agentID: raw.agentId)
         var message = Self.message(from: raw, uuid: uuid, line: line)
+        if case .compactBoundary = message.kind { coverage.compacted = true }
+        if raw.toolDenialKind?.value == "interrupted" { coverage.interrupted = true }
         if let time = message.timestamp, !Timestamp.looksLikeISO8601(time) {
             report.warn(line: line, "field timestamp: not an ISO 8601 time (\(time.prefix(40))); the message is kept without one")
             message.timestamp = nil
@@ -198,6 +204,7 @@ struct TranscriptFile {
             }
             node.usage = clamped
             node.terms = CallTerms(usage)
+            coverage.billed(at: line)
             if let id = raw.message?.id {
                 node.usageKey = id + "\u{1F}" + (raw.requestId ?? "")
             } else {

@@ -50,6 +50,7 @@ struct UsageFile {
     /// Tool-use ids by the agent id their result names (older subagent layout).
     var agentToolUse: [String: String] = [:]
     var reportedCostUSD: Double?
+    var coverage = CostStateCoverage()
     /// Node positions by uuid hash.
     private(set) var nodeOfUUID = HashedKeyTable()
 
@@ -132,7 +133,10 @@ struct UsageFile {
             return addNode(uuid: kept(uuid)!, link: kept(line.parent ?? line.logicalParent), line: number, isSidechain: line.isSidechain ?? false, message: message, arena: arena)
         case .costState:
             report.decoded += 1
-            if let cost = line.totalCost { reportedCostUSD = cost }
+            if let cost = line.totalCost {
+                reportedCostUSD = cost
+                coverage.figure(at: number)
+            }
             return true
         case .user, .assistant:
             report.decoded += 1
@@ -153,7 +157,9 @@ struct UsageFile {
                 guard tokens.clampedToZero == tokens else { return false }
                 usage = tokens
                 terms = CallTerms(raw)
+                coverage.billed(at: number)
             }
+            if line.isInterrupted { coverage.interrupted = true }
             let first = toolUseIDs.count
             for id in ids { toolUseIDs.append(kept(id)!) }
             let message = MessageInfo(
@@ -214,7 +220,10 @@ struct UsageFile {
         if let (agent, id) = raw.namedSubagent { agentToolUse[agent] = id }
         switch raw.type {
         case "cost-state":
-            if let cost = raw.totalCostUSD { reportedCostUSD = cost }
+            if let cost = raw.totalCostUSD {
+                reportedCostUSD = cost
+                coverage.figure(at: number)
+            }
             return true
         case "summary", "custom-title", "ai-title":
             return true
@@ -232,7 +241,10 @@ struct UsageFile {
             guard tokens.clampedToZero == tokens else { return false }
             usage = tokens
             terms = CallTerms(rawUsage)
+            coverage.billed(at: number)
         }
+        if case .compactBoundary = message.kind { coverage.compacted = true }
+        if raw.toolDenialKind?.value == "interrupted" { coverage.interrupted = true }
         for result in message.toolResults {
             if let agent = TranscriptFile.agentID(inResultText: result.text), agentToolUse[agent] == nil {
                 agentToolUse[agent] = result.toolUseID

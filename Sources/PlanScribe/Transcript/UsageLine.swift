@@ -44,6 +44,8 @@ struct UsageLine {
     var firstToolResultID: ByteSpan?
     /// `totalCostUSD`, read as the decoder reads it (on any line).
     var totalCost: Double?
+    /// `toolDenialKind` is `"interrupted"`.
+    var isInterrupted = false
 
     /// Walks `line`; nil when the full decoder must read it. Tool call ids (an empty span for
     /// a call without one) are appended to `toolUseIDs`.
@@ -81,6 +83,12 @@ struct UsageLine {
             case "isCompactSummary": return FastLineDecoder.bool(&c, into: &out.isCompactSummary)
             case "isApiErrorMessage": return FastLineDecoder.bool(&c, into: &out.isAPIError)
             case "totalCostUSD": return FastLineDecoder.double(&c, into: &out.totalCost)
+            case "toolDenialKind":
+                c.skipWhitespace()
+                guard c.peek == UInt8(ascii: "\"") else { return c.skipValue() }
+                guard let span = plainValue(&c) else { return false }
+                out.isInterrupted = "interrupted" ~= bytes(span, base)
+                return true
             case "content":
                 c.skipWhitespace()
                 return c.peek == UInt8(ascii: "\"") ? validString(&c) : c.skipValue()
@@ -311,6 +319,7 @@ extension UsageLine {
             check("isCompactSummary", walked.isCompactSummary, raw.isCompactSummary)
             check("isApiErrorMessage", walked.isAPIError, raw.isApiErrorMessage)
             check("toolUseResult.agentId", text(walked.resultAgentID), raw.toolUseResult?.agentId)
+            check("toolDenialKind is interrupted", walked.isInterrupted, raw.toolDenialKind?.value == "interrupted")
             check("message.id", text(walked.messageID), raw.message?.id)
             check("message.model", text(walked.model), raw.message?.model)
             check("message.usage", walked.usage.map(TokenUsage.init), raw.message?.usage.map(TokenUsage.init))

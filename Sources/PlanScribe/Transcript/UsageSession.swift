@@ -25,6 +25,8 @@ public struct UsageSession: Sendable {
     public let id: String
     /// The CLI's own total (the last `cost-state` line).
     public let reportedCostUSD: Double?
+    /// Why the reported figure and the estimate may differ (``Session/costNotes``).
+    public let costNotes: [CostNote]
     /// What reading its files amounted to (all clean).
     public let reports: [FileReadReport]
     /// The calls, in the order ``Session/apiCalls`` lists them.
@@ -57,11 +59,12 @@ public struct UsageSession: Sendable {
     }
 
     fileprivate init(
-        id: String, reportedCostUSD: Double?, reports: [FileReadReport], calls: [Call], phaseKeys: [String],
+        id: String, reportedCostUSD: Double?, costNotes: [CostNote], reports: [FileReadReport], calls: [Call], phaseKeys: [String],
         claims: DuplicateFilter.Claims
     ) {
         self.id = id
         self.reportedCostUSD = reportedCostUSD
+        self.costNotes = costNotes
         self.reports = reports
         self.calls = calls
         self.phaseKeys = phaseKeys
@@ -191,7 +194,7 @@ private struct UsageSessionBuilder {
             out.append(UsageSession.Call(model: model, day: day, usage: call.usage, terms: call.terms, phase: placed[i]))
         }
         return UsageSession(
-            id: source.sessionID, reportedCostUSD: main.reportedCostUSD,
+            id: source.sessionID, reportedCostUSD: main.reportedCostUSD, costNotes: main.coverage.notes,
             reports: [main.report] + subagents.map(\.file.report), calls: out,
             phaseKeys: phases.map { $0.name?.command ?? "(no phase)" }, claims: claims)
     }
