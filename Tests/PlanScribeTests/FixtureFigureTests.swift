@@ -34,11 +34,12 @@ struct FixtureFigureTests {
     ]
 
     /// The three CLI 2.1.332 sessions read together: the fork's replayed history counts once,
-    /// and (the mock server reused ids across runs) the subagent's two calls already belong to
-    /// d34691ea.
+    /// its reported cost is its own (its cost-state's $0.05022 less the $0.037665 d34691ea had
+    /// spent at the fork), and (the mock server reused ids across runs) the subagent's two calls
+    /// already belong to d34691ea.
     static let cli: [Expected] = [
         Expected(id: "d34691ea", calls: 4, messages: 12, tools: 1, usage: TokenUsage(input: 4800, output: 148, cacheWrite5m: 8000, cacheWrite1h: 0, cacheRead: 12000), estimated: 50_220_000_000, reported: 0.07533),
-        Expected(id: "de128d38", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1200, output: 37, cacheWrite5m: 2000, cacheWrite1h: 0, cacheRead: 3000), estimated: 12_555_000_000, reported: 0.05022),
+        Expected(id: "de128d38", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1200, output: 37, cacheWrite5m: 2000, cacheWrite1h: 0, cacheRead: 3000), estimated: 12_555_000_000, reported: 0.012555),
         Expected(id: "11111111", calls: 3, messages: 7, tools: 2, usage: TokenUsage(input: 3600, output: 111, cacheWrite5m: 6000, cacheWrite1h: 0, cacheRead: 9000), estimated: 37_665_000_000, reported: 0.062775),
     ]
 

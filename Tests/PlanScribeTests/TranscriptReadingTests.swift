@@ -227,7 +227,7 @@ struct HostileNumberTests {
         #expect(reports.allSatisfy { $0.unknownTypes.isEmpty && $0.malformed == 0 && !$0.truncatedLastLine })
         // The only remark: the fork's replayed history.
         #expect(reports.flatMap(\.diagnostics).map(\.message) == [
-            "20 lines repeat session d34691ea-329b-4d4c-983b-96ad58cf79d4 (a fork or resume) and are counted there"
+            "20 lines repeat session d34691ea-329b-4d4c-983b-96ad58cf79d4 (a fork or resume) and are counted there; its reported cost counts from the $0.037665 that session had spent"
         ])
     }
 

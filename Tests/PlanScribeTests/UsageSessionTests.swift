@@ -116,6 +116,55 @@ struct UsageSessionTests {
         #expect(full.total.sessions == reported.count + 2 && full.total.sessionsReported == reported.count + 2)
     }
 
+    /// A phase run in two invocations and forked twice with the real CLI (`--resume
+    /// --fork-session`; `Fixtures/conformance-forks`): once with a prompt that hands a task to a
+    /// subagent, once with a plain prompt. Each fork's cost-state goes on from its parent's
+    /// $0.00474 at the fork; its own cost is the rest, its calls (the subagent's included) are
+    /// in the parent's phase, and nothing is counted twice in any grouping.
+    @Test func forksCountTheirOwnCostInTheirParentsPhase() throws {
+        let folder = Fixture.path("conformance-forks/-tmp-conf-cwd")
+        let full = try fullRead([folder])
+        let compact = try costRead([folder])
+        #expect(compact == full)
+        #expect(compact.full == 2)  // the forks repeat their parent: read the full way
+        let call = 2_370_000_000  // 1,000 input and 37 output tokens of claude-sonnet-5
+        let sessions = full.rows[0]
+        #expect(sessions.map(\.key) == ["c0000000-0000-4000-8000-000000000017", "353bf612-d2b9-4465-a3d2-79b72c53ede0", "476402dd-f14d-4e51-ae6a-2307b91c6edf"])
+        #expect(sessions.map(\.estimate.calls) == [3, 3, 1])
+        // The CLI's own figures: 0.00711, 0.01185 − 0.00474 and 0.00711 − 0.00474.
+        #expect(sessions.map(\.reported) == [3, 3, 1].map { USD(picodollars: Int64($0 * call)) })
+        #expect(sessions.map(\.estimate.completeCost) == [3, 3, 1].map { USD(picodollars: Int64($0 * call)) })
+        #expect(sessions.allSatisfy { !$0.differs })
+        let phases = full.rows[1]
+        #expect(phases.map(\.key) == ["/office-hours"])
+        #expect(phases.map(\.estimate.calls) == [7])
+        #expect(full.total.reported == USD(picodollars: Int64(7 * call)) && !full.total.differs)
+        #expect(full.reports.compactMap(\.diagnostics.first?.message) == [
+            "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
+            "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
+        ])
+    }
+
+    /// A projects tree copied beside itself: every session id is in two folders. Each session
+    /// is counted once, with a warning that names both files, in every grouping and in both
+    /// reads.
+    @Test func aSessionInTwoFoldersIsCountedOnce() throws {
+        let scratch = ScratchFolder()
+        let source = Fixture.path("conformance-forks/-tmp-conf-cwd")
+        for copy in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: scratch.path + "/" + copy, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: source, toPath: scratch.path + "/\(copy)/-tmp-conf-cwd")
+        }
+        let once = try fullRead([source])
+        let twice = try fullRead([scratch.path])
+        #expect(try costRead([scratch.path]) == twice)
+        #expect(twice.rows == once.rows)
+        #expect(twice.total == once.total)
+        let parent = "c0000000-0000-4000-8000-000000000017.jsonl"
+        #expect(twice.reports[0].file == scratch.path + "/a/-tmp-conf-cwd/" + parent)
+        #expect(twice.reports[0].diagnostics.first?.message == "session c0000000-0000-4000-8000-000000000017 is also in \(scratch.path)/b/-tmp-conf-cwd/\(parent) (a copy); it is counted once, from this file")
+    }
+
     /// Split lines merged out of file order, phases, a prelude, subagents placed through their
     /// meta file and through the older `toolUseResult.agentId`, a sidechain copy of a main
     /// call, a call without a message id, an API error, a `/rewind` branch, ids written with

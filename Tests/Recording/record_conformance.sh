@@ -45,9 +45,19 @@ cli() {
 }
 wanted() { [ $# -eq 1 ] || printf '%s\n' "${@:2}" | grep -qx "$1"; }
 session() { printf 'c0000000-0000-4000-8000-%012d' "$1"; }
-# Copies a recorded session into OUT, long strings cut.
+# Copies a recorded session (and its subagents' files) into OUT, long strings cut.
 keep() {
-  python3 - "$scratch/home/projects/-tmp-conf-cwd/$1.jsonl" "$out/$1.jsonl" <<'PY'
+  local from="$scratch/home/projects/-tmp-conf-cwd"
+  if [ -d "$from/$1" ]; then
+    (cd "$from" && find "$1" -type f) | while read -r f; do
+      mkdir -p "$out/$(dirname "$f")"
+      case $f in *.jsonl) cut_long "$from/$f" "$out/$f";; *) cp "$from/$f" "$out/$f";; esac
+    done
+  fi
+  cut_long "$from/$1.jsonl" "$out/$1.jsonl"
+}
+cut_long() {
+  python3 - "$1" "$2" <<'PY'
 import json, sys
 def cut(v):
     if isinstance(v, str): return v[:200] if len(v) > 1200 else v
@@ -90,6 +100,23 @@ if wanted 15 "$@"; then
   wait "$killed" || true
   echo "15 $model killed and resumed: total_cost_usd $(cli "after the kill" --model $model --resume "$id")"
   keep "$id"
+fi
+# 17: a phase run in two invocations, then forked twice (--resume --fork-session): once with a
+# prompt that hands a task to a subagent, once with a plain prompt. Each fork's cost-state goes on
+# from the parent's total at the fork; its calls belong to the parent's phase.
+if wanted 17 "$@"; then
+  id=$(session 17)
+  cli "/office-hours plan a todo app" --model $model --session-id "$id" >/dev/null
+  cli "second prompt" --model $model --resume "$id" >/dev/null
+  fork_cost() { cli "$1" --model $model --resume "$id" --fork-session; }
+  with=$(fork_cost "forked prompt DELEGATE: look around")
+  without=$(fork_cost "a plain forked prompt")
+  echo "17 $model parent: total_cost_usd $(cli "third prompt in the parent" --model $model --resume "$id"); forks $with (with a subagent), $without"
+  keep "$id"
+  for f in "$scratch/home/projects/-tmp-conf-cwd"/*.jsonl; do
+    fork=$(basename "$f" .jsonl)
+    case $fork in c0000000-*) ;; *) keep "$fork";; esac
+  done
 fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
 # transcript line.

@@ -6,7 +6,8 @@ Usage:
   scripted_model.py planning PORT_FILE      the four-phase planning conversation
   scripted_model.py probe PORT_FILE USAGE_FILE   every call reports the usage held in USAGE_FILE (JSON),
                                                  read anew for each call (to probe the CLI's prices);
-                                                 a prompt holding "RUN: command" first gets a Bash call
+                                                 a prompt holding "RUN: command" first gets a Bash call,
+                                                 one holding "DELEGATE: task" an Agent call
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
 Each answer is decided from the request alone (stateless), so resumed sessions work.
@@ -127,13 +128,16 @@ def planning_answer(body):
 
 def probe_answer(body):
     """"probe", or, when the newest prompt asks "RUN: command" and no tool result came back yet,
-    a Bash call running that command (to record an invocation killed while a tool runs)."""
+    a Bash call running that command (to record an invocation killed while a tool runs); "DELEGATE:
+    task" likewise gets an Agent call that hands the task to a subagent."""
     users = [m for m in body.get("messages") or [] if m.get("role") == "user"]
     last = users[-1] if users else {}
     if not is_tool_result(last):
         for t in texts_of(last):
             if "RUN: " in t:
                 return [tool("Bash", {"command": t.split("RUN: ", 1)[1].split("\n")[0].strip(), "description": "probe"})]
+            if "DELEGATE: " in t:
+                return [tool("Agent", {"description": "Probe task", "prompt": t.split("DELEGATE: ", 1)[1].split("\n")[0].strip(), "subagent_type": "general-purpose", "run_in_background": False})]
     return [text("probe")]
 
 

@@ -59,7 +59,7 @@ public enum PhaseSplitter {
     /// - Parameter session: a session.
     public static func split(_ session: Session) -> [Phase] {
         var phases: [Phase] = []
-        var current = Phase(name: nil, sessionID: session.id, turns: [])
+        var current = Phase(name: session.inheritedPhase, sessionID: session.id, turns: [])
         var turn = Turn(prompt: nil, messages: [])
         func closeTurn() {
             if turn.prompt != nil || !turn.messages.isEmpty { current.turns.append(turn) }
@@ -69,7 +69,7 @@ public enum PhaseSplitter {
             if message.isPrompt {
                 closeTurn()
                 if let name = PhaseName.startedBy(prompt: message.text) {
-                    if current.name != nil || hasContent(current) { phases.append(current) }
+                    if keeps(current) { phases.append(current) }
                     current = Phase(name: name, sessionID: session.id, turns: [])
                 }
                 turn.prompt = message
@@ -78,9 +78,15 @@ public enum PhaseSplitter {
             }
         }
         closeTurn()
-        if current.name != nil || hasContent(current) { phases.append(current) }
+        if keeps(current) { phases.append(current) }
         assignCalls(session, to: &phases)
         return phases
+    }
+
+    /// A phase is kept when it has turns and a name (a fork's inherited phase has none until
+    /// its first turn), or when it holds a prompt or a response.
+    private static func keeps(_ phase: Phase) -> Bool {
+        (phase.name != nil && !phase.turns.isEmpty) || hasContent(phase)
     }
 
     private static func hasContent(_ phase: Phase) -> Bool {

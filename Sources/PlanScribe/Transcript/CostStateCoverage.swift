@@ -2,8 +2,10 @@
 /// (its `cost-state` lines) covers the calls written there. Both session readers fill one and
 /// ask it for the session's ``CostNote``s, so the rule lives here once.
 struct CostStateCoverage: Sendable {
+    /// Each `cost-state` line with a figure: its line and the CLI's running total there.
+    private(set) var figures: [(line: Int, usd: Double)] = []
     /// The line of the last `cost-state` with a figure.
-    var lastFigureLine: Int?
+    var lastFigureLine: Int? { figures.last?.line }
     /// The line of the last billed assistant line.
     var lastBilledLine: Int?
     /// A compaction boundary was written.
@@ -12,7 +14,20 @@ struct CostStateCoverage: Sendable {
     /// "interrupted"`).
     var interrupted = false
 
-    mutating func figure(at line: Int) { lastFigureLine = line }
+    mutating func figure(_ usd: Double, at line: Int) { figures.append((line, usd)) }
+
+    /// For lines in increasing order, the CLI's running total written next after each (the
+    /// figure its invocation ended with), nil after the last figure. A fork's copy of a line
+    /// tells from this what its parent had spent at the fork.
+    func figuresAfter<Lines: Sequence<Int>>(_ lines: Lines) -> [Double?] {
+        var out: [Double?] = []
+        var next = 0
+        for line in lines {
+            while next < figures.count, figures[next].line < line { next += 1 }
+            out.append(next < figures.count ? figures[next].usd : nil)
+        }
+        return out
+    }
     mutating func billed(at line: Int) { lastBilledLine = max(lastBilledLine ?? line, line) }
 
     /// The notes for the session, in their order.

@@ -64,6 +64,9 @@ public struct Session: Sendable {
     /// When lines were already read from another session (a fork or an old-style resume),
     /// that session's id: those lines were counted there, not here.
     public var continuesSession: String?
+    /// For such a session, the phase its copied conversation was in: its first turns belong
+    /// to that phase until a prompt starts another.
+    public var inheritedPhase: PhaseName?
     /// The first and last timestamps of the lines it owns.
     public var start: String?
     /// The last timestamp.

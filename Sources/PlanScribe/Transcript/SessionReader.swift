@@ -74,6 +74,13 @@ public struct SessionReader: Sendable {
         return parsed
     }
 
+    /// A fork's own reported cost: its cost-state total less what its parent had spent at the
+    /// fork, to the picodollar (never below zero).
+    private static func ownCost(total: Double, inherited: Double?) -> Double {
+        guard let inherited else { return total }
+        return Double(max(0, USD(total).picodollars - USD(inherited).picodollars)) / 1e12
+    }
+
     /// Builds the session from its parsed files, in run order: lines an earlier session
     /// owns (a fork's replayed history) are dropped, and the filter learns this session's.
     public func assemble(_ parsed: ParsedSession, filter: inout DuplicateFilter) -> Session {
@@ -88,16 +95,26 @@ public struct SessionReader: Sendable {
         var main = parsed.main
         var foreignLines = 0
         var foreignOwner: String?
+        // What the session's owner had spent when this one copied its lines (a fork's
+        // cost-state goes on from there), and the phase the copied conversation was in.
+        var inheritedCost: Double?
+        var inheritedPhase: PhaseName?
         // A fresh filter (each session's first assembly) owns nothing: no line to look up.
         if !filter.ownsNoLines {
             main.nodes.removeAll { node in
                 guard let owner = filter.owner(ofUUID: node.uuidHash) else { return false }
                 foreignLines += 1
                 if foreignOwner == nil { foreignOwner = owner }
+                if let figure = filter.figure(afterUUID: node.uuidHash) { inheritedCost = max(inheritedCost ?? figure, figure) }
+                if let m = node.message, m.isPrompt, !node.isSidechain, let name = PhaseName.startedBy(prompt: m.text) { inheritedPhase = name }
                 return true
             }
         }
         var reports = [main.report]
+        if !source.copies.isEmpty {
+            let others = source.copies.joined(separator: ", ")
+            reports[0].warn(line: nil, "session \(source.sessionID) is also in \(others) (a copy); it is counted once, from this file")
+        }
 
         let ordered = ChainOrder.order(main.nodes, sidechainsEndChains: false)
         for line in ordered.cycles {
@@ -225,6 +242,7 @@ public struct SessionReader: Sendable {
         // Register what this session owns.
         let sessionID = source.sessionID
         filter.setOwner(of: main.nodes, to: sessionID)
+        filter.setFigures(main.nodes.lazy.map(\.uuidHash), main.coverage.figuresAfter(main.nodes.lazy.map(\.line)))
         for (_, nodes) in agentNodes { filter.setOwner(of: nodes, to: sessionID) }
         for hash in callKeyHashes { filter.addAPIKey(hash) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
@@ -234,10 +252,11 @@ public struct SessionReader: Sendable {
             id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
-            apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD, costNotes: main.coverage.notes,
-            continuesSession: foreignOwner, start: start, end: end, reports: reports)
+            apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD.map { Self.ownCost(total: $0, inherited: inheritedCost) },
+            costNotes: main.coverage.notes, continuesSession: foreignOwner, inheritedPhase: inheritedPhase, start: start, end: end, reports: reports)
         if foreignLines > 0, let owner = foreignOwner {
-            session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there")
+            let from = inheritedCost.map { "; its reported cost counts from the \(USD($0)) that session had spent" } ?? ""
+            session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there\(from)")
         }
         return session
     }

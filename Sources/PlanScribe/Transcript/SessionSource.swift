@@ -8,12 +8,16 @@ public struct SessionSource: Sendable, Hashable {
     /// The first timestamp in the file, which orders sessions (and decides, for lines two
     /// files share, which one owns them).
     public var firstTimestamp: String?
+    /// Other files of the same session id (a copied projects tree) that are not read: the
+    /// session is counted once, from `file`.
+    public var copies: [String]
 
     /// Creates a source.
-    public init(file: String, subagentFiles: [String] = [], firstTimestamp: String? = nil) {
+    public init(file: String, subagentFiles: [String] = [], firstTimestamp: String? = nil, copies: [String] = []) {
         self.file = file
         self.subagentFiles = subagentFiles
         self.firstTimestamp = firstTimestamp
+        self.copies = copies
     }
 
     /// The session id: the file name without `.jsonl`.
@@ -36,6 +40,10 @@ public struct DuplicateFilter: Sendable {
     private var apiKeys = HashedKeyTable()
     /// Hashes of the message ids of main-thread calls counted.
     private var mainMessageIDs = HashedKeyTable()
+    /// For the main-file lines sessions own, by uuid hash: the CLI's running cost figure
+    /// written next after the line, as an index into `figures`.
+    private var figureOfUUID = HashedKeyTable()
+    private var figures: [Double] = []
 
     /// An empty filter.
     public init() {}
@@ -52,6 +60,21 @@ public struct DuplicateFilter: Sendable {
     mutating func setOwner(of nodes: [TranscriptFile.Node], to session: String) {
         let owner = index(of: session)
         for i in nodes.indices { uuidOwners.set(nodes[i].uuidHash, owner) }
+    }
+
+    /// The CLI's running cost figure its owner wrote next after the line with this uuid hash:
+    /// what that session had spent when a fork copied the line.
+    func figure(afterUUID hash: UInt64) -> Double? {
+        figureOfUUID[hash].map { figures[Int($0)] }
+    }
+
+    /// Records the figures written after lines (uuid hashes; nil where none came after).
+    mutating func setFigures<Hashes: Sequence<UInt64>>(_ hashes: Hashes, _ after: [Double?]) {
+        for (hash, figure) in zip(hashes, after) {
+            guard let figure else { continue }
+            if figures.last != figure { figures.append(figure) }
+            figureOfUUID.set(hash, UInt32(figures.count - 1), keepingOld: true)
+        }
     }
 
     private mutating func index(of session: String) -> UInt32 {
@@ -83,6 +106,9 @@ public struct DuplicateFilter: Sendable {
         var apiKeys: [UInt64] = []
         var mainMessageIDs: [UInt64] = []
         var sidechainMessageIDs: [UInt64] = []
+        /// For the first of `uuids` (the main file's lines), the running cost figure written
+        /// next after each (``CostStateCoverage/figuresAfter(_:)``).
+        var figuresAfter: [Double?] = []
     }
 
     /// Adds what `session` claims when none of it is held already (it repeats nothing of the
@@ -97,6 +123,7 @@ public struct DuplicateFilter: Sendable {
         for hash in claims.uuids { uuidOwners.set(hash, owner, keepingOld: true) }
         for hash in claims.apiKeys { apiKeys.set(hash, 0) }
         for hash in claims.mainMessageIDs { mainMessageIDs.set(hash, 0) }
+        setFigures(claims.uuids.prefix(claims.figuresAfter.count), claims.figuresAfter)
         return true
     }
 
@@ -106,5 +133,10 @@ public struct DuplicateFilter: Sendable {
         other.uuidOwners.forEach { key, owner in uuidOwners.set(key, remap[Int(owner)], keepingOld: true) }
         other.apiKeys.forEach { key, _ in apiKeys.set(key, 0) }
         other.mainMessageIDs.forEach { key, _ in mainMessageIDs.set(key, 0) }
+        other.figureOfUUID.forEach { key, at in
+            guard !figureOfUUID.contains(key) else { return }
+            if figures.last != other.figures[Int(at)] { figures.append(other.figures[Int(at)]) }
+            figureOfUUID.set(key, UInt32(figures.count - 1))
+        }
     }
 }

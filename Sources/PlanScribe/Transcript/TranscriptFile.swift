@@ -165,7 +165,7 @@ struct TranscriptFile {
         case "cost-state":
             if let cost = raw.totalCostUSD {
                 reportedCostUSD = cost
-                coverage.figure(at: line)
+                coverage.figure(cost, at: line)
             }
             return
         case "summary":

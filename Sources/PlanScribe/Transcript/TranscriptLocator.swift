@@ -131,7 +131,27 @@ public enum TranscriptLocator {
             if let stamp = firstField("timestamp", in: files[i]) { stamps.set(i, stamp) }
         }
         for i in sources.indices { sources[i].firstTimestamp = stamps.take(i) }
+        sources = onePerSession(sources)
         return sources.sorted { ($0.firstTimestamp ?? "", $0.file) < ($1.firstTimestamp ?? "", $1.file) }
+    }
+
+    /// One source per session id: when several files hold the same session (a copied
+    /// projects tree), the largest is read (ties: the first path) and the others are named in
+    /// its ``SessionSource/copies``.
+    private static func onePerSession(_ sources: [SessionSource]) -> [SessionSource] {
+        var byID: [String: [Int]] = [:]
+        for (i, s) in sources.enumerated() { byID[s.sessionID, default: []].append(i) }
+        guard byID.count < sources.count else { return sources }
+        func size(_ file: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0 }
+        var dropped = Set<Int>()
+        var kept = sources
+        for (_, indices) in byID where indices.count > 1 {
+            let ranked = indices.map { ($0, size(sources[$0].file)) }.sorted { ($1.1, sources[$0.0].file) < ($0.1, sources[$1.0].file) }
+            let keep = ranked[0].0
+            kept[keep].copies = ranked.dropFirst().map { sources[$0.0].file }
+            for (i, _) in ranked.dropFirst() { dropped.insert(i) }
+        }
+        return kept.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
     private static func isDirectory(_ path: String) -> Bool {

@@ -135,7 +135,7 @@ struct UsageFile {
             report.decoded += 1
             if let cost = line.totalCost {
                 reportedCostUSD = cost
-                coverage.figure(at: number)
+                coverage.figure(cost, at: number)
             }
             return true
         case .user, .assistant:
@@ -222,7 +222,7 @@ struct UsageFile {
         case "cost-state":
             if let cost = raw.totalCostUSD {
                 reportedCostUSD = cost
-                coverage.figure(at: number)
+                coverage.figure(cost, at: number)
             }
             return true
         case "summary", "custom-title", "ai-title":

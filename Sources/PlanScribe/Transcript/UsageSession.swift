@@ -39,6 +39,8 @@ public struct UsageSession: Sendable {
 
     /// Reads a session for costs; nil when it must be read the full way.
     static func read(_ source: SessionSource, redactSecrets: Bool, maxLineBytes: Int) -> UsageSession? {
+        // A session with copies elsewhere is read the full way, which says so.
+        guard source.copies.isEmpty else { return nil }
         var arena = UsageArena()
         guard let main = UsageFile.read(path: source.file, arena: &arena, redact: redactSecrets, maxLineBytes: maxLineBytes) else { return nil }
         var subagents: [(file: UsageFile, meta: SubagentMeta?)] = []
@@ -176,6 +178,7 @@ private struct UsageSessionBuilder {
         // What the session owns.
         var claims = DuplicateFilter.Claims()
         claims.uuids = main.nodes.map(\.uuidHash)
+        claims.figuresAfter = main.coverage.figuresAfter(main.nodes.lazy.map(\.line))
         for sub in subagents { claims.uuids += sub.file.nodes.lazy.map(\.uuidHash) }
         claims.apiKeys = allKeys
         for call in calls {
