@@ -20,6 +20,28 @@ struct PhaseNameTests {
         #expect(PhaseName.startedBy(prompt: "please run /office-hours") == nil)
         #expect(PhaseName.startedBy(prompt: "/usr/bin/env is a path") == nil)
     }
+
+    /// Every form the CLI writes for a skill or custom command: message first (`claude -p`
+    /// with a skill installed), name first (interactive), white space between, with and
+    /// without args; the prompt reads as typed.
+    @Test(arguments: [
+        ("<command-message>office-hours</command-message>\n<command-name>/office-hours</command-name>\n<command-args>A todo app</command-args>", "/office-hours A todo app"),
+        ("<command-name>/office-hours</command-name>\n            <command-message>office-hours</command-message>\n            <command-args>A todo app</command-args>", "/office-hours A todo app"),
+        ("<command-args>A todo app</command-args><command-name>/office-hours</command-name>", "/office-hours A todo app"),
+        ("<command-message>office-hours</command-message>\n<command-name>/office-hours</command-name>", "/office-hours"),
+        ("\n <command-name> /office-hours </command-name>\t<command-args></command-args>\n", "/office-hours"),
+    ])
+    func commandTagsInAnyOrderStartAPhase(_ prompt: String, _ typed: String) {
+        #expect(PhaseName.startedBy(prompt: prompt)?.command == "/office-hours")
+        #expect(PromptText.plain(prompt) == typed)
+    }
+
+    @Test func commandTagsThatDoNotStartAPhase() {
+        #expect(PhaseName.startedBy(prompt: "<command-message>compact</command-message>\n<command-name>/compact</command-name>") == nil)
+        #expect(PhaseName.startedBy(prompt: "<command-message>office-hours</command-message>") == nil)  // no name
+        #expect(PhaseName.startedBy(prompt: "<command-name>/office-hours") == nil)  // not closed
+        #expect(PhaseName.startedBy(prompt: "<local-command-stdout>Compacted</local-command-stdout>") == nil)
+    }
 }
 
 struct PhaseMarkerTests {

@@ -240,6 +240,31 @@ struct ReportOutputTests {
         #expect(files["report.md"]!.utf8.count > 1_400_000)
     }
 
+    /// A skill and a custom command run as phases with the real CLI (`Fixtures/
+    /// conformance-skills`): each is a phase whose prompt reads as typed, the skill's body is
+    /// context the CLI added (behind the toggle), and the AskUserQuestion call the CLI refused
+    /// is shown as the question it asked, not as an error.
+    @Test func skillsAndCommandsArePhasesAndARefusedQuestionIsAQuestion() throws {
+        let files = try Render.files([Fixture.path("conformance-skills")])
+        #expect(files.keys.filter { $0.hasSuffix(".html") }.sorted() == [
+            "index.html", "phases/01-office-hours.html", "phases/02-plan-ceo-review.html", "phases/03-plan-ceo-review.html",
+        ])
+        let office = HTMLScan(files["phases/01-office-hours.html"]!)
+        #expect(office.text.contains("phase prompt 18:") || office.text.contains("phase prompt"))
+        #expect(office.text.contains("/office-hours A todo app"))
+        #expect(!office.text.contains("<command-message>"))
+        let skillBody = "Ask the user about their users and the scope, one question at a time."
+        #expect(files["phases/01-office-hours.html"]!.contains("<div class=\"msg meta\">"))
+        #expect(office.text.contains(skillBody))
+        let review = files["phases/02-plan-ceo-review.html"]!
+        let scan = HTMLScan(review)
+        #expect(!review.contains("(error)"))
+        #expect(!scan.text.contains("tool_use_error"))
+        #expect(review.contains("<div class=\"question\"><p class=\"q-head\">Question · Pricing</p><p>Do you accept a flat price of $4 per team per month?</p><ul><li><b>Flat per team</b> — $4 per team per month</li><li><b>Per seat</b> — $1 per user per month</li></ul><p class=\"note\">Not asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.</p></div>"))
+        #expect(files["phases/02-plan-ceo-review.md"]!.contains("- **Question · Pricing**: Do you accept a flat price of $4 per team per month?\n  - Flat per team — $4 per team per month\n  - Per seat — $1 per user per month\n\nNot asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.\n"))
+        #expect(HTMLScan(files["phases/03-plan-ceo-review.html"]!).text.contains("/plan-ceo-review"))
+    }
+
     @Test func aSessionWithoutPhasesIsOneConversationPhase() throws {
         let files = try Render.files([Fixture.realProjects + "/-src-experiments-claude_p/94604a7b-062f-4369-bdf0-da948381c3e5.jsonl"])
         #expect(files.keys.contains("phases/01-conversation.html"))

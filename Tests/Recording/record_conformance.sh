@@ -118,6 +118,22 @@ if wanted 17 "$@"; then
     case $fork in c0000000-*) ;; *) keep "$fork";; esac
   done
 fi
+# 18: a skill (.claude/skills/office-hours) and a custom command (.claude/commands/
+# plan-ceo-review.md) run as phases, with and without arguments; the command's prompt makes the
+# agent call AskUserQuestion, which the CLI refuses in -p mode.
+if wanted 18 "$@"; then
+  id=$(session 18)
+  mkdir -p "$scratch/cwd/.claude/skills/office-hours" "$scratch/cwd/.claude/commands"
+  printf '%s\n' '---' 'name: office-hours' 'description: Office hours for a product idea; asks about users and scope.' '---' \
+    'Ask the user about their users and the scope, one question at a time.' > "$scratch/cwd/.claude/skills/office-hours/SKILL.md"
+  printf '%s\n' '---' 'description: Review the plan as a CEO would.' '---' \
+    'Review the plan as a CEO would: market, pricing, scope. $ARGUMENTS' > "$scratch/cwd/.claude/commands/plan-ceo-review.md"
+  cli "/office-hours A todo app" --model $model --session-id "$id" >/dev/null
+  cli "/plan-ceo-review ASK: Do you accept a flat price of \$4 per team per month?" --model $model --resume "$id" >/dev/null
+  echo "18 $model skill and command: total_cost_usd $(cli "/plan-ceo-review" --model $model --resume "$id")"
+  rm -rf "$scratch/cwd/.claude"
+  keep "$id"
+fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
 # transcript line.
 if wanted 16 "$@"; then

@@ -7,7 +7,8 @@ Usage:
   scripted_model.py probe PORT_FILE USAGE_FILE   every call reports the usage held in USAGE_FILE (JSON),
                                                  read anew for each call (to probe the CLI's prices);
                                                  a prompt holding "RUN: command" first gets a Bash call,
-                                                 one holding "DELEGATE: task" an Agent call
+                                                 one holding "DELEGATE: task" an Agent call,
+                                                 one holding "ASK: question" an AskUserQuestion call
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
 Each answer is decided from the request alone (stateless), so resumed sessions work.
@@ -136,6 +137,9 @@ def probe_answer(body):
         for t in texts_of(last):
             if "RUN: " in t:
                 return [tool("Bash", {"command": t.split("RUN: ", 1)[1].split("\n")[0].strip(), "description": "probe"})]
+            if "ASK: " in t:
+                return [tool("AskUserQuestion", {"questions": [{"question": t.split("ASK: ", 1)[1].split("\n")[0].split("<")[0].strip(), "header": "Pricing", "multiSelect": False,
+                    "options": [{"label": "Flat per team", "description": "$4 per team per month"}, {"label": "Per seat", "description": "$1 per user per month"}]}]})]
             if "DELEGATE: " in t:
                 return [tool("Agent", {"description": "Probe task", "prompt": t.split("DELEGATE: ", 1)[1].split("\n")[0].strip(), "subagent_type": "general-purpose", "run_in_background": False})]
     return [text("probe")]

@@ -58,17 +58,16 @@ public struct PhaseName: Sendable, Hashable, Codable, Comparable, CustomStringCo
     ]
 
     /// The phase a prompt starts, if it starts with a slash command that is not built in:
-    /// `/office-hours A todo app`, or the `<command-name>/office-hours</command-name>` form
-    /// interactive sessions record.
+    /// `/office-hours A todo app`, or the command tags the CLI records for a skill or custom
+    /// command (``PromptText/command(in:)``).
     ///
     /// - Parameter prompt: the prompt's text.
     public static func startedBy(prompt: String) -> PhaseName? {
         let text = prompt.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
         var word: Substring
-        if text.hasPrefix("<command-name>") {
-            let rest = text.dropFirst("<command-name>".count)
-            guard let end = rest.range(of: "</command-name>") else { return nil }
-            word = rest[..<end.lowerBound]
+        if text.hasPrefix("<command-") {
+            guard let command = PromptText.command(in: String(text)) else { return nil }
+            word = Substring(command.name)
         } else if text.hasPrefix("/") {
             word = text.prefix { !$0.isWhitespace }
         } else {

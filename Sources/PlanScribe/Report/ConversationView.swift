@@ -129,6 +129,9 @@ struct ConversationView {
     }
 
     private func toolBlock(_ use: ToolUse, depth: Int) -> MessageBubble.Block {
+        if let questions = AskedQuestion.questions(in: use) {
+            return .text(html: AskedQuestion.html(questions, outcome: AskedQuestion.outcome(of: results[use.id])))
+        }
         let summary = Self.summary(of: use)
         guard options.detail == .full else { return .toolName(name: use.name, summary: summary) }
         let input = cut(Self.pretty(use.input))
@@ -230,6 +233,8 @@ struct ConversationView {
                         }
                     case .redactedThinking:
                         if options.detail == .full { add("*Thinking redacted by the API.*\n") }
+                    case .toolUse(let use) where AskedQuestion.questions(in: use) != nil:
+                        add(AskedQuestion.markdown(AskedQuestion.questions(in: use)!, outcome: AskedQuestion.outcome(of: results[use.id])))
                     case .toolUse(let use):
                         add("- Tool `\(use.name.filter { $0 != "`" })` " + Self.inlineCode(Self.summary(of: use)) + "\n")
                         if options.detail == .full {

@@ -9,14 +9,49 @@ public enum PromptText {
     /// - Parameter text: a prompt's recorded text.
     public static func plain(_ text: String) -> String {
         guard text.utf8.contains(0x3C) else { return text }  // no tag without "<"
-        if let name = tag("command-name", in: text) {
-            let args = tag("command-args", in: text) ?? ""
-            return args.isEmpty ? name : name + " " + args
+        if let command = command(in: text) {
+            return command.args.isEmpty ? command.name : command.name + " " + command.args
         }
         if let command = tag("bash-input", in: text) {
             return "! " + command
         }
         return text
+    }
+
+    /// The slash command a prompt records, when the prompt starts with the CLI's command tags:
+    /// `<command-name>/office-hours</command-name>`, with `<command-message>` and
+    /// `<command-args>` in any order, white space between, args left out when there are none
+    /// (a skill or custom command run with `claude -p "/office-hours A todo app"` writes the
+    /// message first; interactive sessions write the name first).
+    ///
+    /// - Parameter text: a prompt's recorded text.
+    /// - Returns: the name as written (`/office-hours`) and the arguments (possibly empty).
+    public static func command(in text: String) -> (name: String, args: String)? {
+        var rest = Substring(text)
+        var name: String?
+        var args = ""
+        func skipSpace() { rest = rest.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" } }
+        skipSpace()
+        guard rest.hasPrefix("<command-") else { return nil }
+        while !rest.isEmpty {
+            var matched = false
+            for tag in ["command-name", "command-message", "command-args"] where rest.hasPrefix("<\(tag)>") {
+                let body = rest.dropFirst(tag.count + 2)
+                guard let close = body.range(of: "</\(tag)>") else { return nil }
+                let value = String(body[..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+                switch tag {
+                case "command-name": name = value
+                case "command-args": args = value
+                default: break
+                }
+                rest = body[close.upperBound...]
+                matched = true
+            }
+            // Other text after the tags (a newer CLI's extra tag) leaves the command as read.
+            guard matched else { break }
+            skipSpace()
+        }
+        return name.map { ($0, args) }
     }
 
     private static func tag(_ name: String, in text: String) -> String? {
