@@ -26,7 +26,7 @@ struct FixtureFigureTests {
     ]
 
     static let real: [Expected] = [
-        Expected(id: "71c9afe9", calls: 3, messages: 3, tools: 0, usage: TokenUsage(input: 14, output: 643, cacheWrite5m: 19749, cacheWrite1h: 0, cacheRead: 36713), estimated: 473_798_250_000, reported: nil),
+        Expected(id: "71c9afe9", calls: 3, messages: 11, tools: 2, usage: TokenUsage(input: 14, output: 643, cacheWrite5m: 19749, cacheWrite1h: 0, cacheRead: 36713), estimated: 473_798_250_000, reported: nil),
         Expected(id: "3680252d", calls: 0, messages: 3, tools: 0, usage: .zero, estimated: 0, reported: nil),
         Expected(id: "94604a7b", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 2, output: 1, cacheWrite5m: 6198, cacheWrite1h: 0, cacheRead: 13794), estimated: 45_669_500_000, reported: nil),
         Expected(id: "29ccd257", calls: 12, messages: 4, tools: 25, usage: TokenUsage(input: 4468, output: 20, cacheWrite5m: 50764, cacheWrite1h: 0, cacheRead: 272977), estimated: 149_752_300_000, reported: nil),

@@ -265,6 +265,33 @@ struct ReportOutputTests {
         #expect(HTMLScan(files["phases/03-plan-ceo-review.html"]!).text.contains("/plan-ceo-review"))
     }
 
+    /// A prompt edited and re-sent with the real CLI (`Fixtures/conformance-branches`): the two
+    /// exchanges it abandoned are folded where they left, after the first answer, with their
+    /// count and cost, in HTML and Markdown; their calls are in that turn's row.
+    @Test func anAbandonedBranchIsShownWhereItLeft() throws {
+        let files = try Render.files([Fixture.path("conformance-branches")])
+        let page = files["phases/01-office-hours.html"]!
+        let label = "abandoned branch: 4 messages, $0.004740"
+        let open = "<details class=\"branch\"><summary>\(label)</summary><div class=\"inner\">"
+        #expect(page.components(separatedBy: "<details class=\"branch\">").count == 2)
+        let start = try #require(page.range(of: open))
+        let end = try #require(page.range(of: "</div></details>\n\n<div class=\"msg user\">", range: start.upperBound..<page.endIndex))
+        let branch = String(page[start.upperBound..<end.lowerBound])
+        #expect(branch.components(separatedBy: "<div class=\"msg ").count - 1 == 6)  // 2 prompts, 2 answers, 2 CLI notes
+        #expect(branch.contains("second prompt, to be abandoned") && branch.contains("third prompt, to be abandoned"))
+        // It follows the first answer and comes before the edited prompt.
+        let text = HTMLScan(page).text
+        let first = try #require(text.range(of: "/office-hours plan a todo app"))
+        let folded = try #require(text.range(of: label))
+        let edited = try #require(text.range(of: "the edited second prompt"))
+        #expect(first.upperBound < folded.lowerBound && folded.upperBound < edited.lowerBound)
+        // Its two calls are counted in the first turn, where it is shown.
+        #expect(page.contains("<tr><td>1. phase prompt: /office-hours plan a todo app</td><td>3</td><td>3,000</td><td>111</td><td>0</td><td>0</td><td>$0.007110</td>"))
+        let markdown = files["phases/01-office-hours.md"]!
+        #expect(markdown.contains("*\(label):*\n"))
+        #expect(markdown.contains("> > second prompt, to be abandoned"))
+    }
+
     @Test func aSessionWithoutPhasesIsOneConversationPhase() throws {
         let files = try Render.files([Fixture.realProjects + "/-src-experiments-claude_p/94604a7b-062f-4369-bdf0-da948381c3e5.jsonl"])
         #expect(files.keys.contains("phases/01-conversation.html"))

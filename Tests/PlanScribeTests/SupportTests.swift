@@ -54,7 +54,8 @@ struct MessageHTMLTests {
     @Test(arguments: [ReportDetail.full, .conversation, .decisions])
     func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
         let fixtures = [
-            ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"],
+            ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"], ["conformance"],
+            ["conformance-branches"], ["conformance-forks"], ["conformance-skills"],
         ]
         var pages = 0
         for paths in fixtures {

@@ -110,8 +110,62 @@ struct TranscriptReadingTests {
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.uuid) == ["u1", "a2"])
-        #expect(session.branches.map(\.uuid) == ["a1"])
+        #expect(session.branchMessages.map(\.uuid) == ["a1"])
+        #expect(session.branches.map(\.leftAfter) == ["u1"])
         #expect(session.apiCalls.count == 2)  // both were billed
+    }
+
+    /// Every user and assistant message of every transcript in the fixtures (the public
+    /// corpus files among them) is shown: on the main line or in a branch. The file's messages
+    /// are counted here from its JSON alone: user lines by uuid, assistant lines by message id
+    /// and request id (one response written as several lines is one message).
+    @Test func everyMessageOfEveryFileIsOnTheMainLineOrInABranch() throws {
+        let folders = [
+            "planning-run/projects", "cli-2.1.332", "claude-code-log-real", "hostile", "broken", "conformance",
+            "conformance-forks", "conformance-skills", "conformance-branches",
+        ]
+        var files = 0
+        for folder in folders {
+            for source in try TranscriptLocator.locate([Fixture.path(folder)]) {
+                var filter = DuplicateFilter()  // each file alone: nothing of it is another's
+                let session = try SessionReader().read(source, filter: &filter)
+                var keys = Set<String>()
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: source.file))
+                for line in bytes.split(separator: 0x0A) {
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                        let type = object["type"] as? String, type == "user" || type == "assistant",
+                        object["isSidechain"] as? Bool != true, let uuid = object["uuid"] as? String
+                    else { continue }
+                    let message = object["message"] as? [String: Any]
+                    if type == "assistant", let id = message?["id"] as? String {
+                        keys.insert("a " + id + " " + ((object["requestId"] as? String) ?? ""))
+                    } else {
+                        keys.insert("u " + uuid)
+                    }
+                }
+                let shown = (session.messages + session.branchMessages).filter { m in
+                    switch m.kind {
+                    case .prompt, .response, .toolResults, .compactSummary: return true
+                    case .compactBoundary, .attachment, .note: return false
+                    }
+                }
+                #expect(shown.count == keys.count, "\(source.file)")
+                files += 1
+            }
+        }
+        #expect(files >= 30)
+    }
+
+    /// The corpus file whose bash-mode line (`! uv run pytest …`) hangs off its first line: the
+    /// whole conversation is the main line, nothing is a branch.
+    @Test func aBashModeLineAbandonsNothing() throws {
+        let sample = try TranscriptLocator.locate([Fixture.path("claude-code-log-real/-Users-dain-workspace-claude-code-log-sample")])
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(sample[0], filter: &filter)
+        #expect(session.branches.isEmpty)
+        #expect(session.messages.first { $0.isPrompt && !$0.text.hasPrefix("<") }?.text.hasPrefix("Please have a look at this patch diff") == true)
+        #expect(session.messages.last?.text.hasPrefix("<bash-stdout>") == true)
+        #expect(session.messages.map(\.line) == session.messages.map(\.line).sorted())
     }
 
     @Test func aParentCycleIsCutWithADiagnostic() throws {
@@ -266,7 +320,7 @@ struct OversizedAndOddLineTests {
         // With the default limit the same line is read (it is a root of its own: a branch).
         var filter2 = DuplicateFilter()
         let whole = try SessionReader().read(SessionSource(file: file), filter: &filter2)
-        #expect(whole.branches.map(\.uuid) == ["big"])
+        #expect(whole.branchMessages.map(\.uuid) == ["big"])
         #expect(whole.reports[0].isClean)
     }
 

@@ -134,6 +134,18 @@ if wanted 18 "$@"; then
   rm -rf "$scratch/cwd/.claude"
   keep "$id"
 fi
+# 19: a prompt edited and re-sent (--resume-session-at the first answer) after two more
+# prompts: those two exchanges are an abandoned branch, billed all the same.
+if wanted 19 "$@"; then
+  id=$(session 19)
+  cli "/office-hours plan a todo app" --model $model --session-id "$id" >/dev/null
+  at=$(python3 -c 'import json,sys
+print([json.loads(l)["uuid"] for l in open(sys.argv[1]) if json.loads(l).get("type") == "assistant"][-1])' "$scratch/home/projects/-tmp-conf-cwd/$id.jsonl")
+  cli "second prompt, to be abandoned" --model $model --resume "$id" >/dev/null
+  cli "third prompt, to be abandoned" --model $model --resume "$id" >/dev/null
+  echo "19 $model edited and re-sent: total_cost_usd $(cli "the edited second prompt" --model $model --resume "$id" --resume-session-at "$at")"
+  keep "$id"
+fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
 # transcript line.
 if wanted 16 "$@"; then

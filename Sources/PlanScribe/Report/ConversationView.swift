@@ -15,6 +15,8 @@ struct ConversationView {
     let toolUseIDs: Set<String>
     /// The messages that end a turn (whose final line carries the protocol marker).
     var turnEnds: Set<String> = []
+    /// Branches by the uuid of the shown message they follow (``placeBranches(of:visible:)``).
+    var branchesAfter: [String: [Branch]] = [:]
 
     init(session: Session, options: ReportOptions, ledger: CostLedger) {
         self.session = session
@@ -22,7 +24,7 @@ struct ConversationView {
         self.ledger = ledger
         var results: [String: ToolResult] = [:]
         var ids = Set<String>()
-        for m in session.messages + session.branches + session.subagents.flatMap(\.messages) {
+        for m in session.messages + session.branchMessages + session.subagents.flatMap(\.messages) {
             for r in m.toolResults where results[r.toolUseID] == nil { results[r.toolUseID] = r }
             for u in m.toolUses { ids.insert(u.id) }
         }
@@ -38,6 +40,34 @@ struct ConversationView {
         for turn in phase.turns {
             if let last = turn.messages.last(where: { $0.role == .assistant && !$0.text.isEmpty }) { turnEnds.insert(last.uuid) }
         }
+    }
+
+    /// Places the session's branches that left from a message of this phase after the shown
+    /// message at or before the one they left from (a branch that meets the conversation
+    /// nowhere goes with the session's first message).
+    mutating func placeBranches(of phase: Phase, visible: [Message]) {
+        guard !session.branches.isEmpty, let firstShown = visible.first else { return }
+        let all = phase.turns.flatMap { [$0.prompt].compactMap { $0 } + $0.messages }
+        let shown = Set(visible.map(\.uuid))
+        var lastShown: [String: String] = [:]  // each message's uuid → the shown one at or before it
+        var current = firstShown.uuid
+        for m in all {
+            if shown.contains(m.uuid) { current = m.uuid }
+            lastShown[m.uuid] = current
+        }
+        let sessionStart = session.messages.first?.uuid
+        for branch in session.branches {
+            let from = branch.leftAfter ?? sessionStart
+            guard let from, let after = lastShown[from] else { continue }
+            branchesAfter[after, default: []].append(branch)
+        }
+    }
+
+    /// "abandoned branch: 12 messages, $0.470000": what a folded branch says.
+    func branchLabel(_ branch: Branch) -> String {
+        let count = branch.messages.filter { !$0.isMeta && ($0.kind == .prompt || $0.kind == .response) }.count
+        let cost = branch.messages.compactMap { ledger.estimate($0) }.reduce(USD.zero, +)
+        return "abandoned branch: " + Figures.plural(count, "message") + (cost.picodollars > 0 ? ", " + cost.description : "")
     }
 
     /// The messages of a phase that the detail level keeps, in order.
@@ -88,6 +118,9 @@ struct ConversationView {
                 }
             case .response:
                 out.append(response(m, depth: depth))
+            }
+            if depth == 0, let branches = branchesAfter[m.uuid] {
+                for branch in branches { out.append(.branch(branchLabel(branch), htmlMessages(branch.messages, depth: 1))) }
             }
         }
         return out
@@ -203,6 +236,15 @@ struct ConversationView {
             }
         }
         for m in messages {
+            defer {
+                if depth == 0, let branches = branchesAfter[m.uuid] {
+                    for branch in branches {
+                        add("*" + branchLabel(branch) + ":*\n")
+                        out += markdown(branch.messages, depth: 1)
+                        out += "\n"
+                    }
+                }
+            }
             switch m.kind {
             case .toolResults, .attachment, .note:
                 continue

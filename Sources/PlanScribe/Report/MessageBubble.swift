@@ -4,6 +4,8 @@
 struct MessageBubble {
     /// A divider line ("conversation compacted") instead of a bubble.
     var isDivider = false
+    /// Messages that left the conversation here, folded under `label`, instead of a bubble.
+    var branch: [MessageBubble]?
     /// Context the CLI added (hidden behind the page's toggle).
     var isMeta = false
     /// `user`, `assistant` or `meta` (a CSS class); empty for a divider.
@@ -41,11 +43,17 @@ struct MessageBubble {
         MessageBubble(isDivider: true, role: "", label: label)
     }
 
+    static func branch(_ label: String, _ messages: [MessageBubble]) -> MessageBubble {
+        MessageBubble(branch: messages, role: "", label: label)
+    }
+
     /// The bubble as the `message` template reads it: every key present (false when
     /// absent), so that Mustache never falls back to an outer message's value.
     var context: [String: Any] {
         [
-            "is_divider": isDivider, "is_meta": isMeta, "role": role, "label": label, "time": time ?? false, "model": model ?? false,
+            "is_divider": isDivider, "is_branch": branch != nil, "is_bubble": !isDivider && branch == nil,
+            "branch_messages": (branch ?? []).map(\.context),
+            "is_meta": isMeta, "role": role, "label": label, "time": time ?? false, "model": model ?? false,
             "cost": cost ?? false, "marker": marker?.text ?? false, "marker_class": marker?.cssClass ?? "", "blocks": blocks.map(\.context),
         ]
     }

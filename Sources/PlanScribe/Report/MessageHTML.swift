@@ -20,6 +20,14 @@ enum MessageHTML {
             out += "</div>\n"
             return
         }
+        if let branch = m.branch {
+            out += "<details class=\"branch\"><summary>"
+            escape(m.label, &out)
+            out += "</summary><div class=\"inner\">"
+            for inner in branch { render(inner, into: &out) }
+            out += "</div></details>\n"
+            return
+        }
         out += "\n<div class=\"msg "
         escape(m.role, &out)
         out += "\">\n<div class=\"who\"><span>"

@@ -368,6 +368,7 @@ public struct ReportBuilder: Sendable {
             var view = ConversationView(session: session, options: options, ledger: ledger)
             view.markTurnEnds(of: phase)
             let visible = view.visibleMessages(phase)
+            if options.detail == .full { view.placeBranches(of: phase, visible: visible) }
             let messages = view.htmlMessages(visible)
             let metaCount = messages.filter(\.isMeta).count
             // Natively, the whole conversation is one piece: Mustache then visits one context,

@@ -3,14 +3,20 @@
 /// The conversation is the chain that ends at the last leaf in file order, a leaf being a
 /// user or assistant line that no other such line descends from. Walking back, a line without a parent continues through its `logicalParentUuid`
 /// (compaction). When the chain's root is not the file's first line, earlier chains that do
-/// not meet it (a conversation restarted without links) are put in front. Lines on no chain
-/// are branches (`/rewind`), kept apart. A cycle stops the walk with a diagnostic.
+/// not meet it (a conversation restarted without links) are put in front. A bash-mode line
+/// (`! command`, recorded as `<bash-input>`) abandons nothing: the CLI may link it to an early
+/// line, and it continues the conversation after the line written before it. Lines on no
+/// chain are branches (an edited and re-sent prompt, `/rewind`), kept apart with the line they
+/// left the conversation at. A cycle stops the walk with a diagnostic.
 enum ChainOrder {
     struct Result {
         /// Node indices of the conversation, oldest first.
         var conversation: [Int]
         /// Node indices that are on no conversation chain.
         var branches: [Int]
+        /// The branches as the walks found them: each one's nodes, oldest first, and the node
+        /// it hangs off (on the conversation or on another branch; nil when it meets neither).
+        var branchSegments: [(nodes: [Int], from: Int?)] = []
         /// Lines where a `parentUuid` cycle was cut.
         var cycles: [Int]
     }
@@ -36,7 +42,10 @@ enum ChainOrder {
             guard let parent = nodes[i].parent ?? nodes[i].logicalParent else { continue }
             parentOf[i] = index.position(of: parent, hash: StableHash.of(parent), keyAt: { nodes[$0].uuid })
         }
-        return order(parentOf: parentOf, isLeafCandidate: isLeafCandidate, line: { nodes[$0].line })
+        return order(
+            parentOf: parentOf, isLeafCandidate: isLeafCandidate,
+            continuesAtPrevious: { nodes[$0].message.map { $0.role == .user && PromptText.isBashInput($0.text) } ?? false },
+            line: { nodes[$0].line })
     }
 
     /// The same ordering over nodes given by their parents' indices (for readers that keep
@@ -46,14 +55,23 @@ enum ChainOrder {
     ///   - parentOf: each node's parent (or logical parent) as a node index; nil at a root
     ///     or when the parent is not in the file.
     ///   - isLeafCandidate: whether a node may end a chain.
+    ///   - continuesAtPrevious: whether a node is a bash-mode line, which hangs off the last
+    ///     node before it that may end a chain, whatever it links to.
     ///   - line: a node's line number, for the cycle diagnostics.
-    static func order(parentOf: [Int?], isLeafCandidate: (Int) -> Bool, line: (Int) -> Int) -> Result {
-        let count = parentOf.count
+    static func order(parentOf recorded: [Int?], isLeafCandidate: (Int) -> Bool, continuesAtPrevious: (Int) -> Bool, line: (Int) -> Int) -> Result {
+        let count = recorded.count
+        var parentOf = recorded
+        var previous: Int?
+        for i in 0..<count {
+            if let p = previous, continuesAtPrevious(i) { parentOf[i] = p }
+            if isLeafCandidate(i) { previous = i }
+        }
         var state = [Int](repeating: 0, count: count)  // 0 unvisited, 1 conversation, 2 branch
         var walkMark = [Int](repeating: -1, count: count)
         var segments: [[Int]] = []
         var earliestRoot = Int.max
         var branches: [Int] = []
+        var branchSegments: [(nodes: [Int], from: Int?)] = []
         var cycles: [Int] = []
         // Mark every ancestor of a candidate: what is left unmarked are the leaves.
         var hasDescendant = [Bool](repeating: false, count: count)
@@ -75,9 +93,14 @@ enum ChainOrder {
             walk += 1
             var path: [Int] = []
             var touched = false
+            var touchedAt: Int?
             var current: Int? = leaf
             while let c = current {
-                if state[c] != 0 { touched = true; break }
+                if state[c] != 0 {
+                    touched = true
+                    touchedAt = c
+                    break
+                }
                 if walkMark[c] == walk {
                     cycles.append(line(c))
                     break
@@ -94,8 +117,9 @@ enum ChainOrder {
             } else {
                 for c in path { state[c] = 2 }
                 branches.append(contentsOf: path)
+                branchSegments.append((path.reversed(), touchedAt))
             }
         }
-        return Result(conversation: segments.flatMap { $0 }, branches: branches.sorted(), cycles: cycles)
+        return Result(conversation: segments.flatMap { $0 }, branches: branches.sorted(), branchSegments: branchSegments, cycles: cycles)
     }
 }

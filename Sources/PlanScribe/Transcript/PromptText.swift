@@ -54,6 +54,11 @@ public enum PromptText {
         return name.map { ($0, args) }
     }
 
+    /// True for a bash-mode line (`! command` typed in the CLI), recorded as `<bash-input>…`.
+    public static func isBashInput(_ text: String) -> Bool {
+        text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }.hasPrefix("<bash-input>")
+    }
+
     private static func tag(_ name: String, in text: String) -> String? {
         guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
             return nil

@@ -19,6 +19,16 @@ public struct APICall: Sendable, Hashable {
     public var agentID: String?
 }
 
+/// Messages of a session that left its main conversation at one point: the user edited and
+/// re-sent a prompt, or rewound. Their calls were billed all the same.
+public struct Branch: Sendable, Hashable {
+    /// The uuid of the main-conversation message the branch left after; nil when it meets
+    /// the main conversation nowhere.
+    public var leftAfter: String?
+    /// Its messages, oldest first, split assistant lines merged.
+    public var messages: [Message]
+}
+
 /// A subagent's conversation, started by an Agent (Task) tool call of its parent.
 public struct Subagent: Sendable, Hashable {
     /// The agent id (`a19a8…`).
@@ -50,9 +60,12 @@ public struct Session: Sendable {
     public var cliVersions: [String]
     /// The conversation, in `parentUuid` order, split assistant lines merged.
     public var messages: [Message]
-    /// User and assistant messages outside the main conversation (abandoned `/rewind`
-    /// branches): kept, never lost, not part of the conversation shown.
-    public var branches: [Message]
+    /// Messages that left the main conversation (an edited and re-sent prompt, a `/rewind`),
+    /// each branch with the message it left after: kept, never lost, shown where they left.
+    public var branches: [Branch]
+
+    /// Every message of every branch, in the branches' order.
+    public var branchMessages: [Message] { branches.flatMap(\.messages) }
     /// Subagent conversations.
     public var subagents: [Subagent]
     /// The API calls the session paid for, main conversation and subagents, each once.

@@ -121,7 +121,7 @@ public struct SessionReader: Sendable {
             reports[0].warn(line: line, "parentUuid cycle: the conversation is cut here")
         }
         let messages = Self.merge(ordered.conversation.compactMap { main.nodes[$0].message })
-        let branches = Self.merge(ordered.branches.compactMap { main.nodes[$0].message })
+        let branches = Self.branches(ordered, nodes: main.nodes, messages: messages)
 
         // Subagents: sidechain lines inside the main file (old layout), then subagent files.
         var subagents: [Subagent] = []
@@ -250,7 +250,8 @@ public struct SessionReader: Sendable {
         let (start, end) = Self.timeSpan(of: main.nodes)
         var session = Session(
             id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
-            cliVersions: main.versions, messages: withUsage(messages), branches: withUsage(branches),
+            cliVersions: main.versions, messages: withUsage(messages),
+            branches: branches.map { Branch(leftAfter: $0.leftAfter, messages: withUsage($0.messages)) },
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD.map { Self.ownCost(total: $0, inherited: inheritedCost) },
             costNotes: main.coverage.notes, continuesSession: foreignOwner, inheritedPhase: inheritedPhase, start: start, end: end, reports: reports)
@@ -283,6 +284,41 @@ public struct SessionReader: Sendable {
 
     /// Merges the lines of one API response (same message id and request id) into one
     /// message with all its blocks, in order.
+    /// The branches of a file's chains: segments that hang off one another form one branch,
+    /// placed after the main-conversation message they left from (the nearest one at or
+    /// before the line they hang off that starts a message of `messages`).
+    static func branches(_ ordered: ChainOrder.Result, nodes: [TranscriptFile.Node], messages: [Message]) -> [Branch] {
+        guard !ordered.branchSegments.isEmpty else { return [] }
+        var positionOnMain: [Int: Int] = [:]
+        for (p, n) in ordered.conversation.enumerated() { positionOnMain[n] = p }
+        let starts = Set(messages.map(\.uuid))
+        func leftAfter(_ node: Int?) -> String? {
+            guard let node, var p = positionOnMain[node] else { return nil }
+            while p >= 0 {
+                let n = ordered.conversation[p]
+                if let m = nodes[n].message, starts.contains(m.uuid) { return m.uuid }
+                p -= 1
+            }
+            return nil
+        }
+        var groupOfNode: [Int: Int] = [:]
+        var groups: [(from: Int?, nodes: [Int])] = []
+        for segment in ordered.branchSegments {
+            let group: Int
+            if let from = segment.from, let g = groupOfNode[from] {
+                group = g
+            } else {
+                group = groups.count
+                groups.append((segment.from, []))
+            }
+            groups[group].nodes += segment.nodes
+            for n in segment.nodes { groupOfNode[n] = group }
+        }
+        return groups.map { g in
+            Branch(leftAfter: leftAfter(g.from), messages: merge(g.nodes.sorted().compactMap { nodes[$0].message }))
+        }
+    }
+
     static func merge(_ messages: [Message]) -> [Message] {
         var out: [Message] = []
         out.reserveCapacity(messages.count)

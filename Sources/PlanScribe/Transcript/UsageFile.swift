@@ -26,6 +26,8 @@ struct UsageFile {
         var isConversation: Bool
         var isPrompt: Bool
         var isMeta: Bool
+        /// A bash-mode line (``PromptText/isBashInput(_:)``).
+        var isBashInput = false
         /// The phase a prompt starts.
         var phase: PhaseName?
         var timestamp: ByteSpan?
@@ -261,6 +263,7 @@ struct UsageFile {
         let conversation = message.role != .system || message.kind == .compactBoundary
         let info = MessageInfo(
             role: message.role, isConversation: conversation, isPrompt: message.isPrompt, isMeta: message.isMeta,
+            isBashInput: message.role == .user && PromptText.isBashInput(message.text),
             phase: message.isPrompt ? PhaseName.startedBy(prompt: message.text) : nil,
             timestamp: time, messageID: messageID, requestID: requestID, model: model, usage: usage, terms: terms,
             toolUses: first..<toolUseIDs.count)

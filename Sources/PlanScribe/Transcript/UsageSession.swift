@@ -219,6 +219,7 @@ private struct UsageSessionBuilder {
         let order = ChainOrder.order(
             parentOf: parentOf,
             isLeafCandidate: { i in nodes[i].message >= 0 && main.messages[Int(nodes[i].message)].isConversation },
+            continuesAtPrevious: { i in nodes[i].message >= 0 && main.messages[Int(nodes[i].message)].isBashInput },
             line: { nodes[$0].line })
         guard order.cycles.isEmpty else { return nil }
         return order.conversation.compactMap { nodes[$0].message >= 0 ? Int(nodes[$0].message) : nil }
