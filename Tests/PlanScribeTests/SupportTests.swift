@@ -55,7 +55,7 @@ struct MessageHTMLTests {
     func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
         let fixtures = [
             ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"], ["conformance"],
-            ["conformance-branches"], ["conformance-forks"], ["conformance-skills"],
+            ["conformance-branches"], ["conformance-forks"], ["conformance-skills"], ["conformance-stops"],
         ]
         var pages = 0
         for paths in fixtures {

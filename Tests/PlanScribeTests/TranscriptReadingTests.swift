@@ -122,7 +122,7 @@ struct TranscriptReadingTests {
     @Test func everyMessageOfEveryFileIsOnTheMainLineOrInABranch() throws {
         let folders = [
             "planning-run/projects", "cli-2.1.332", "claude-code-log-real", "hostile", "broken", "conformance",
-            "conformance-forks", "conformance-skills", "conformance-branches",
+            "conformance-forks", "conformance-skills", "conformance-branches", "conformance-stops",
         ]
         var files = 0
         for folder in folders {

@@ -59,6 +59,7 @@ struct UsageSessionTests {
             (Fixture.planningProject, 0), (Fixture.cliProject, 2), (Fixture.realProjects, 0), (Fixture.path("hostile"), 0),
             (Fixture.path("broken"), 1), (Fixture.path("conformance"), 0), (Fixture.path("conformance-forks"), 2),
             (Fixture.path("conformance-skills"), 0), (Fixture.path("conformance-branches"), 0),
+            (Fixture.path("conformance-stops"), 0),
         ] {
             let full = try fullRead([path])
             let read = try costRead([path])

@@ -35,12 +35,13 @@ cases=(
   "13|claude-haiku-5-5|haiku long prompt in the US|{\"input_tokens\":200000,\"output_tokens\":37,\"cache_creation_input_tokens\":2048,\"cache_read_input_tokens\":3000,$zero,\"inference_geo\":\"us\"}"
   "14|claude-opus-4-6|fast mode at six times|{$t,$zero,\"speed\":\"fast\"}"
 )
-# Runs the CLI once in the scratch project: cli PROMPT ARGS…; prints its total_cost_usd.
+# Runs the CLI once in the scratch project: cli PROMPT ARGS…; prints its total_cost_usd (an
+# invocation that ends in error, such as error_max_turns, prints one too).
 cli() {
   local prompt=$1; shift
-  (cd "$scratch/cwd" && env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
+  (cd "$scratch/cwd" && { env CLAUDE_CONFIG_DIR="$scratch/home" ANTHROPIC_API_KEY=probe \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$port" CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
-    timeout 60 "$claude" -p "$prompt" --output-format json "$@" |
+    timeout 60 "$claude" -p "$prompt" --output-format json "$@" || true; } |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["total_cost_usd"])')
 }
 wanted() { [ $# -eq 1 ] || printf '%s\n' "${@:2}" | grep -qx "$1"; }
@@ -144,6 +145,14 @@ print([json.loads(l)["uuid"] for l in open(sys.argv[1]) if json.loads(l).get("ty
   cli "second prompt, to be abandoned" --model $model --resume "$id" >/dev/null
   cli "third prompt, to be abandoned" --model $model --resume "$id" >/dev/null
   echo "19 $model edited and re-sent: total_cost_usd $(cli "the edited second prompt" --model $model --resume "$id" --resume-session-at "$at")"
+  keep "$id"
+fi
+# 20: a looping phase: the agent runs Bash again and again until the CLI's turn limit stops it
+# (error_max_turns), then once more after a retry prompt.
+if wanted 20 "$@"; then
+  id=$(session 20)
+  cli "/office-hours LOOP: true" --model $model --session-id "$id" --max-turns 3 --allowedTools Bash >/dev/null
+  echo "20 $model looping: total_cost_usd $(cli "You ran out of turns. Continue the phase from where you stopped." --model $model --resume "$id" --max-turns 2 --allowedTools Bash)"
   keep "$id"
 fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no

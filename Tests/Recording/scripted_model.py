@@ -8,7 +8,8 @@ Usage:
                                                  read anew for each call (to probe the CLI's prices);
                                                  a prompt holding "RUN: command" first gets a Bash call,
                                                  one holding "DELEGATE: task" an Agent call,
-                                                 one holding "ASK: question" an AskUserQuestion call
+                                                 one holding "ASK: question" an AskUserQuestion call;
+                                                 once any prompt held "LOOP: command", every answer runs it
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
 Each answer is decided from the request alone (stateless), so resumed sessions work.
@@ -133,6 +134,10 @@ def probe_answer(body):
     task" likewise gets an Agent call that hands the task to a subagent."""
     users = [m for m in body.get("messages") or [] if m.get("role") == "user"]
     last = users[-1] if users else {}
+    for m in users:
+        for t in texts_of(m):
+            if "LOOP: " in t:
+                return [tool("Bash", {"command": t.split("LOOP: ", 1)[1].split("\n")[0].split("<")[0].strip(), "description": "again"})]
     if not is_tool_result(last):
         for t in texts_of(last):
             if "RUN: " in t:

@@ -15,6 +15,8 @@ struct ConversationView {
     let toolUseIDs: Set<String>
     /// The messages that end a turn (whose final line carries the protocol marker).
     var turnEnds: Set<String> = []
+    /// How the run's canned messages read (``ReportPhase/replyLabels``).
+    var replyLabels: [String: String] = [:]
     /// Branches by the uuid of the shown message they follow (``placeBranches(of:visible:)``).
     var branchesAfter: [String: [Branch]] = [:]
 
@@ -110,7 +112,7 @@ struct ConversationView {
                 if m.isMeta {
                     out.append(bubble(role: "meta", label: "context added by the CLI", time: m.timestamp, blocks: [preBlock(cut(m.text))]))
                 } else {
-                    let (label, text) = Self.promptLabel(m, first: firstPrompt)
+                    let (label, text) = Self.promptLabel(m, first: firstPrompt, replies: replyLabels)
                     firstPrompt = false
                     var blocks: [MessageBubble.Block] = [.text(html: Markdown.html(text))]
                     for case .image(let info) in m.blocks { blocks.append(preBlock((Self.describe(info), nil))) }
@@ -147,9 +149,9 @@ struct ConversationView {
                 if options.detail == .full { blocks.append(preBlock(("[\(type) block not shown]", nil))) }
             }
         }
-        let label = m.isAPIError ? "API error" : (m.isSidechain ? "subagent" : "assistant")
+        let label = m.isAPIError ? "API error" : (m.isSynthetic ? "the CLI, in the model's place" : (m.isSidechain ? "subagent" : "assistant"))
         var bubble = bubble(role: "assistant", label: label, time: m.timestamp, blocks: blocks)
-        if !m.isAPIError, let model = m.model { bubble.model = model }
+        if !m.isAPIError, !m.isSynthetic, let model = m.model { bubble.model = model }
         if let cost = ledger.estimate(m) { bubble.cost = cost.description }
         if depth == 0, turnEnds.contains(m.uuid) {
             switch PhaseMarker.status(of: m.text) {
@@ -254,14 +256,14 @@ struct ConversationView {
                 add("**Compaction summary**\n\n" + Markdown.defanged(m.text))
             case .prompt:
                 if m.isMeta { continue }
-                let (label, text) = Self.promptLabel(m, first: firstPrompt)
+                let (label, text) = Self.promptLabel(m, first: firstPrompt, replies: replyLabels)
                 firstPrompt = false
                 add("**User — \(label)**" + (m.timestamp.map { " · " + Figures.clock($0) } ?? "") + "\n")
                 add(Self.quoted(Markdown.defanged(text)) + "\n")
             case .response:
-                var head = "**" + (m.isAPIError ? "API error" : (m.isSidechain ? "Subagent" : "Assistant")) + "**"
+                var head = "**" + (m.isAPIError ? "API error" : (m.isSynthetic ? "The CLI, in the model's place" : (m.isSidechain ? "Subagent" : "Assistant"))) + "**"
                 if let t = m.timestamp { head += " · " + Figures.clock(t) }
-                if let model = m.model, !m.isAPIError { head += " · `" + model.filter { $0 != "`" } + "`" }
+                if let model = m.model, !m.isAPIError, !m.isSynthetic { head += " · `" + model.filter { $0 != "`" } + "`" }
                 if let cost = ledger.estimate(m) { head += " · " + cost.description }
                 add(head + "\n")
                 for block in m.blocks {
@@ -320,13 +322,19 @@ struct ConversationView {
         return out
     }
 
-    /// A label for a prompt and its text as shown: canned replies lose their wrapper.
-    static func promptLabel(_ m: Message, first: Bool) -> (String, String) {
+    /// A label for a prompt and its text as shown: what the runner sent loses its wrapper and
+    /// is named for what it is (a nudge, the retry after the turn limit, a label the run gives
+    /// such as "default reply", else a canned reply).
+    static func promptLabel(_ m: Message, first: Bool, replies: [String: String] = [:]) -> (String, String) {
         let text = m.text
         let open = "[EXTERNAL CONTENT]\n"
         let close = "\n[END EXTERNAL CONTENT]"
         if text.hasPrefix(open) && text.hasSuffix(close) && text.count >= open.count + close.count {
-            return ("canned reply", String(text.dropFirst(open.count).dropLast(close.count)))
+            let sent = String(text.dropFirst(open.count).dropLast(close.count))
+            if let label = replies[sent] { return (label, sent) }
+            if sent == PlanRunner.nudge { return ("nudge: no PHASE_STATUS marker", sent) }
+            if sent == PlanRunner.retryMessage { return ("retry after the turn limit", sent) }
+            return ("canned reply", sent)
         }
         let plain = PromptText.plain(text)
         if first, PhaseName.startedBy(prompt: text) != nil { return ("phase prompt", plain) }

@@ -190,7 +190,7 @@ public struct ReportBuilder: Sendable {
     private func common(_ run: ReportRun, pageTitle: String, currentPhase: Int?, prefix: String) -> [String: Any] {
         let strip: [[String: Any]] = run.phases.enumerated().map { i, p in
             [
-                "number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label,
+                "number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label, "reason": p.reason,
                 "href": prefix + "phases/\(p.fileStem).html", "md_href": prefix + "phases/\(p.fileStem).md", "current": i == currentPhase,
             ]
         }
@@ -367,6 +367,7 @@ public struct ReportBuilder: Sendable {
         if let phase = p.phase, let session = p.session {
             var view = ConversationView(session: session, options: options, ledger: ledger)
             view.markTurnEnds(of: phase)
+            view.replyLabels = p.replyLabels
             let visible = view.visibleMessages(phase)
             if options.detail == .full { view.placeBranches(of: phase, visible: visible) }
             let messages = view.htmlMessages(visible)
@@ -384,7 +385,7 @@ public struct ReportBuilder: Sendable {
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
             for (t, turn) in phase.turns.enumerated() {
-                let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
+                let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)
                 rows.append(costRow(name: label, href: nil, estimate: e, reported: nil))
                 markdownRows.append(MarkdownTable.row([label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", "–"]))

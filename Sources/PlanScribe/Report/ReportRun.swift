@@ -10,6 +10,9 @@ public enum PhaseOutcome: String, Sendable, Hashable, Codable {
     case failed
     /// The phase never started.
     case notRun = "not-run"
+    /// Not a planning phase: conversation that no phase command started (an ordinary chat,
+    /// context before the first phase). Neither passed nor failed.
+    case conversation
 
     /// The label shown in reports.
     public var label: String {
@@ -18,8 +21,12 @@ public enum PhaseOutcome: String, Sendable, Hashable, Codable {
         case .stalled: return "stalled"
         case .failed: return "failed"
         case .notRun: return "not run"
+        case .conversation: return "conversation"
         }
     }
+
+    /// True for a planning phase that did not end ready to advance: a CI failure.
+    public var isFailure: Bool { self == .stalled || self == .failed }
 }
 
 /// One phase as a report shows it.
@@ -40,6 +47,9 @@ public struct ReportPhase: Sendable {
     public var reason: String
     /// The CLI's own cost for the phase, when it is known for exactly this phase.
     public var reported: USD?
+    /// How its canned messages read: the text the runner sent (unwrapped) → "default reply",
+    /// "nudge", …; other wrapped prompts are canned replies.
+    public var replyLabels: [String: String] = [:]
     /// Canned replies the plan gave for this phase that were never sent.
     public var unusedReplies: [String] = []
 
@@ -101,20 +111,66 @@ public struct ReportRun: Sendable {
         return ReportRun(title: name, slug: ReportSlug.make(name, fallback: "transcripts"), phases: phases, sessions: sessions)
     }
 
-    /// Judges a phase from its transcript.
+    /// Judges a phase from its transcript: its marker, or why it has none (the turn limit,
+    /// an API error, an interruption), with what else went wrong on the way (denied tool
+    /// calls). Conversation that no phase command started is not a planning phase.
     static func judge(_ phase: Phase) -> (PhaseOutcome, String) {
-        let last = phase.turns.last?.messages.last(where: { $0.role == .assistant })
+        let stops = PhaseStops(phase)
+        let also = stops.notes.isEmpty ? "" : " (" + stops.notes.joined(separator: "; ") + ")"
+        guard phase.name != nil else {
+            return (.conversation, "not a planning phase: no phase command started it" + also)
+        }
+        let last = phase.turns.last?.messages.last(where: { $0.role == .assistant && !$0.isSynthetic || $0.isAPIError })
         if let last, last.isAPIError {
-            return (.failed, "the last response was an API error: " + Figures.oneLine(last.text, limit: 160))
+            return (.failed, "the last response was an API error: " + Figures.oneLine(last.text, limit: 160) + also)
         }
         switch phase.status {
         case .readyToAdvance?:
-            return (.done, "ended with PHASE_STATUS: ready_to_advance")
+            return (.done, "ended with PHASE_STATUS: ready_to_advance" + also)
         case .needsInput?:
-            return (.stalled, "ended waiting for input (PHASE_STATUS: needs_input)")
+            return (.stalled, "ended waiting for input (PHASE_STATUS: needs_input)" + also)
         case nil:
-            return (.stalled, phase.turns.contains { $0.finalText != nil } ? "the final turn has no PHASE_STATUS marker" : "no response")
+            if stops.turnLimits > 0 {
+                let others = stops.notes.dropFirst()
+                return (.failed, "stopped at the CLI's turn limit (--max-turns) \(stops.turnLimits)× without a PHASE_STATUS marker" + (others.isEmpty ? "" : " (" + others.joined(separator: "; ") + ")"))
+            }
+            if stops.interrupted { return (.failed, "interrupted before it finished" + also) }
+            return (.stalled, (phase.turns.contains { $0.finalText != nil } ? "the final turn has no PHASE_STATUS marker" : "no response") + also)
         }
+    }
+}
+
+/// What a phase's transcript shows about how it stopped, besides its marker: the CLI's turn
+/// limit (`max_turns_reached` attachments), tool calls refused for want of permission, and an
+/// invocation cut off (a tool result the end of the invocation interrupted, or the user's
+/// interrupt).
+struct PhaseStops {
+    var turnLimits = 0
+    var maxTurns: [Int] = []
+    var deniedCalls = 0
+    var interrupted = false
+
+    init(_ phase: Phase) {
+        for turn in phase.turns {
+            if let prompt = turn.prompt, prompt.text.hasPrefix("[Request interrupted by user") { interrupted = true }
+            for m in turn.messages {
+                if case .attachment("max_turns_reached") = m.kind { turnLimits += 1 }
+                if m.text.hasPrefix("[Request interrupted by user") { interrupted = true }
+                for result in m.toolResults where result.isError {
+                    if result.text.contains("requested permissions to") || result.text.contains("haven't granted it yet") { deniedCalls += 1 }
+                    if result.text.hasPrefix("[Tool call interrupted") { interrupted = true }
+                }
+            }
+        }
+    }
+
+    /// "reached the CLI's turn limit 2×", "3 tool calls denied permission", "interrupted".
+    var notes: [String] {
+        var notes: [String] = []
+        if turnLimits > 0 { notes.append("reached the CLI's turn limit (--max-turns) \(turnLimits)×") }
+        if deniedCalls > 0 { notes.append(Figures.plural(deniedCalls, "tool call") + " denied permission") }
+        if interrupted { notes.append("interrupted") }
+        return notes
     }
 }
 

@@ -34,10 +34,16 @@ extension ReportRun {
             }
             var reason = record.reason ?? (record.status == .pending ? "not run" : "interrupted before it finished")
             if record.sessionID != nil && session == nil { reason += " (its transcript was not found)" }
+            if let phase, record.status != .pending {
+                // What the transcript shows that the record does not say.
+                let notes = PhaseStops(phase).notes.filter { !reason.contains($0) }
+                if !notes.isEmpty { reason += " (" + notes.joined(separator: "; ") + ")" }
+            }
             var item = ReportPhase(
                 number: number, name: phasePlan.name.command, fileStem: stem, phase: phase, session: session,
                 outcome: outcome, reason: reason, reported: record.invocations > 0 ? USD(record.costUSD) : nil)
             item.unusedReplies = phasePlan.replies.enumerated().filter { !record.usedReplies.contains($0.offset) }.map(\.element.text)
+            if let reply = plan.defaultReply, !phasePlan.replies.contains(where: { $0.text == reply }) { item.replyLabels[reply] = "default reply" }
             phases.append(item)
         }
         return ReportRun(title: plan.slug, slug: plan.slug, phases: phases, sessions: used)

@@ -109,7 +109,8 @@ struct RunSummary: Encodable {
                 apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported)
         }
         phasesDone = run.phases.filter { $0.outcome == .done }.count
-        allDone = !run.phases.isEmpty && phasesDone == run.phases.count
+        let planning = run.phases.filter { $0.outcome != .conversation }
+        allDone = !planning.isEmpty && phasesDone == planning.count
         usage = figures.total.usage
         estimatedCostUSD = figures.total.completeCost
         reportedCostUSD = figures.reported
@@ -132,11 +133,13 @@ struct RunSummary: Encodable {
     }
 }
 
-/// `junit.xml`: one test case per phase; a phase that did not reach `ready_to_advance` fails
-/// with the reason.
+/// `junit.xml`: one test case per phase; a planning phase that did not reach
+/// `ready_to_advance` fails with the reason, one that never ran is skipped, and conversation
+/// outside any phase passes (it is not a planning phase).
 enum JUnitReport {
     static func xml(run: ReportRun, figures: ReportBuilder.RunFigures) -> String {
-        let failures = run.phases.filter { $0.outcome != .done }.count
+        let failures = run.phases.filter(\.outcome.isFailure).count
+        let skipped = run.phases.filter { $0.outcome == .notRun }.count
         let suite = "planscribe." + run.slug
         var seconds = 0.0
         var cases: [String] = []
@@ -145,8 +148,10 @@ enum JUnitReport {
             seconds += time
             let name = String(format: "%02d %@", p.number, p.name)
             var body = "<testcase classname=\"\(escape(suite))\" name=\"\(escape(name))\" time=\"\(String(format: "%.3f", time))\">"
-            if p.outcome != .done {
+            if p.outcome.isFailure {
                 body += "\n    <failure type=\"\(p.outcome.rawValue)\" message=\"\(escape(p.outcome.label + ": " + p.reason))\">\(escape(p.reason))</failure>"
+            } else if p.outcome == .notRun {
+                body += "\n    <skipped message=\"\(escape(p.reason))\"/>"
             }
             body += "\n    <system-out>\(escape("turns: \(p.phase?.turns.count ?? 0), API calls: \(e.calls), estimated cost: \(e.completeCost?.description ?? "unknown"), reported cost: \(p.reported?.description ?? "none")"))</system-out>"
             body += "\n  </testcase>"
@@ -155,7 +160,7 @@ enum JUnitReport {
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <testsuites name="planscribe" tests="\(run.phases.count)" failures="\(failures)" errors="0" time="\(String(format: "%.3f", seconds))">
-            <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="0" time="\(String(format: "%.3f", seconds))">
+            <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
             \(cases.joined(separator: "\n"))
             </testsuite>
             </testsuites>

@@ -120,6 +120,17 @@ enum ChainOrder {
                 branchSegments.append((path.reversed(), touchedAt))
             }
         }
-        return Result(conversation: segments.flatMap { $0 }, branches: branches.sorted(), branchSegments: branchSegments, cycles: cycles)
+        // Lines that hang off the end of the conversation and cannot end a chain themselves
+        // (the CLI's attachments after the last message, such as max_turns_reached) belong to
+        // it too.
+        var conversation = segments.flatMap { $0 }
+        if var tail = conversation.last {
+            for n in (tail + 1)..<max(count, tail + 1) where state[n] == 0 && parentOf[n] == tail && !isLeafCandidate(n) {
+                conversation.append(n)
+                state[n] = 1
+                tail = n
+            }
+        }
+        return Result(conversation: conversation, branches: branches.sorted(), branchSegments: branchSegments, cycles: cycles)
     }
 }

@@ -125,6 +125,10 @@ public struct Message: Sendable, Hashable {
         blocks.compactMap { if case .toolResult(let r) = $0 { return r } else { return nil } }
     }
 
+    /// True for a line the CLI wrote in the model's place (`<synthetic>`): an API error, or a
+    /// note such as "No response requested." after a resumed kill. Never billed.
+    public var isSynthetic: Bool { model == "<synthetic>" }
+
     /// True for a prompt a person or runner sent (not meta, not a tool result).
     public var isPrompt: Bool { kind == .prompt && !isMeta }
 }

@@ -196,7 +196,7 @@ struct TranscriptFile {
         }
         if redact { message.blocks = message.blocks.map(Self.redacted) }
         node.message = message
-        if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError {
+        if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError, !message.isSynthetic {
             let tokens = TokenUsage(usage)
             let clamped = tokens.clampedToZero
             if clamped != tokens {
@@ -285,7 +285,7 @@ struct TranscriptFile {
             uuid: uuid, parentUUID: raw.parentUuid, role: role, kind: kind, timestamp: raw.timestamp,
             blocks: blocks, model: model, messageID: raw.message?.id, requestID: raw.requestId,
             usage: nil, isMeta: isMeta, isSidechain: raw.isSidechain ?? false,
-            isAPIError: raw.isApiErrorMessage == true || model == "<synthetic>", line: line)
+            isAPIError: raw.isApiErrorMessage == true || (model == "<synthetic>" && raw.isApiErrorMessage != false), line: line)
     }
 
     /// User text the CLI injected rather than a person typing it.

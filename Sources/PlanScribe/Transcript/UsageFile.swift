@@ -238,7 +238,7 @@ struct UsageFile {
         if redact { message.blocks = message.blocks.map(TranscriptFile.redacted) }
         var usage: TokenUsage?
         var terms = CallTerms.standard
-        if raw.type == "assistant", let rawUsage = raw.message?.usage, !message.isAPIError {
+        if raw.type == "assistant", let rawUsage = raw.message?.usage, !message.isAPIError, !message.isSynthetic {
             let tokens = TokenUsage(rawUsage)
             guard tokens.clampedToZero == tokens else { return false }
             usage = tokens
