@@ -159,7 +159,9 @@ struct ReportOutputTests {
         #expect(summary["all_done"] as? Bool == false)
         let stops = try Render.files([Fixture.path("conformance-stops")])
         let loop = stops["junit.xml"]!
-        #expect(loop.contains(#"tests="2" failures="1" errors="0" skipped="0""#))
+        #expect(loop.contains(#"tests="3" failures="2" errors="0" skipped="0""#))
+        #expect(stops["report.md"]!.contains("| 1 | conversation | conversation | not a planning phase: no phase command started it (interrupted) |"))
+        #expect(stops["report.md"]!.contains("| 3 | /office-hours | stalled | the final turn has no PHASE_STATUS marker (1 tool call denied permission) |"))
         #expect(loop.contains(#"<failure type="failed" message="failed: stopped at the CLI&apos;s turn limit (--max-turns) 2× without a PHASE_STATUS marker">"#))
         let page = HTMLScan(stops["phases/02-office-hours.html"]!).text
         #expect(page.contains("stopped at the CLI's turn limit (--max-turns) 2× without a PHASE_STATUS marker"))

@@ -155,6 +155,12 @@ if wanted 20 "$@"; then
   echo "20 $model looping: total_cost_usd $(cli "You ran out of turns. Continue the phase from where you stopped." --model $model --resume "$id" --max-turns 2 --allowedTools Bash)"
   keep "$id"
 fi
+# 21: a phase whose Write call the CLI refuses (no permission was granted in -p mode).
+if wanted 21 "$@"; then
+  id=$(session 21)
+  echo "21 $model denied write: total_cost_usd $(cli "/office-hours WRITE: notes.md" --model $model --session-id "$id")"
+  keep "$id"
+fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
 # transcript line.
 if wanted 16 "$@"; then

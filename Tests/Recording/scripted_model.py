@@ -8,7 +8,8 @@ Usage:
                                                  read anew for each call (to probe the CLI's prices);
                                                  a prompt holding "RUN: command" first gets a Bash call,
                                                  one holding "DELEGATE: task" an Agent call,
-                                                 one holding "ASK: question" an AskUserQuestion call;
+                                                 one holding "ASK: question" an AskUserQuestion call,
+                                                 one holding "WRITE: path" a Write call;
                                                  once any prompt held "LOOP: command", every answer runs it
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
@@ -142,6 +143,8 @@ def probe_answer(body):
         for t in texts_of(last):
             if "RUN: " in t:
                 return [tool("Bash", {"command": t.split("RUN: ", 1)[1].split("\n")[0].strip(), "description": "probe"})]
+            if "WRITE: " in t:
+                return [tool("Write", {"file_path": t.split("WRITE: ", 1)[1].split("\n")[0].split("<")[0].strip(), "content": "# Notes\n"})]
             if "ASK: " in t:
                 return [tool("AskUserQuestion", {"questions": [{"question": t.split("ASK: ", 1)[1].split("\n")[0].split("<")[0].strip(), "header": "Pricing", "multiSelect": False,
                     "options": [{"label": "Flat per team", "description": "$4 per team per month"}, {"label": "Per seat", "description": "$1 per user per month"}]}]})]
