@@ -60,7 +60,8 @@ struct SessionsCommand: ParsableCommand {
             "total", Figures.plural(rows.count, "session"), "", Figures.minute(total.start), Figures.minute(total.end), Figures.count(total.messages),
             Figures.count(total.toolCalls), Figures.count(total.usage.input), Figures.count(total.usage.output),
             Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead),
-            total.estimatedCost?.description ?? "unknown", total.reportedCost?.description ?? "-",
+            total.estimatedCost?.description ?? "unknown",
+            total.reportedCost.map { $0.description + (total.sessionsWithReportedCost < rows.count ? " (\(total.sessionsWithReportedCost) of \(rows.count))" : "") } ?? "-",
         ])
         return table.render()
     }

@@ -93,6 +93,17 @@ struct CLITests {
         try expectGolden("cost-by-model.json", model.stdout)
     }
 
+    /// A total whose reported figure covers only some sessions says how many, in both tables.
+    @Test func partlyReportedTotalsSaySo() throws {
+        let sessions = try run(["sessions", "planning-run/projects", "claude-code-log-real"])
+        #expect(sessions.status == 0)
+        #expect(sessions.stdout.split(separator: "\n").last?.hasSuffix("$1.169156  $0.287458 (4 of 9)") == true)
+        let cost = try run(["cost", "planning-run/projects", "claude-code-log-real"])
+        #expect(cost.stdout.contains("$1.169156  $0.287458 (4 of 9)\n"))
+        #expect(cost.stdout.hasSuffix("The reported $0.287458 covers 4 of 9 sessions, whose estimate is $0.287458; the others carry no figure of the CLI's.\n"))
+        #expect(!cost.stdout.contains("*"))
+    }
+
     @Test func costFlagsWhereTheCLIsFigureDiffers() throws {
         let r = try run(["cost", "cli-2.1.332"])
         #expect(r.status == 0)
