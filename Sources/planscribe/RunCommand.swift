@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
 
-    @Flag(name: .customLong("no-redact"), help: "Show API keys, tokens and passwords from the transcripts as they are in the report (the run record always redacts them).")
+    @Flag(name: .customLong("no-redact"), help: "Keep API keys, tokens and passwords as they are in the report and in run/stream/*.jsonl (the rest of the run record always redacts them).")
     var noRedact = false
 
     @OptionGroup var report: ReportFlags
@@ -109,7 +109,9 @@ struct RunCommand: AsyncParsableCommand {
         if plan.claude.skipPermissions && geteuid() == 0 && childEnvironment["IS_SANDBOX"] == nil {
             childEnvironment["IS_SANDBOX"] = "1"  // the CLI refuses --dangerously-skip-permissions as root without it
         }
-        let runner = PlanRunner(plan: plan, command: command, process: ClaudeProcess(binary: binary, environment: childEnvironment), keepGoing: keepGoing)
+        var process = ClaudeProcess(binary: binary, environment: childEnvironment)
+        process.redactsRawOutput = !noRedact
+        let runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: keepGoing)
         let progress = ProgressPrinter(quiet: quiet, environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
 

@@ -41,6 +41,9 @@ public struct ClaudeProcess: Sendable {
     public var binary: String
     /// The environment of the child process.
     public var environment: [String: String]
+    /// Whether the copy of its output (`run/stream/*.jsonl`) has API keys, tokens and
+    /// passwords replaced by `[REDACTED]` (``Redactor``); on by default.
+    public var redactsRawOutput = true
 
     /// Creates a runner for a binary.
     public init(binary: String, environment: [String: String]) {
@@ -77,7 +80,8 @@ public struct ClaudeProcess: Sendable {
     ///   - arguments: the arguments after the binary.
     ///   - workingDirectory: the child's working directory.
     ///   - timeout: how long it may run before its process group is ended.
-    ///   - rawOutput: a file to copy stdout into, byte for byte.
+    ///   - rawOutput: a file to copy stdout into: byte for byte, or line by line with secrets
+    ///     redacted when ``redactsRawOutput`` is set.
     ///   - onStart: called with the child's pid once it runs.
     ///   - onEvent: called for each event, in order, as it arrives.
     /// - Returns: the outcome; a failure of the CLI is an outcome, not an error.
@@ -108,7 +112,7 @@ public struct ClaudeProcess: Sendable {
                 let pid = execution.processIdentifier.value
                 onStart?(pid)
                 return try await withTaskCancellationHandler {
-                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, onEvent: onEvent)
+                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, redactsRaw: redactsRawOutput, onEvent: onEvent)
                 } onCancel: {
                     kill(-pid, SIGKILL)
                 }
@@ -135,11 +139,11 @@ public struct ClaudeProcess: Sendable {
 
     private static func collect(
         _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, pid: pid_t, timeout: Duration, raw: FileHandle?,
-        onEvent: @escaping @Sendable (StreamEvent) -> Void
+        redactsRaw: Bool, onEvent: @escaping @Sendable (StreamEvent) -> Void
     ) async throws -> InvocationOutcome {
         try await withThrowingTaskGroup(of: Part.self) { group in
             group.addTask {
-                var splitter = StreamSplitter(onEvent: onEvent, raw: raw)
+                var splitter = StreamSplitter(onEvent: onEvent, raw: raw, redactsRaw: redactsRaw)
                 for try await buffer in execution.standardOutput {
                     buffer.withUnsafeBytes { splitter.feed($0) }
                 }

@@ -58,16 +58,19 @@ public struct InvocationOutcome: Sendable, Equatable {
 struct StreamSplitter {
     let onEvent: @Sendable (StreamEvent) -> Void
     let raw: FileHandle?
+    /// Whether the copy in `raw` has its secrets redacted (line by line, as lines complete).
+    let redactsRaw: Bool
     var pending: [UInt8] = []
     var outcome = InvocationOutcome()
 
-    init(onEvent: @escaping @Sendable (StreamEvent) -> Void, raw: FileHandle?) {
+    init(onEvent: @escaping @Sendable (StreamEvent) -> Void, raw: FileHandle?, redactsRaw: Bool = false) {
         self.onEvent = onEvent
         self.raw = raw
+        self.redactsRaw = redactsRaw
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        if let raw, bytes.count > 0 { raw.write(Data(bytes)) }
+        if let raw, bytes.count > 0, !redactsRaw { raw.write(Data(bytes)) }
         var start = 0
         while start < bytes.count, let base = bytes.baseAddress, let hit = memchr(base + start, 0x0A, bytes.count - start) {
             let end = base.distance(to: UnsafeRawPointer(hit))
@@ -91,6 +94,7 @@ struct StreamSplitter {
         rest.withUnsafeBytes { bytes in
             // A last line without a newline: the stream stopped mid-line.
             if case .failure(let error) = StreamEventDecoder.decode(bytes) {
+                copy(bytes, newline: false)
                 outcome.badLines.append("last line cut off (\(error.reason))")
             } else {
                 line(bytes)
@@ -109,7 +113,16 @@ struct StreamSplitter {
         return plain ? session : nil
     }
 
+    /// Writes a line to the raw copy, redacted, when the copy is kept line by line.
+    private func copy(_ bytes: UnsafeRawBufferPointer, newline: Bool) {
+        guard redactsRaw, let raw else { return }
+        var out = Data(Redactor.redactedJSONLine(bytes) ?? Array(bytes))
+        if newline { out.append(0x0A) }
+        raw.write(out)
+    }
+
     private mutating func line(_ bytes: UnsafeRawBufferPointer) {
+        copy(bytes, newline: true)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
         switch StreamEventDecoder.decode(bytes) {
         case .failure(let error):

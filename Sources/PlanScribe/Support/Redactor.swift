@@ -40,6 +40,21 @@ public enum Redactor {
         pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
+    /// One line of JSON (a stream-json event) with every secret in its strings replaced, still
+    /// valid JSON: a line that holds a secret is decoded, redacted string by string and written
+    /// again (keys sorted); a line that is not JSON is redacted as text. Nil when the line holds
+    /// no secret (keep it as it is).
+    public static func redactedJSONLine(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard mayContainSecret(text), expressionFindsSecret(text) else { return nil }
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(redact(value)) { return [UInt8](data) }
+        }
+        return Array(redact(text).utf8)
+    }
+
     /// A JSON value with every string redacted.
     public static func redact(_ value: JSONValue) -> JSONValue {
         switch value {
