@@ -22,13 +22,15 @@ struct RunCommand: AsyncParsableCommand {
             against max_replies. error_max_turns resumes the same session once with \
             retry_max_turns. Every invocation is recorded in <output>/run/ (state.json, \
             invocations.jsonl, the raw stream-json); the report is rendered into <output>/ at \
-            the end. Ctrl-C ends the CLI, saves the state and tells you how to resume.
+            the end. Ctrl-C, SIGTERM (a cancelled CI job) and SIGHUP end the CLI, save the \
+            state, render the report and print the command that resumes the run.
 
             The CLI binary: --claude PATH, else $PLANSCRIBE_CLAUDE, else claude on PATH.
 
             Exit codes: 0 every phase reached ready_to_advance; 3 a phase stalled, failed or \
             did not run; 1 a runtime failure (the CLI missing, the run folder busy or \
-            unwritable); 2 a bad plan or flag; 130 interrupted.
+            unwritable); 2 a bad plan or flag; 130 interrupted (SIGINT), 143 terminated \
+            (SIGTERM), 129 hung up (SIGHUP).
             """)
 
     @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
@@ -101,7 +103,8 @@ struct RunCommand: AsyncParsableCommand {
         var childEnvironment = environment
         var configDir: String?
         if isolate {
-            let dir = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output + "/run/claude-config")
+            let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
+            let dir = (folder as NSString).appendingPathComponent("run/claude-config")
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             childEnvironment["CLAUDE_CONFIG_DIR"] = dir
             configDir = dir
@@ -145,13 +148,26 @@ struct RunCommand: AsyncParsableCommand {
         let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
         if interrupted {
-            Console.error("planscribe: interrupted; the run is saved in \(output)/run. Continue it with: planscribe run \(self.plan) --resume" + (report.output.map { " --output \($0)" } ?? ""))
-            throw ExitCode(130)
+            let number = interrupts.received ?? SIGINT
+            let name = number == SIGTERM ? "terminated (SIGTERM)" : number == SIGHUP ? "hung up (SIGHUP)" : "interrupted"
+            Console.error("planscribe: \(name); the run is saved in \(output)/run. Continue it with: " + resumeCommand())
+            throw ExitCode(128 + number)
         }
         let total = state.phases.reduce(0) { $0 + $1.costUSD }
         let done = state.phases.filter { $0.status == .done }.count
         Console.error("planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)")
         if done != state.phases.count { throw ExitCode(3) }
+    }
+
+    /// The command that continues this run, with the flags that must stay the same.
+    private func resumeCommand() -> String {
+        var words = ["planscribe", "run", plan, "--resume"]
+        if let output = report.output { words += ["--output", output] }
+        if isolate { words.append("--isolate") }
+        if let claude { words += ["--claude", claude] }
+        if keepGoing { words.append("--keep-going") }
+        if noRedact { words.append("--no-redact") }
+        return words.map(Shell.quote).joined(separator: " ")
     }
 
     private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String) {
@@ -189,20 +205,43 @@ enum Shell {
     }
 }
 
-/// Turns SIGINT into a callback (once), so the run can end the CLI and save its state.
+/// Turns SIGINT (Ctrl-C), SIGTERM (what CI systems send to cancel a job) and SIGHUP (a closed
+/// terminal) into a callback, so the run can end the CLI, save its state and render its
+/// report; the first signal received decides the exit code (128 + its number).
 final class InterruptWatcher: @unchecked Sendable {
-    private let source: DispatchSourceSignal
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    private let sources: [DispatchSourceSignal]
+    private let lock = NSLock()
+    private var first: Int32?
 
     init(_ onInterrupt: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler(handler: onInterrupt)
-        source.resume()
+        var sources: [DispatchSourceSignal] = []
+        for number in Self.signals {
+            signal(number, SIG_IGN)
+            sources.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
+        }
+        self.sources = sources
+        for (source, number) in zip(sources, Self.signals) {
+            source.setEventHandler { [weak self] in
+                self?.lock.lock()
+                if self?.first == nil { self?.first = number }
+                self?.lock.unlock()
+                onInterrupt()
+            }
+            source.resume()
+        }
+    }
+
+    /// The first signal that arrived, if any.
+    var received: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
     }
 
     func stop() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 }
 

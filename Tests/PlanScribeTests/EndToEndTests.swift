@@ -149,8 +149,12 @@ struct EndToEndTests {
         #expect(stderr.contains("planscribe: 2 of 4 phases ready"))
     }
 
-    @Test(arguments: [SIGINT, SIGKILL])
+    /// Ctrl-C, SIGTERM (a cancelled CI job) and SIGHUP end the CLI, save the run and print how
+    /// to resume (exit 128 + the signal); kill -9 is a crash. Either way --resume repeats only
+    /// the interrupted invocation.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGKILL])
     func resumeAfterCtrlCOrACrashRepeatsOnlyTheInterruptedInvocation(signal: Int32) async throws {
+        let handled = signal != SIGKILL
         // The CEO review's first call hangs long enough to interrupt it.
         let server = try await ScriptedModelServer { request in
             let answer = Self.scenario(request)
@@ -171,10 +175,13 @@ struct EndToEndTests {
         try await Task.sleep(for: .milliseconds(800))
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        if signal == SIGINT {
-            #expect(process.terminationStatus == 130)
+        if handled {
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 128 + signal)
             let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
-            #expect(stderr.contains("Continue it with: planscribe run \(plan) --resume"))
+            #expect(stderr.contains("Continue it with: planscribe run \(plan) --resume --output \(scratch.path)/out"))
+            #expect(stderr.contains(" --claude \(RealCLI.path!)"))
+            #expect(FileManager.default.fileExists(atPath: scratch.path + "/out/index.html"))
         } else {
             #expect(process.terminationReason == .uncaughtSignal)
         }
@@ -182,11 +189,11 @@ struct EndToEndTests {
             // The lock died with the process; the state says where the run was.
             let record = try RunRecord(folder: scratch.path + "/out/run")
             let state = try #require(try record.loadState())
-            #expect(state.status == (signal == SIGINT ? .interrupted : .running))
+            #expect(state.status == (handled ? .interrupted : .running))
             #expect(state.phases.map(\.status) == [.done, .running, .pending, .pending])
             #expect(state.phases[1].next?.kind == .start)
             // Ctrl-C records the interrupted invocation; a crash leaves no line for it.
-            #expect(record.loadInvocations().map(\.interrupted) == (signal == SIGINT ? [false, false, false, true] : [false, false, false]))
+            #expect(record.loadInvocations().map(\.interrupted) == (handled ? [false, false, false, true] : [false, false, false]))
         }
 
         let resumed = try Self.run(["run", plan, "--resume"], port: server.port, scratch: scratch)
@@ -196,7 +203,7 @@ struct EndToEndTests {
         // Office hours ran once; only the interrupted CEO start was repeated.
         #expect(invocations.map { "\($0.phase) \($0.kind.rawValue)\($0.interrupted ? " (interrupted)" : "")" } == [
             "/office-hours start", "/office-hours reply", "/office-hours reply",
-        ] + (signal == SIGINT ? ["/plan-ceo-review start (interrupted)"] : []) + [
+        ] + (handled ? ["/plan-ceo-review start (interrupted)"] : []) + [
             "/plan-ceo-review start", "/plan-eng-review start", "/plan-design-review start",
         ])
         #expect(resumed.terminationStatus == 0)

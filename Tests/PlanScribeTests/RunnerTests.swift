@@ -345,6 +345,30 @@ struct ClaudeFaultTests {
         #expect(try String(contentsOfFile: raw, encoding: .utf8) == lines.joined(separator: "\n") + "\n" + cut)
     }
 
+    /// `--isolate --output /abs/dir` puts the CLI's config folder in that folder's `run/`, not
+    /// under the current folder, whatever the current folder is.
+    @Test func anIsolatedRunKeepsItsConfigInAnAbsoluteOutputFolder() throws {
+        let scratch = ScratchFolder()
+        let plan = EndToEndTests.writePlan(in: scratch)
+        let seen = scratch.path + "/config-dir.txt"
+        let claude = try Self.script(scratch, """
+            echo "$CLAUDE_CONFIG_DIR" >> '\(seen)'
+            echo '{"type":"system","subtype":"init","session_id":"iso-1"}'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"iso-1","total_cost_usd":0.01}'
+            """)
+        try FileManager.default.createDirectory(atPath: scratch.path + "/elsewhere", withIntermediateDirectories: true)
+        let process = try CLITests.launch(
+            ["run", plan, "--isolate", "--claude", claude, "--output", scratch.path + "/out"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"], directory: scratch.path + "/elsewhere",
+            stderrFile: scratch.path + "/stderr.txt")
+        process.waitUntilExit()
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let dirs = Set(try String(contentsOfFile: seen, encoding: .utf8).split(separator: "\n").map(String.init))
+        #expect(dirs == [scratch.path + "/out/run/claude-config"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/elsewhere").isEmpty)
+    }
+
     @Test func killedMidStream() async throws {
         let scratch = ScratchFolder()
         let claude = try Self.script(scratch, """
