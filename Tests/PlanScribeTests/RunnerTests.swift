@@ -134,6 +134,9 @@ struct PlanFileTests {
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [\"/not a phase\"]", "plan.yaml:4: phases[0]: not a phase name: /not a phase"),
         ("slug: a\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: description: missing"),
         ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude:\n  extra_args:\n    - --effort\n    - high\n    - --output-format\n    - text", "plan.yaml:9: claude.extra_args: --output-format is set by planscribe (planscribe reads the CLI's stream-json)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [\"--model=opus\"] }", "plan.yaml:5: claude.extra_args: --model is set by planscribe (use claude.model)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [--resume, x] }", "plan.yaml:5: claude.extra_args: --resume is set by planscribe (planscribe resumes each phase's own session)"),
         ("slug: [a\n", "plan.yaml:2: invalid YAML: did not find expected ',' or ']'"),
         ("- just\n- a list\n", "plan.yaml:1: expected a mapping with slug, description and phases"),
     ])

@@ -258,9 +258,35 @@ struct PlanReader {
             guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.dangerously_skip_permissions", "expected true or false") }
             s.skipPermissions = b
         }
-        if let n = map["extra_args"] { s.extraArgs = try strings(n, "claude.extra_args") }
+        if let n = map["extra_args"] {
+            s.extraArgs = try strings(n, "claude.extra_args")
+            let items: [Node?]
+            if case .sequence(let seq) = n { items = Array(seq) } else { items = [n] }
+            for (i, arg) in s.extraArgs.enumerated() {
+                let flag = String(arg.split(separator: "=", maxSplits: 1).first ?? "")
+                if let instead = Self.managedFlags[flag] {
+                    throw fail(i < items.count ? items[i] : n, "claude.extra_args", "\(flag) is set by planscribe (\(instead))")
+                }
+            }
+        }
         return s
     }
+
+    /// Flags of the CLI that planscribe sets itself, with what to use instead: passing them in
+    /// `extra_args` would break the protocol after the call is paid for.
+    static let managedFlags: [String: String] = {
+        var flags: [String: String] = [:]
+        for f in ["-p", "--print"] { flags[f] = "every invocation is non-interactive" }
+        for f in ["--output-format", "--input-format", "--verbose", "--include-partial-messages"] { flags[f] = "planscribe reads the CLI's stream-json" }
+        for f in ["-r", "--resume", "-c", "--continue", "--session-id", "--fork-session", "--resume-session-at"] { flags[f] = "planscribe resumes each phase's own session" }
+        flags["--max-turns"] = "use claude.max_turns and claude.retry_max_turns"
+        for f in ["--system-prompt", "--system-prompt-file"] { flags[f] = "use system_prompt" }
+        flags["--model"] = "use claude.model"
+        flags["--permission-mode"] = "use claude.permission_mode"
+        flags["--dangerously-skip-permissions"] = "use claude.dangerously_skip_permissions"
+        flags["--add-dir"] = "use claude.add_dirs"
+        return flags
+    }()
 
     // MARK: Helpers
 
