@@ -74,18 +74,30 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as PlanError {
             throw InputError(message: error.description)
         }
-        guard let promptData = FileManager.default.contents(atPath: plan.systemPromptFile) else {
-            throw InputError(message: "\(plan.systemPromptFile): cannot read the system prompt")
+        let template: String
+        do {
+            template = try plan.systemPromptTemplate()
+        } catch let error as PlanError {
+            throw InputError(message: error.description)
         }
-        let command = ClaudeCommand(plan: plan, promptTemplate: String(decoding: promptData, as: UTF8.self))
+        let command = ClaudeCommand(plan: plan, promptTemplate: template)
+        let output = report.output ?? "output/" + plan.slug
+        // What planscribe adds to the CLI's environment.
+        var added: [(String, String)] = []
+        if isolate {
+            let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
+            added.append(("CLAUDE_CONFIG_DIR", (folder as NSString).appendingPathComponent("run/claude-config")))
+        }
+        if plan.claude.bypassesPermissions && geteuid() == 0 && environment["IS_SANDBOX"] == nil {
+            added.append(("IS_SANDBOX", "1"))  // the CLI refuses to skip permissions as root without it
+        }
         if dryRun {
-            printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: claude, environment: environment)) ?? "claude")
+            printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: claude, environment: environment)) ?? "claude", added: added)
             return
         }
         let templates = try report.templateSet()
         var options = try report.reportOptions()
         options.redactSecrets = !noRedact
-        let output = report.output ?? "output/" + plan.slug
         let binary: String
         do {
             binary = try ClaudeProcess.locate(explicit: claude, environment: environment)
@@ -102,15 +114,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         var childEnvironment = environment
         var configDir: String?
-        if isolate {
-            let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
-            let dir = (folder as NSString).appendingPathComponent("run/claude-config")
+        for (key, value) in added { childEnvironment[key] = value }
+        if let dir = childEnvironment["CLAUDE_CONFIG_DIR"], isolate {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            childEnvironment["CLAUDE_CONFIG_DIR"] = dir
             configDir = dir
-        }
-        if plan.claude.skipPermissions && geteuid() == 0 && childEnvironment["IS_SANDBOX"] == nil {
-            childEnvironment["IS_SANDBOX"] = "1"  // the CLI refuses --dangerously-skip-permissions as root without it
         }
         var process = ClaudeProcess(binary: binary, environment: childEnvironment)
         process.redactsRawOutput = !noRedact
@@ -170,8 +177,11 @@ struct RunCommand: AsyncParsableCommand {
         return words.map(Shell.quote).joined(separator: " ")
     }
 
-    private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String) {
+    private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String, added: [(String, String)]) {
         Console.out("# workspace: \(plan.workspace)")
+        for (key, value) in added { Console.out("# environment: \(key)=\(Shell.quote(value))") }
+        let kept = Set(command.existingAddDirs())
+        for dir in plan.claude.addDirs where !kept.contains(dir) { Console.out("# add_dirs: \(dir) is not a folder here; not passed") }
         for phase in plan.phases {
             Console.out("")
             Console.out("# \(phase.name.command): first turn")
@@ -182,7 +192,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let first = plan.phases.first {
             Console.out("")
-            Console.out("# system prompt (for \(first.name.command); {phase} changes per phase)")
+            Console.out("# system prompt, " + (plan.systemPromptFile.map { "from \($0)" } ?? "built in (planscribe init writes an editable copy)") + " (for \(first.name.command); {phase} changes per phase)")
             Console.out(command.systemPrompt(for: first.name))
         }
     }

@@ -224,13 +224,13 @@ struct RunCLITests {
 
             # /office-hours: first turn
             /bin/true -p '/office-hours It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /office-hours. {other}
-            ' --model sonnet
+            ' --model sonnet --permission-mode acceptEdits
 
             # /plan-eng-review: first turn
             /bin/true -p '/plan-eng-review It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /plan-eng-review. {other}
-            ' --model sonnet
+            ' --model sonnet --permission-mode acceptEdits
 
-            # system prompt (for /office-hours; {phase} changes per phase)
+            # system prompt, from \(scratch.path)/p.md (for /office-hours; {phase} changes per phase)
             Plan demo-app (It's a test), phase /office-hours. {other}
 
 
@@ -363,5 +363,47 @@ struct KilledRenderTests {
         #expect(try cli.run(["render", Fixture.planningProject, "-o", out, "--no-cache"]).status == 0)
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }
         #expect(leftovers == [])
+    }
+}
+
+struct StarterFileTests {
+    let cli = CLITests()
+
+    /// The built-in prompt is the repository's `prompts/planning_agent.md`, byte for byte.
+    @Test func theBuiltInPromptIsTheEditableCopy() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let copy = try String(contentsOf: repo.appendingPathComponent("prompts/planning_agent.md"), encoding: .utf8)
+        #expect(copy == StarterFiles.planningPrompt)
+    }
+
+    /// A plan without `system_prompt`, away from any `prompts/` folder, runs with the built-in
+    /// prompt; `planscribe init` writes a plan that loads and a prompt beside it, and does not
+    /// overwrite them unless told to.
+    @Test func initWritesAPlanThatRunsAndKeepsWhatIsThere() throws {
+        let scratch = ScratchFolder()
+        let bare = scratch.write("bare/plan.yaml", lines: ["slug: bare", "description: d", "phases: [office-hours]"])
+        let plan = try Plan.parse(try String(contentsOfFile: bare, encoding: .utf8), file: bare, environment: [:], currentDirectory: scratch.path)
+        #expect(plan.systemPromptFile == nil)
+        #expect(try plan.systemPromptTemplate() == StarterFiles.planningPrompt)
+        #expect(plan.claude.permissionMode == "acceptEdits")
+
+        let made = try cli.run(["init", scratch.path + "/My Plan"], directory: scratch.path)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout == "\(scratch.path)/My Plan/plan.yaml\n\(scratch.path)/My Plan/planning_agent.md\n")
+        let written = try Plan.load(path: scratch.path + "/My Plan/plan.yaml", environment: [:])
+        #expect(written.slug == "my-plan")
+        #expect(written.systemPromptFile == scratch.path + "/My Plan/planning_agent.md")
+        #expect(written.phases.map(\.name.command) == ["/office-hours", "/plan-ceo-review", "/plan-eng-review", "/plan-design-review"])
+        #expect(try written.systemPromptTemplate() == StarterFiles.planningPrompt)
+
+        _ = scratch.write("My Plan/planning_agent.md", lines: ["mine"])
+        let again = try cli.run(["init", scratch.path + "/My Plan"], directory: scratch.path)
+        #expect(again.status == 2)
+        #expect(again.stderr == "Error: \(scratch.path)/My Plan/plan.yaml exists; pass --force to overwrite it\n")
+        #expect(try String(contentsOfFile: scratch.path + "/My Plan/planning_agent.md", encoding: .utf8) == "mine\n")
+        let forced = try cli.run(["init", scratch.path + "/My Plan", "--force", "--slug", "todo"], directory: scratch.path)
+        #expect(forced.status == 0)
+        #expect(try Plan.load(path: scratch.path + "/My Plan/plan.yaml", environment: [:]).slug == "todo")
+        #expect(try cli.run(["init", scratch.path + "/x", "--slug", "Bad Slug"], directory: scratch.path).status == 2)
     }
 }

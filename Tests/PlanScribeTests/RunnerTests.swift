@@ -116,7 +116,7 @@ struct PlanFileTests {
         #expect(plan.claude.model == "opus")
         #expect(plan.claude.addDirs == ["/home/test/.claude/skills"])
         #expect(plan.defaultReply == "Go with your recommendation.")
-        #expect(plan.systemPromptFile.hasSuffix("/prompt.md"))
+        #expect(plan.systemPromptFile?.hasSuffix("/prompt.md") == true)
     }
 
     @Test(arguments: [
@@ -170,7 +170,7 @@ struct ClaudeCommandTests {
         if let defaultReply { yaml += "default_reply: \(defaultReply)\n" }
         yaml += claude.replacingOccurrences(of: "SCRATCH", with: scratch.path)
         var plan = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: [:], currentDirectory: scratch.path)
-        plan.systemPromptFile = ""
+        plan.systemPromptFile = nil
         return plan
     }
 

@@ -53,6 +53,8 @@ public struct ClaudeCommand: Sendable {
         for dir in existingAddDirs() { args += ["--add-dir", dir] }
         if let model = plan.claude.model { args += ["--model", model] }
         if let mode = plan.claude.permissionMode { args += ["--permission-mode", mode] }
+        if !plan.claude.allowedTools.isEmpty { args += ["--allowedTools", plan.claude.allowedTools.joined(separator: ",")] }
+        if !plan.claude.disallowedTools.isEmpty { args += ["--disallowedTools", plan.claude.disallowedTools.joined(separator: ",")] }
         if plan.claude.skipPermissions { args.append("--dangerously-skip-permissions") }
         return args + plan.claude.extraArgs
     }

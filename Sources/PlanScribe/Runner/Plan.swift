@@ -37,12 +37,23 @@ public struct Plan: Sendable {
         public var timeoutSeconds = 600
         /// `--add-dir` folders (those that exist).
         public var addDirs: [String] = []
-        /// `--permission-mode`, when set.
-        public var permissionMode: String?
+        /// `--permission-mode`: by default `acceptEdits`, so that a phase can write its notes
+        /// in the workspace (the CLI denies every write in `-p` mode otherwise); nil when the
+        /// plan skips permissions instead.
+        public var permissionMode: String? = "acceptEdits"
+        /// `--allowedTools`: tools the CLI may use without asking (`Bash`, `Bash(git *)`, …).
+        public var allowedTools: [String] = []
+        /// `--disallowedTools`: tools the CLI must not use.
+        public var disallowedTools: [String] = []
         /// `--dangerously-skip-permissions`.
         public var skipPermissions = false
         /// More arguments passed through as they are.
         public var extraArgs: [String] = []
+
+        /// True when the CLI is told to skip its permission checks (`--dangerously-skip-permissions`
+        /// or `permission_mode: bypassPermissions`), which it refuses as root unless `IS_SANDBOX`
+        /// is set.
+        public var bypassesPermissions: Bool { skipPermissions || permissionMode == "bypassPermissions" }
     }
 
     /// The plan file.
@@ -53,8 +64,9 @@ public struct Plan: Sendable {
     public var description: String
     /// The working directory of every invocation.
     public var workspace: String
-    /// The system prompt template file.
-    public var systemPromptFile: String
+    /// The system prompt template file; nil for the built-in prompt
+    /// (``StarterFiles/planningPrompt``).
+    public var systemPromptFile: String?
     /// The phases, in order.
     public var phases: [PhasePlan]
     /// The reply used when no canned reply is left.
@@ -64,6 +76,17 @@ public struct Plan: Sendable {
 
     /// The slug pattern.
     public static let slugPattern = "^[a-z0-9][a-z0-9-]{0,63}$"
+
+    /// The system prompt template: the file's text, or the built-in prompt.
+    ///
+    /// - Throws: ``PlanError`` when the file cannot be read.
+    public func systemPromptTemplate() throws -> String {
+        guard let systemPromptFile else { return StarterFiles.planningPrompt }
+        guard let data = FileManager.default.contents(atPath: systemPromptFile) else {
+            throw PlanError(file: systemPromptFile, line: nil, field: nil, message: "cannot read the system prompt")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 /// Why a plan cannot run: the file, the line and what is wrong.
@@ -165,10 +188,17 @@ struct PlanReader {
             workspace = currentDirectory
         }
 
-        let promptNode = top["system_prompt"]
-        let promptPath = try promptNode.map { try string($0, "system_prompt") } ?? "prompts/planning_agent.md"
-        guard let promptFile = locate(promptPath) else {
-            throw fail(promptNode ?? root, "system_prompt", "no such file: \(promptPath) (looked beside the plan and in the current folder)")
+        // A named prompt must be there; without one, an editable copy in the usual place wins
+        // over the built-in prompt.
+        let promptFile: String?
+        if let promptNode = top["system_prompt"] {
+            let promptPath = try string(promptNode, "system_prompt")
+            guard let found = locate(promptPath) else {
+                throw fail(promptNode, "system_prompt", "no such file: \(promptPath) (looked beside the plan and in the current folder)")
+            }
+            promptFile = found
+        } else {
+            promptFile = locate("prompts/planning_agent.md")
         }
 
         var defaultReply: String?
@@ -236,7 +266,12 @@ struct PlanReader {
 
     private func settings(_ node: Node) throws -> Plan.ClaudeSettings {
         guard case .mapping(let map) = node else { throw fail(node, "claude", "expected a mapping") }
-        try checkKeys(map, known: ["model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions", "extra_args"], prefix: "claude.")
+        try checkKeys(
+            map,
+            known: [
+                "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions",
+                "allowed_tools", "disallowed_tools", "extra_args",
+            ], prefix: "claude.")
         var s = Plan.ClaudeSettings()
         if let n = map["model"] { s.model = try string(n, "claude.model") }
         if let n = map["max_turns"] { s.maxTurns = try int(n, "claude.max_turns", 1...500) }
@@ -257,7 +292,11 @@ struct PlanReader {
         if let n = map["dangerously_skip_permissions"] {
             guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.dangerously_skip_permissions", "expected true or false") }
             s.skipPermissions = b
+            // Skipping permissions replaces the default mode (a mode the plan names stays).
+            if b && map["permission_mode"] == nil { s.permissionMode = nil }
         }
+        if let n = map["allowed_tools"] { s.allowedTools = try strings(n, "claude.allowed_tools") }
+        if let n = map["disallowed_tools"] { s.disallowedTools = try strings(n, "claude.disallowed_tools") }
         if let n = map["extra_args"] {
             s.extraArgs = try strings(n, "claude.extra_args")
             let items: [Node?]
@@ -281,6 +320,8 @@ struct PlanReader {
         for f in ["-r", "--resume", "-c", "--continue", "--session-id", "--fork-session", "--resume-session-at"] { flags[f] = "planscribe resumes each phase's own session" }
         flags["--max-turns"] = "use claude.max_turns and claude.retry_max_turns"
         for f in ["--system-prompt", "--system-prompt-file"] { flags[f] = "use system_prompt" }
+        for f in ["--allowedTools", "--allowed-tools"] { flags[f] = "use claude.allowed_tools" }
+        for f in ["--disallowedTools", "--disallowed-tools"] { flags[f] = "use claude.disallowed_tools" }
         flags["--model"] = "use claude.model"
         flags["--permission-mode"] = "use claude.permission_mode"
         flags["--dangerously-skip-permissions"] = "use claude.dangerously_skip_permissions"
