@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
             let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
             added.append(("CLAUDE_CONFIG_DIR", (folder as NSString).appendingPathComponent("run/claude-config")))
         }
-        if plan.claude.bypassesPermissions && geteuid() == 0 && environment["IS_SANDBOX"] == nil {
+        if plan.claude.bypassesPermissions && geteuid() == 0 && (environment["IS_SANDBOX"] ?? "").isEmpty {
             added.append(("IS_SANDBOX", "1"))  // the CLI refuses to skip permissions as root without it
         }
         if dryRun {

@@ -237,6 +237,26 @@ struct RunCLITests {
             """)
     }
 
+    /// `--dry-run` shows what planscribe adds to the CLI's environment: the isolated config
+    /// folder, and `IS_SANDBOX=1` when a plan that bypasses permissions runs as root (the CLI
+    /// refuses that flag as root otherwise); and the add_dirs it leaves out.
+    @Test func dryRunShowsTheEnvironmentAndTheLeftOutFolders() throws {
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: env-app", "description: d", "workspace: \(scratch.path)", "phases: [office-hours]",
+            "claude: { permission_mode: bypassPermissions, add_dirs: [\(scratch.path), /nonexistent/skills], allowed_tools: [Bash, \"Bash(git *)\"] }",
+        ])
+        let r = try cli.run(["run", plan, "--dry-run", "--isolate", "--output", scratch.path + "/out", "--claude", "/bin/true"], environment: ["IS_SANDBOX": ""], directory: scratch.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("# environment: CLAUDE_CONFIG_DIR=\(scratch.path)/out/run/claude-config"))
+        #expect(lines.contains("# environment: IS_SANDBOX=1") == (geteuid() == 0))
+        #expect(lines.contains("# add_dirs: /nonexistent/skills is not a folder here; not passed"))
+        #expect(lines.contains { $0.hasSuffix("--add-dir \(scratch.path) --permission-mode bypassPermissions --allowedTools 'Bash,Bash(git *)'") })
+        #expect(lines.contains("# system prompt, built in (planscribe init writes an editable copy) (for /office-hours; {phase} changes per phase)"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/out"))
+    }
+
     @Test func aBadPlanExitsTwoBeforeAnythingRuns() throws {
         let scratch = ScratchFolder()
         let plan = scratch.write("plan.yaml", lines: ["slug: ok", "description: d", "phases: []"])
