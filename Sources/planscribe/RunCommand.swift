@@ -105,6 +105,11 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error.description)")
             throw ExitCode(1)
         }
+        if resume && !FileManager.default.fileExists(atPath: output + "/run/state.json") {
+            // Said before the run folder is made, so that nothing is left behind.
+            Console.error("error: \(RunnerError.nothingToResume(folder: output + "/run").description)")
+            throw ExitCode(2)
+        }
         let record: RunRecord
         do {
             record = try RunRecord(folder: output + "/run")
@@ -202,7 +207,7 @@ extension RunnerError {
     var isUsage: Bool {
         switch self {
         case .interrupted: return false
-        case .unfinishedRun, .nothingToResume, .planChanged: return true
+        case .unfinishedRun, .finishedRun, .nothingToResume, .planChanged: return true
         }
     }
 }

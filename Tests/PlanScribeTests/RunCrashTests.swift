@@ -151,7 +151,10 @@ struct RunCrashTests {
         #expect(states.count >= 5, "\(states.sorted())")
     }
 
-    @Test func aCLILeftRunningByAKilledRunIsEndedOnResume() async throws {
+    /// Both ways of going on after a crash end the CLI the dead run left running: --resume
+    /// before it continues, --restart before it wipes the folder the CLI writes into.
+    @Test(arguments: ["--resume", "--restart"])
+    func aCLILeftRunningByAKilledRunIsEndedOnResume(_ flag: String) async throws {
         let setup = try Setup()
         _ = setup.scratch.write("bin/hang-once", lines: [""])
         let process = try setup.start()
@@ -171,7 +174,7 @@ struct RunCrashTests {
         // planscribe is gone; the CLI it started (its own session) still runs.
         #expect(RunRecord.startTime(of: orphan) != nil)
 
-        let resumed = try setup.start(["--resume"])
+        let resumed = try setup.start([flag])
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0, "\(setup.stderr)")
         #expect(setup.stderr.contains("planscribe: ended the Claude Code CLI (pid \(orphan)) that the interrupted run had left running"))

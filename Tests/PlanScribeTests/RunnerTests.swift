@@ -215,6 +215,33 @@ struct ClaudeCommandTests {
         #expect(runner.chooseReply(phase, used: [0, 1, 2], question: "budget again?")! == (nil, "Your call."))
     }
 
+    /// A looping agent that never writes a marker gets `max_nudges` nudges in a row (2 by
+    /// default), then the phase stalls; a turn with a marker starts the count again.
+    @Test func nudgesInARowAreCapped() throws {
+        let plan = try Self.plan(phases: "\n  - name: a\n    replies: [one, two]\n    max_replies: 10")
+        let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        func outcome(_ text: String) -> InvocationOutcome {
+            var o = InvocationOutcome()
+            o.exitCode = 0
+            o.result = ResultEvent(subtype: "success", isError: false, text: text, sessionID: "s", totalCostUSD: 0.01, errors: [])
+            return o
+        }
+        var record = PhaseRecord(name: "/a")
+        record.sessionID = "s"
+        let phase = plan.phases[0]
+        #expect(phase.maxNudges == 2)
+        #expect(runner.decide(outcome("Hm."), marker: nil, phase: &record, plan: phase)?.kind == .nudge)
+        #expect(runner.decide(outcome("Q?\nPHASE_STATUS: needs_input"), marker: .needsInput, phase: &record, plan: phase)?.kind == .reply)
+        #expect(record.nudgesInARow == nil)
+        #expect(runner.decide(outcome("Hm."), marker: nil, phase: &record, plan: phase)?.kind == .nudge)
+        #expect(runner.decide(outcome("Hm."), marker: nil, phase: &record, plan: phase)?.kind == .nudge)
+        #expect(runner.decide(outcome("Hm."), marker: nil, phase: &record, plan: phase) == nil)
+        #expect(record.status == .stalled)
+        #expect(record.reason == "no PHASE_STATUS marker after 2 nudges in a row (max_nudges 2)")
+        let strict = try Self.plan(phases: "\n  - name: a\n    max_nudges: 0")
+        #expect(strict.phases[0].maxNudges == 0)
+    }
+
     @Test func decisionsFollowTheProtocol() throws {
         let plan = try Self.plan(phases: "\n  - name: a\n    replies: [one]\n    max_replies: 2")
         let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
@@ -370,6 +397,36 @@ struct ClaudeFaultTests {
         let dirs = Set(try String(contentsOfFile: seen, encoding: .utf8).split(separator: "\n").map(String.init))
         #expect(dirs == [scratch.path + "/out/run/claude-config"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/elsewhere").isEmpty)
+    }
+
+    /// A finished run is never replaced by a plain run (its record and report stay); --restart
+    /// replaces it; --resume with nothing recorded says so and leaves no folder behind.
+    @Test func aFinishedRunIsNotReplacedUnasked() throws {
+        let scratch = ScratchFolder()
+        let plan = EndToEndTests.writePlan(in: scratch)
+        let claude = try Self.script(scratch, """
+            echo '{"type":"system","subtype":"init","session_id":"fin-1"}'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"fin-1","total_cost_usd":0.01}'
+            """)
+        func run(_ extra: [String], output: String = scratch.path + "/out") throws -> (Int32, String) {
+            let process = try CLITests.launch(
+                ["run", plan, "--claude", claude, "--output", output] + extra, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+                directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+            process.waitUntilExit()
+            return (process.terminationStatus, try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))
+        }
+        #expect(try run([]).0 == 0)
+        let invocations = try String(contentsOfFile: scratch.path + "/out/run/invocations.jsonl", encoding: .utf8)
+        #expect(invocations.split(separator: "\n").count == 4)
+        let again = try run([])
+        #expect(again.0 == 2)
+        #expect(again.1.contains("holds a finished run of this plan, which a new run would replace: start over with --restart, or choose another --output"))
+        #expect(try String(contentsOfFile: scratch.path + "/out/run/invocations.jsonl", encoding: .utf8) == invocations)
+        #expect(try run(["--restart"]).0 == 0)
+        let nothing = try run(["--resume"], output: scratch.path + "/none")
+        #expect(nothing.0 == 2)
+        #expect(nothing.1.contains("nothing to resume: \(scratch.path)/none/run holds no saved run"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none"))
     }
 
     @Test func killedMidStream() async throws {

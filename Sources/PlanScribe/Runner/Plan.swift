@@ -23,6 +23,8 @@ public struct Plan: Sendable {
         public var maxReplies: Int
         /// The line of the plan file that defines it.
         public var line: Int
+        /// How many nudges in a row (turns without a marker) before the phase stalls.
+        public var maxNudges = 2
     }
 
     /// How the Claude Code CLI is invoked.
@@ -233,7 +235,7 @@ struct PlanReader {
             return Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
         }
         guard case .mapping(let map) = node else { throw fail(node, field, "expected a phase name or a mapping with name and replies") }
-        try checkKeys(map, known: ["name", "replies", "max_replies"], prefix: field + ".")
+        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges"], prefix: field + ".")
         let nameNode = try required(map, "name", field + ".")
         let raw = try string(nameNode, field + ".name")
         guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
@@ -261,7 +263,9 @@ struct PlanReader {
         }
         var maxReplies = 6
         if let node = map["max_replies"] { maxReplies = try int(node, field + ".max_replies", 0...100) }
-        return Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
+        var phase = Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
+        if let node = map["max_nudges"] { phase.maxNudges = try int(node, field + ".max_nudges", 0...100) }
+        return phase
     }
 
     private func settings(_ node: Node) throws -> Plan.ClaudeSettings {

@@ -30,6 +30,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     case interrupted
     /// A run record exists; the user must say whether to resume or restart.
     case unfinishedRun(folder: String)
+    /// A finished run is recorded there; a plain run does not replace it.
+    case finishedRun(folder: String)
     /// `--resume` without a saved run.
     case nothingToResume(folder: String)
     /// The plan changed its phases since the run started.
@@ -40,6 +42,7 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .interrupted: return "interrupted"
         case .unfinishedRun(let folder): return "\(folder) holds an unfinished run of this plan: continue it with --resume, or start over with --restart"
+        case .finishedRun(let folder): return "\(folder) holds a finished run of this plan, which a new run would replace: start over with --restart, or choose another --output"
         case .nothingToResume(let folder): return "nothing to resume: \(folder) holds no saved run"
         case .planChanged(let what): return "the plan changed since the run started (\(what)): start over with --restart"
         }
@@ -94,6 +97,10 @@ public struct PlanRunner: Sendable {
     public func run(record: RunRecord, start: Start, claudeConfigDir: String?, onEvent: @escaping @Sendable (RunnerEvent) -> Void) async throws -> RunOutcome {
         var state: RunState
         let now = Self.timestamp()
+        // A CLI a crashed run left running would write into the folder being read or wiped.
+        if let orphan = record.endOrphanedChild() {
+            onEvent(.orphanEnded(pid: orphan))
+        }
         switch (start, try record.loadState()) {
         case (.restart, _):
             try record.clear()
@@ -107,12 +114,11 @@ public struct PlanRunner: Sendable {
             }
         case (.fresh, let saved?) where saved.status != .finished:
             throw RunnerError.unfinishedRun(folder: record.folder)
-        case (.fresh, _):
+        case (.fresh, .some):
+            throw RunnerError.finishedRun(folder: record.folder)
+        case (.fresh, nil):
             try record.clear()
             state = newState(now, claudeConfigDir: claudeConfigDir)
-        }
-        if let orphan = record.endOrphanedChild() {
-            onEvent(.orphanEnded(pid: orphan))
         }
         state.status = .running
         var invocationIndex = record.loadInvocations().count
@@ -204,6 +210,7 @@ public struct PlanRunner: Sendable {
             // A reply needs --resume with the session; without one the phase cannot go on.
             return finish(&phase, .failed, "the CLI reported no session id, so the phase cannot be continued")
         }
+        if marker != nil { phase.nudgesInARow = nil }
         switch marker {
         case .readyToAdvance?:
             return finish(&phase, .done, "ended with PHASE_STATUS: ready_to_advance")
@@ -219,10 +226,14 @@ public struct PlanRunner: Sendable {
             if let index { phase.usedReplies.append(index) }
             return PendingStep(kind: .reply, message: ClaudeCommand.wrap(text), replyIndex: index, question: Figures.oneLine(PhaseMarker.strip(question), limit: 300))
         case nil:
+            guard (phase.nudgesInARow ?? 0) < phasePlan.maxNudges else {
+                return finish(&phase, .stalled, "no PHASE_STATUS marker after \(Figures.plural(phase.nudgesInARow ?? 0, "nudge")) in a row (max_nudges \(phasePlan.maxNudges))")
+            }
             guard phase.repliesSent < phasePlan.maxReplies else {
                 return finish(&phase, .stalled, "the final turn has no PHASE_STATUS marker and the reply budget (max_replies \(phasePlan.maxReplies)) is used up")
             }
             phase.repliesSent += 1
+            phase.nudgesInARow = (phase.nudgesInARow ?? 0) + 1
             return PendingStep(kind: .nudge, message: ClaudeCommand.wrap(Self.nudge), question: Figures.oneLine(outcome.finalText ?? "", limit: 300))
         }
     }

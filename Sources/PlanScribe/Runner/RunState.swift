@@ -88,9 +88,12 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     public var startedAt: String?
     /// When it finished.
     public var finishedAt: String?
+    /// Nudges sent since the agent last ended a turn with a marker (absent: none).
+    public var nudgesInARow: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, status, next, retried, invocations, reason
+        case nudgesInARow = "nudges_in_a_row"
         case sessionID = "session_id"
         case usedReplies = "used_replies"
         case repliesSent = "replies_sent"
