@@ -112,7 +112,10 @@ struct EndToEndTests {
         #expect(invocations.allSatisfy { !$0.argv.joined(separator: " ").contains("sk-ant-test") })
         // The rendered prompt: placeholders filled, "{not a placeholder}" kept, the file's newline.
         let rendered = Self.prompt.replacingOccurrences(of: "{slug}", with: "e2e-app").replacingOccurrences(of: "{description}", with: "A shared todo app").replacingOccurrences(of: "{phase}", with: "/office-hours") + "\n"
-        #expect(invocations[0].argv.contains("<system prompt, \(rendered.count) characters>"))
+        // It goes by file (no argument size limit), kept in the run record.
+        let promptFile = scratch.path + "/out/run/prompts/office-hours.md"
+        #expect(invocations[0].argv.contains(promptFile))
+        #expect(try String(contentsOfFile: promptFile, encoding: .utf8) == rendered)
         #expect(!invocations[0].argv.contains(scratch.path + "/missing"))
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/workspace/notes.md"))
 

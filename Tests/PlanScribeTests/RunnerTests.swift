@@ -429,6 +429,47 @@ struct ClaudeFaultTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none"))
     }
 
+    /// A relative --claude is found from the current folder (not the workspace the CLI runs
+    /// in); a system prompt far over the argument size limit goes by file; a CLI that cannot
+    /// start is recorded as a failed phase with the reason, so the run is not left "running".
+    @Test func theCLIIsFoundFromHereTakesAHugePromptAndACLIThatCannotStartIsRecorded() throws {
+        let scratch = ScratchFolder()
+        let huge = String(repeating: "Plan {slug} carefully. ", count: 150_000)  // 3.4 MB
+        _ = scratch.write("prompt.md", lines: [huge])
+        try FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: big", "description: d", "workspace: \(scratch.path)/workspace", "system_prompt: prompt.md", "phases: [office-hours]",
+        ])
+        _ = try Self.script(scratch, """
+            for ((i = 1; i <= $#; i++)); do
+              if [ "${!i}" = --system-prompt-file ]; then j=$((i + 1)); wc -c < "${!j}" > '\(scratch.path)/prompt-size.txt'; fi
+            done
+            echo '{"type":"system","subtype":"init","session_id":"big-1"}'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"big-1","total_cost_usd":0.01}'
+            """)
+        func run(_ claude: String, output: String) throws -> (Int32, String) {
+            let process = try CLITests.launch(
+                ["run", plan, "--claude", claude, "--output", output], environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+                directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+            process.waitUntilExit()
+            return (process.terminationStatus, try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))
+        }
+        let ok = try run("./claude", output: "out")
+        #expect(ok.0 == 0, "\(ok.1)")
+        let size = try String(contentsOfFile: scratch.path + "/prompt-size.txt", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(size) == huge.replacingOccurrences(of: "{slug}", with: "big").utf8.count + 1)
+
+        let broken = scratch.write("broken-claude", lines: ["#!/nonexistent/interpreter", "exit 0"])
+        chmod(broken, 0o755)
+        let failed = try run(broken, output: "failed")
+        #expect(failed.0 == 1)
+        #expect(failed.1.contains("cannot start \(broken)"), "\(failed.1)")
+        let state = try #require(try RunRecord(folder: scratch.path + "/failed/run").loadState())
+        #expect(state.status == .finished)
+        #expect(state.phases.map(\.status) == [.failed])
+        #expect(state.phases[0].reason?.hasPrefix("cannot start \(broken)") == true)
+    }
+
     @Test func killedMidStream() async throws {
         let scratch = ScratchFolder()
         let claude = try Self.script(scratch, """

@@ -179,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         model = body.get("model", "claude-sonnet-4-5")
         if os.environ.get("SCRIPTED_MODEL_LOG"):
             with open(os.environ["SCRIPTED_MODEL_LOG"], "a") as log:
-                log.write(json.dumps(body.get("messages")) + "\n")
+                log.write(json.dumps(body) + "\n")
         if MODE == "probe":
             with open(PROBE_USAGE_FILE) as f:
                 use = json.load(f)

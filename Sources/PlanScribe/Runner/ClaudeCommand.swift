@@ -34,9 +34,15 @@ public struct ClaudeCommand: Sendable {
     }
 
     /// The arguments (after the binary) of a phase's first turn.
-    public func firstTurn(_ phase: PhaseName, maxTurns: Int? = nil) -> [String] {
+    ///
+    /// - Parameters:
+    ///   - phase: the phase.
+    ///   - maxTurns: `--max-turns`, by default the plan's.
+    ///   - systemPromptFile: a file holding ``systemPrompt(for:)``, passed as
+    ///     `--system-prompt-file` (no argument size limit); nil passes the text itself.
+    public func firstTurn(_ phase: PhaseName, maxTurns: Int? = nil, systemPromptFile: String? = nil) -> [String] {
         ["-p", firstPrompt(for: phase)] + common(maxTurns: maxTurns ?? plan.claude.maxTurns)
-            + ["--system-prompt", systemPrompt(for: phase)] + tail()
+            + (systemPromptFile.map { ["--system-prompt-file", $0] } ?? ["--system-prompt", systemPrompt(for: phase)]) + tail()
     }
 
     /// The arguments of a turn that continues a session with a message.

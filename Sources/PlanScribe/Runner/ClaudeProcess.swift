@@ -60,8 +60,11 @@ public struct ClaudeProcess: Sendable {
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue && FileManager.default.isExecutableFile(atPath: path)
         }
         if let explicit {
-            guard executable(explicit) else { throw ClaudeProcessError.notFound("no executable at \(explicit)") }
-            return explicit
+            // Relative to the current folder, not to the workspace the CLI runs in.
+            let path = explicit.hasPrefix("/") ? explicit : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(explicit)
+            let absolute = (path as NSString).standardizingPath
+            guard executable(absolute) else { throw ClaudeProcessError.notFound("no executable at \(explicit)") }
+            return absolute
         }
         if let fromEnv = environment["PLANSCRIBE_CLAUDE"], !fromEnv.isEmpty {
             guard executable(fromEnv) else { throw ClaudeProcessError.notFound("PLANSCRIBE_CLAUDE=\(fromEnv) is not an executable") }

@@ -137,7 +137,22 @@ public struct PlanRunner: Sendable {
                 state.updatedAt = Self.timestamp()
                 try record.save(state)
 
-                let outcome = try await invoke(step, phase: phase, plan: phasePlan, index: invocationIndex, record: record, onEvent: onEvent)
+                let outcome: TimedOutcome
+                do {
+                    outcome = try await invoke(step, phase: phase, plan: phasePlan, index: invocationIndex, record: record, onEvent: onEvent)
+                } catch let error as ClaudeProcessError {
+                    // Recorded, so that the run is not left "running" for the next one to refuse.
+                    record.clearChild()
+                    _ = finish(&phase, .failed, error.description)
+                    phase.next = nil
+                    phase.finishedAt = Self.timestamp()
+                    state.phases[i] = phase
+                    state.status = .finished
+                    state.updatedAt = Self.timestamp()
+                    try record.save(state)
+                    onEvent(.phaseFinished(name: phasePlan.name.command, status: phase.status, reason: phase.reason ?? ""))
+                    throw error
+                }
                 invocationIndex += 1
                 phase.invocations += 1
                 if step.kind == .start {
@@ -154,7 +169,7 @@ public struct PlanRunner: Sendable {
                 let marker = outcome.finalText.flatMap(PhaseMarker.status(of:))
                 try record.append(InvocationRecord(
                     index: invocationIndex, phase: phasePlan.name.command, kind: step.kind, replyIndex: step.replyIndex,
-                    question: step.question.map(Redactor.redact), argv: ClaudeCommand.recorded(arguments(for: step, phase: phase, plan: phasePlan)),
+                    question: step.question.map(Redactor.redact), argv: ClaudeCommand.recorded(arguments(for: step, phase: phase, plan: phasePlan, promptFolder: Self.promptFolder(of: record))),
                     startedAt: outcome.startedAt, durationMs: outcome.durationMs, exitCode: outcome.base.exitCode, signal: outcome.base.signal,
                     timedOut: outcome.base.timedOut, interrupted: outcome.base.interrupted, subtype: outcome.result?.subtype,
                     isError: outcome.result?.isError, sessionID: outcome.sessionID, usage: outcome.result?.usage, costUSD: cost,
@@ -259,15 +274,28 @@ public struct PlanRunner: Sendable {
         return nil
     }
 
-    func arguments(for step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan) -> [String] {
+    /// The arguments of a step; a first turn reads its system prompt from
+    /// `<promptFolder>/<phase>.md` when a folder is given.
+    func arguments(for step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan, promptFolder: String? = nil) -> [String] {
         switch step.kind {
         case .start:
-            return command.firstTurn(phasePlan.name)
+            return command.firstTurn(phasePlan.name, systemPromptFile: promptFolder.map { Self.promptFile(phasePlan, in: $0) })
         case .retry:
             return command.resume(phase.sessionID ?? "", message: step.message ?? ClaudeCommand.wrap(Self.retryMessage), maxTurns: plan.claude.retryMaxTurns)
         case .reply, .nudge:
             return command.resume(phase.sessionID ?? "", message: step.message ?? "")
         }
+    }
+
+    /// The run record's `prompts/` folder as an absolute path: the CLI runs in the workspace.
+    static func promptFolder(of record: RunRecord) -> String {
+        let folder = record.folder.hasPrefix("/") ? record.folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(record.folder)
+        return (folder as NSString).standardizingPath + "/prompts"
+    }
+
+    /// Where a phase's rendered system prompt is kept in the run folder.
+    static func promptFile(_ phasePlan: Plan.PhasePlan, in folder: String) -> String {
+        folder + "/" + phasePlan.name.slug.replacingOccurrences(of: ":", with: "-") + ".md"
     }
 
     struct TimedOutcome {
@@ -285,10 +313,20 @@ public struct PlanRunner: Sendable {
         let replyNumber = phase.repliesSent
         onEvent(.invocationStarted(phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber))
         let stream = String(format: "stream/%03d-%@-%@.jsonl", index + 1, phasePlan.name.slug.replacingOccurrences(of: ":", with: "-"), step.kind.rawValue)
+        let prompts = Self.promptFolder(of: record)
+        if step.kind == .start {
+            // Passed by file: a long prompt would pass the argument size limit.
+            do {
+                try FileManager.default.createDirectory(atPath: prompts, withIntermediateDirectories: true)
+                try Data(command.systemPrompt(for: phasePlan.name).utf8).write(to: URL(fileURLWithPath: Self.promptFile(phasePlan, in: prompts)), options: .atomic)
+            } catch {
+                throw RunRecordError.io(path: Self.promptFile(phasePlan, in: prompts), reason: (error as NSError).localizedDescription)
+            }
+        }
         let started = Self.timestamp()
         let clock = ContinuousClock.now
         let outcome = try await process.run(
-            arguments: arguments(for: step, phase: phase, plan: phasePlan), workingDirectory: plan.workspace,
+            arguments: arguments(for: step, phase: phase, plan: phasePlan, promptFolder: prompts), workingDirectory: plan.workspace,
             timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream,
             onStart: { pid in record.recordChild(pid) }
         ) { event in
