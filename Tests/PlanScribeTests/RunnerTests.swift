@@ -130,7 +130,10 @@ struct PlanFileTests {
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 40, retry_max_turns: 30 }", "plan.yaml:5: claude.retry_max_turns: must be at least max_turns (40)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { permission_mode: yolo }", "plan.yaml:5: claude.permission_mode: must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]", "plan.yaml:5: phase: unknown field (expected one of: claude, default_reply, description, phases, slug, system_prompt, workspace)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [office-hours, /office-hours]", "plan.yaml:4: phases[1]: /office-hours is already phase 1; each phase runs once"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [office-hours, /office-hours]", "plan.yaml:4: phases[1]: /office-hours is already phases[0]; each phase runs once"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - \"\"", "plan.yaml:7: phases[0].replies[0]: a reply must not be empty"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - ok\n      - ~", "plan.yaml:8: phases[0].replies[1]: a reply must not be empty"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: x\n        reply: null", "plan.yaml:8: phases[0].replies[0].reply: a reply must not be empty"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [\"/not a phase\"]", "plan.yaml:4: phases[0]: not a phase name: /not a phase"),
         ("slug: a\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: description: missing"),
         ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws"),
@@ -240,6 +243,14 @@ struct ClaudeCommandTests {
         #expect(record.reason == "no PHASE_STATUS marker after 2 nudges in a row (max_nudges 2)")
         let strict = try Self.plan(phases: "\n  - name: a\n    max_nudges: 0")
         #expect(strict.phases[0].maxNudges == 0)
+    }
+
+    /// `when: ""` answers any question (before the ordered replies), as an empty pattern does.
+    @Test func anEmptyWhenMatchesAnyQuestion() throws {
+        let plan = try Self.plan(phases: "\n  - name: a\n    replies:\n      - first\n      - when: \"\"\n        reply: any")
+        let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        #expect(runner.chooseReply(plan.phases[0], used: [], question: "Anything?")! == (1, "any"))
+        #expect(runner.chooseReply(plan.phases[0], used: [1], question: "Anything?")! == (0, "first"))
     }
 
     @Test func decisionsFollowTheProtocol() throws {

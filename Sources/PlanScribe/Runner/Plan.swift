@@ -218,7 +218,7 @@ struct PlanReader {
         for (i, item) in list.enumerated() {
             let phase = try phasePlan(item, field: "phases[\(i)]")
             if let first = seen[phase.name] {
-                throw fail(item, "phases[\(i)]", "\(phase.name.command) is already phase \(first + 1); each phase runs once")
+                throw fail(item, "phases[\(i)]", "\(phase.name.command) is already phases[\(first)]; each phase runs once")
             }
             seen[phase.name] = i
             phases.append(phase)
@@ -244,17 +244,18 @@ struct PlanReader {
             guard case .sequence(let list) = repliesNode else { throw fail(repliesNode, field + ".replies", "expected a list of replies") }
             for (j, item) in list.enumerated() {
                 let f = field + ".replies[\(j)]"
-                if case .scalar(let s) = item {
-                    replies.append(Plan.Reply(text: s.string, when: nil))
+                if case .scalar = item {
+                    replies.append(Plan.Reply(text: try replyText(item, f), when: nil))
                     continue
                 }
                 guard case .mapping(let m) = item else { throw fail(item, f, "expected a reply text or a mapping with when and reply") }
                 try checkKeys(m, known: ["when", "reply"], prefix: f + ".")
-                let text = try string(try required(m, "reply", f + "."), f + ".reply")
+                let text = try replyText(try required(m, "reply", f + "."), f + ".reply")
                 let whenNode = try required(m, "when", f + ".")
                 let pattern = try string(whenNode, f + ".when")
                 do {
-                    _ = try NSRegularExpression(pattern: pattern)
+                    // An empty pattern matches any question.
+                    if !pattern.isEmpty { _ = try NSRegularExpression(pattern: pattern) }
                 } catch {
                     throw fail(whenNode, f + ".when", "not a valid regular expression: \(pattern)")
                 }
@@ -349,6 +350,17 @@ struct PlanReader {
             throw PlanError(file: file, line: map.mark?.line, field: prefix + key, message: "missing")
         }
         return node
+    }
+
+    /// A reply as written; an empty one or YAML's null (`~`, `null`, nothing) is an error, not a
+    /// reply of no words.
+    private func replyText(_ node: Node, _ field: String) throws -> String {
+        guard case .scalar(let s) = node else { throw fail(node, field, "expected the reply's text") }
+        let plainNull = s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
+        guard !plainNull, !s.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw fail(node, field, "a reply must not be empty")
+        }
+        return s.string
     }
 
     private func string(_ node: Node, _ field: String) throws -> String {

@@ -258,7 +258,9 @@ public struct PlanRunner: Sendable {
     func chooseReply(_ phasePlan: Plan.PhasePlan, used: [Int], question: String) -> (Int?, String)? {
         let range = NSRange(question.startIndex..., in: question)
         for (i, reply) in phasePlan.replies.enumerated() where !used.contains(i) {
-            if let pattern = reply.when, let regex = try? NSRegularExpression(pattern: pattern), regex.firstMatch(in: question, range: range) != nil {
+            guard let pattern = reply.when else { continue }
+            if pattern.isEmpty { return (i, reply.text) }
+            if let regex = try? NSRegularExpression(pattern: pattern), regex.firstMatch(in: question, range: range) != nil {
                 return (i, reply.text)
             }
         }
