@@ -57,6 +57,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
 
+    @Flag(help: "With --resume: run the phases that stalled or failed again, from their start (their earlier invocations stay in the record).")
+    var retry = false
+
     @Flag(name: .customLong("no-redact"), help: "Keep API keys, tokens and passwords as they are in the report and in run/stream/*.jsonl (the rest of the run record always redacts them).")
     var noRedact = false
 
@@ -64,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if resume && restart { throw ValidationError("--resume and --restart cannot be used together") }
+        if retry && !resume { throw ValidationError("--retry goes with --resume") }
     }
 
     func run() async throws {
@@ -82,17 +86,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         let command = ClaudeCommand(plan: plan, promptTemplate: template)
         let output = report.output ?? "output/" + plan.slug
+        let settings = try effectiveSettings(output: output, environment: environment)
         // What planscribe adds to the CLI's environment.
         var added: [(String, String)] = []
-        if isolate {
-            let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
-            added.append(("CLAUDE_CONFIG_DIR", (folder as NSString).appendingPathComponent("run/claude-config")))
-        }
+        if let dir = settings.configDir { added.append(("CLAUDE_CONFIG_DIR", dir)) }
         if plan.claude.bypassesPermissions && geteuid() == 0 && (environment["IS_SANDBOX"] ?? "").isEmpty {
             added.append(("IS_SANDBOX", "1"))  // the CLI refuses to skip permissions as root without it
         }
         if dryRun {
-            printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: claude, environment: environment)) ?? "claude", added: added)
+            printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: settings.claude, environment: environment)) ?? "claude", added: added)
             return
         }
         let templates = try report.templateSet()
@@ -100,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         options.redactSecrets = !noRedact
         let binary: String
         do {
-            binary = try ClaudeProcess.locate(explicit: claude, environment: environment)
+            binary = try ClaudeProcess.locate(explicit: settings.claude, environment: environment)
         } catch let error as ClaudeProcessError {
             Console.error("error: \(error.description)")
             throw ExitCode(1)
@@ -120,17 +122,18 @@ struct RunCommand: AsyncParsableCommand {
         var childEnvironment = environment
         var configDir: String?
         for (key, value) in added { childEnvironment[key] = value }
-        if let dir = childEnvironment["CLAUDE_CONFIG_DIR"], isolate {
+        if let dir = settings.configDir {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             configDir = dir
         }
         var process = ClaudeProcess(binary: binary, environment: childEnvironment)
-        process.redactsRawOutput = !noRedact
-        let runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: keepGoing)
+        process.redactsRawOutput = settings.redact
+        let runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: settings.keepGoing)
+        let recorded = RunSettings(claude: binary, isolate: settings.configDir != nil, keepGoing: settings.keepGoing, redact: settings.redact)
         let progress = ProgressPrinter(quiet: quiet, environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
 
-        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir) { progress.show($0) } }
+        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry) { progress.show($0) } }
         let interrupts = InterruptWatcher { task.cancel() }
         defer { interrupts.stop() }
 
@@ -162,7 +165,7 @@ struct RunCommand: AsyncParsableCommand {
         if interrupted {
             let number = interrupts.received ?? SIGINT
             let name = number == SIGTERM ? "terminated (SIGTERM)" : number == SIGHUP ? "hung up (SIGHUP)" : "interrupted"
-            Console.error("planscribe: \(name); the run is saved in \(output)/run. Continue it with: " + resumeCommand())
+            Console.error("planscribe: \(name); the run is saved in \(output)/run. Continue it with: " + resumeCommand(settings))
             throw ExitCode(128 + number)
         }
         let total = state.phases.reduce(0) { $0 + $1.costUSD }
@@ -172,14 +175,47 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The command that continues this run, with the flags that must stay the same.
-    private func resumeCommand() -> String {
+    private func resumeCommand(_ settings: Effective) -> String {
         var words = ["planscribe", "run", plan, "--resume"]
         if let output = report.output { words += ["--output", output] }
-        if isolate { words.append("--isolate") }
-        if let claude { words += ["--claude", claude] }
-        if keepGoing { words.append("--keep-going") }
-        if noRedact { words.append("--no-redact") }
+        if settings.configDir != nil { words.append("--isolate") }
+        if let claude = settings.claude { words += ["--claude", claude] }
+        if settings.keepGoing { words.append("--keep-going") }
+        if !settings.redact { words.append("--no-redact") }
         return words.map(Shell.quote).joined(separator: " ")
+    }
+
+    /// The settings a run goes with: the flags given, and on `--resume` what the run
+    /// recorded (flags that contradict it are refused).
+    struct Effective {
+        var claude: String?
+        var configDir: String?
+        var keepGoing: Bool
+        var redact: Bool
+    }
+
+    private func effectiveSettings(output: String, environment: [String: String]) throws -> Effective {
+        let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
+        var effective = Effective(
+            claude: claude, configDir: isolate ? (folder as NSString).appendingPathComponent("run/claude-config") : nil,
+            keepGoing: keepGoing, redact: !noRedact)
+        guard resume, let data = FileManager.default.contents(atPath: output + "/run/state.json"),
+            let saved = try? JSONDecoder().decode(RunState.self, from: data)
+        else { return effective }
+        func refuse(_ what: String) -> InputError {
+            InputError(message: "the run in \(output)/run was started \(what); resume it without that flag (the run's own setting is used), or start over with --restart")
+        }
+        if isolate && saved.claudeConfigDir == nil { throw refuse("without --isolate") }
+        effective.configDir = saved.claudeConfigDir
+        if let recorded = saved.settings {
+            if let given = claude, let found = try? ClaudeProcess.locate(explicit: given, environment: environment), found != recorded.claude {
+                throw refuse("with --claude \(recorded.claude)")
+            }
+            if claude == nil, FileManager.default.isExecutableFile(atPath: recorded.claude) { effective.claude = recorded.claude }
+            effective.keepGoing = keepGoing || recorded.keepGoing
+            effective.redact = noRedact ? false : recorded.redact
+        }
+        return effective
     }
 
     private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String, added: [(String, String)]) {

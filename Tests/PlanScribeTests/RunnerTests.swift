@@ -481,6 +481,46 @@ struct ClaudeFaultTests {
         #expect(state.phases[0].reason?.hasPrefix("cannot start \(broken)") == true)
     }
 
+    /// `--resume` goes on with the settings the run recorded (the CLI binary, the isolated
+    /// config folder, --keep-going), and refuses flags that contradict them.
+    @Test func resumeKeepsTheRunsOwnSettings() throws {
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: keep", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review]",
+        ])
+        let log = scratch.path + "/calls.log"
+        _ = try Self.script(scratch, """
+            echo "$0 $CLAUDE_CONFIG_DIR" >> '\(log)'
+            if [[ "$*" == *office-hours* ]]; then marker=needs_input; else marker=ready_to_advance; fi
+            echo '{"type":"system","subtype":"init","session_id":"keep-1"}'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Q?\\nPHASE_STATUS: '$marker'","session_id":"keep-1","total_cost_usd":0.01}'
+            """)
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = try CLITests.launch(
+                ["run", plan, "--output", "out"] + arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+                directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+            process.waitUntilExit()
+            return (process.terminationStatus, try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))
+        }
+        // The first phase stalls (no reply to give), which stops the run, with --keep-going
+        // recorded as not given.
+        #expect(try run(["--isolate", "--claude", "./claude"]).0 == 3)
+        // A plain --resume stops at the stalled phase again; --retry runs it again, with the
+        // run's own binary and config folder, and goes on.
+        #expect(try run(["--resume"]).0 == 3)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+        let resumed = try run(["--resume", "--retry", "--keep-going"])
+        #expect(resumed.0 == 3, "\(resumed.1)")
+        let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(calls == Array(repeating: "\(scratch.path)/claude \(scratch.path)/out/run/claude-config", count: 3))
+        let state = try #require(try RunRecord(folder: scratch.path + "/out/run").loadState())
+        #expect(state.phases.map(\.status) == [.stalled, .done])
+        #expect(state.settings == RunSettings(claude: scratch.path + "/claude", isolate: true, keepGoing: false, redact: true))
+        let conflict = try run(["--resume", "--claude", "/bin/true"])
+        #expect(conflict.0 == 2)
+        #expect(conflict.1.contains("the run in out/run was started with --claude \(scratch.path)/claude; resume it without that flag"))
+    }
+
     @Test func killedMidStream() async throws {
         let scratch = ScratchFolder()
         let claude = try Self.script(scratch, """

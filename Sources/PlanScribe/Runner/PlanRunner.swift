@@ -90,11 +90,18 @@ public struct PlanRunner: Sendable {
     ///   - record: the run folder (locked).
     ///   - start: fresh, resume or restart.
     ///   - claudeConfigDir: the `CLAUDE_CONFIG_DIR` given to the CLI, to record.
+    ///   - settings: how the run was started, recorded for `--resume` (a resumed run keeps
+    ///     what it recorded).
+    ///   - retryFailed: on resume, run phases that stalled or failed again from their start
+    ///     (otherwise such a phase stops the run, unless the runner keeps going).
     ///   - onEvent: progress.
     /// - Returns: the final state.
     /// - Throws: ``RunnerError`` (``RunnerError/interrupted`` after Ctrl-C, state saved),
     ///   ``ClaudeProcessError``, ``RunRecordError``.
-    public func run(record: RunRecord, start: Start, claudeConfigDir: String?, onEvent: @escaping @Sendable (RunnerEvent) -> Void) async throws -> RunOutcome {
+    public func run(
+        record: RunRecord, start: Start, claudeConfigDir: String?, settings: RunSettings? = nil, retryFailed: Bool = false,
+        onEvent: @escaping @Sendable (RunnerEvent) -> Void
+    ) async throws -> RunOutcome {
         var state: RunState
         let now = Self.timestamp()
         // A CLI a crashed run left running would write into the folder being read or wiped.
@@ -105,6 +112,7 @@ public struct PlanRunner: Sendable {
         case (.restart, _):
             try record.clear()
             state = newState(now, claudeConfigDir: claudeConfigDir)
+            state.settings = settings
         case (.resume, nil):
             throw RunnerError.nothingToResume(folder: record.folder)
         case (.resume, let saved?):
@@ -119,6 +127,7 @@ public struct PlanRunner: Sendable {
         case (.fresh, nil):
             try record.clear()
             state = newState(now, claudeConfigDir: claudeConfigDir)
+            state.settings = settings
         }
         state.status = .running
         var invocationIndex = record.loadInvocations().count
@@ -126,7 +135,14 @@ public struct PlanRunner: Sendable {
 
         for (i, phasePlan) in plan.phases.enumerated() {
             var phase = state.phases[i]
-            if [.done, .stalled, .failed].contains(phase.status) { continue }
+            if phase.status == .done { continue }
+            if phase.status == .stalled || phase.status == .failed {
+                guard retryFailed else {
+                    // As in the run that recorded it: a phase that did not end ready stops it.
+                    if keepGoing { continue } else { break }
+                }
+                phase = PhaseRecord(name: phase.name)
+            }
             let resumed = phase.status == .running
             if phase.startedAt == nil { phase.startedAt = Self.timestamp() }
             phase.status = .running

@@ -142,15 +142,42 @@ public struct RunState: Codable, Sendable, Equatable {
     public var cliVersion: String?
     /// The phases, in plan order.
     public var phases: [PhaseRecord]
+    /// How the run was started (absent in runs recorded before planscribe kept it).
+    public var settings: RunSettings?
 
     enum CodingKeys: String, CodingKey {
-        case slug, status, workspace, phases
+        case slug, status, workspace, phases, settings
         case schemaVersion = "schema_version"
         case planFile = "plan_file"
         case claudeConfigDir = "claude_config_dir"
         case startedAt = "started_at"
         case updatedAt = "updated_at"
         case cliVersion = "cli_version"
+    }
+}
+
+/// How a run was started, so that `--resume` goes on the same way.
+public struct RunSettings: Codable, Sendable, Equatable {
+    /// The CLI binary (absolute).
+    public var claude: String
+    /// Whether the CLI had a config folder of its own in the run folder.
+    public var isolate: Bool
+    /// Whether a phase that did not end ready let the run go on.
+    public var keepGoing: Bool
+    /// Whether the stream copies are redacted.
+    public var redact: Bool
+
+    /// Creates settings.
+    public init(claude: String, isolate: Bool, keepGoing: Bool, redact: Bool) {
+        self.claude = claude
+        self.isolate = isolate
+        self.keepGoing = keepGoing
+        self.redact = redact
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case claude, isolate, redact
+        case keepGoing = "keep_going"
     }
 }
 
