@@ -97,6 +97,11 @@ struct RunCommand: AsyncParsableCommand {
             printDryRun(plan, command: command, binary: (try? ClaudeProcess.locate(explicit: settings.claude, environment: environment)) ?? "claude", added: added)
             return
         }
+        if settings.configDir != nil, !IsolatedConfig.credentialKeys.contains(where: { !(environment[$0] ?? "").isEmpty }) {
+            // A fresh config folder holds no login: the CLI would fail every phase.
+            Console.error("error: --isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_AUTH_TOKEN), or run without --isolate")
+            throw ExitCode(1)
+        }
         let templates = try report.templateSet()
         var options = try report.reportOptions()
         options.redactSecrets = !noRedact
@@ -123,8 +128,7 @@ struct RunCommand: AsyncParsableCommand {
         var configDir: String?
         for (key, value) in added { childEnvironment[key] = value }
         if let dir = settings.configDir {
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            configDir = dir
+            configDir = dir  // made, with the user's skills linked in, once the run folder is ready
         }
         var process = ClaudeProcess(binary: binary, environment: childEnvironment)
         process.redactsRawOutput = settings.redact
@@ -133,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressPrinter(quiet: quiet, environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
 
-        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry) { progress.show($0) } }
+        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry, userEnvironment: environment) { progress.show($0) } }
         let interrupts = InterruptWatcher { task.cancel() }
         defer { interrupts.stop() }
 
@@ -221,6 +225,11 @@ struct RunCommand: AsyncParsableCommand {
     private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String, added: [(String, String)]) {
         Console.out("# workspace: \(plan.workspace)")
         for (key, value) in added { Console.out("# environment: \(key)=\(Shell.quote(value))") }
+        if added.contains(where: { $0.0 == "CLAUDE_CONFIG_DIR" }) {
+            for (name, source) in IsolatedConfig.shared(environment: ProcessInfo.processInfo.environment) {
+                Console.out("# isolated config folder: \(name) links to \(source)")
+            }
+        }
         let kept = Set(command.existingAddDirs())
         for dir in plan.claude.addDirs where !kept.contains(dir) { Console.out("# add_dirs: \(dir) is not a folder here; not passed") }
         for phase in plan.phases {

@@ -398,11 +398,23 @@ struct ClaudeFaultTests {
             echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"iso-1","total_cost_usd":0.01}'
             """)
         try FileManager.default.createDirectory(atPath: scratch.path + "/elsewhere", withIntermediateDirectories: true)
-        let process = try CLITests.launch(
-            ["run", plan, "--isolate", "--claude", claude, "--output", scratch.path + "/out"],
+        try FileManager.default.createDirectory(atPath: scratch.path + "/.claude/skills/office-hours", withIntermediateDirectories: true)
+        // Without credentials an isolated CLI cannot log in: refused before anything runs.
+        let refused = try CLITests.launch(
+            ["run", plan, "--isolate", "--claude", claude, "--output", scratch.path + "/refused"],
             environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"], directory: scratch.path + "/elsewhere",
             stderrFile: scratch.path + "/stderr.txt")
+        refused.waitUntilExit()
+        #expect(refused.terminationStatus == 1)
+        #expect(try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8).contains("--isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/refused"))
+        let process = try CLITests.launch(
+            ["run", plan, "--isolate", "--claude", claude, "--output", scratch.path + "/out"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true", "ANTHROPIC_API_KEY": "sk-test"], directory: scratch.path + "/elsewhere",
+            stderrFile: scratch.path + "/stderr.txt")
         process.waitUntilExit()
+        // The user's skills are linked into the isolated folder, so that they load there.
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch.path + "/out/run/claude-config/skills") == scratch.path + "/.claude/skills")
         let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
         #expect(process.terminationStatus == 0, "\(stderr)")
         let dirs = Set(try String(contentsOfFile: seen, encoding: .utf8).split(separator: "\n").map(String.init))
@@ -497,7 +509,7 @@ struct ClaudeFaultTests {
             """)
         func run(_ arguments: [String]) throws -> (Int32, String) {
             let process = try CLITests.launch(
-                ["run", plan, "--output", "out"] + arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+                ["run", plan, "--output", "out"] + arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true", "ANTHROPIC_API_KEY": "sk-test"],
                 directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
             process.waitUntilExit()
             return (process.terminationStatus, try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))

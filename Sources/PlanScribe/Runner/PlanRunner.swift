@@ -92,6 +92,8 @@ public struct PlanRunner: Sendable {
     ///   - claudeConfigDir: the `CLAUDE_CONFIG_DIR` given to the CLI, to record.
     ///   - settings: how the run was started, recorded for `--resume` (a resumed run keeps
     ///     what it recorded).
+    ///   - userEnvironment: planscribe's own environment, where the user's skills are found
+    ///     for an isolated config folder (``IsolatedConfig``).
     ///   - retryFailed: on resume, run phases that stalled or failed again from their start
     ///     (otherwise such a phase stops the run, unless the runner keeps going).
     ///   - onEvent: progress.
@@ -100,7 +102,7 @@ public struct PlanRunner: Sendable {
     ///   ``ClaudeProcessError``, ``RunRecordError``.
     public func run(
         record: RunRecord, start: Start, claudeConfigDir: String?, settings: RunSettings? = nil, retryFailed: Bool = false,
-        onEvent: @escaping @Sendable (RunnerEvent) -> Void
+        userEnvironment: [String: String] = ProcessInfo.processInfo.environment, onEvent: @escaping @Sendable (RunnerEvent) -> Void
     ) async throws -> RunOutcome {
         var state: RunState
         let now = Self.timestamp()
@@ -129,6 +131,7 @@ public struct PlanRunner: Sendable {
             state = newState(now, claudeConfigDir: claudeConfigDir)
             state.settings = settings
         }
+        if let dir = state.claudeConfigDir { IsolatedConfig.prepare(dir, environment: userEnvironment) }
         state.status = .running
         var invocationIndex = record.loadInvocations().count
         try record.save(state)
