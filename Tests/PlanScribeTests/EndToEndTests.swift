@@ -54,15 +54,18 @@ struct EndToEndTests {
             "workspace: \(scratch.path)/workspace",
             "system_prompt: prompt.md",
             "phases:",
+            // The scripted model plays the phases: no skills are installed, so each phase is
+            // sent as a plain prompt.
             "  - name: /office-hours",
+            "    plain: true",
             "    replies:",
             "      - \"Teams of 3-10.\"",
             "      - when: \"(?i)budget\"",
             "        reply: \"Fifty dollars.\"",
             "      - \"Never needed.\"",
-            "  - /plan-ceo-review",
-            "  - /plan-eng-review",
-            "  - /plan-design-review",
+            "  - { name: /plan-ceo-review, plain: true }",
+            "  - { name: /plan-eng-review, plain: true }",
+            "  - { name: /plan-design-review, plain: true }",
             "claude:",
             "  max_turns: 2",
             "  retry_max_turns: 4",
@@ -214,6 +217,37 @@ struct EndToEndTests {
         let total = state.phases.reduce(USD.zero) { $0 + USD($1.costUSD) }
         let finals = state.phases.compactMap { p in invocations.last { $0.phase == p.name }?.sessionTotalUSD }.reduce(USD.zero) { $0 + USD($1) }
         #expect(total == finals)
+    }
+
+    /// With the real CLI: a phase that is an installed skill runs as one (the CLI expands it);
+    /// a misspelt phase the CLI did not load is stopped at its `system/init`, before it runs as
+    /// plain text, and fails naming where skills are looked for.
+    @Test func aPhaseTheCLIDidNotLoadIsStoppedBeforeItRuns() async throws {
+        let server = try await ScriptedModelServer { _ in
+            .message([.text("Done.\nPHASE_STATUS: ready_to_advance")], usage: .init(input: 10, output: 5))
+        }
+        defer { Task { await server.stop() } }
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: skills", "description: A todo app", "workspace: \(scratch.path)/workspace", "phases: [office-hours, office-hourz]",
+            "claude: { max_turns: 2, timeout_s: 120 }",
+        ])
+        _ = scratch.write("workspace/.claude/skills/office-hours/SKILL.md", lines: [
+            "---", "name: office-hours", "description: Office hours for a product idea.", "---", "Ask about the users.",
+        ])
+        let process = try Self.run(["run", plan, "--keep-going"], port: server.port, scratch: scratch)
+        #expect(process.terminationStatus == 3)
+        let record = try RunRecord(folder: scratch.path + "/out/run")
+        let state = try #require(try record.loadState())
+        #expect(state.phases.map(\.status) == [.done, .failed])
+        let reason = try #require(state.phases[1].reason)
+        #expect(reason.hasPrefix("the CLI did not load /office-hourz as a skill or command (it looks in \(scratch.path)/workspace/.claude/skills, "))
+        #expect(reason.hasSuffix("install it there, or mark the phase plain: true to send it as a plain prompt"))
+        #expect(record.loadInvocations().map(\.phase) == ["/office-hours", "/office-hourz"])
+        // The skill ran as one: its body is in the transcript as the CLI's context.
+        let sessions = RunTranscripts.read(state: state, environment: RealCLI.environment(port: server.port, configDir: scratch.path + "/claude-config"))
+        let office = try #require(sessions.first { $0.id == state.phases[0].sessionID })
+        #expect(office.messages.contains { $0.isMeta && $0.text.contains("Ask about the users.") })
     }
 
     @Test func aSecondRunOnTheSameSlugIsRefused() async throws {

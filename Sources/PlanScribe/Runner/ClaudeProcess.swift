@@ -86,12 +86,15 @@ public struct ClaudeProcess: Sendable {
     ///   - rawOutput: a file to copy stdout into: byte for byte, or line by line with secrets
     ///     redacted when ``redactsRawOutput`` is set.
     ///   - onStart: called with the child's pid once it runs.
+    ///   - stopWhen: called with each event; a reason it returns ends the CLI's process group at
+    ///     once and becomes the outcome's failure.
     ///   - onEvent: called for each event, in order, as it arrives.
     /// - Returns: the outcome; a failure of the CLI is an outcome, not an error.
     /// - Throws: ``ClaudeProcessError`` when the CLI cannot be started.
     public func run(
         arguments: [String], workingDirectory: String, timeout: Duration, rawOutput: String?,
         onStart: (@Sendable (pid_t) -> Void)? = nil,
+        stopWhen: (@Sendable (StreamEvent) -> String?)? = nil,
         onEvent: @escaping @Sendable (StreamEvent) -> Void
     ) async throws -> InvocationOutcome {
         var options = PlatformOptions()
@@ -115,7 +118,7 @@ public struct ClaudeProcess: Sendable {
                 let pid = execution.processIdentifier.value
                 onStart?(pid)
                 return try await withTaskCancellationHandler {
-                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, redactsRaw: redactsRawOutput, onEvent: onEvent)
+                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, redactsRaw: redactsRawOutput, stopWhen: stopWhen, onEvent: onEvent)
                 } onCancel: {
                     kill(-pid, SIGKILL)
                 }
@@ -142,16 +145,26 @@ public struct ClaudeProcess: Sendable {
 
     private static func collect(
         _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, pid: pid_t, timeout: Duration, raw: FileHandle?,
-        redactsRaw: Bool, onEvent: @escaping @Sendable (StreamEvent) -> Void
+        redactsRaw: Bool, stopWhen: (@Sendable (StreamEvent) -> String?)?, onEvent: @escaping @Sendable (StreamEvent) -> Void
     ) async throws -> InvocationOutcome {
         try await withThrowingTaskGroup(of: Part.self) { group in
             group.addTask {
-                var splitter = StreamSplitter(onEvent: onEvent, raw: raw, redactsRaw: redactsRaw)
+                let stop = StopReason()
+                let events: @Sendable (StreamEvent) -> Void = { event in
+                    onEvent(event)
+                    if let stopWhen, stop.reason == nil, let reason = stopWhen(event) {
+                        stop.reason = reason
+                        kill(-pid, SIGKILL)
+                    }
+                }
+                var splitter = StreamSplitter(onEvent: events, raw: raw, redactsRaw: redactsRaw)
                 for try await buffer in execution.standardOutput {
                     buffer.withUnsafeBytes { splitter.feed($0) }
                 }
                 splitter.finish()
-                return .stdout(splitter.outcome)
+                var outcome = splitter.outcome
+                outcome.stopReason = stop.reason
+                return .stdout(outcome)
             }
             group.addTask {
                 var tail = [UInt8]()
@@ -192,6 +205,25 @@ public struct ClaudeProcess: Sendable {
             outcome.stderrTail = stderr
             outcome.timedOut = timedOut
             return outcome
+        }
+    }
+}
+
+/// The reason a `stopWhen` check gave, set once from the reading task.
+private final class StopReason: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+
+    var reason: String? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        set {
+            lock.lock()
+            value = newValue
+            lock.unlock()
         }
     }
 }

@@ -38,7 +38,11 @@ public struct InvocationOutcome: Sendable, Equatable {
     public var finalText: String? { result?.text ?? lastAssistantText }
 
     /// A one-line reason when the invocation failed, nil when it succeeded.
+    /// Why planscribe ended the CLI on seeing an event (a phase command it did not load).
+    public var stopReason: String?
+
     public var failure: String? {
+        if let stopReason { return stopReason }
         if interrupted { return "interrupted" }
         if timedOut { return "timed out" }
         if let result {
@@ -130,7 +134,7 @@ struct StreamSplitter {
             outcome.badLines.append("\(error.reason): \(preview)")
         case .success(let event):
             switch event {
-            case .started(let session, let model, let version):
+            case .started(let session, let model, let version, _):
                 outcome.sessionID = outcome.sessionID ?? checked(session)
                 outcome.model = outcome.model ?? model
                 outcome.cliVersion = outcome.cliVersion ?? version

@@ -25,6 +25,8 @@ public struct Plan: Sendable {
         public var line: Int
         /// How many nudges in a row (turns without a marker) before the phase stalls.
         public var maxNudges = 2
+        /// Sent as a plain prompt: the phase is not a skill or command the CLI must have loaded.
+        public var plain = false
     }
 
     /// How the Claude Code CLI is invoked.
@@ -235,7 +237,7 @@ struct PlanReader {
             return Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
         }
         guard case .mapping(let map) = node else { throw fail(node, field, "expected a phase name or a mapping with name and replies") }
-        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges"], prefix: field + ".")
+        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges", "plain"], prefix: field + ".")
         let nameNode = try required(map, "name", field + ".")
         let raw = try string(nameNode, field + ".name")
         guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
@@ -266,6 +268,10 @@ struct PlanReader {
         if let node = map["max_replies"] { maxReplies = try int(node, field + ".max_replies", 0...100) }
         var phase = Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
         if let node = map["max_nudges"] { phase.maxNudges = try int(node, field + ".max_nudges", 0...100) }
+        if let node = map["plain"] {
+            guard case .scalar(let scalar) = node, let b = Bool.construct(from: scalar) else { throw fail(node, field + ".plain", "expected true or false") }
+            phase.plain = b
+        }
         return phase
     }
 

@@ -314,6 +314,19 @@ public struct PlanRunner: Sendable {
         return (folder as NSString).standardizingPath + "/prompts"
     }
 
+    /// On a phase's first turn: when the CLI's `system/init` lists what it loaded and the phase's
+    /// command is not among its slash commands and skills, the phase must not run as plain text
+    /// (a misspelt `/office-hourz`, a skill not installed where the CLI looks).
+    static func unloadedCommandCheck(_ name: PhaseName, workspace: String, environment: [String: String]) -> @Sendable (StreamEvent) -> String? {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let user = environment["CLAUDE_CONFIG_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.claude"
+        let places = [workspace + "/.claude/skills", workspace + "/.claude/commands", user + "/skills", user + "/commands"]
+        return { event in
+            guard case .started(_, _, _, let commands?) = event, !commands.contains(name.slug) else { return nil }
+            return "the CLI did not load \(name.command) as a skill or command (it looks in \(places.joined(separator: ", "))); install it there, or mark the phase plain: true to send it as a plain prompt"
+        }
+    }
+
     /// Where a phase's rendered system prompt is kept in the run folder.
     static func promptFile(_ phasePlan: Plan.PhasePlan, in folder: String) -> String {
         folder + "/" + phasePlan.name.slug.replacingOccurrences(of: ":", with: "-") + ".md"
@@ -349,7 +362,8 @@ public struct PlanRunner: Sendable {
         let outcome = try await process.run(
             arguments: arguments(for: step, phase: phase, plan: phasePlan, promptFolder: prompts), workingDirectory: plan.workspace,
             timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream,
-            onStart: { pid in record.recordChild(pid) }
+            onStart: { pid in record.recordChild(pid) },
+            stopWhen: step.kind == .start && !phasePlan.plain ? Self.unloadedCommandCheck(phasePlan.name, workspace: plan.workspace, environment: process.environment) : nil
         ) { event in
             if case .apiRetry(let attempt, let max, let status, _) = event {
                 onEvent(.apiRetry(attempt: attempt, maxRetries: max, status: status))

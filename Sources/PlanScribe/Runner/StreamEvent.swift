@@ -4,7 +4,7 @@ import Foundation
 /// runner uses.
 public enum StreamEvent: Sendable, Equatable {
     /// `system/init`: the session id, model and CLI version, known before any answer.
-    case started(sessionID: String?, model: String?, version: String?)
+    case started(sessionID: String?, model: String?, version: String?, commands: [String]? = nil)
     /// An assistant message block (text only is kept, for progress and as a fallback).
     case assistantText(String, fromSubagent: Bool)
     /// `system/api_retry`: the CLI is retrying an API error itself.
@@ -60,6 +60,8 @@ public enum StreamEventDecoder {
         var session_id: String?
         var model: String?
         var claude_code_version: String?
+        var slash_commands: [LenientString]?
+        var skills: [LenientString]?
         var is_error: Bool?
         var result: LenientString?
         var total_cost_usd: Double?
@@ -90,7 +92,12 @@ public enum StreamEventDecoder {
         guard let type = raw.type else { return .failure(StreamLineError(reason: "event without a type")) }
         switch (type, raw.subtype) {
         case ("system", "init"?):
-            return .success(.started(sessionID: raw.session_id, model: raw.model, version: raw.claude_code_version))
+            // What the CLI loaded: its slash commands and skills, names without the slash.
+            var commands: [String]?
+            if raw.slash_commands != nil || raw.skills != nil {
+                commands = ((raw.slash_commands ?? []) + (raw.skills ?? [])).compactMap { $0.value }.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+            }
+            return .success(.started(sessionID: raw.session_id, model: raw.model, version: raw.claude_code_version, commands: commands))
         case ("system", "api_retry"?):
             return .success(.apiRetry(attempt: raw.attempt ?? 0, maxRetries: raw.max_retries ?? 0, status: raw.error_status, delayMilliseconds: raw.retry_delay_ms ?? 0))
         case ("assistant", _):
