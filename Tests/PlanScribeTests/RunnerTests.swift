@@ -20,6 +20,34 @@ struct StreamDecodingTests {
         return splitter.outcome
     }
 
+    /// The result's `permission_denials` (shape as the real CLI 2.1.332 wrote it for a refused
+    /// Write) are read, recorded, and fail the phase when the plan says so.
+    @Test func permissionDenialsAreReadAndCanFailThePhase() throws {
+        let line = ##"{"type":"result","subtype":"success","is_error":false,"result":"probe","session_id":"d1","total_cost_usd":0.00474,"permission_denials":[{"tool_name":"Write","tool_use_id":"toolu_1","tool_input":{"file_path":"/tmp/probe/cwd/notes.md","content":"# Notes\n"}},{"tool_name":"Write","tool_use_id":"toolu_2","tool_input":{}}]}"##
+        guard case .success(.result(let result)) = Array(line.utf8).withUnsafeBytes({ StreamEventDecoder.decode($0) }) else {
+            Issue.record("not a result")
+            return
+        }
+        #expect(result.permissionDenials == ["Write", "Write"])
+        var outcome = InvocationOutcome()
+        outcome.exitCode = 0
+        outcome.result = result
+        outcome.result?.text = "Done.\nPHASE_STATUS: ready_to_advance"
+        let strict = try ClaudeCommandTests.plan("claude: { fail_on_permission_denial: true }")
+        let runner = PlanRunner(plan: strict, command: ClaudeCommand(plan: strict, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        var record = PhaseRecord(name: "/office-hours")
+        record.sessionID = "d1"
+        #expect(runner.decide(outcome, marker: .readyToAdvance, phase: &record, plan: strict.phases[0]) == nil)
+        #expect(record.status == .failed)
+        #expect(record.reason == "the CLI refused 2 tool calls for want of permission (Write); fail_on_permission_denial is set")
+        let lenient = try ClaudeCommandTests.plan()
+        var other = PhaseRecord(name: "/office-hours")
+        other.sessionID = "d1"
+        let plain = PlanRunner(plan: lenient, command: ClaudeCommand(plan: lenient, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
+        _ = plain.decide(outcome, marker: .readyToAdvance, phase: &other, plan: lenient.phases[0])
+        #expect(other.status == .done)
+    }
+
     @Test func errorMaxTurnsStillCarriesTheSession() throws {
         let o = try Self.outcome("04-stream-error-max-turns.jsonl")
         #expect(o.result?.subtype == "error_max_turns")

@@ -49,6 +49,8 @@ public struct Plan: Sendable {
         public var allowedTools: [String] = []
         /// `--disallowedTools`: tools the CLI must not use.
         public var disallowedTools: [String] = []
+        /// A tool call the CLI refused for want of permission fails the phase.
+        public var failOnPermissionDenial = false
         /// `--dangerously-skip-permissions`.
         public var skipPermissions = false
         /// More arguments passed through as they are.
@@ -281,7 +283,7 @@ struct PlanReader {
             map,
             known: [
                 "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions",
-                "allowed_tools", "disallowed_tools", "extra_args",
+                "allowed_tools", "disallowed_tools", "fail_on_permission_denial", "extra_args",
             ], prefix: "claude.")
         var s = Plan.ClaudeSettings()
         if let n = map["model"] { s.model = try string(n, "claude.model") }
@@ -307,6 +309,10 @@ struct PlanReader {
             if b && map["permission_mode"] == nil { s.permissionMode = nil }
         }
         if let n = map["allowed_tools"] { s.allowedTools = try strings(n, "claude.allowed_tools") }
+        if let n = map["fail_on_permission_denial"] {
+            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.fail_on_permission_denial", "expected true or false") }
+            s.failOnPermissionDenial = b
+        }
         if let n = map["disallowed_tools"] { s.disallowedTools = try strings(n, "claude.disallowed_tools") }
         if let n = map["extra_args"] {
             s.extraArgs = try strings(n, "claude.extra_args")

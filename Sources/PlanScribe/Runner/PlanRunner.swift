@@ -193,7 +193,7 @@ public struct PlanRunner: Sendable {
                     timedOut: outcome.base.timedOut, interrupted: outcome.base.interrupted, subtype: outcome.result?.subtype,
                     isError: outcome.result?.isError, sessionID: outcome.sessionID, usage: outcome.result?.usage, costUSD: cost,
                     sessionTotalUSD: outcome.result?.totalCostUSD, marker: marker?.rawValue, failure: outcome.base.failure.map(Redactor.redact),
-                    apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile))
+                    apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile, permissionDenials: outcome.result?.permissionDenials))
                 onEvent(.invocationFinished(phase: phasePlan.name.command, costUSD: cost, marker: marker, failure: outcome.base.failure, seconds: Double(outcome.durationMs) / 1000))
 
                 if outcome.base.interrupted {
@@ -239,6 +239,9 @@ public struct PlanRunner: Sendable {
         }
         if let failure = outcome.failure {
             return finish(&phase, .failed, failure)
+        }
+        if plan.claude.failOnPermissionDenial, let denied = outcome.result?.permissionDenials, !denied.isEmpty {
+            return finish(&phase, .failed, "the CLI refused \(Figures.plural(denied.count, "tool call")) for want of permission (\(Array(Set(denied)).sorted().joined(separator: ", "))); fail_on_permission_denial is set")
         }
         if marker != .readyToAdvance && phase.sessionID == nil {
             // A reply needs --resume with the session; without one the phase cannot go on.

@@ -184,7 +184,8 @@ public struct RunSettings: Codable, Sendable, Equatable {
 /// One line of `run/invocations.jsonl`: everything about one invocation of the CLI.
 public struct InvocationRecord: Codable, Sendable, Equatable {
     /// Creates a record.
-    public init(index: Int, phase: String, kind: PendingStep.Kind, replyIndex: Int?, question: String?, argv: [String], startedAt: String, durationMs: Int, exitCode: Int32?, signal: Int32?, timedOut: Bool, interrupted: Bool, subtype: String?, isError: Bool?, sessionID: String?, usage: TokenUsage?, costUSD: Double?, sessionTotalUSD: Double?, marker: String?, failure: String?, apiRetries: Int, streamFile: String) {
+    public init(index: Int, phase: String, kind: PendingStep.Kind, replyIndex: Int?, question: String?, argv: [String], startedAt: String, durationMs: Int, exitCode: Int32?, signal: Int32?, timedOut: Bool, interrupted: Bool, subtype: String?, isError: Bool?, sessionID: String?, usage: TokenUsage?, costUSD: Double?, sessionTotalUSD: Double?, marker: String?, failure: String?, apiRetries: Int, streamFile: String, permissionDenials: [String]? = nil) {
+        self.permissionDenials = permissionDenials
         self.index = index
         self.phase = phase
         self.kind = kind
@@ -253,9 +254,13 @@ public struct InvocationRecord: Codable, Sendable, Equatable {
     public var apiRetries: Int
     /// Its raw stream-json, relative to the run folder.
     public var streamFile: String
+    /// The tools whose calls the CLI refused for want of permission (its result's
+    /// `permission_denials`), one per refused call; absent in older records.
+    public var permissionDenials: [String]?
 
     enum CodingKeys: String, CodingKey {
         case index, phase, kind, question, argv, subtype, usage, marker, failure, signal, interrupted
+        case permissionDenials = "permission_denials"
         case replyIndex = "reply_index"
         case startedAt = "started_at"
         case durationMs = "duration_ms"
@@ -294,6 +299,7 @@ public struct InvocationRecord: Codable, Sendable, Equatable {
         try c.encode(failure, forKey: .failure)
         try c.encode(apiRetries, forKey: .apiRetries)
         try c.encode(streamFile, forKey: .streamFile)
+        try c.encode(permissionDenials ?? [], forKey: .permissionDenials)
     }
 }
 

@@ -39,9 +39,13 @@ public struct ResultEvent: Sendable, Equatable, Codable {
     public var apiErrorStatus: Int?
     /// Why the turn ended (`completed`, `max_turns`, `api_error`, …).
     public var terminalReason: String?
+    /// The tools whose calls the CLI refused for want of permission (`permission_denials`),
+    /// one name per refused call.
+    public var permissionDenials: [String]?
 
     enum CodingKeys: String, CodingKey {
         case subtype, text, usage, errors
+        case permissionDenials = "permission_denials"
         case isError = "is_error"
         case sessionID = "session_id"
         case totalCostUSD = "total_cost_usd"
@@ -77,6 +81,9 @@ public enum StreamEventDecoder {
         var error_status: Int?
         var message: RawMessage?
         var parent_tool_use_id: String?
+        var permission_denials: [Denial]?
+
+        struct Denial: Decodable { var tool_name: LenientString? }
 
         struct ModelCost: Decodable { var costUSD: Double? }
     }
@@ -114,7 +121,8 @@ public enum StreamEventDecoder {
                 subtype: raw.subtype, isError: raw.is_error ?? true, text: raw.result?.value, sessionID: raw.session_id,
                 totalCostUSD: raw.total_cost_usd, costSinceLastResultUSD: since, usage: raw.usage.map(TokenUsage.init),
                 numTurns: raw.num_turns, errors: raw.errors ?? [], apiErrorStatus: raw.api_error_status,
-                terminalReason: raw.terminal_reason)))
+                terminalReason: raw.terminal_reason,
+                permissionDenials: raw.permission_denials.map { $0.map { $0.tool_name?.value ?? "a tool" } })))
         default:
             return .success(.other(type + (raw.subtype.map { "/" + $0 } ?? "")))
         }
