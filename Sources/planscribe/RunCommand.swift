@@ -163,7 +163,7 @@ struct RunCommand: AsyncParsableCommand {
 
         guard let state = try record.loadState() else { throw ExitCode(1) }
         let sessions = RunTranscripts.read(state: state, environment: childEnvironment, redactSecrets: !noRedact)
-        let run = ReportRun.from(plan: plan, state: state, sessions: sessions)
+        let run = ReportRun.from(plan: plan, state: state, sessions: sessions, invocations: record.loadInvocations())
         let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
         if interrupted {

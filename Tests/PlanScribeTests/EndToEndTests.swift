@@ -143,6 +143,14 @@ struct EndToEndTests {
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))) as? [String: Any]
         let phases = summary?["phases"] as? [[String: Any]] ?? []
         #expect(phases.map { $0["outcome"] as? String } == ["done", "done", "failed", "not-run"])
+        // The run's status and times, and each phase's session, times and denials.
+        #expect(summary?["run_status"] as? String == "finished")
+        #expect(summary?["run_started_at"] as? String == state.startedAt)
+        #expect((summary?["run_duration_s"] as? Double).map { $0 >= 0 } == true)
+        #expect(phases.map { $0["session_id"] as? String } == state.phases.map(\.sessionID))
+        #expect(phases.map { $0["started_at"] as? String } == state.phases.map(\.startedAt))
+        #expect(phases.prefix(3).allSatisfy { ($0["duration_s"] as? Double).map { $0 >= 0 } == true })
+        #expect(phases.allSatisfy { ($0["permission_denials"] as? [String]) == [] })
         #expect(phases.map { $0["reported_cost_usd"] as? Double } == state.phases.map { $0.invocations > 0 ? USD($0.costUSD).dollars : nil })
         let junit = try String(contentsOfFile: scratch.path + "/out/junit.xml", encoding: .utf8)
         #expect(junit.contains(#"tests="4" failures="1" errors="0" skipped="1""#))

@@ -52,6 +52,11 @@ public struct ReportPhase: Sendable {
     public var replyLabels: [String: String] = [:]
     /// Canned replies the plan gave for this phase that were never sent.
     public var unusedReplies: [String] = []
+    /// For a run planscribe drove: the tools whose calls the CLI refused for want of
+    /// permission, one per refused call, and when the phase started and finished.
+    public var permissionDenials: [String] = []
+    public var startedAt: String?
+    public var finishedAt: String?
 
     /// Creates a report phase.
     public init(number: Int, name: String, fileStem: String, phase: Phase?, session: Session?, outcome: PhaseOutcome, reason: String, reported: USD?) {
@@ -76,6 +81,9 @@ public struct ReportRun: Sendable {
     public var phases: [ReportPhase]
     /// The sessions read.
     public var sessions: [Session]
+    /// For a run planscribe drove: how it stands (`finished`, `interrupted`, `running`), and
+    /// when it started and last changed; nil for transcripts read alone.
+    public var runStatus: (status: String, startedAt: String, updatedAt: String)?
 
     /// Creates a run.
     public init(title: String, slug: String, phases: [ReportPhase], sessions: [Session]) {

@@ -10,7 +10,8 @@ extension ReportRun {
     ///   - state: the saved run state.
     ///   - sessions: the transcripts of the run's sessions (any order; missing ones are
     ///     shown without a conversation).
-    public static func from(plan: Plan, state: RunState, sessions: [Session]) -> ReportRun {
+    ///   - invocations: the run's invocation records (for each phase's permission denials).
+    public static func from(plan: Plan, state: RunState, sessions: [Session], invocations: [InvocationRecord] = []) -> ReportRun {
         let byID = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var phases: [ReportPhase] = []
         var used: [Session] = []
@@ -44,8 +45,13 @@ extension ReportRun {
                 outcome: outcome, reason: reason, reported: record.invocations > 0 ? USD(record.costUSD) : nil)
             item.unusedReplies = phasePlan.replies.enumerated().filter { !record.usedReplies.contains($0.offset) }.map(\.element.text)
             if let reply = plan.defaultReply, !phasePlan.replies.contains(where: { $0.text == reply }) { item.replyLabels[reply] = "default reply" }
+            item.permissionDenials = invocations.filter { $0.phase == record.name }.flatMap { $0.permissionDenials ?? [] }
+            item.startedAt = record.startedAt
+            item.finishedAt = record.finishedAt
             phases.append(item)
         }
-        return ReportRun(title: plan.slug, slug: plan.slug, phases: phases, sessions: used)
+        var run = ReportRun(title: plan.slug, slug: plan.slug, phases: phases, sessions: used)
+        run.runStatus = (state.status.rawValue, state.startedAt, state.updatedAt)
+        return run
     }
 }

@@ -17,9 +17,18 @@ struct RunSummary: Encodable {
         var usage: TokenUsage
         var estimatedCostUSD: USD?
         var reportedCostUSD: USD?
+        var sessionID: String?
+        var startedAt: String?
+        var finishedAt: String?
+        var permissionDenials: [String]
 
         enum CodingKeys: String, CodingKey {
             case number, name, page, outcome, status, reason, turns, usage
+            case sessionID = "session_id"
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+            case durationSeconds = "duration_s"
+            case permissionDenials = "permission_denials"
             case apiCalls = "api_calls"
             case estimatedCostUSD = "estimated_cost_usd"
             case reportedCostUSD = "reported_cost_usd"
@@ -38,7 +47,18 @@ struct RunSummary: Encodable {
             try c.encode(usage, forKey: .usage)
             try c.encode(estimatedCostUSD, forKey: .estimatedCostUSD)
             try c.encode(reportedCostUSD, forKey: .reportedCostUSD)
+            try c.encode(sessionID, forKey: .sessionID)
+            try c.encode(startedAt, forKey: .startedAt)
+            try c.encode(finishedAt, forKey: .finishedAt)
+            try c.encode(RunSummary.seconds(from: startedAt, to: finishedAt), forKey: .durationSeconds)
+            try c.encode(permissionDenials, forKey: .permissionDenials)
         }
+    }
+
+    /// Seconds (to the millisecond) between two ISO 8601 times, nil when either is missing.
+    static func seconds(from start: String?, to end: String?) -> Double? {
+        guard let start, let end, let a = Timestamp.seconds(start), let b = Timestamp.seconds(end) else { return nil }
+        return ((b - a) * 1000).rounded() / 1000
     }
 
     var schemaVersion = RunSummary.schemaVersion
@@ -60,9 +80,17 @@ struct RunSummary: Encodable {
     var models: [String]
     var start: String?
     var end: String?
+    /// For a run planscribe drove: its status and when it started and last changed.
+    var runStatus: String?
+    var runStartedAt: String?
+    var runUpdatedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case title, slug, phases, usage, sessions, models, start, end
+        case runStatus = "run_status"
+        case runStartedAt = "run_started_at"
+        case runUpdatedAt = "run_updated_at"
+        case runDurationSeconds = "run_duration_s"
         case schemaVersion = "schema_version"
         case generatedAt = "generated_at"
         case phasesDone = "phases_done"
@@ -95,6 +123,10 @@ struct RunSummary: Encodable {
         try c.encode(models, forKey: .models)
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
+        try c.encode(runStatus, forKey: .runStatus)
+        try c.encode(runStartedAt, forKey: .runStartedAt)
+        try c.encode(runUpdatedAt, forKey: .runUpdatedAt)
+        try c.encode(Self.seconds(from: runStartedAt, to: runUpdatedAt), forKey: .runDurationSeconds)
     }
 
     /// - Parameter figures: the run's estimates, as the report's other files show them.
@@ -106,7 +138,10 @@ struct RunSummary: Encodable {
             PhaseEntry(
                 number: p.number, name: p.name, page: "phases/\(p.fileStem).html", outcome: p.outcome.rawValue,
                 status: p.phase?.status?.rawValue, reason: p.reason, turns: p.phase?.turns.count ?? 0,
-                apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported)
+                apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported,
+                sessionID: p.session?.id, startedAt: p.startedAt ?? p.phase.flatMap { $0.turns.first.flatMap { ($0.prompt ?? $0.messages.first)?.timestamp } },
+                finishedAt: p.finishedAt ?? p.phase.flatMap { $0.turns.last.flatMap { ($0.messages.last ?? $0.prompt)?.timestamp } },
+                permissionDenials: p.permissionDenials)
         }
         phasesDone = run.phases.filter { $0.outcome == .done }.count
         let planning = run.phases.filter { $0.outcome != .conversation }
@@ -122,6 +157,9 @@ struct RunSummary: Encodable {
         models = Array(Set(run.sessions.flatMap(\.models))).sorted()
         start = run.sessions.compactMap(\.start).min()
         end = run.sessions.compactMap(\.end).max()
+        runStatus = run.runStatus?.status
+        runStartedAt = run.runStatus?.startedAt
+        runUpdatedAt = run.runStatus?.updatedAt
     }
 
     func json() -> Data {
