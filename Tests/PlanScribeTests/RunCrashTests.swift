@@ -183,6 +183,15 @@ struct RunCrashTests {
         #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
     }
 
+    /// A run folder that cannot be made says why.
+    @Test func aRunFolderThatCannotBeMadeSaysWhy() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("plain-file", lines: ["x"])
+        #expect(throws: RunRecordError.io(path: file + "/out/run", reason: "cannot create the run folder: \(file) is a file, not a folder")) {
+            _ = try RunRecord(folder: file + "/out/run")
+        }
+    }
+
     @Test func aRecordedPidThatIsNowAnotherProcessIsLeftAlone() throws {
         let scratch = ScratchFolder()
         let record = try RunRecord(folder: scratch.path + "/run")

@@ -337,7 +337,19 @@ public final class RunRecord: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder + "/stream", withIntermediateDirectories: true)
         } catch {
-            throw RunRecordError.io(path: folder, reason: "cannot create the run folder")
+            // Say why: the nearest existing folder above it, and what the system said.
+            var above = (folder as NSString).deletingLastPathComponent
+            while !above.isEmpty, above != "/", !FileManager.default.fileExists(atPath: above) { above = (above as NSString).deletingLastPathComponent }
+            var isDir: ObjCBool = false
+            let why: String
+            if !above.isEmpty, FileManager.default.fileExists(atPath: above, isDirectory: &isDir), !isDir.boolValue {
+                why = "\(above) is a file, not a folder"
+            } else if !above.isEmpty, !FileManager.default.isWritableFile(atPath: above) {
+                why = "\(above) is not writable"
+            } else {
+                why = (error as NSError).localizedDescription
+            }
+            throw RunRecordError.io(path: folder, reason: "cannot create the run folder: " + why)
         }
         let fd = open(folder + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunRecordError.io(path: folder + "/lock", reason: String(cString: strerror(errno))) }
