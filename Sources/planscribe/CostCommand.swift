@@ -65,7 +65,7 @@ struct CostCommand: ParsableCommand {
             return [
                 key, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output),
                 Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), estimated,
-                row.reported.map { $0.description + (row.isPartlyReported ? " (\(row.sessionsReported) of \(row.sessions))" : "") } ?? "-",
+                row.reported.map { $0.description + (CostFootnote.share(reported: row.sessionsReported, of: row.sessions).map { " (\($0))" } ?? "") } ?? "-",
             ] + (flagged ? [row.differs ? "*" : ""] : [])
         }
         for row in rows { table.add(cells(row, key: by == .session ? String(row.key.prefix(8)) : row.key)) }

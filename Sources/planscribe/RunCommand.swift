@@ -199,7 +199,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func effectiveSettings(output: String, environment: [String: String]) throws -> Effective {
-        let folder = output.hasPrefix("/") ? output : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(output)
+        let folder = Paths.absolute(output)
         var effective = Effective(
             claude: claude, configDir: isolate ? (folder as NSString).appendingPathComponent("run/claude-config") : nil,
             keepGoing: keepGoing, redact: !noRedact)

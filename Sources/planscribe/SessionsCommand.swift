@@ -61,7 +61,7 @@ struct SessionsCommand: ParsableCommand {
             Figures.count(total.toolCalls), Figures.count(total.usage.input), Figures.count(total.usage.output),
             Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead),
             total.estimatedCost?.description ?? "unknown",
-            total.reportedCost.map { $0.description + (total.sessionsWithReportedCost < rows.count ? " (\(total.sessionsWithReportedCost) of \(rows.count))" : "") } ?? "-",
+            total.reportedCost.map { $0.description + (CostFootnote.share(reported: total.sessionsWithReportedCost, of: rows.count).map { " (\($0))" } ?? "") } ?? "-",
         ])
         return table.render()
     }

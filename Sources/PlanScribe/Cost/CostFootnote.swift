@@ -25,6 +25,12 @@ public enum CostFootnote {
         return out
     }
 
+    /// "4 of 9": how many of a row's sessions its reported figure covers, when not all (and
+    /// some) do; nil otherwise.
+    public static func share(reported: Int, of sessions: Int) -> String? {
+        reported > 0 && reported < sessions ? "\(reported) of \(sessions)" : nil
+    }
+
     /// "The reported total covers 3 of 5 sessions …" for a total only partly reported.
     public static func coverage(_ total: CostRow) -> String? {
         guard total.isPartlyReported, let reported = total.reported else { return nil }

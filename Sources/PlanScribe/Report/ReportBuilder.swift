@@ -460,7 +460,7 @@ public struct ReportBuilder: Sendable {
     /// that is not all of them.
     static func reportedCell(_ row: CostRow) -> String {
         guard let reported = row.reported else { return "–" }
-        return reported.description + (row.isPartlyReported ? " (\(row.sessionsReported) of \(row.sessions) sessions)" : "")
+        return reported.description + (CostFootnote.share(reported: row.sessionsReported, of: row.sessions).map { " (\($0) sessions)" } ?? "")
     }
 
     private func reportContext(_ run: ReportRun, sections: [[String: Any]], figures: RunFigures) -> [String: Any] {

@@ -61,8 +61,7 @@ public struct ClaudeProcess: Sendable {
         }
         if let explicit {
             // Relative to the current folder, not to the workspace the CLI runs in.
-            let path = explicit.hasPrefix("/") ? explicit : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(explicit)
-            let absolute = (path as NSString).standardizingPath
+            let absolute = (Paths.absolute(explicit) as NSString).standardizingPath
             guard executable(absolute) else { throw ClaudeProcessError.notFound("no executable at \(explicit)") }
             return absolute
         }

@@ -7,8 +7,7 @@ public enum IsolatedConfig {
     /// The user's folders that are linked in: `skills`, `commands` and `agents` of
     /// `$CLAUDE_CONFIG_DIR`, else `~/.claude`, those that exist.
     public static func shared(environment: [String: String]) -> [(name: String, source: String)] {
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let user = environment["CLAUDE_CONFIG_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? (home as NSString).appendingPathComponent(".claude")
+        let user = TranscriptLocator.configFolder(environment: environment)
         return ["skills", "commands", "agents"].compactMap { name in
             let path = (user as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false

@@ -313,16 +313,14 @@ public struct PlanRunner: Sendable {
 
     /// The run record's `prompts/` folder as an absolute path: the CLI runs in the workspace.
     static func promptFolder(of record: RunRecord) -> String {
-        let folder = record.folder.hasPrefix("/") ? record.folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(record.folder)
-        return (folder as NSString).standardizingPath + "/prompts"
+        (Paths.absolute(record.folder) as NSString).standardizingPath + "/prompts"
     }
 
     /// On a phase's first turn: when the CLI's `system/init` lists what it loaded and the phase's
     /// command is not among its slash commands and skills, the phase must not run as plain text
     /// (a misspelt `/office-hourz`, a skill not installed where the CLI looks).
     static func unloadedCommandCheck(_ name: PhaseName, workspace: String, environment: [String: String]) -> @Sendable (StreamEvent) -> String? {
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let user = environment["CLAUDE_CONFIG_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.claude"
+        let user = TranscriptLocator.configFolder(environment: environment)
         let places = [workspace + "/.claude/skills", workspace + "/.claude/commands", user + "/skills", user + "/commands"]
         return { event in
             guard case .started(_, _, _, let commands?) = event, !commands.contains(name.slug) else { return nil }

@@ -7,11 +7,15 @@ public enum TranscriptLocator {
     /// - Parameter environment: the process environment.
     /// - Returns: the folder's path.
     public static func defaultProjectsFolder(environment: [String: String]) -> String {
-        if let dir = environment["CLAUDE_CONFIG_DIR"], !dir.isEmpty {
-            return (dir as NSString).appendingPathComponent("projects")
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return (home as NSString).appendingPathComponent(".claude/projects")
+        (configFolder(environment: environment) as NSString).appendingPathComponent("projects")
+    }
+
+    /// Claude Code's config folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    ///
+    /// - Parameter environment: the process environment.
+    public static func configFolder(environment: [String: String]) -> String {
+        if let dir = environment["CLAUDE_CONFIG_DIR"], !dir.isEmpty { return dir }
+        return ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".claude")
     }
 
     /// Claude Code's folder name for a working directory: every character outside
