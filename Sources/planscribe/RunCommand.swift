@@ -27,10 +27,14 @@ struct RunCommand: AsyncParsableCommand {
 
             The CLI binary: --claude PATH, else $PLANSCRIBE_CLAUDE, else claude on PATH.
 
+            Budgets (the plan's budget and each phase's, or --max-cost and --time-limit for the \
+            run) are watched while an invocation runs, from the usage its stream shows: \
+            crossing one ends the CLI at once, saves the state and renders the report.
+
             Exit codes: 0 every phase reached ready_to_advance; 3 a phase stalled, failed or \
-            did not run; 1 a runtime failure (the CLI missing, the run folder busy or \
-            unwritable); 2 a bad plan or flag; 130 interrupted (SIGINT), 143 terminated \
-            (SIGTERM), 129 hung up (SIGHUP).
+            did not run; 4 a budget was crossed (cost or time; before 3); 1 a runtime failure \
+            (the CLI missing, the run folder busy or unwritable); 2 a bad plan or flag; 130 \
+            interrupted (SIGINT), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
             """)
 
     @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
@@ -60,6 +64,24 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "With --resume: run the phases that stalled or failed again, from their start (their earlier invocations stay in the record).")
     var retry = false
 
+    @Option(name: .customLong("only"), help: ArgumentHelp("Run only this phase (repeatable), from its start; in an existing run the other phases stay as recorded.", valueName: "PHASE"))
+    var only: [String] = []
+
+    @Option(name: .customLong("from"), help: ArgumentHelp("Run this phase and the ones after it, each from its start; in an existing run the phases before it stay as recorded.", valueName: "PHASE"))
+    var fromPhase: String?
+
+    @Option(help: ArgumentHelp("Stop the run once it has cost this many dollars (replaces the plan's budget.max_cost_usd).", valueName: "USD"))
+    var maxCost: Double?
+
+    @Option(help: ArgumentHelp("Stop the run after this many seconds (replaces the plan's budget.time_limit_s; counted from this command's start).", valueName: "SECONDS"))
+    var timeLimit: Int?
+
+    @Option(help: ArgumentHelp("Write every runner event as one JSON object per line to this file (appended), for tools that follow a run.", valueName: "FILE"))
+    var events: String?
+
+    @Option(help: ArgumentHelp("When stderr is not a terminal, print a progress line every this many seconds while an invocation runs (0: never). Default: 30.", valueName: "SECONDS"))
+    var heartbeat: Double = 30
+
     @Flag(name: .customLong("no-redact"), help: "Keep API keys, tokens and passwords as they are in the report and in run/stream/*.jsonl (the rest of the run record always redacts them).")
     var noRedact = false
 
@@ -68,6 +90,23 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if resume && restart { throw ValidationError("--resume and --restart cannot be used together") }
         if retry && !resume { throw ValidationError("--retry goes with --resume") }
+        if !only.isEmpty && fromPhase != nil { throw ValidationError("--only and --from cannot be used together") }
+        if let maxCost, !(maxCost > 0) || !maxCost.isFinite { throw ValidationError("--max-cost must be an amount above 0") }
+        if let timeLimit, timeLimit < 1 { throw ValidationError("--time-limit must be at least 1 second") }
+        if heartbeat < 0 || !heartbeat.isFinite { throw ValidationError("--heartbeat must be 0 or more seconds") }
+    }
+
+    /// The phases named by --only / --from, checked against the plan.
+    private func selection(_ plan: Plan) throws -> PlanRunner.Selection {
+        func find(_ raw: String, _ flag: String) throws -> PhaseName {
+            guard let name = PhaseName(raw), plan.phases.contains(where: { $0.name == name }) else {
+                throw InputError(message: "\(flag) \(raw): the plan has no such phase (its phases: \(plan.phases.map(\.name.command).joined(separator: ", ")))")
+            }
+            return name
+        }
+        if let fromPhase { return .from(try find(fromPhase, "--from")) }
+        if !only.isEmpty { return .only(try only.map { try find($0, "--only") }) }
+        return .all
     }
 
     func run() async throws {
@@ -90,7 +129,8 @@ struct RunCommand: AsyncParsableCommand {
         // What planscribe adds to the CLI's environment.
         var added: [(String, String)] = []
         if let dir = settings.configDir { added.append(("CLAUDE_CONFIG_DIR", dir)) }
-        if plan.claude.bypassesPermissions && geteuid() == 0 && (environment["IS_SANDBOX"] ?? "").isEmpty {
+        let selection = try selection(plan)
+        if plan.phases.contains(where: { $0.claude.bypassesPermissions }) && geteuid() == 0 && (environment["IS_SANDBOX"] ?? "").isEmpty {
             added.append(("IS_SANDBOX", "1"))  // the CLI refuses to skip permissions as root without it
         }
         if dryRun {
@@ -132,12 +172,25 @@ struct RunCommand: AsyncParsableCommand {
         }
         var process = ClaudeProcess(binary: binary, environment: childEnvironment)
         process.redactsRawOutput = settings.redact
-        let runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: settings.keepGoing)
+        var runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: settings.keepGoing)
+        runner.runBudget = runBudget(plan)
         let recorded = RunSettings(claude: binary, isolate: settings.configDir != nil, keepGoing: settings.keepGoing, redact: settings.redact)
-        let progress = ProgressPrinter(quiet: quiet, environment: environment)
+        let progress = ProgressPrinter(quiet: quiet, heartbeat: heartbeat, environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
+        let log: EventLog?
+        do {
+            log = try events.map { try EventLog(path: $0) }
+        } catch let error as EventLog.Failure {
+            Console.error("error: \(error.message)")
+            throw ExitCode(1)
+        }
 
-        let task = Task { try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry, userEnvironment: environment) { progress.show($0) } }
+        let task = Task {
+            try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry, selection: selection, userEnvironment: environment) { event in
+                progress.show(event)
+                log?.write(event)
+            }
+        }
         let interrupts = InterruptWatcher { task.cancel() }
         defer { interrupts.stop() }
 
@@ -162,20 +215,25 @@ struct RunCommand: AsyncParsableCommand {
         progress.finish()
 
         guard let state = try record.loadState() else { throw ExitCode(1) }
+        let signal = interrupted ? interrupts.received ?? SIGINT : nil
         let sessions = RunTranscripts.read(state: state, environment: childEnvironment, redactSecrets: !noRedact)
-        let run = ReportRun.from(plan: plan, state: state, sessions: sessions, invocations: record.loadInvocations())
+        let run = ReportRun.from(plan: plan, state: state, sessions: sessions, invocations: record.loadInvocations(), signal: signal)
         let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
-        if interrupted {
-            let number = interrupts.received ?? SIGINT
-            let name = number == SIGTERM ? "terminated (SIGTERM)" : number == SIGHUP ? "hung up (SIGHUP)" : "interrupted"
+        let verdict = RunVerdict(state, signal: signal)
+        if let signal {
+            let name = signal == SIGTERM ? "terminated (SIGTERM)" : signal == SIGHUP ? "hung up (SIGHUP)" : "interrupted"
             Console.error("planscribe: \(name); the run is saved in \(output)/run. Continue it with: " + resumeCommand(settings))
-            throw ExitCode(128 + number)
+        } else {
+            let total = state.phases.reduce(0) { $0 + $1.costUSD }
+            let unreported = state.phases.reduce(0) { $0 + ($1.unreportedUSD ?? 0) }
+            let done = state.phases.filter { $0.status == .done }.count
+            Console.error("planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)" + (unreported > 0 ? " (and ≈ \(USD(unreported).description) the CLI did not report)" : ""))
+            if let crossing = state.overBudget {
+                Console.error("planscribe: over budget: \(crossing.reason). Raise the budget and continue with: " + resumeCommand(settings) + " --retry")
+            }
         }
-        let total = state.phases.reduce(0) { $0 + $1.costUSD }
-        let done = state.phases.filter { $0.status == .done }.count
-        Console.error("planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)")
-        if done != state.phases.count { throw ExitCode(3) }
+        if let code = verdict.exitCode, code != 0 { throw ExitCode(code) }
     }
 
     /// The command that continues this run, with the flags that must stay the same.
@@ -224,6 +282,8 @@ struct RunCommand: AsyncParsableCommand {
 
     private func printDryRun(_ plan: Plan, command: ClaudeCommand, binary: String, added: [(String, String)]) {
         Console.out("# workspace: \(plan.workspace)")
+        let budget = describe(runBudget(plan))
+        Console.out("# run budget: " + (budget.isEmpty ? "none (set budget: in the plan, or --max-cost / --time-limit)" : budget))
         for (key, value) in added { Console.out("# environment: \(key)=\(Shell.quote(value))") }
         if added.contains(where: { $0.0 == "CLAUDE_CONFIG_DIR" }) {
             for (name, source) in IsolatedConfig.shared(environment: ProcessInfo.processInfo.environment) {
@@ -234,8 +294,8 @@ struct RunCommand: AsyncParsableCommand {
         for dir in plan.claude.addDirs where !kept.contains(dir) { Console.out("# add_dirs: \(dir) is not a folder here; not passed") }
         for phase in plan.phases {
             Console.out("")
-            Console.out("# \(phase.name.command): first turn")
-            let argv = [binary] + command.firstTurn(phase.name).map { arg in
+            Console.out("# \(phase.name.command): first turn" + (phase.budget.isEmpty ? "" : "; phase budget: " + describe(phase.budget)) + "; timeout_s \(phase.claude.timeoutSeconds)")
+            let argv = [binary] + command.firstTurn(phase).map { arg in
                 arg.count > 200 ? "<system prompt below>" : arg
             }
             Console.out(argv.map(Shell.quote).joined(separator: " "))
@@ -245,6 +305,23 @@ struct RunCommand: AsyncParsableCommand {
             Console.out("# system prompt, " + (plan.systemPromptFile.map { "from \($0)" } ?? "built in (planscribe init writes an editable copy)") + " (for \(first.name.command); {phase} changes per phase)")
             Console.out(command.systemPrompt(for: first.name))
         }
+    }
+}
+
+extension RunCommand {
+    /// The run's budget: the plan's, with the command line's limits in its place.
+    func runBudget(_ plan: Plan) -> Plan.Budget {
+        var budget = plan.budget
+        if let maxCost { budget.maxCostUSD = maxCost }
+        if let timeLimit { budget.timeLimitSeconds = timeLimit }
+        return budget
+    }
+
+    func describe(_ budget: Plan.Budget) -> String {
+        var parts: [String] = []
+        if let usd = budget.maxCostUSD { parts.append("max_cost_usd \(USD(usd).formatted(decimals: 2))") }
+        if let s = budget.timeLimitSeconds { parts.append("time_limit_s \(s)") }
+        return parts.joined(separator: ", ")
     }
 }
 
@@ -305,73 +382,3 @@ final class InterruptWatcher: @unchecked Sendable {
     }
 }
 
-/// Progress on stderr: a live line on a terminal, plain lines otherwise (CI, pipes).
-final class ProgressPrinter: @unchecked Sendable {
-    private let quiet: Bool
-    private let live: Bool
-    private let lock = NSLock()
-    private let started = Date()
-    private var cost = 0.0
-    private var phase = ""
-    private var hasLiveLine = false
-
-    init(quiet: Bool, environment: [String: String]) {
-        self.quiet = quiet
-        self.live = isatty(2) != 0 && (environment["CI"] ?? "").isEmpty && environment["TERM"] != "dumb"
-    }
-
-    func show(_ event: RunnerEvent) {
-        guard !quiet else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        switch event {
-        case .phaseStarted(let index, let count, let name, let resumed):
-            phase = "[\(index)/\(count)] \(name)"
-            line("\(phase): \(resumed ? "resuming" : "starting")", keep: false)
-        case .invocationStarted(_, let kind, let replyNumber):
-            let what: String
-            switch kind {
-            case .start: what = "first turn"
-            case .reply: what = "reply \(replyNumber)"
-            case .nudge: what = "nudge for the missing marker (reply \(replyNumber))"
-            case .retry: what = "retry after running out of turns"
-            }
-            line("\(phase): \(what) …", keep: false)
-        case .apiRetry(let attempt, let maxRetries, let status):
-            line("\(phase): the CLI retries an API error\(status.map { " (\($0))" } ?? ""), attempt \(attempt) of \(maxRetries)", keep: true)
-        case .invocationFinished(_, let costUSD, let marker, let failure, let seconds):
-            cost += costUSD ?? 0
-            var text = "\(phase): " + String(format: "%.1f s", seconds)
-            if let costUSD { text += " · \(USD(costUSD).description)" }
-            if let marker { text += " · \(marker.rawValue)" } else if failure == nil { text += " · no marker" }
-            if let failure { text += " · " + Redactor.redact(failure) }
-            line(text + " · total \(USD(cost).description) · \(elapsed())", keep: !live)
-        case .orphanEnded(let pid):
-            line("planscribe: ended the Claude Code CLI (pid \(pid)) that the interrupted run had left running", keep: true)
-        case .phaseFinished(_, let status, let reason):
-            line("\(phase): \(status.rawValue) (\(reason))", keep: true)
-        }
-    }
-
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if hasLiveLine { FileHandle.standardError.write(Data("\n".utf8)) }
-        hasLiveLine = false
-    }
-
-    private func elapsed() -> String {
-        let s = Int(Date().timeIntervalSince(started))
-        return s < 60 ? "\(s) s" : "\(s / 60) min \(s % 60) s"
-    }
-
-    private func line(_ raw: String, keep: Bool) {
-        let text = Console.visible(raw)
-        if live {
-            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text + (keep ? "\n" : "")).utf8))
-            hasLiveLine = !keep
-        } else {
-            FileHandle.standardError.write(Data((text + "\n").utf8))
-        }
-    }
-}

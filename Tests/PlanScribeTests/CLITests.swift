@@ -215,20 +215,24 @@ struct RunCLITests {
         _ = scratch.write("p.md", lines: ["Plan {slug} ({description}), phase {phase}. {other}"])
         let plan = scratch.write("plan.yaml", lines: [
             "slug: demo-app", "description: It's a test", "workspace: \(scratch.path)", "system_prompt: p.md",
-            "phases: [office-hours, /plan-eng-review]", "claude: { model: sonnet, max_turns: 5 }",
+            "phases:", "  - office-hours",
+            // A phase's own settings and budget.
+            "  - { name: /plan-eng-review, claude: { model: opus, timeout_s: 60, permission_mode: plan }, budget: { time_limit_s: 300, max_cost_usd: 0.5 } }",
+            "claude: { model: sonnet, max_turns: 5 }", "budget: { max_cost_usd: 2.5 }",
         ])
         let r = try cli.run(["run", plan, "--dry-run", "--claude", "/bin/true"], directory: scratch.path)
         #expect(r.status == 0)
         #expect(r.stdout == """
             # workspace: \(scratch.path)
+            # run budget: max_cost_usd $2.50
 
-            # /office-hours: first turn
+            # /office-hours: first turn; timeout_s 600
             /bin/true -p '/office-hours It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /office-hours. {other}
             ' --model sonnet --permission-mode acceptEdits
 
-            # /plan-eng-review: first turn
+            # /plan-eng-review: first turn; phase budget: max_cost_usd $0.50, time_limit_s 300; timeout_s 60
             /bin/true -p '/plan-eng-review It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /plan-eng-review. {other}
-            ' --model sonnet --permission-mode acceptEdits
+            ' --model opus --permission-mode plan
 
             # system prompt, from \(scratch.path)/p.md (for /office-hours; {phase} changes per phase)
             Plan demo-app (It's a test), phase /office-hours. {other}

@@ -75,14 +75,23 @@ struct EndToEndTests {
         ] + (extra.isEmpty ? [] : [extra]))
     }
 
-    static func run(_ arguments: [String], port: UInt16, scratch: borrowing ScratchFolder, wait: Bool = true) throws -> Process {
+    /// Starts planscribe, and unless told otherwise waits for it without holding a thread:
+    /// the scripted server runs on the same few threads (two on a two-core machine), and a
+    /// blocking wait in two tests at once would leave it none.
+    static func run(_ arguments: [String], port: UInt16, scratch: borrowing ScratchFolder, wait: Bool = true) async throws -> Process {
         var env = RealCLI.environment(port: port, configDir: scratch.path + "/claude-config")
         env["CI"] = "true"
         let process = try CLITests.launch(
             arguments + ["--claude", RealCLI.path!, "--output", scratch.path + "/out"], environment: env,
             directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
-        if wait { process.waitUntilExit() }
+        if wait { await exit(of: process) }
         return process
+    }
+
+    /// Waits for a process to end, yielding its thread between looks.
+    static func exit(of process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        process.waitUntilExit()  // it has ended: this only collects its status
     }
 
     @Test func aPlanRunsThroughTheRealCLI() async throws {
@@ -90,7 +99,7 @@ struct EndToEndTests {
         defer { Task { await server.stop() } }
         let scratch = ScratchFolder()
         let plan = Self.writePlan(in: scratch)
-        let process = try Self.run(["run", plan], port: server.port, scratch: scratch)
+        let process = try await Self.run(["run", plan], port: server.port, scratch: scratch)
         let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
         #expect(process.terminationStatus == 3, "stderr: \(stderr)")
 
@@ -144,7 +153,9 @@ struct EndToEndTests {
         let phases = summary?["phases"] as? [[String: Any]] ?? []
         #expect(phases.map { $0["outcome"] as? String } == ["done", "done", "failed", "not-run"])
         // The run's status and times, and each phase's session, times and denials.
-        #expect(summary?["run_status"] as? String == "finished")
+        #expect(summary?["run_status"] as? String == "failed")
+        #expect(summary?["run_exit_code"] as? Int == 3)
+        #expect(summary?["run_over_budget"] is NSNull)
         #expect(summary?["run_started_at"] as? String == state.startedAt)
         #expect((summary?["run_duration_s"] as? Double).map { $0 >= 0 } == true)
         #expect(phases.map { $0["session_id"] as? String } == state.phases.map(\.sessionID))
@@ -160,6 +171,10 @@ struct EndToEndTests {
         #expect(office.text.contains("notes.md written by the Write tool"))
         #expect(office.text.contains("Canned replies not used: “Never needed.”"))
         #expect(stderr.contains("[2/4] /plan-ceo-review: retry after running out of turns …"))
+        // Each question, and the reply chosen for it.
+        #expect(stderr.contains("[1/4] /office-hours: asked: Who are the users?\n[1/4] /office-hours: answering with reply 1: Teams of 3-10.\n"), "\(stderr)")
+        #expect(stderr.contains("[1/4] /office-hours: answering with reply 2: Fifty dollars.\n"))
+        #expect(stderr.contains("[2/4] /plan-ceo-review: asked: The review is written down.\n"))
         #expect(stderr.contains("planscribe: 2 of 4 phases ready"))
     }
 
@@ -183,12 +198,12 @@ struct EndToEndTests {
         defer { Task { await server.stop() } }
         let scratch = ScratchFolder()
         let plan = Self.writePlan(in: scratch)
-        let process = try Self.run(["run", plan], port: server.port, scratch: scratch, wait: false)
+        let process = try await Self.run(["run", plan], port: server.port, scratch: scratch, wait: false)
         let streamOfCEO = scratch.path + "/out/run/stream/004-plan-ceo-review-start.jsonl"
         for _ in 0..<300 where !FileManager.default.fileExists(atPath: streamOfCEO) { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .milliseconds(800))
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        await Self.exit(of: process)
         if handled {
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 128 + signal)
@@ -210,7 +225,7 @@ struct EndToEndTests {
             #expect(record.loadInvocations().map(\.interrupted) == (handled ? [false, false, false, true] : [false, false, false]))
         }
 
-        let resumed = try Self.run(["run", plan, "--resume"], port: server.port, scratch: scratch)
+        let resumed = try await Self.run(["run", plan, "--resume"], port: server.port, scratch: scratch)
         let record = try RunRecord(folder: scratch.path + "/out/run")
         let state = try #require(try record.loadState())
         let invocations = record.loadInvocations()
@@ -225,6 +240,10 @@ struct EndToEndTests {
         let total = state.phases.reduce(USD.zero) { $0 + USD($1.costUSD) }
         let finals = state.phases.compactMap { p in invocations.last { $0.phase == p.name }?.sessionTotalUSD }.reduce(USD.zero) { $0 + USD($1) }
         #expect(total == finals)
+        // The running total goes on from what the run had spent.
+        let spent = invocations.prefix(3).compactMap(\.costUSD).reduce(USD.zero) { $0 + USD($1) }
+        let resumedErr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(resumedErr.contains("planscribe: resuming a run that has spent \(spent.description)\n"), "\(resumedErr)")
     }
 
     /// With the real CLI: a phase that is an installed skill runs as one (the CLI expands it);
@@ -243,7 +262,7 @@ struct EndToEndTests {
         _ = scratch.write("workspace/.claude/skills/office-hours/SKILL.md", lines: [
             "---", "name: office-hours", "description: Office hours for a product idea.", "---", "Ask about the users.",
         ])
-        let process = try Self.run(["run", plan, "--keep-going"], port: server.port, scratch: scratch)
+        let process = try await Self.run(["run", plan, "--keep-going"], port: server.port, scratch: scratch)
         #expect(process.terminationStatus == 3)
         let record = try RunRecord(folder: scratch.path + "/out/run")
         let state = try #require(try record.loadState())
@@ -258,11 +277,41 @@ struct EndToEndTests {
         #expect(office.messages.contains { $0.isMeta && $0.text.contains("Ask about the users.") })
     }
 
+    /// A tool call the CLI refused (the default permission mode denies a Write in `-p` mode)
+    /// is named on the phase's page, in report.md's phase file, in summary.json and in junit.xml.
+    @Test func aRefusedToolCallIsShownWhereCIAndReadersLook() async throws {
+        let server = try await ScriptedModelServer { request in
+            if !request.lastIsToolResult {
+                return .message([.toolUse(name: "Write", input: ["file_path": "plan.md", "content": "# Plan\n"])], usage: .init(input: 100, output: 10))
+            }
+            return .message([.text("I could not write it.\nPHASE_STATUS: ready_to_advance")], usage: .init(input: 120, output: 12))
+        }
+        defer { Task { await server.stop() } }
+        let scratch = ScratchFolder()
+        try FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: denied", "description: d", "workspace: \(scratch.path)/workspace", "phases: [{ name: /office-hours, plain: true }]",
+            "claude: { permission_mode: default }",
+        ])
+        let process = try await Self.run(["run", plan], port: server.port, scratch: scratch)
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/workspace/plan.md"))
+        let note = "the CLI refused 1 tool call for want of permission (Write)"
+        let page = HTMLScan(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8))
+        #expect(page.text.contains(note))
+        #expect(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.md", encoding: .utf8).contains(note))
+        let junit = try String(contentsOfFile: scratch.path + "/out/junit.xml", encoding: .utf8)
+        #expect(junit.contains(note))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))) as? [String: Any]
+        #expect((summary?["phases"] as? [[String: Any]])?.first?["permission_denials"] as? [String] == ["Write"])
+    }
+
     @Test func aSecondRunOnTheSameSlugIsRefused() async throws {
         let scratch = ScratchFolder()
         let plan = Self.writePlan(in: scratch)
         let holder = try RunRecord(folder: scratch.path + "/out/run")
-        let process = try Self.run(["run", plan], port: 9, scratch: scratch)
+        let process = try await Self.run(["run", plan], port: 9, scratch: scratch)
         #expect(process.terminationStatus == 1)
         let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
         #expect(stderr == "error: another planscribe run is using \(scratch.path)/out/run (its lock is held); wait for it to finish, or stop it first\n")
@@ -270,3 +319,132 @@ struct EndToEndTests {
     }
 }
 
+
+/// Budgets with the real CLI: a phase that loops (a Bash call on every turn, never a marker)
+/// is stopped inside its first invocation once the run's money or the phase's time is spent;
+/// the CLI's own figure for the stopped invocation is counted, so the rows add up to the total.
+extension EndToEndTests {
+    // Within the serialized end-to-end suite: one real CLI run at a time.
+    @Suite struct Budgets {
+        /// The office hours loop for ever; the CEO review ends at once.
+        static func scenario(_ request: ScriptedModelServer.Request) -> ScriptedModelServer.Answer {
+            let usage = ScriptedModelServer.Usage(input: 1000, output: 100, cacheWrite5m: 4000, cacheRead: 20000)
+            if request.firstUserText.contains("/office-hours") {
+                return .message([.toolUse(name: "Bash", input: ["command": "true", "description": "Check again"])], usage: usage)
+            }
+            return .message([.text("Reviewed.\nPHASE_STATUS: ready_to_advance")], usage: usage)
+        }
+
+        static func plan(in scratch: borrowing ScratchFolder, budgets: [String]) -> String {
+            try! FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
+            return scratch.write("plan.yaml", lines: [
+                "slug: loop", "description: A looping agent", "workspace: \(scratch.path)/workspace",
+                "phases:",
+                "  - { name: /office-hours, plain: true }",
+                "  - { name: /plan-ceo-review, plain: true }",
+                // Far more turns than the budgets allow: only a budget ends the loop.
+                "claude: { model: claude-sonnet-4-5, max_turns: 500, retry_max_turns: 1000, timeout_s: 600, allowed_tools: [Bash] }",
+            ] + budgets)
+        }
+
+        static func summary(_ scratch: borrowing ScratchFolder) throws -> [String: Any] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        static func events(_ scratch: borrowing ScratchFolder) throws -> [[String: Any]] {
+            try String(contentsOfFile: scratch.path + "/events.jsonl", encoding: .utf8).split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+
+        @Test func aLoopingPhaseIsStoppedByTheRunsCostBudgetWithinItsFirstInvocation() async throws {
+            let server = try await ScriptedModelServer(scenario: Self.scenario)
+            defer { Task { await server.stop() } }
+            let scratch = ScratchFolder()
+            let plan = Self.plan(in: scratch, budgets: ["budget: { max_cost_usd: 0.40 }"])
+            let process = try await EndToEndTests.run(["run", plan, "--events", scratch.path + "/events.jsonl"], port: server.port, scratch: scratch)
+            let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+            #expect(process.terminationStatus == 4, "stderr: \(stderr)")
+
+            let record = try RunRecord(folder: scratch.path + "/out/run")
+            let state = try #require(try record.loadState())
+            #expect(state.status == .overBudget)
+            #expect(state.overBudget?.scope == .run)
+            #expect(state.phases.map(\.status) == [.failed, .pending])
+            #expect(state.phases[0].reason?.hasPrefix("stopped: the run's max_cost_usd ($0.40) was reached: $0.4") == true, "\(state.phases[0].reason ?? "")")
+            // One invocation, stopped long before its 500 turns, on the first call that crossed.
+            let invocations = record.loadInvocations()
+            try #require(invocations.count == 1)
+            let stopped = invocations[0]
+            let calls = try #require(stopped.streamAPICalls)
+            #expect(calls > 1 && calls < 100, "\(calls) calls")
+            let estimate = try #require(stopped.streamEstimateUSD)
+            #expect(estimate >= 0.40)
+            #expect(stopped.timedOut == false)
+            // The CLI wrote its own running total as it ended: that is the invocation's cost.
+            #expect(stopped.costSource == "cost_state")
+            let sessions = RunTranscripts.read(state: state, environment: RealCLI.environment(port: server.port, configDir: scratch.path + "/claude-config"))
+            let session = try #require(sessions.first)
+            let cliTotal = try #require(session.reportedCostUSD)
+            #expect(stopped.costUSD.map(USD.init) == USD(cliTotal))
+            #expect(USD(state.phases[0].costUSD) == USD(cliTotal))
+            // The stream's estimate lacks only the output tokens the stream does not give.
+            #expect(estimate <= cliTotal)
+
+            let summary = try Self.summary(scratch)
+            #expect(summary["run_status"] as? String == "over_budget")
+            #expect(summary["run_exit_code"] as? Int == 4)
+            #expect((summary["run_over_budget"] as? String)?.hasPrefix("the run's max_cost_usd ($0.40) was reached") == true)
+            let phases = try #require(summary["phases"] as? [[String: Any]])
+            #expect(phases[0]["reported_cost_usd"] as? Double == summary["reported_cost_usd"] as? Double, "the rows add up to the total")
+            #expect(phases.map { $0["outcome"] as? String } == ["failed", "not-run"])
+
+            let events = try Self.events(scratch)
+            #expect(events.first?["event"] as? String == "run_started")
+            #expect(events.filter { $0["event"] as? String == "spending" }.count >= 2)
+            let reached = try #require(events.first { $0["event"] as? String == "budget_reached" })
+            #expect(reached["scope"] as? String == "run")
+            #expect(events.last?["event"] as? String == "run_finished")
+            #expect(events.last?["status"] as? String == "over_budget")
+            #expect(stderr.contains("planscribe: over budget: the run's max_cost_usd ($0.40) was reached"))
+            #expect(stderr.contains("Raise the budget and continue with: planscribe run"))
+        }
+
+        @Test func aPhasesTimeLimitStopsItsLoopAndTheRunGoesOnWithKeepGoing() async throws {
+            let server = try await ScriptedModelServer(scenario: Self.scenario)
+            defer { Task { await server.stop() } }
+            let scratch = ScratchFolder()
+            let plan = Self.plan(in: scratch, budgets: [])
+            // The looping phase gets two seconds of its own.
+            let text = try String(contentsOfFile: plan, encoding: .utf8).replacingOccurrences(
+                of: "{ name: /office-hours, plain: true }", with: "{ name: /office-hours, plain: true, budget: { time_limit_s: 2 } }")
+            try text.write(toFile: plan, atomically: true, encoding: .utf8)
+            let process = try await EndToEndTests.run(["run", plan, "--keep-going"], port: server.port, scratch: scratch)
+            let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+            #expect(process.terminationStatus == 4, "stderr: \(stderr)")
+
+            let record = try RunRecord(folder: scratch.path + "/out/run")
+            let state = try #require(try record.loadState())
+            #expect(state.status == .overBudget)
+            #expect(state.overBudget?.scope == .phase)
+            #expect(state.phases.map(\.status) == [.failed, .done])
+            #expect(state.phases[0].reason == "stopped: the phase's time_limit_s (2 s) was reached")
+            let invocations = record.loadInvocations()
+            #expect(invocations.map(\.phase) == ["/office-hours", "/plan-ceo-review"])
+            // Ended as a timeout would be, and still paid for: the CLI's own total is its cost
+            // (on a machine so slow that the CLI made no call in the time, there is none).
+            #expect(invocations[0].timedOut)
+            if (invocations[0].streamAPICalls ?? 0) > 0 {
+                #expect(invocations[0].costSource == "cost_state")
+                #expect((invocations[0].costUSD ?? 0) > 0)
+                #expect(!stderr.contains("$0.000000 · the phase's time_limit_s"))
+            }
+            let summary = try Self.summary(scratch)
+            let phases = try #require(summary["phases"] as? [[String: Any]])
+            let rows = phases.compactMap { $0["reported_cost_usd"] as? Double }.reduce(USD.zero) { $0 + USD($1) }
+            #expect(rows == USD(try #require(summary["reported_cost_usd"] as? Double)), "the rows add up to the total")
+            #expect(summary["run_status"] as? String == "over_budget")
+        }
+    }
+}

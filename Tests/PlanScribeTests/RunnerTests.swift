@@ -20,6 +20,34 @@ struct StreamDecodingTests {
         return splitter.outcome
     }
 
+    static func spend(_ file: String) throws -> StreamSpend {
+        var spend = StreamSpend(prices: .builtIn)
+        for line in try String(contentsOfFile: Fixture.path("stream-json/" + file), encoding: .utf8).split(separator: "\n") {
+            let bytes = Array(line.utf8)
+            if case .success(.assistant(_, _, let call?)) = bytes.withUnsafeBytes({ StreamEventDecoder.decode($0) }) { spend.add(call) }
+        }
+        return spend
+    }
+
+    /// A running invocation's spend, from the real CLI's stream: one call per message id (a
+    /// message split into a thinking and a text event counts once), subagents' calls included,
+    /// the CLI's synthetic error message not at all. The stream's usage is the message_start
+    /// snapshot, so the estimate is the CLI's own total less the output tokens not yet given.
+    @Test func aRunningInvocationsSpendIsCountedOncePerCall() throws {
+        let split = try Self.spend("03-stream-partial-messages-thinking.jsonl")
+        #expect(split.callCount == 1)
+        // 1,200 input, 2,000 5-minute cache writes, 3,000 cache reads, 1 output at Sonnet 4.5.
+        #expect(split.estimate == USD(picodollars: 12_015_000_000))
+        let subagents = try Self.spend("09-stream-subagent-two-results.jsonl")
+        #expect(subagents.callCount == 5)
+        // The CLI's total: $0.062775 for 5 calls with 185 output tokens; the stream gave 5.
+        #expect(subagents.estimate == USD(0.062775) - USD(picodollars: 180 * 15_000_000))
+        #expect(subagents.unpricedModels.isEmpty)
+        let synthetic = try Self.spend("05b-stream-api-error-400.jsonl")
+        #expect(synthetic.callCount == 0)
+        #expect(synthetic.estimate == .zero)
+    }
+
     /// The result's `permission_denials` (shape as the real CLI 2.1.332 wrote it for a refused
     /// Write) are read, recorded, and fail the phase when the plan says so.
     @Test func permissionDenialsAreReadAndCanFailThePhase() throws {
@@ -70,8 +98,8 @@ struct StreamDecodingTests {
         #expect(o.result?.totalCostUSD == 0.037665000000000004)
         #expect(o.result?.costSinceLastResultUSD == 0.012555)
         let timed = PlanRunner.TimedOutcome(base: o, startedAt: "", durationMs: 0, streamFile: "")
-        #expect(PlanRunner.invocationCost(timed, previousTotal: 0.02511) == USD(picodollars: 12_555_000_000).dollars)
-        #expect(PlanRunner.invocationCost(timed, previousTotal: nil) == 0.012555)
+        #expect(PlanRunner.reportedCost(timed, previousTotal: 0.02511).usd == USD(picodollars: 12_555_000_000).dollars)
+        #expect(PlanRunner.reportedCost(timed, previousTotal: nil).usd == 0.012555)
         #expect(o.failure == nil)
         #expect(o.finalText == "Hello from the mock model. 2+2=4.")
     }
@@ -157,7 +185,7 @@ struct PlanFileTests {
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 0 }", "plan.yaml:5: claude.max_turns: must be between 1 and 500"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 40, retry_max_turns: 30 }", "plan.yaml:5: claude.retry_max_turns: must be at least max_turns (40)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { permission_mode: yolo }", "plan.yaml:5: claude.permission_mode: must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]", "plan.yaml:5: phase: unknown field (expected one of: claude, default_reply, description, phases, slug, system_prompt, workspace)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]", "plan.yaml:5: phase: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [office-hours, /office-hours]", "plan.yaml:4: phases[1]: /office-hours is already phases[0]; each phase runs once"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - \"\"", "plan.yaml:7: phases[0].replies[0]: a reply must not be empty"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - ok\n      - ~", "plan.yaml:8: phases[0].replies[1]: a reply must not be empty"),
@@ -168,6 +196,12 @@ struct PlanFileTests {
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude:\n  extra_args:\n    - --effort\n    - high\n    - --output-format\n    - text", "plan.yaml:9: claude.extra_args: --output-format is set by planscribe (planscribe reads the CLI's stream-json)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [\"--model=opus\"] }", "plan.yaml:5: claude.extra_args: --model is set by planscribe (use claude.model)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [--resume, x] }", "plan.yaml:5: claude.extra_args: --resume is set by planscribe (planscribe resumes each phase's own session)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { max_cost_usd: -1 }", "plan.yaml:5: budget.max_cost_usd: must be more than 0 and at most 1000000"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { max_cost_usd: five }", "plan.yaml:5: budget.max_cost_usd: expected an amount in dollars (5, 0.50)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { time_limit: 60 }", "plan.yaml:5: budget.time_limit: unknown field (expected one of: max_cost_usd, time_limit_s)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    budget: { time_limit_s: 0 }", "plan.yaml:6: phases[0].budget.time_limit_s: must be between 1 and 604800"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { add_dirs: [/tmp] }", "plan.yaml:6: phases[0].claude.add_dirs: unknown field (expected one of: allowed_tools, disallowed_tools, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)"),
+        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { max_turns: 50, retry_max_turns: 40 }", "plan.yaml:6: phases[0].claude.retry_max_turns: must be at least max_turns (50)"),
         ("slug: [a\n", "plan.yaml:2: invalid YAML: did not find expected ',' or ']'"),
         ("- just\n- a list\n", "plan.yaml:1: expected a mapping with slug, description and phases"),
     ])
@@ -178,6 +212,39 @@ struct PlanFileTests {
         } catch let error as PlanError {
             #expect(error.description.hasSuffix(message), "got: \(error.description)")
         }
+    }
+
+    /// A phase's `claude` overrides apply to it alone, on top of the plan's settings; budgets
+    /// are read for the run and per phase.
+    @Test func phasesOverrideTheCLISettingsAndCarryBudgets() throws {
+        let plan = try parse("""
+            slug: a
+            description: d
+            system_prompt: prompt.md
+            claude: { model: sonnet, max_turns: 10, timeout_s: 300, dangerously_skip_permissions: true, allowed_tools: [Read] }
+            budget: { max_cost_usd: 5, time_limit_s: 3600 }
+            phases:
+              - office-hours
+              - name: plan-eng-review
+                claude: { model: opus, max_turns: 40, timeout_s: 900, permission_mode: plan, fail_on_permission_denial: true }
+                budget: { max_cost_usd: 1.25 }
+            """)
+        #expect(plan.budget == Plan.Budget(maxCostUSD: 5, timeLimitSeconds: 3600))
+        let (first, second) = (plan.phases[0], plan.phases[1])
+        #expect(first.claude == plan.claude)
+        #expect(first.budget.isEmpty)
+        #expect(second.budget == Plan.Budget(maxCostUSD: 1.25))
+        #expect(second.claude.model == "opus")
+        #expect(second.claude.maxTurns == 40)
+        #expect(second.claude.retryMaxTurns == 40)
+        #expect(second.claude.timeoutSeconds == 900)
+        #expect(second.claude.permissionMode == "plan")
+        #expect(!second.claude.skipPermissions, "a phase's own mode replaces the plan's skipping")
+        #expect(second.claude.failOnPermissionDenial)
+        #expect(second.claude.allowedTools == ["Read"], "what the phase does not name comes from the plan")
+        let command = ClaudeCommand(plan: plan, promptTemplate: "")
+        #expect(command.firstTurn(first).contains("--dangerously-skip-permissions"))
+        #expect(Array(command.resume("s", message: "m", phase: second).suffix(6)) == ["--model", "opus", "--permission-mode", "plan", "--allowedTools", "Read"])
     }
 
     @Test func theWorkspaceDefaultsToTheWorkspaceRootThenTheCurrentFolder() throws {
@@ -208,14 +275,14 @@ struct ClaudeCommandTests {
     @Test func theFirstTurnAndAReply() throws {
         let plan = try Self.plan("claude: { model: opus, max_turns: 7, add_dirs: [/tmp, /nonexistent, /tmp/, /tmp], permission_mode: acceptEdits, dangerously_skip_permissions: true, extra_args: [--effort, high] }")
         let command = ClaudeCommand(plan: plan, promptTemplate: "Plan {slug}: {description} in {phase}; keep {this}.")
-        let phase = PhaseName("office-hours")!
-        #expect(command.systemPrompt(for: phase) == "Plan todo: A todo app in /office-hours; keep {this}.")
+        let phase = plan.phases[0]
+        #expect(command.systemPrompt(for: phase.name) == "Plan todo: A todo app in /office-hours; keep {this}.")
         #expect(command.firstTurn(phase) == [
             "-p", "/office-hours A todo app", "--output-format", "stream-json", "--verbose", "--max-turns", "7",
             "--system-prompt", "Plan todo: A todo app in /office-hours; keep {this}.",
             "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions", "--effort", "high",
         ])
-        #expect(command.resume("sess-1", message: ClaudeCommand.wrap("Yes."), maxTurns: 30) == [
+        #expect(command.resume("sess-1", message: ClaudeCommand.wrap("Yes."), phase: phase, maxTurns: 30) == [
             "-p", "[EXTERNAL CONTENT]\nYes.\n[END EXTERNAL CONTENT]", "--resume", "sess-1", "--output-format", "stream-json", "--verbose",
             "--max-turns", "30", "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions",
             "--effort", "high",
@@ -586,5 +653,92 @@ struct ClaudeFaultTests {
             try ClaudeProcess.locate(explicit: nil, environment: ["PLANSCRIBE_CLAUDE": "/nope"])
         }
         #expect(try ClaudeProcess.locate(explicit: "/bin/sh", environment: [:]) == "/bin/sh")
+    }
+}
+
+/// Choosing phases and following a run: `--only`, `--from`, the heartbeat in a pipe.
+struct RunSelectionTests {
+    static func run(_ arguments: [String], scratch: borrowing ScratchFolder) throws -> (Int32, String) {
+        let process = try CLITests.launch(
+            ["run"] + arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+            directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))
+    }
+
+    /// `--only` runs the phases named inside the recorded run (the others stay as they are),
+    /// `--from` a phase and those after it, each from its start; the record keeps every
+    /// earlier invocation. A phase the plan does not have is refused, naming the plan's.
+    @Test func onlyAndFromRunTheChosenPhasesInsideTheRecordedRun() throws {
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: [
+            "slug: pick", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review, plan-eng-review]",
+        ])
+        let log = scratch.path + "/calls.log"
+        // The CEO review fails until the file "fixed" exists.
+        let claude = try ClaudeFaultTests.script(scratch, """
+            phase="${2%% *}"
+            echo "$phase" >> '\(log)'
+            echo '{"type":"system","subtype":"init","session_id":"s-'"${phase#/}"'","slash_commands":["office-hours","plan-ceo-review","plan-eng-review"]}'
+            if [ "$phase" = /plan-ceo-review ] && [ ! -e '\(scratch.path)/fixed' ]; then
+              echo '{"type":"result","subtype":"error_during_execution","is_error":true,"errors":["boom"],"session_id":"s-x","total_cost_usd":0.01}'
+              exit 1
+            fi
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"s-'"${phase#/}"'","total_cost_usd":0.01}'
+            """)
+        let common = [plan, "--claude", claude, "--output", "out"]
+        func calls() throws -> [String] { try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init) }
+        func statuses() throws -> [PhaseRecord.Status] { try #require(try RunRecord(folder: scratch.path + "/out/run").loadState()).phases.map(\.status) }
+
+        #expect(try Self.run(common, scratch: scratch).0 == 3)
+        #expect(try statuses() == [.done, .failed, .pending])
+        #expect(try calls() == ["/office-hours", "/plan-ceo-review"])
+
+        let only = try Self.run(common + ["--only", "plan-eng-review"], scratch: scratch)
+        #expect(only.0 == 3, "\(only.1)")
+        #expect(try statuses() == [.done, .failed, .done])
+        #expect(try calls().suffix(1) == ["/plan-eng-review"])
+
+        _ = scratch.write("fixed", lines: [""])
+        let from = try Self.run(common + ["--from", "/plan-ceo-review"], scratch: scratch)
+        #expect(from.0 == 0, "\(from.1)")
+        #expect(try statuses() == [.done, .done, .done])
+        #expect(try calls() == ["/office-hours", "/plan-ceo-review", "/plan-eng-review", "/plan-ceo-review", "/plan-eng-review"])
+        #expect(try RunRecord(folder: scratch.path + "/out/run").loadInvocations().map(\.phase) == (try calls()))
+
+        let unknown = try Self.run(common + ["--only", "plan-design-review"], scratch: scratch)
+        #expect(unknown.0 == 2)
+        #expect(unknown.1.contains("--only plan-design-review: the plan has no such phase (its phases: /office-hours, /plan-ceo-review, /plan-eng-review)"))
+        let both = try Self.run(common + ["--only", "office-hours", "--from", "office-hours"], scratch: scratch)
+        #expect(both.0 == 2)
+        #expect(both.1.contains("--only and --from cannot be used together"))
+    }
+
+    /// In a pipe, a long invocation prints a heartbeat line: the fake CLI waits until the test
+    /// has seen one, so nothing here depends on how fast the machine is.
+    @Test func aLongInvocationGetsAHeartbeatInAPipe() async throws {
+        let scratch = ScratchFolder()
+        let plan = scratch.write("plan.yaml", lines: ["slug: beat", "description: d", "workspace: \(scratch.path)", "phases: [{ name: office-hours, plain: true }]"])
+        let release = scratch.path + "/release"
+        let claude = try ClaudeFaultTests.script(scratch, """
+            echo '{"type":"system","subtype":"init","session_id":"beat-1"}'
+            for _ in $(seq 1 1200); do [ -e '\(release)' ] && break; sleep 0.1; done
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"beat-1","total_cost_usd":0.01}'
+            """)
+        let process = try CLITests.launch(
+            ["run", plan, "--claude", claude, "--output", "out", "--heartbeat", "1"], environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"],
+            directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+        var seen = false
+        for _ in 0..<1200 where !seen {
+            seen = (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8))?.contains("(still running)") == true
+            if !seen { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        _ = scratch.write("release", lines: [""])
+        process.waitUntilExit()
+        let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
+        #expect(seen, "\(stderr)")
+        #expect(process.terminationStatus == 0)
+        let beat = try #require(stderr.split(separator: "\n").first { $0.hasSuffix("(still running)") })
+        #expect(beat.hasPrefix("[1/1] /office-hours: first turn … "))
     }
 }

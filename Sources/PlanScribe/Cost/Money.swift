@@ -46,6 +46,11 @@ public struct USD: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public static func + (a: USD, b: USD) -> USD { USD(picodollars: a.picodollars.addingSaturated(b.picodollars)) }
     /// Adds `b` into `a`.
     public static func += (a: inout USD, b: USD) { a = a + b }
+    /// Subtracts two amounts (held at the bounds of `Int64` picodollars).
+    public static func - (a: USD, b: USD) -> USD {
+        let (difference, overflow) = a.picodollars.subtractingReportingOverflow(b.picodollars)
+        return USD(picodollars: overflow ? (b.picodollars > 0 ? .min : .max) : difference)
+    }
     /// The amount times a factor, to the nearest picodollar (held at the bounds of `Int64`).
     public func scaled(by factor: Double) -> USD { USD(picodollars: Int64(saturating: Double(picodollars) * factor)) }
     /// Orders amounts.

@@ -327,10 +327,7 @@ struct ConversationView {
     /// such as "default reply", else a canned reply).
     static func promptLabel(_ m: Message, first: Bool, replies: [String: String] = [:]) -> (String, String) {
         let text = m.text
-        let open = "[EXTERNAL CONTENT]\n"
-        let close = "\n[END EXTERNAL CONTENT]"
-        if text.hasPrefix(open) && text.hasSuffix(close) && text.count >= open.count + close.count {
-            let sent = String(text.dropFirst(open.count).dropLast(close.count))
+        if let sent = ClaudeCommand.unwrap(text) {
             if let label = replies[sent] { return (label, sent) }
             if sent == PlanRunner.nudge { return ("nudge: no PHASE_STATUS marker", sent) }
             if sent == PlanRunner.retryMessage { return ("retry after the turn limit", sent) }

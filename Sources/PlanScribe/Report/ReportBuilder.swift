@@ -348,6 +348,7 @@ public struct ReportBuilder: Sendable {
         var context = common(run, pageTitle: "\(p.number). \(p.name) — \(run.title)", currentPhase: index, prefix: "../")
         var phaseInfo: [String: Any] = ["number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label]
         var subtitle = p.reason
+        if let note = p.permissionNote, !p.reason.contains("for want of permission") { subtitle += " · " + note }
         if let phase = p.phase {
             let first = phase.turns.first.flatMap { ($0.prompt ?? $0.messages.first)?.timestamp }
             let last = phase.turns.last.flatMap { ($0.messages.last ?? $0.prompt)?.timestamp }

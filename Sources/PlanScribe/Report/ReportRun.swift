@@ -55,6 +55,16 @@ public struct ReportPhase: Sendable {
     /// For a run planscribe drove: the tools whose calls the CLI refused for want of
     /// permission, one per refused call, and when the phase started and finished.
     public var permissionDenials: [String] = []
+
+    /// `the CLI refused 3 tool calls for want of permission (Write ×2, Bash)`, nil when it
+    /// refused none.
+    public var permissionNote: String? {
+        guard !permissionDenials.isEmpty else { return nil }
+        var counts: [String: Int] = [:]
+        for tool in permissionDenials { counts[tool, default: 0] += 1 }
+        let tools = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }
+        return "the CLI refused \(Figures.plural(permissionDenials.count, "tool call")) for want of permission (\(tools.joined(separator: ", ")))"
+    }
     public var startedAt: String?
     public var finishedAt: String?
 
@@ -81,9 +91,9 @@ public struct ReportRun: Sendable {
     public var phases: [ReportPhase]
     /// The sessions read.
     public var sessions: [Session]
-    /// For a run planscribe drove: how it stands (`finished`, `interrupted`, `running`), and
-    /// when it started and last changed; nil for transcripts read alone.
-    public var runStatus: (status: String, startedAt: String, updatedAt: String)?
+    /// For a run planscribe drove: how it ended (its status and exit code), and when it
+    /// started and last changed; nil for transcripts read alone.
+    public var runStatus: (verdict: RunVerdict, startedAt: String, updatedAt: String)?
 
     /// Creates a run.
     public init(title: String, slug: String, phases: [ReportPhase], sessions: [Session]) {

@@ -11,7 +11,8 @@ extension ReportRun {
     ///   - sessions: the transcripts of the run's sessions (any order; missing ones are
     ///     shown without a conversation).
     ///   - invocations: the run's invocation records (for each phase's permission denials).
-    public static func from(plan: Plan, state: RunState, sessions: [Session], invocations: [InvocationRecord] = []) -> ReportRun {
+    ///   - signal: the signal that interrupted the run, when one did.
+    public static func from(plan: Plan, state: RunState, sessions: [Session], invocations: [InvocationRecord] = [], signal: Int32? = nil) -> ReportRun {
         let byID = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var phases: [ReportPhase] = []
         var used: [Session] = []
@@ -51,7 +52,7 @@ extension ReportRun {
             phases.append(item)
         }
         var run = ReportRun(title: plan.slug, slug: plan.slug, phases: phases, sessions: used)
-        run.runStatus = (state.status.rawValue, state.startedAt, state.updatedAt)
+        run.runStatus = (RunVerdict(state, signal: signal), state.startedAt, state.updatedAt)
         return run
     }
 }

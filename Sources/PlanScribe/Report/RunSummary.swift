@@ -82,12 +82,16 @@ struct RunSummary: Encodable {
     var end: String?
     /// For a run planscribe drove: its status and when it started and last changed.
     var runStatus: String?
+    var runExitCode: Int32?
+    var runBudgetReason: String?
     var runStartedAt: String?
     var runUpdatedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case title, slug, phases, usage, sessions, models, start, end
         case runStatus = "run_status"
+        case runExitCode = "run_exit_code"
+        case runBudgetReason = "run_over_budget"
         case runStartedAt = "run_started_at"
         case runUpdatedAt = "run_updated_at"
         case runDurationSeconds = "run_duration_s"
@@ -124,6 +128,8 @@ struct RunSummary: Encodable {
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
         try c.encode(runStatus, forKey: .runStatus)
+        try c.encode(runExitCode, forKey: .runExitCode)
+        try c.encode(runBudgetReason, forKey: .runBudgetReason)
         try c.encode(runStartedAt, forKey: .runStartedAt)
         try c.encode(runUpdatedAt, forKey: .runUpdatedAt)
         try c.encode(Self.seconds(from: runStartedAt, to: runUpdatedAt), forKey: .runDurationSeconds)
@@ -157,7 +163,9 @@ struct RunSummary: Encodable {
         models = Array(Set(run.sessions.flatMap(\.models))).sorted()
         start = run.sessions.compactMap(\.start).min()
         end = run.sessions.compactMap(\.end).max()
-        runStatus = run.runStatus?.status
+        runStatus = run.runStatus?.verdict.status
+        runExitCode = run.runStatus?.verdict.exitCode
+        runBudgetReason = run.runStatus?.verdict.budgetReason
         runStartedAt = run.runStatus?.startedAt
         runUpdatedAt = run.runStatus?.updatedAt
     }
@@ -191,7 +199,9 @@ enum JUnitReport {
             } else if p.outcome == .notRun {
                 body += "\n    <skipped message=\"\(escape(p.reason))\"/>"
             }
-            body += "\n    <system-out>\(escape("turns: \(p.phase?.turns.count ?? 0), API calls: \(e.calls), estimated cost: \(e.completeCost?.description ?? "unknown"), reported cost: \(p.reported?.description ?? "none")"))</system-out>"
+            var out = "turns: \(p.phase?.turns.count ?? 0), API calls: \(e.calls), estimated cost: \(e.completeCost?.description ?? "unknown"), reported cost: \(p.reported?.description ?? "none")"
+            if let note = p.permissionNote { out += "\n" + note }
+            body += "\n    <system-out>\(escape(out))</system-out>"
             body += "\n  </testcase>"
             cases.append("  " + body)
         }

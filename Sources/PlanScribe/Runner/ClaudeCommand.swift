@@ -33,36 +33,44 @@ public struct ClaudeCommand: Sendable {
         "[EXTERNAL CONTENT]\n" + reply + "\n[END EXTERNAL CONTENT]"
     }
 
+    /// A message as written inside the `[EXTERNAL CONTENT]` wrapper ``wrap(_:)`` adds, or nil
+    /// when it is not so wrapped.
+    public static func unwrap(_ message: String) -> String? {
+        let head = "[EXTERNAL CONTENT]\n", tail = "\n[END EXTERNAL CONTENT]"
+        guard message.hasPrefix(head), message.hasSuffix(tail), message.count >= head.count + tail.count else { return nil }
+        return String(message.dropFirst(head.count).dropLast(tail.count))
+    }
+
     /// The arguments (after the binary) of a phase's first turn.
     ///
     /// - Parameters:
-    ///   - phase: the phase.
-    ///   - maxTurns: `--max-turns`, by default the plan's.
+    ///   - phase: the phase, with its `claude` settings.
+    ///   - maxTurns: `--max-turns`, by default the phase's.
     ///   - systemPromptFile: a file holding ``systemPrompt(for:)``, passed as
     ///     `--system-prompt-file` (no argument size limit); nil passes the text itself.
-    public func firstTurn(_ phase: PhaseName, maxTurns: Int? = nil, systemPromptFile: String? = nil) -> [String] {
-        ["-p", firstPrompt(for: phase)] + common(maxTurns: maxTurns ?? plan.claude.maxTurns)
-            + (systemPromptFile.map { ["--system-prompt-file", $0] } ?? ["--system-prompt", systemPrompt(for: phase)]) + tail()
+    public func firstTurn(_ phase: Plan.PhasePlan, maxTurns: Int? = nil, systemPromptFile: String? = nil) -> [String] {
+        ["-p", firstPrompt(for: phase.name)] + common(maxTurns: maxTurns ?? phase.claude.maxTurns)
+            + (systemPromptFile.map { ["--system-prompt-file", $0] } ?? ["--system-prompt", systemPrompt(for: phase.name)]) + tail(phase.claude)
     }
 
-    /// The arguments of a turn that continues a session with a message.
-    public func resume(_ session: String, message: String, maxTurns: Int? = nil) -> [String] {
-        ["-p", message, "--resume", session] + common(maxTurns: maxTurns ?? plan.claude.maxTurns) + tail()
+    /// The arguments of a turn that continues a phase's session with a message.
+    public func resume(_ session: String, message: String, phase: Plan.PhasePlan, maxTurns: Int? = nil) -> [String] {
+        ["-p", message, "--resume", session] + common(maxTurns: maxTurns ?? phase.claude.maxTurns) + tail(phase.claude)
     }
 
     private func common(maxTurns: Int) -> [String] {
         ["--output-format", "stream-json", "--verbose", "--max-turns", String(maxTurns)]
     }
 
-    private func tail() -> [String] {
+    private func tail(_ claude: Plan.ClaudeSettings) -> [String] {
         var args: [String] = []
         for dir in existingAddDirs() { args += ["--add-dir", dir] }
-        if let model = plan.claude.model { args += ["--model", model] }
-        if let mode = plan.claude.permissionMode { args += ["--permission-mode", mode] }
-        if !plan.claude.allowedTools.isEmpty { args += ["--allowedTools", plan.claude.allowedTools.joined(separator: ",")] }
-        if !plan.claude.disallowedTools.isEmpty { args += ["--disallowedTools", plan.claude.disallowedTools.joined(separator: ",")] }
-        if plan.claude.skipPermissions { args.append("--dangerously-skip-permissions") }
-        return args + plan.claude.extraArgs
+        if let model = claude.model { args += ["--model", model] }
+        if let mode = claude.permissionMode { args += ["--permission-mode", mode] }
+        if !claude.allowedTools.isEmpty { args += ["--allowedTools", claude.allowedTools.joined(separator: ",")] }
+        if !claude.disallowedTools.isEmpty { args += ["--disallowedTools", claude.disallowedTools.joined(separator: ",")] }
+        if claude.skipPermissions { args.append("--dangerously-skip-permissions") }
+        return args + claude.extraArgs
     }
 
     /// `add_dirs` that exist, each once.

@@ -116,10 +116,12 @@ public struct ClaudeProcess: Sendable {
             let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
                 let pid = execution.processIdentifier.value
                 onStart?(pid)
+                let ender = GroupEnder(pid: pid)
+                defer { ender.exited() }
                 return try await withTaskCancellationHandler {
-                    try await Self.collect(execution, pid: pid, timeout: timeout, raw: raw, redactsRaw: redactsRawOutput, stopWhen: stopWhen, onEvent: onEvent)
+                    try await Self.collect(execution, ender: ender, timeout: timeout, raw: raw, redactsRaw: redactsRawOutput, stopWhen: stopWhen, onEvent: onEvent)
                 } onCancel: {
-                    kill(-pid, SIGKILL)
+                    ender.end()
                 }
             }
             outcome = result.closureResult
@@ -143,7 +145,7 @@ public struct ClaudeProcess: Sendable {
     }
 
     private static func collect(
-        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, pid: pid_t, timeout: Duration, raw: FileHandle?,
+        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, ender: GroupEnder, timeout: Duration, raw: FileHandle?,
         redactsRaw: Bool, stopWhen: (@Sendable (StreamEvent) -> String?)?, onEvent: @escaping @Sendable (StreamEvent) -> Void
     ) async throws -> InvocationOutcome {
         try await withThrowingTaskGroup(of: Part.self) { group in
@@ -153,7 +155,7 @@ public struct ClaudeProcess: Sendable {
                     onEvent(event)
                     if let stopWhen, stop.reason == nil, let reason = stopWhen(event) {
                         stop.reason = reason
-                        kill(-pid, SIGKILL)
+                        ender.end()
                     }
                 }
                 var splitter = StreamSplitter(onEvent: events, raw: raw, redactsRaw: redactsRaw)
@@ -180,9 +182,7 @@ public struct ClaudeProcess: Sendable {
                 } catch {
                     return .timerStopped
                 }
-                kill(-pid, SIGTERM)
-                try? await Task.sleep(for: .seconds(3))
-                kill(-pid, SIGKILL)
+                ender.end()
                 return .timedOut
             }
             var outcome = InvocationOutcome()
@@ -205,6 +205,41 @@ public struct ClaudeProcess: Sendable {
             outcome.timedOut = timedOut
             return outcome
         }
+    }
+}
+
+/// Ends the CLI's process group the way it can save its work: SIGTERM (on which it writes the
+/// session's running cost, its `cost-state` line, and exits), then SIGKILL after a grace
+/// period unless the process has exited by then.
+final class GroupEnder: @unchecked Sendable {
+    /// How long the CLI has between SIGTERM and SIGKILL.
+    static let grace: Double = 3
+    private let pid: pid_t
+    private let lock = NSLock()
+    private var done = false
+    private var ending = false
+
+    init(pid: pid_t) { self.pid = pid }
+
+    /// Sends SIGTERM to the group now and SIGKILL after the grace period (once).
+    func end() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done, !ending else { return }
+        ending = true
+        kill(-pid, SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace) { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            if !done { kill(-pid, SIGKILL) }
+        }
+    }
+
+    /// The process has exited and been reaped: its id may be reused, so no signal follows.
+    func exited() {
+        lock.lock()
+        done = true
+        lock.unlock()
     }
 }
 

@@ -138,7 +138,7 @@ struct StreamSplitter {
                 outcome.sessionID = outcome.sessionID ?? checked(session)
                 outcome.model = outcome.model ?? model
                 outcome.cliVersion = outcome.cliVersion ?? version
-            case .assistantText(let text, let fromSubagent):
+            case .assistant(let text, let fromSubagent, _):
                 if !fromSubagent, !text.isEmpty { outcome.lastAssistantText = text }
             case .apiRetry:
                 outcome.apiRetries += 1

@@ -27,6 +27,31 @@ public struct Plan: Sendable {
         public var maxNudges = 2
         /// Sent as a plain prompt: the phase is not a skill or command the CLI must have loaded.
         public var plain = false
+        /// How the CLI is invoked for this phase: the plan's `claude` settings with the
+        /// phase's own `claude` overrides applied.
+        public var claude = ClaudeSettings()
+        /// What this phase may spend.
+        public var budget = Budget()
+    }
+
+    /// Limits on what a run or a phase may spend. Crossing one ends the running CLI, saves
+    /// the state and renders the report (exit code 4).
+    public struct Budget: Sendable, Hashable {
+        /// Dollars, counted from the CLI's own figures and, while an invocation runs, from the
+        /// usage its stream shows (``StreamSpend``).
+        public var maxCostUSD: Double?
+        /// Seconds of wall time: for a phase, its invocations summed (across resumes); for the
+        /// run, from the start of this `planscribe run` (each `--resume` starts the clock again).
+        public var timeLimitSeconds: Int?
+
+        /// Creates a budget (no limits by default).
+        public init(maxCostUSD: Double? = nil, timeLimitSeconds: Int? = nil) {
+            self.maxCostUSD = maxCostUSD
+            self.timeLimitSeconds = timeLimitSeconds
+        }
+
+        /// True when it sets no limit.
+        public var isEmpty: Bool { maxCostUSD == nil && timeLimitSeconds == nil }
     }
 
     /// How the Claude Code CLI is invoked.
@@ -77,8 +102,10 @@ public struct Plan: Sendable {
     public var phases: [PhasePlan]
     /// The reply used when no canned reply is left.
     public var defaultReply: String?
-    /// How to invoke the CLI.
+    /// How to invoke the CLI (each phase has its own copy, with its overrides).
     public var claude: ClaudeSettings
+    /// What the whole run may spend.
+    public var budget = Budget()
 
     /// The slug pattern.
     public static let slugPattern = "^[a-z0-9][a-z0-9-]{0,63}$"
@@ -169,7 +196,7 @@ struct PlanReader {
         guard let root, case .mapping(let top) = root else {
             throw fail(root, nil, "expected a mapping with slug, description and phases")
         }
-        let known: Set<String> = ["slug", "description", "workspace", "system_prompt", "phases", "default_reply", "claude"]
+        let known: Set<String> = ["slug", "description", "workspace", "system_prompt", "phases", "default_reply", "claude", "budget"]
         try checkKeys(top, known: known, prefix: "")
 
         let slugNode = try required(top, "slug", "")
@@ -211,7 +238,9 @@ struct PlanReader {
         if let node = top["default_reply"] { defaultReply = try string(node, "default_reply") }
 
         var claude = Plan.ClaudeSettings()
-        if let node = top["claude"] { claude = try settings(node) }
+        if let node = top["claude"] { claude = try settings(node, base: claude, field: "claude", known: Self.claudeKeys) }
+        var budget = Plan.Budget()
+        if let node = top["budget"] { budget = try self.budget(node, field: "budget") }
 
         let phasesNode = try required(top, "phases", "")
         guard case .sequence(let list) = phasesNode, !list.isEmpty else {
@@ -220,7 +249,7 @@ struct PlanReader {
         var phases: [Plan.PhasePlan] = []
         var seen: [PhaseName: Int] = [:]
         for (i, item) in list.enumerated() {
-            let phase = try phasePlan(item, field: "phases[\(i)]")
+            let phase = try phasePlan(item, field: "phases[\(i)]", claude: claude)
             if let first = seen[phase.name] {
                 throw fail(item, "phases[\(i)]", "\(phase.name.command) is already phases[\(first)]; each phase runs once")
             }
@@ -229,17 +258,19 @@ struct PlanReader {
         }
         return Plan(
             file: file, slug: slug, description: description, workspace: workspace, systemPromptFile: promptFile,
-            phases: phases, defaultReply: defaultReply, claude: claude)
+            phases: phases, defaultReply: defaultReply, claude: claude, budget: budget)
     }
 
-    private func phasePlan(_ node: Node, field: String) throws -> Plan.PhasePlan {
+    private func phasePlan(_ node: Node, field: String, claude: Plan.ClaudeSettings) throws -> Plan.PhasePlan {
         let line = node.mark?.line ?? 0
         if case .scalar(let scalar) = node {
             guard let name = PhaseName(scalar.string) else { throw fail(node, field, "not a phase name: \(scalar.string)") }
-            return Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
+            var phase = Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
+            phase.claude = claude
+            return phase
         }
         guard case .mapping(let map) = node else { throw fail(node, field, "expected a phase name or a mapping with name and replies") }
-        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges", "plain"], prefix: field + ".")
+        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges", "plain", "claude", "budget"], prefix: field + ".")
         let nameNode = try required(map, "name", field + ".")
         let raw = try string(nameNode, field + ".name")
         guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
@@ -269,6 +300,9 @@ struct PlanReader {
         var maxReplies = 6
         if let node = map["max_replies"] { maxReplies = try int(node, field + ".max_replies", 0...100) }
         var phase = Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
+        phase.claude = claude
+        if let node = map["claude"] { phase.claude = try settings(node, base: claude, field: field + ".claude", known: Self.phaseClaudeKeys) }
+        if let node = map["budget"] { phase.budget = try budget(node, field: field + ".budget") }
         if let node = map["max_nudges"] { phase.maxNudges = try int(node, field + ".max_nudges", 0...100) }
         if let node = map["plain"] {
             guard case .scalar(let scalar) = node, let b = Bool.construct(from: scalar) else { throw fail(node, field + ".plain", "expected true or false") }
@@ -277,51 +311,74 @@ struct PlanReader {
         return phase
     }
 
-    private func settings(_ node: Node) throws -> Plan.ClaudeSettings {
-        guard case .mapping(let map) = node else { throw fail(node, "claude", "expected a mapping") }
-        try checkKeys(
-            map,
-            known: [
-                "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions",
-                "allowed_tools", "disallowed_tools", "fail_on_permission_denial", "extra_args",
-            ], prefix: "claude.")
-        var s = Plan.ClaudeSettings()
-        if let n = map["model"] { s.model = try string(n, "claude.model") }
-        if let n = map["max_turns"] { s.maxTurns = try int(n, "claude.max_turns", 1...500) }
-        if let n = map["retry_max_turns"] {
-            s.retryMaxTurns = try int(n, "claude.retry_max_turns", 1...1000)
-            guard s.retryMaxTurns >= s.maxTurns else { throw fail(n, "claude.retry_max_turns", "must be at least max_turns (\(s.maxTurns))") }
-        } else {
-            s.retryMaxTurns = max(30, s.maxTurns)
+    /// The keys of the plan's `claude` settings.
+    static let claudeKeys: Set<String> = [
+        "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions",
+        "allowed_tools", "disallowed_tools", "fail_on_permission_denial", "extra_args",
+    ]
+    /// The keys a phase's `claude` may override: what belongs to one invocation.
+    static let phaseClaudeKeys: Set<String> = [
+        "model", "max_turns", "retry_max_turns", "timeout_s", "permission_mode", "allowed_tools", "disallowed_tools", "fail_on_permission_denial",
+    ]
+
+    private func budget(_ node: Node, field: String) throws -> Plan.Budget {
+        guard case .mapping(let map) = node else { throw fail(node, field, "expected a mapping with max_cost_usd and/or time_limit_s") }
+        try checkKeys(map, known: ["max_cost_usd", "time_limit_s"], prefix: field + ".")
+        var b = Plan.Budget()
+        if let n = map["max_cost_usd"] {
+            guard case .scalar(let s) = n, let value = Double(s.string), value.isFinite else { throw fail(n, field + ".max_cost_usd", "expected an amount in dollars (5, 0.50)") }
+            guard value > 0, value <= 1_000_000 else { throw fail(n, field + ".max_cost_usd", "must be more than 0 and at most 1000000") }
+            b.maxCostUSD = value
         }
-        if let n = map["timeout_s"] { s.timeoutSeconds = try int(n, "claude.timeout_s", 1...86_400) }
-        if let n = map["add_dirs"] { s.addDirs = try strings(n, "claude.add_dirs").map(expand) }
+        if let n = map["time_limit_s"] { b.timeLimitSeconds = try int(n, field + ".time_limit_s", 1...604_800) }
+        return b
+    }
+
+    /// `claude` settings: the plan's (from the defaults) or a phase's overrides (from the
+    /// plan's settings).
+    private func settings(_ node: Node, base: Plan.ClaudeSettings, field: String, known: Set<String>) throws -> Plan.ClaudeSettings {
+        guard case .mapping(let map) = node else { throw fail(node, field, "expected a mapping") }
+        try checkKeys(map, known: known, prefix: field + ".")
+        var s = base
+        if let n = map["model"] { s.model = try string(n, field + ".model") }
+        if let n = map["max_turns"] { s.maxTurns = try int(n, field + ".max_turns", 1...500) }
+        if let n = map["retry_max_turns"] {
+            s.retryMaxTurns = try int(n, field + ".retry_max_turns", 1...1000)
+            guard s.retryMaxTurns >= s.maxTurns else { throw fail(n, field + ".retry_max_turns", "must be at least max_turns (\(s.maxTurns))") }
+        } else if map["max_turns"] != nil {
+            s.retryMaxTurns = max(30, s.maxTurns, base.retryMaxTurns)
+        }
+        if let n = map["timeout_s"] { s.timeoutSeconds = try int(n, field + ".timeout_s", 1...86_400) }
+        if let n = map["add_dirs"] { s.addDirs = try strings(n, field + ".add_dirs").map(expand) }
         if let n = map["permission_mode"] {
-            let mode = try string(n, "claude.permission_mode")
+            let mode = try string(n, field + ".permission_mode")
             let modes = ["acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"]
-            guard modes.contains(mode) else { throw fail(n, "claude.permission_mode", "must be one of " + modes.joined(separator: ", ")) }
+            guard modes.contains(mode) else { throw fail(n, field + ".permission_mode", "must be one of " + modes.joined(separator: ", ")) }
             s.permissionMode = mode
+            // Where skipping cannot be set (a phase's overrides), a mode named replaces the
+            // plan's skipping of permissions.
+            if !known.contains("dangerously_skip_permissions") { s.skipPermissions = false }
         }
         if let n = map["dangerously_skip_permissions"] {
-            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.dangerously_skip_permissions", "expected true or false") }
+            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, field + ".dangerously_skip_permissions", "expected true or false") }
             s.skipPermissions = b
             // Skipping permissions replaces the default mode (a mode the plan names stays).
             if b && map["permission_mode"] == nil { s.permissionMode = nil }
         }
-        if let n = map["allowed_tools"] { s.allowedTools = try strings(n, "claude.allowed_tools") }
+        if let n = map["allowed_tools"] { s.allowedTools = try strings(n, field + ".allowed_tools") }
         if let n = map["fail_on_permission_denial"] {
-            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, "claude.fail_on_permission_denial", "expected true or false") }
+            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, field + ".fail_on_permission_denial", "expected true or false") }
             s.failOnPermissionDenial = b
         }
-        if let n = map["disallowed_tools"] { s.disallowedTools = try strings(n, "claude.disallowed_tools") }
+        if let n = map["disallowed_tools"] { s.disallowedTools = try strings(n, field + ".disallowed_tools") }
         if let n = map["extra_args"] {
-            s.extraArgs = try strings(n, "claude.extra_args")
+            s.extraArgs = try strings(n, field + ".extra_args")
             let items: [Node?]
             if case .sequence(let seq) = n { items = Array(seq) } else { items = [n] }
             for (i, arg) in s.extraArgs.enumerated() {
                 let flag = String(arg.split(separator: "=", maxSplits: 1).first ?? "")
                 if let instead = Self.managedFlags[flag] {
-                    throw fail(i < items.count ? items[i] : n, "claude.extra_args", "\(flag) is set by planscribe (\(instead))")
+                    throw fail(i < items.count ? items[i] : n, field + ".extra_args", "\(flag) is set by planscribe (\(instead))")
                 }
             }
         }

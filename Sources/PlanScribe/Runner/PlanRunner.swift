@@ -1,21 +1,5 @@
 import Foundation
 
-/// What the runner reports as it goes, for progress lines.
-public enum RunnerEvent: Sendable {
-    /// A phase begins (or resumes): its position, the count, its name.
-    case phaseStarted(index: Int, count: Int, name: String, resumed: Bool)
-    /// An invocation starts.
-    case invocationStarted(phase: String, kind: PendingStep.Kind, replyNumber: Int)
-    /// The CLI retries an API error itself.
-    case apiRetry(attempt: Int, maxRetries: Int, status: Int?)
-    /// An invocation finished, with its cost and the marker it ended with.
-    case invocationFinished(phase: String, costUSD: Double?, marker: PhaseStatus?, failure: String?, seconds: Double)
-    /// A phase ended.
-    case phaseFinished(name: String, status: PhaseRecord.Status, reason: String)
-    /// The CLI process a killed run had left running was ended.
-    case orphanEnded(pid: Int32)
-}
-
 /// How a run ended.
 public struct RunOutcome: Sendable {
     /// The final state.
@@ -71,6 +55,10 @@ public struct PlanRunner: Sendable {
     public let process: ClaudeProcess
     /// Stop at the first phase that does not reach ready (false), or go on (true).
     public var keepGoing = false
+    /// What the whole run may spend (the plan's `budget`, or the command line's).
+    public var runBudget: Plan.Budget
+    /// The prices that estimate a running invocation's spend from its stream.
+    public var prices: PriceTable = .builtIn
     /// The nudge sent when a turn ends without a marker.
     public static let nudge = "Your last message did not end with the PHASE_STATUS line. End every turn with exactly one line: PHASE_STATUS: ready_to_advance or PHASE_STATUS: needs_input."
     /// The message of the retry after `error_max_turns`.
@@ -78,10 +66,29 @@ public struct PlanRunner: Sendable {
 
     /// Creates a runner.
     public init(plan: Plan, command: ClaudeCommand, process: ClaudeProcess, keepGoing: Bool = false) {
+        self.runBudget = plan.budget
         self.plan = plan
         self.command = command
         self.process = process
         self.keepGoing = keepGoing
+    }
+
+    /// Which phases a run takes.
+    public enum Selection: Sendable, Equatable {
+        /// Every phase not done yet, in order.
+        case all
+        /// These phases only, each from its start.
+        case only([PhaseName])
+        /// This phase and those after it, each from its start.
+        case from(PhaseName)
+
+        func includes(_ index: Int, of phases: [Plan.PhasePlan]) -> Bool {
+            switch self {
+            case .all: return true
+            case .only(let names): return names.contains(phases[index].name)
+            case .from(let name): return (phases.firstIndex { $0.name == name }).map { index >= $0 } ?? false
+            }
+        }
     }
 
     /// Runs the plan.
@@ -92,25 +99,30 @@ public struct PlanRunner: Sendable {
     ///   - claudeConfigDir: the `CLAUDE_CONFIG_DIR` given to the CLI, to record.
     ///   - settings: how the run was started, recorded for `--resume` (a resumed run keeps
     ///     what it recorded).
-    ///   - userEnvironment: planscribe's own environment, where the user's skills are found
-    ///     for an isolated config folder (``IsolatedConfig``).
     ///   - retryFailed: on resume, run phases that stalled or failed again from their start
     ///     (otherwise such a phase stops the run, unless the runner keeps going).
+    ///   - selection: the phases to run; chosen phases run from their start, within the
+    ///     recorded run when there is one (their earlier invocations stay in the record).
+    ///   - userEnvironment: planscribe's own environment, where the user's skills are found
+    ///     for an isolated config folder (``IsolatedConfig``).
     ///   - onEvent: progress.
     /// - Returns: the final state.
     /// - Throws: ``RunnerError`` (``RunnerError/interrupted`` after Ctrl-C, state saved),
     ///   ``ClaudeProcessError``, ``RunRecordError``.
     public func run(
         record: RunRecord, start: Start, claudeConfigDir: String?, settings: RunSettings? = nil, retryFailed: Bool = false,
-        userEnvironment: [String: String] = ProcessInfo.processInfo.environment, onEvent: @escaping @Sendable (RunnerEvent) -> Void
+        selection: Selection = .all, userEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        onEvent: @escaping @Sendable (RunnerEvent) -> Void
     ) async throws -> RunOutcome {
         var state: RunState
         let now = Self.timestamp()
+        let clock = ContinuousClock.now
         // A CLI a crashed run left running would write into the folder being read or wiped.
         if let orphan = record.endOrphanedChild() {
             onEvent(.orphanEnded(pid: orphan))
         }
-        switch (start, try record.loadState()) {
+        let saved = try record.loadState()
+        switch (start, saved) {
         case (.restart, _):
             try record.clear()
             state = newState(now, claudeConfigDir: claudeConfigDir)
@@ -119,9 +131,9 @@ public struct PlanRunner: Sendable {
             throw RunnerError.nothingToResume(folder: record.folder)
         case (.resume, let saved?):
             state = saved
-            guard state.phases.map(\.name) == plan.phases.map(\.name.command) else {
-                throw RunnerError.planChanged("phases were " + state.phases.map(\.name).joined(separator: ", "))
-            }
+        case (.fresh, let saved?) where selection != .all:
+            // Chosen phases run again inside the recorded run.
+            state = saved
         case (.fresh, let saved?) where saved.status != .finished:
             throw RunnerError.unfinishedRun(folder: record.folder)
         case (.fresh, .some):
@@ -131,20 +143,41 @@ public struct PlanRunner: Sendable {
             state = newState(now, claudeConfigDir: claudeConfigDir)
             state.settings = settings
         }
+        guard state.phases.map(\.name) == plan.phases.map(\.name.command) else {
+            throw RunnerError.planChanged("phases were " + state.phases.map(\.name).joined(separator: ", "))
+        }
         if let dir = state.claudeConfigDir { IsolatedConfig.prepare(dir, environment: userEnvironment) }
+        let resumedRun = saved != nil && start != .restart
         state.status = .running
-        var invocationIndex = record.loadInvocations().count
+        state.overBudget = nil
+        let earlier = record.loadInvocations()
+        var invocationIndex = earlier.count
+        var runSpent = earlier.reduce(0) { $0 + ($1.costUSD ?? $1.streamEstimateUSD ?? 0) }
+        let runDeadline = runBudget.timeLimitSeconds.map { clock + .seconds($0) }
         try record.save(state)
+        onEvent(.runStarted(phases: plan.phases.count, resumed: resumedRun, spentUSD: runSpent))
 
-        for (i, phasePlan) in plan.phases.enumerated() {
+        phases: for (i, phasePlan) in plan.phases.enumerated() {
+            guard selection.includes(i, of: plan.phases) else { continue }
             var phase = state.phases[i]
-            if phase.status == .done { continue }
-            if phase.status == .stalled || phase.status == .failed {
+            if selection != .all {
+                if phase.status != .pending { phase = PhaseRecord(name: phase.name) }
+            } else if phase.status == .done {
+                continue
+            } else if phase.status == .stalled || phase.status == .failed {
                 guard retryFailed else {
                     // As in the run that recorded it: a phase that did not end ready stops it.
                     if keepGoing { continue } else { break }
                 }
                 phase = PhaseRecord(name: phase.name)
+            }
+            if let crossing = BudgetWatch(
+                run: runBudget, phase: .init(), runSpentBefore: runSpent, phaseSpentBefore: 0, phaseSecondsBefore: 0, runDeadline: runDeadline
+            ).crossed(running: 0, elapsed: 0) {
+                // The run's budget is spent: this phase and those after it are not started.
+                state.overBudget = crossing
+                onEvent(.budgetReached(crossing))
+                break
             }
             let resumed = phase.status == .running
             if phase.startedAt == nil { phase.startedAt = Self.timestamp() }
@@ -156,9 +189,17 @@ public struct PlanRunner: Sendable {
                 state.updatedAt = Self.timestamp()
                 try record.save(state)
 
+                let watch = BudgetWatch(
+                    run: runBudget, phase: phasePlan.budget, runSpentBefore: runSpent, phaseSpentBefore: phase.spentUSD,
+                    phaseSecondsBefore: phase.seconds ?? 0, runDeadline: runDeadline)
+                if let crossing = watch.crossed(running: 0, elapsed: 0) {
+                    // Crossed by what was spent already: the next invocation is not started.
+                    stop(&phase, &state, crossing, onEvent: onEvent)
+                    break
+                }
                 let outcome: TimedOutcome
                 do {
-                    outcome = try await invoke(step, phase: phase, plan: phasePlan, index: invocationIndex, record: record, onEvent: onEvent)
+                    outcome = try await invoke(step, phase: phase, plan: phasePlan, index: invocationIndex, record: record, watch: watch, onEvent: onEvent)
                 } catch let error as ClaudeProcessError {
                     // Recorded, so that the run is not left "running" for the next one to refuse.
                     record.clearChild()
@@ -174,6 +215,7 @@ public struct PlanRunner: Sendable {
                 }
                 invocationIndex += 1
                 phase.invocations += 1
+                phase.seconds = (phase.seconds ?? 0) + Double(outcome.durationMs) / 1000
                 if step.kind == .start {
                     // A (re)started first turn opens a new session.
                     phase.sessionID = outcome.sessionID
@@ -182,19 +224,34 @@ public struct PlanRunner: Sendable {
                     phase.sessionID = outcome.sessionID
                 }
                 if state.cliVersion == nil { state.cliVersion = outcome.cliVersion }
-                let cost = Self.invocationCost(outcome, previousTotal: phase.sessionTotalUSD)
-                if let total = outcome.result?.totalCostUSD { phase.sessionTotalUSD = total }
-                phase.costUSD += cost ?? 0
+                let (cost, source) = Self.reportedCost(outcome, previousTotal: phase.sessionTotalUSD)
+                if let total = outcome.result?.totalCostUSD ?? (source == "cost_state" ? outcome.sessionTotalFromTranscript : nil) {
+                    phase.sessionTotalUSD = total
+                }
+                let estimate = outcome.spend.estimate.dollars
+                if let cost {
+                    phase.costUSD += cost
+                } else if estimate > 0 {
+                    phase.unreportedUSD = (phase.unreportedUSD ?? 0) + estimate
+                }
+                runSpent += cost ?? estimate
                 let marker = outcome.finalText.flatMap(PhaseMarker.status(of:))
-                try record.append(InvocationRecord(
+                var entry = InvocationRecord(
                     index: invocationIndex, phase: phasePlan.name.command, kind: step.kind, replyIndex: step.replyIndex,
                     question: step.question.map(Redactor.redact), argv: ClaudeCommand.recorded(arguments(for: step, phase: phase, plan: phasePlan, promptFolder: Self.promptFolder(of: record))),
                     startedAt: outcome.startedAt, durationMs: outcome.durationMs, exitCode: outcome.base.exitCode, signal: outcome.base.signal,
                     timedOut: outcome.base.timedOut, interrupted: outcome.base.interrupted, subtype: outcome.result?.subtype,
                     isError: outcome.result?.isError, sessionID: outcome.sessionID, usage: outcome.result?.usage, costUSD: cost,
-                    sessionTotalUSD: outcome.result?.totalCostUSD, marker: marker?.rawValue, failure: outcome.base.failure.map(Redactor.redact),
-                    apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile, permissionDenials: outcome.result?.permissionDenials))
-                onEvent(.invocationFinished(phase: phasePlan.name.command, costUSD: cost, marker: marker, failure: outcome.base.failure, seconds: Double(outcome.durationMs) / 1000))
+                    sessionTotalUSD: outcome.result?.totalCostUSD ?? (source == "cost_state" ? outcome.sessionTotalFromTranscript : nil),
+                    marker: marker?.rawValue, failure: (outcome.crossing?.reason ?? outcome.base.failure).map(Redactor.redact),
+                    apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile, permissionDenials: outcome.result?.permissionDenials)
+                entry.costSource = source
+                entry.streamAPICalls = outcome.spend.callCount
+                entry.streamEstimateUSD = estimate
+                try record.append(entry)
+                onEvent(.invocationFinished(
+                    phase: phasePlan.name.command, costUSD: cost ?? (estimate > 0 ? estimate : nil), estimated: cost == nil && estimate > 0,
+                    marker: marker, failure: outcome.crossing?.reason ?? outcome.base.failure, seconds: Double(outcome.durationMs) / 1000, runUSD: runSpent))
 
                 if outcome.base.interrupted {
                     // The same step runs again on --resume.
@@ -202,7 +259,12 @@ public struct PlanRunner: Sendable {
                     state.status = .interrupted
                     state.updatedAt = Self.timestamp()
                     try record.save(state)
+                    onEvent(.runFinished(status: .interrupted, spentUSD: runSpent))
                     throw RunnerError.interrupted
+                }
+                if let crossing = outcome.crossing {
+                    stop(&phase, &state, crossing, onEvent: onEvent)
+                    break
                 }
                 phase.next = decide(outcome.base, marker: marker, phase: &phase, plan: phasePlan)
             }
@@ -211,12 +273,24 @@ public struct PlanRunner: Sendable {
             state.updatedAt = Self.timestamp()
             try record.save(state)
             onEvent(.phaseFinished(name: phasePlan.name.command, status: phase.status, reason: phase.reason ?? ""))
+            if state.overBudget?.scope == .run { break phases }
             if phase.status != .done && !keepGoing { break }
         }
-        state.status = .finished
+        state.status = state.overBudget == nil ? .finished : .overBudget
         state.updatedAt = Self.timestamp()
         try record.save(state)
+        onEvent(.runFinished(status: state.status, spentUSD: runSpent))
         return RunOutcome(state: state)
+    }
+
+    /// A budget stopped the phase: it fails with the budget as its reason, and the run
+    /// records the crossing.
+    private func stop(_ phase: inout PhaseRecord, _ state: inout RunState, _ crossing: BudgetCrossing, onEvent: @Sendable (RunnerEvent) -> Void) {
+        _ = finish(&phase, .failed, "stopped: " + crossing.reason)
+        phase.next = nil
+        phase.overBudget = crossing.scope.rawValue
+        if state.overBudget == nil || crossing.scope == .run { state.overBudget = crossing }
+        onEvent(.budgetReached(crossing))
     }
 
     private func newState(_ now: String, claudeConfigDir: String?) -> RunState {
@@ -228,11 +302,11 @@ public struct PlanRunner: Sendable {
     /// The next step after an invocation, or nil when the phase is over (its status set).
     func decide(_ outcome: InvocationOutcome, marker: PhaseStatus?, phase: inout PhaseRecord, plan phasePlan: Plan.PhasePlan) -> PendingStep? {
         if outcome.timedOut {
-            return finish(&phase, .failed, "timed out after \(plan.claude.timeoutSeconds) s")
+            return finish(&phase, .failed, "timed out after \(phasePlan.claude.timeoutSeconds) s")
         }
         if let result = outcome.result, result.subtype == "error_max_turns" {
             guard !phase.retried, phase.sessionID != nil else {
-                return finish(&phase, .failed, "ran out of turns again after the retry with \(plan.claude.retryMaxTurns) turns")
+                return finish(&phase, .failed, "ran out of turns again after the retry with \(phasePlan.claude.retryMaxTurns) turns")
             }
             phase.retried = true
             return PendingStep(kind: .retry, message: ClaudeCommand.wrap(Self.retryMessage))
@@ -240,7 +314,7 @@ public struct PlanRunner: Sendable {
         if let failure = outcome.failure {
             return finish(&phase, .failed, failure)
         }
-        if plan.claude.failOnPermissionDenial, let denied = outcome.result?.permissionDenials, !denied.isEmpty {
+        if phasePlan.claude.failOnPermissionDenial, let denied = outcome.result?.permissionDenials, !denied.isEmpty {
             return finish(&phase, .failed, "the CLI refused \(Figures.plural(denied.count, "tool call")) for want of permission (\(Array(Set(denied)).sorted().joined(separator: ", "))); fail_on_permission_denial is set")
         }
         if marker != .readyToAdvance && phase.sessionID == nil {
@@ -303,11 +377,11 @@ public struct PlanRunner: Sendable {
     func arguments(for step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan, promptFolder: String? = nil) -> [String] {
         switch step.kind {
         case .start:
-            return command.firstTurn(phasePlan.name, systemPromptFile: promptFolder.map { Self.promptFile(phasePlan, in: $0) })
+            return command.firstTurn(phasePlan, systemPromptFile: promptFolder.map { Self.promptFile(phasePlan, in: $0) })
         case .retry:
-            return command.resume(phase.sessionID ?? "", message: step.message ?? ClaudeCommand.wrap(Self.retryMessage), maxTurns: plan.claude.retryMaxTurns)
+            return command.resume(phase.sessionID ?? "", message: step.message ?? ClaudeCommand.wrap(Self.retryMessage), phase: phasePlan, maxTurns: phasePlan.claude.retryMaxTurns)
         case .reply, .nudge:
-            return command.resume(phase.sessionID ?? "", message: step.message ?? "")
+            return command.resume(phase.sessionID ?? "", message: step.message ?? "", phase: phasePlan)
         }
     }
 
@@ -338,15 +412,26 @@ public struct PlanRunner: Sendable {
         var startedAt: String
         var durationMs: Int
         var streamFile: String
+        /// The API calls its stream showed, with their estimated cost.
+        var spend = StreamSpend(prices: .builtIn)
+        /// The budget that ended it, when one did.
+        var crossing: BudgetCrossing?
+        /// Without a result: the session's total from its transcript's last `cost-state`.
+        var sessionTotalFromTranscript: Double?
         var sessionID: String? { base.sessionID }
         var result: ResultEvent? { base.result }
         var cliVersion: String? { base.cliVersion }
         var finalText: String? { base.finalText }
     }
 
-    private func invoke(_ step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan, index: Int, record: RunRecord, onEvent: @escaping @Sendable (RunnerEvent) -> Void) async throws -> TimedOutcome {
+    private func invoke(
+        _ step: PendingStep, phase: PhaseRecord, plan phasePlan: Plan.PhasePlan, index: Int, record: RunRecord, watch: BudgetWatch,
+        onEvent: @escaping @Sendable (RunnerEvent) -> Void
+    ) async throws -> TimedOutcome {
         let replyNumber = phase.repliesSent
-        onEvent(.invocationStarted(phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber))
+        onEvent(.invocationStarted(
+            phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber, question: step.question.map { Figures.oneLine($0, limit: 120) },
+            reply: step.message.map { Figures.oneLine(ClaudeCommand.unwrap($0) ?? $0, limit: 120) }, choice: Self.choice(of: step)))
         let stream = String(format: "stream/%03d-%@-%@.jsonl", index + 1, phasePlan.name.slug.replacingOccurrences(of: ":", with: "-"), step.kind.rawValue)
         let prompts = Self.promptFolder(of: record)
         if step.kind == .start {
@@ -360,36 +445,104 @@ public struct PlanRunner: Sendable {
         }
         let started = Self.timestamp()
         let clock = ContinuousClock.now
+        let tally = StreamTally(prices: prices)
+        let crossed = CrossingBox()
+        let (timeout, limitedBy) = watch.timeout(phasePlan.claude.timeoutSeconds)
+        let unloaded = step.kind == .start && !phasePlan.plain ? Self.unloadedCommandCheck(phasePlan.name, workspace: plan.workspace, environment: process.environment) : nil
+        let name = phasePlan.name.command
         let outcome = try await process.run(
             arguments: arguments(for: step, phase: phase, plan: phasePlan, promptFolder: prompts), workingDirectory: plan.workspace,
-            timeout: .seconds(plan.claude.timeoutSeconds), rawOutput: record.folder + "/" + stream,
+            timeout: .milliseconds(Int64(timeout * 1000)), rawOutput: record.folder + "/" + stream,
             onStart: { pid in record.recordChild(pid) },
-            stopWhen: step.kind == .start && !phasePlan.plain ? Self.unloadedCommandCheck(phasePlan.name, workspace: plan.workspace, environment: process.environment) : nil
+            stopWhen: { event in
+                if let reason = unloaded?(event) { return reason }
+                guard case .assistant = event else { return nil }
+                let elapsed = ContinuousClock.now - clock
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                guard let crossing = watch.crossed(running: tally.current.estimate.dollars, elapsed: seconds) else { return nil }
+                crossed.value = crossing
+                return "stopped: " + crossing.reason
+            }
         ) { event in
-            if case .apiRetry(let attempt, let max, let status, _) = event {
+            switch event {
+            case .apiRetry(let attempt, let max, let status, _):
                 onEvent(.apiRetry(attempt: attempt, maxRetries: max, status: status))
+            case .assistant(_, _, let call?):
+                if let usd = tally.add(call) {
+                    onEvent(.spending(phase: name, invocationUSD: usd, calls: tally.current.callCount, runUSD: watch.runSpentBefore + usd))
+                }
+            default:
+                break
             }
         }
         record.clearChild()
         let elapsed = ContinuousClock.now - clock
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        return TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream)
+        var timed = TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream, spend: tally.current, crossing: crossed.value)
+        if timed.crossing == nil, outcome.timedOut, let scope = limitedBy {
+            // The time limit, not timeout_s, ended it.
+            let limit = scope == .run ? runBudget.timeLimitSeconds ?? 0 : phasePlan.budget.timeLimitSeconds ?? 0
+            timed.crossing = BudgetCrossing(scope: scope, reason: "the \(scope == .run ? "run" : "phase")'s time_limit_s (\(limit) s) was reached")
+        }
+        if outcome.result == nil, let session = outcome.sessionID {
+            // Ended before its result (a timeout, a budget, Ctrl-C): on SIGTERM the CLI still
+            // writes the session's running total into its transcript.
+            timed.sessionTotalFromTranscript = RunTranscripts.reportedTotal(of: session, workspace: plan.workspace, environment: process.environment)
+        }
+        return timed
     }
 
-    /// The cost of one invocation: the growth of the session's cumulative total, else the
-    /// sum of `model_usage_since_last_result`, else the total itself (a first turn).
-    static func invocationCost(_ outcome: TimedOutcome, previousTotal: Double?) -> Double? {
-        guard let result = outcome.result else { return nil }
-        if let total = result.totalCostUSD, let previous = previousTotal, total >= previous {
-            return USD(picodollars: USD(total).picodollars - USD(previous).picodollars).dollars
+    /// What chose a step's message, for progress: `reply 2`, `default reply`, `nudge`.
+    static func choice(of step: PendingStep) -> String? {
+        switch step.kind {
+        case .start: return nil
+        case .retry: return "retry"
+        case .nudge: return "nudge"
+        case .reply: return step.replyIndex.map { "reply \($0 + 1)" } ?? "default reply"
         }
-        if let since = result.costSinceLastResultUSD { return since }
-        return result.totalCostUSD
+    }
+
+    /// The CLI's own cost of one invocation and where it comes from: the growth of the
+    /// session's cumulative total in its result (`result`), else the sum of
+    /// `model_usage_since_last_result`, else the total itself (a first turn); without a result,
+    /// the growth of the total its transcript's last `cost-state` line gives (`cost_state`);
+    /// else none.
+    static func reportedCost(_ outcome: TimedOutcome, previousTotal: Double?) -> (usd: Double?, source: String?) {
+        if let result = outcome.result {
+            if let total = result.totalCostUSD, let previous = previousTotal, total >= previous {
+                return ((USD(total) - USD(previous)).dollars, "result")
+            }
+            if let since = result.costSinceLastResultUSD { return (since, "result") }
+            return (result.totalCostUSD, result.totalCostUSD == nil ? nil : "result")
+        }
+        guard let total = outcome.sessionTotalFromTranscript else { return (nil, nil) }
+        let previous = previousTotal ?? 0
+        guard total > previous else { return (nil, nil) }
+        return ((USD(total) - USD(previous)).dollars, "cost_state")
     }
 
     static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
+    }
+}
+
+/// The budget crossing a stop check found, set once from the reading task.
+private final class CrossingBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: BudgetCrossing?
+
+    var value: BudgetCrossing? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
+        set {
+            lock.lock()
+            stored = newValue
+            lock.unlock()
+        }
     }
 }

@@ -90,9 +90,21 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     public var finishedAt: String?
     /// Nudges sent since the agent last ended a turn with a marker (absent: none).
     public var nudgesInARow: Int?
+    /// The estimated cost of invocations the CLI gave no figure for (ended before their
+    /// result, without a `cost-state` line), from their streams; absent when none.
+    public var unreportedUSD: Double?
+    /// The wall time of its invocations, summed (what a phase's `time_limit_s` bounds).
+    public var seconds: Double?
+    /// The budget that stopped it, when one did.
+    public var overBudget: String?
+
+    /// What the phase has cost: the CLI's figures and the estimates where it gave none.
+    public var spentUSD: Double { costUSD + (unreportedUSD ?? 0) }
 
     enum CodingKeys: String, CodingKey {
-        case name, status, next, retried, invocations, reason
+        case name, status, next, retried, invocations, reason, seconds
+        case unreportedUSD = "unreported_usd"
+        case overBudget = "over_budget"
         case nudgesInARow = "nudges_in_a_row"
         case sessionID = "session_id"
         case usedReplies = "used_replies"
@@ -120,6 +132,9 @@ public struct RunState: Codable, Sendable, Equatable {
         case finished
         /// Stopped by Ctrl-C; `--resume` continues it.
         case interrupted
+        /// Stopped because it crossed a budget (the run's, or a phase's with the run going
+        /// no further); `--resume --retry` with a larger budget continues it.
+        case overBudget = "over_budget"
     }
 
     /// The schema version of `state.json`.
@@ -144,9 +159,13 @@ public struct RunState: Codable, Sendable, Equatable {
     public var phases: [PhaseRecord]
     /// How the run was started (absent in runs recorded before planscribe kept it).
     public var settings: RunSettings?
+    /// The budget that stopped the run (or, with `--keep-going`, the first phase budget
+    /// crossed), when one did.
+    public var overBudget: BudgetCrossing?
 
     enum CodingKeys: String, CodingKey {
         case slug, status, workspace, phases, settings
+        case overBudget = "over_budget"
         case schemaVersion = "schema_version"
         case planFile = "plan_file"
         case claudeConfigDir = "claude_config_dir"
@@ -257,9 +276,21 @@ public struct InvocationRecord: Codable, Sendable, Equatable {
     /// The tools whose calls the CLI refused for want of permission (its result's
     /// `permission_denials`), one per refused call; absent in older records.
     public var permissionDenials: [String]?
+    /// Where ``costUSD`` comes from: `result` (the result event), `cost_state` (the CLI ended
+    /// without a result, and its transcript's last `cost-state` line gave the session's total),
+    /// nil when the CLI gave no figure.
+    public var costSource: String?
+    /// The API calls the stream showed, and their estimated cost from the stream's usage
+    /// (``StreamSpend``): what budgets counted while it ran.
+    public var streamAPICalls: Int?
+    /// See ``streamAPICalls``.
+    public var streamEstimateUSD: Double?
 
     enum CodingKeys: String, CodingKey {
         case index, phase, kind, question, argv, subtype, usage, marker, failure, signal, interrupted
+        case costSource = "cost_source"
+        case streamAPICalls = "stream_api_calls"
+        case streamEstimateUSD = "stream_estimate_usd"
         case permissionDenials = "permission_denials"
         case replyIndex = "reply_index"
         case startedAt = "started_at"
@@ -300,6 +331,9 @@ public struct InvocationRecord: Codable, Sendable, Equatable {
         try c.encode(apiRetries, forKey: .apiRetries)
         try c.encode(streamFile, forKey: .streamFile)
         try c.encode(permissionDenials ?? [], forKey: .permissionDenials)
+        try c.encode(costSource, forKey: .costSource)
+        try c.encode(streamAPICalls, forKey: .streamAPICalls)
+        try c.encode(streamEstimateUSD, forKey: .streamEstimateUSD)
     }
 }
 

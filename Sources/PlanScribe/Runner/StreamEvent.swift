@@ -5,8 +5,10 @@ import Foundation
 public enum StreamEvent: Sendable, Equatable {
     /// `system/init`: the session id, model and CLI version, known before any answer.
     case started(sessionID: String?, model: String?, version: String?, commands: [String]? = nil)
-    /// An assistant message block (text only is kept, for progress and as a fallback).
-    case assistantText(String, fromSubagent: Bool)
+    /// An assistant message block: its text (for progress and as a fallback), and the API call
+    /// it belongs to with the usage the stream gives (the `message_start` snapshot: input and
+    /// cache tokens are final, output tokens only begun), nil for the CLI's synthetic messages.
+    case assistant(text: String, fromSubagent: Bool, call: APICall?)
     /// `system/api_retry`: the CLI is retrying an API error itself.
     case apiRetry(attempt: Int, maxRetries: Int, status: Int?, delayMilliseconds: Int)
     /// The `result` event (there may be more than one; the last wins).
@@ -81,6 +83,7 @@ public enum StreamEventDecoder {
         var error_status: Int?
         var message: RawMessage?
         var parent_tool_use_id: String?
+        var uuid: String?
         var permission_denials: [Denial]?
 
         struct Denial: Decodable { var tool_name: LenientString? }
@@ -114,7 +117,11 @@ public enum StreamEventDecoder {
             } else if case .text(let t)? = raw.message?.content {
                 text = t
             }
-            return .success(.assistantText(text, fromSubagent: raw.parent_tool_use_id != nil))
+            var call: APICall?
+            if let message = raw.message, let id = message.id, let model = message.model, model != "<synthetic>", let usage = message.usage {
+                call = APICall(messageID: id, requestID: nil, model: model, timestamp: nil, usage: TokenUsage(usage), terms: CallTerms(usage), uuid: raw.uuid ?? id, agentID: nil)
+            }
+            return .success(.assistant(text: text, fromSubagent: raw.parent_tool_use_id != nil, call: call))
         case ("result", _):
             let since = raw.model_usage_since_last_result.map { $0.values.compactMap(\.costUSD).reduce(0, +) }
             return .success(.result(ResultEvent(

@@ -1,0 +1,37 @@
+import Foundation
+import PlanScribe
+
+/// `--events FILE`: every runner event appended as one JSON object per line, with the time
+/// it happened (`time`, ISO 8601), flushed as it is written so that a follower sees it at once.
+final class EventLog: @unchecked Sendable {
+    struct Failure: Error {
+        var message: String
+    }
+
+    private let handle: FileHandle
+    private let lock = NSLock()
+    private let formatter: ISO8601DateFormatter
+
+    init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw Failure(message: "cannot create the events file \(path)")
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(message: "cannot write the events file \(path)") }
+        handle.seekToEndOfFile()
+        self.handle = handle
+        formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    }
+
+    func write(_ event: RunnerEvent) {
+        var object = event.json
+        lock.lock()
+        defer { lock.unlock() }
+        object["time"] = formatter.string(from: Date())
+        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        line.append(0x0A)
+        handle.write(line)
+    }
+
+    deinit { try? handle.close() }
+}
