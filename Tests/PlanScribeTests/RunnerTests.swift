@@ -192,7 +192,7 @@ struct PlanFileTests {
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: x\n        reply: null", "plan.yaml:8: phases[0].replies[0].reply: a reply must not be empty"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [\"/not a phase\"]", "plan.yaml:4: phases[0]: not a phase name: /not a phase"),
         ("slug: a\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: description: missing"),
-        ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws"),
+        ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws (looked beside the plan and in the current folder)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude:\n  extra_args:\n    - --effort\n    - high\n    - --output-format\n    - text", "plan.yaml:9: claude.extra_args: --output-format is set by planscribe (planscribe reads the CLI's stream-json)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [\"--model=opus\"] }", "plan.yaml:5: claude.extra_args: --model is set by planscribe (use claude.model)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [--resume, x] }", "plan.yaml:5: claude.extra_args: --resume is set by planscribe (planscribe resumes each phase's own session)"),
@@ -256,6 +256,83 @@ struct PlanFileTests {
         #expect(withRoot.workspace == scratch.path + "/root/app")
         let without = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: [:], currentDirectory: "/tmp")
         #expect(without.workspace == "/tmp")
+    }
+
+    /// A relative workspace is found beside the plan (as the system prompt is), then in the
+    /// current folder, and kept as an absolute path; add_dirs likewise.
+    @Test func relativePathsAreFoundBesideThePlan() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("plans/prompt.md", lines: ["x"])
+        try FileManager.default.createDirectory(atPath: scratch.path + "/ws/notes", withIntermediateDirectories: true)
+        let yaml = "slug: app\ndescription: d\nworkspace: ../ws\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { add_dirs: [../ws/notes], default_add_dirs: false }"
+        let plan = try Plan.parse(yaml, file: scratch.path + "/plans/plan.yaml", environment: [:], currentDirectory: "/")
+        #expect(plan.workspace == scratch.path + "/ws")
+        #expect(plan.systemPromptFile == scratch.path + "/plans/prompt.md")
+        #expect(plan.claude.addDirs == [scratch.path + "/ws/notes"])
+        do {
+            _ = try Plan.parse(yaml.replacingOccurrences(of: "../ws\n", with: "../nowhere\n"), file: scratch.path + "/plans/plan.yaml", environment: [:], currentDirectory: "/")
+            Issue.record("no error for a missing workspace")
+        } catch let error as PlanError {
+            #expect(error.description == scratch.path + "/plans/plan.yaml:3: workspace: no such folder: ../nowhere (looked beside the plan and in the current folder)")
+        }
+    }
+
+    /// Every problem of a plan is reported at once, in the order of the file.
+    @Test func everyProblemIsReportedAtOnce() throws {
+        do {
+            _ = try parse("""
+                slug: Bad Slug
+                description: d
+                system_prompt: prompt.md
+                colour: blue
+                phases:
+                  - name: office-hours
+                    max_replies: 500
+                    replies: ["", ok]
+                  - "/not a phase"
+                  - office-hours
+                claude: { max_turns: 0, timeout: 5 }
+                """)
+            Issue.record("no error")
+        } catch let error as PlanError {
+            let lines = error.description.split(separator: "\n").map { "plan.yaml:" + ($0.components(separatedBy: "/plan.yaml:").last ?? "") }
+            #expect(lines == [
+                "plan.yaml:4: colour: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)",
+                "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder",
+                "plan.yaml:11: claude.timeout: unknown field (expected one of: add_dirs, allowed_tools, dangerously_skip_permissions, default_add_dirs, disallowed_tools, extra_args, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)",
+                "plan.yaml:11: claude.max_turns: must be between 1 and 500",
+                "plan.yaml:8: phases[0].replies[0]: a reply must not be empty",
+                "plan.yaml:7: phases[0].max_replies: must be between 0 and 100",
+                "plan.yaml:9: phases[1]: not a phase name: /not a phase",
+                "plan.yaml:10: phases[2]: /office-hours is already phases[0]; each phase runs once",
+            ], "\(error.description)")
+        }
+    }
+
+    /// By default every invocation may also use gstack's notes for the project and the user's
+    /// skills folder, where they exist (the CLI refuses a Write outside the workspace and its
+    /// added folders: checked with the real CLI); `default_add_dirs: false` leaves them out.
+    @Test func gstacksNotesAndTheSkillsFolderAreAddedByDefault() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("prompt.md", lines: ["x"])
+        let home = scratch.path + "/home"
+        try FileManager.default.createDirectory(atPath: home + "/.gstack/projects", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home + "/.claude/skills", withIntermediateDirectories: true)
+        let yaml = "slug: app\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]"
+        func plan(_ extra: String = "") throws -> Plan {
+            try Plan.parse(yaml + extra, file: scratch.path + "/plan.yaml", environment: ["HOME": home], currentDirectory: scratch.path)
+        }
+        // Before gstack made the project's folder, the folder it makes it in.
+        #expect(try plan().claude.defaultAddDirs == [home + "/.gstack/projects", home + "/.claude/skills"])
+        try FileManager.default.createDirectory(atPath: home + "/.gstack/projects/app", withIntermediateDirectories: true)
+        let withNotes = try plan()
+        #expect(withNotes.claude.defaultAddDirs == [home + "/.gstack/projects/app", home + "/.claude/skills"])
+        let argv = ClaudeCommand(plan: withNotes, promptTemplate: "").firstTurn(withNotes.phases[0])
+        #expect(argv.joined(separator: " ").contains("--add-dir \(home)/.gstack/projects/app --add-dir \(home)/.claude/skills"))
+        #expect(try plan("\nclaude: { default_add_dirs: false }").claude.defaultAddDirs.isEmpty)
+        // The skills folder of the config folder the CLI uses.
+        let config = try Plan.parse(yaml, file: scratch.path + "/plan.yaml", environment: ["HOME": home, "CLAUDE_CONFIG_DIR": scratch.path + "/none"], currentDirectory: scratch.path)
+        #expect(config.claude.defaultAddDirs == [home + "/.gstack/projects/app"])
     }
 }
 

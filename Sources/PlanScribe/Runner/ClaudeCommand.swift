@@ -73,10 +73,10 @@ public struct ClaudeCommand: Sendable {
         return args + claude.extraArgs
     }
 
-    /// `add_dirs` that exist, each once.
+    /// The default folders and `add_dirs` that exist, each once.
     public func existingAddDirs() -> [String] {
         var seen = Set<String>()
-        return plan.claude.addDirs.filter { dir in
+        return (plan.claude.defaultAddDirs + plan.claude.addDirs).filter { dir in
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else { return false }
             let key = (dir as NSString).standardizingPath

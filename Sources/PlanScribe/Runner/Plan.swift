@@ -66,6 +66,11 @@ public struct Plan: Sendable {
         public var timeoutSeconds = 600
         /// `--add-dir` folders (those that exist).
         public var addDirs: [String] = []
+        /// Whether planscribe adds its default folders (``defaultAddDirs``); `default_add_dirs`.
+        public var usesDefaultAddDirs = true
+        /// The folders planscribe adds before ``addDirs``: gstack's notes for the project and
+        /// the user's skills folder, those that exist (see the README's plan format).
+        public var defaultAddDirs: [String] = []
         /// `--permission-mode`: by default `acceptEdits`, so that a phase can write its notes
         /// in the workspace (the CLI denies every write in `-p` mode otherwise); nil when the
         /// plan skips permissions instead.
@@ -132,6 +137,9 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     public var field: String?
     /// What is wrong.
     public var message: String
+    /// The plan's other problems, found in the same reading (a plan is refused with all of
+    /// them at once).
+    public var more: [PlanError] = []
 
     /// Creates an error.
     public init(file: String, line: Int?, field: String?, message: String) {
@@ -141,13 +149,15 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `plan.yaml:7: phases[0].max_replies: must be between 0 and 100`.
+    /// `plan.yaml:7: phases[0].max_replies: must be between 0 and 100`, one line per problem.
     public var description: String {
-        var out = file
-        if let line { out += ":\(line)" }
-        out += ": "
-        if let field { out += field + ": " }
-        return out + message
+        ([self] + more).map { problem in
+            var out = problem.file
+            if let line = problem.line { out += ":\(line)" }
+            out += ": "
+            if let field = problem.field { out += field + ": " }
+            return out + problem.message
+        }.joined(separator: "\n")
     }
 }
 
@@ -171,8 +181,7 @@ extension Plan {
 
     /// Parses and validates plan text (see ``load(path:environment:currentDirectory:)``).
     public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> Plan {
-        var reader = PlanReader(file: file, environment: environment, currentDirectory: currentDirectory)
-        return try reader.read(text)
+        try PlanReader(file: file, environment: environment, currentDirectory: currentDirectory).read(text)
     }
 }
 
@@ -186,7 +195,27 @@ struct PlanReader {
         PlanError(file: file, line: node?.mark?.line, field: field, message: message)
     }
 
-    mutating func read(_ text: String) throws -> Plan {
+    /// Every problem found so far; the plan is refused with all of them at once.
+    final class Problems {
+        var list: [PlanError] = []
+    }
+    let problems = Problems()
+
+    /// Runs one check; a problem it finds is kept and nil returned, so that the checks after
+    /// it still run.
+    func check<T>(_ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch let error as PlanError {
+            problems.list.append(error)
+            return nil
+        } catch {
+            problems.list.append(PlanError(file: file, line: nil, field: nil, message: "\(error)"))
+            return nil
+        }
+    }
+
+    func read(_ text: String) throws -> Plan {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -197,123 +226,177 @@ struct PlanReader {
             throw fail(root, nil, "expected a mapping with slug, description and phases")
         }
         let known: Set<String> = ["slug", "description", "workspace", "system_prompt", "phases", "default_reply", "claude", "budget"]
-        try checkKeys(top, known: known, prefix: "")
+        checkKeys(top, known: known, prefix: "")
 
-        let slugNode = try required(top, "slug", "")
-        let slug = try string(slugNode, "slug")
-        guard slug.range(of: Plan.slugPattern, options: .regularExpression) != nil else {
-            throw fail(slugNode, "slug", "must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder")
+        let slug = check { () throws -> String in
+            let slugNode = try required(top, "slug", "")
+            let slug = try string(slugNode, "slug")
+            guard slug.range(of: Plan.slugPattern, options: .regularExpression) != nil else {
+                throw fail(slugNode, "slug", "must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder")
+            }
+            return slug
         }
-        let descriptionNode = try required(top, "description", "")
-        let description = try string(descriptionNode, "description")
-        guard !description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw fail(descriptionNode, "description", "must not be empty")
+        let description = check { () throws -> String in
+            let descriptionNode = try required(top, "description", "")
+            let description = try string(descriptionNode, "description")
+            guard !description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw fail(descriptionNode, "description", "must not be empty")
+            }
+            return description
         }
 
-        let workspace: String
-        if let node = top["workspace"] {
-            let path = expand(try string(node, "workspace"))
-            guard isDirectory(path) else { throw fail(node, "workspace", "no such folder: \(path)") }
-            workspace = path
-        } else if let root = environment["PLANSCRIBE_WORKSPACE_ROOT"], isDirectory(root + "/" + slug) {
-            workspace = root + "/" + slug
-        } else {
-            workspace = currentDirectory
+        let workspace = check { () throws -> String in
+            if let node = top["workspace"] {
+                // Relative to the plan's folder (as every path in the plan), else the current one.
+                let raw = try string(node, "workspace")
+                guard let path = locate(raw, folder: true) else {
+                    throw fail(node, "workspace", "no such folder: \(raw) (looked beside the plan and in the current folder)")
+                }
+                return path
+            }
+            if let root = environment["PLANSCRIBE_WORKSPACE_ROOT"], let slug, isDirectory(root + "/" + slug) {
+                return Paths.absolute(root + "/" + slug)
+            }
+            return currentDirectory
         }
 
         // A named prompt must be there; without one, an editable copy in the usual place wins
         // over the built-in prompt.
-        let promptFile: String?
-        if let promptNode = top["system_prompt"] {
+        let promptFile = check { () throws -> String? in
+            guard let promptNode = top["system_prompt"] else { return locate("prompts/planning_agent.md") }
             let promptPath = try string(promptNode, "system_prompt")
             guard let found = locate(promptPath) else {
                 throw fail(promptNode, "system_prompt", "no such file: \(promptPath) (looked beside the plan and in the current folder)")
             }
-            promptFile = found
-        } else {
-            promptFile = locate("prompts/planning_agent.md")
+            return found
         }
 
-        var defaultReply: String?
-        if let node = top["default_reply"] { defaultReply = try string(node, "default_reply") }
+        let defaultReply = check { try top["default_reply"].map { try string($0, "default_reply") } }
 
         var claude = Plan.ClaudeSettings()
-        if let node = top["claude"] { claude = try settings(node, base: claude, field: "claude", known: Self.claudeKeys) }
+        if let node = top["claude"], let read = check({ try settings(node, base: claude, field: "claude", known: Self.claudeKeys) }) { claude = read }
+        if claude.usesDefaultAddDirs, let slug { claude.defaultAddDirs = defaultAddDirs(slug: slug) }
         var budget = Plan.Budget()
-        if let node = top["budget"] { budget = try self.budget(node, field: "budget") }
+        if let node = top["budget"], let read = check({ try self.budget(node, field: "budget") }) { budget = read }
 
-        let phasesNode = try required(top, "phases", "")
-        guard case .sequence(let list) = phasesNode, !list.isEmpty else {
-            throw fail(phasesNode, "phases", "must be a non-empty list of phases")
-        }
         var phases: [Plan.PhasePlan] = []
-        var seen: [PhaseName: Int] = [:]
-        for (i, item) in list.enumerated() {
-            let phase = try phasePlan(item, field: "phases[\(i)]", claude: claude)
-            if let first = seen[phase.name] {
-                throw fail(item, "phases[\(i)]", "\(phase.name.command) is already phases[\(first)]; each phase runs once")
+        if let phasesNode = check({ try required(top, "phases", "") }) {
+            if case .sequence(let list) = phasesNode, !list.isEmpty {
+                var seen: [PhaseName: Int] = [:]
+                for (i, item) in list.enumerated() {
+                    let phase = phasePlan(item, field: "phases[\(i)]", claude: claude)
+                    // A name seen twice is a problem even when the first has others.
+                    var nameNode = item
+                    if case .mapping(let map) = item, let node = map["name"] { nameNode = node }
+                    guard case .scalar(let scalar) = nameNode, let name = PhaseName(scalar.string) else { continue }
+                    if let first = seen[name] {
+                        problems.list.append(fail(item, "phases[\(i)]", "\(name.command) is already phases[\(first)]; each phase runs once"))
+                        continue
+                    }
+                    seen[name] = i
+                    if let phase { phases.append(phase) }
+                }
+            } else {
+                problems.list.append(fail(phasesNode, "phases", "must be a non-empty list of phases"))
             }
-            seen[phase.name] = i
-            phases.append(phase)
+        }
+        guard problems.list.isEmpty, let slug, let description, let workspace, let promptFile, let defaultReply else {
+            var all = problems.list
+            guard !all.isEmpty else { throw fail(root, nil, "cannot be read") }
+            var first = all.removeFirst()
+            first.more = all
+            throw first
         }
         return Plan(
             file: file, slug: slug, description: description, workspace: workspace, systemPromptFile: promptFile,
             phases: phases, defaultReply: defaultReply, claude: claude, budget: budget)
     }
 
-    private func phasePlan(_ node: Node, field: String, claude: Plan.ClaudeSettings) throws -> Plan.PhasePlan {
+    /// The folders added to every invocation unless `default_add_dirs: false`, those that
+    /// exist: gstack's notes for this project (`~/.gstack/projects/<slug>`, else the
+    /// `~/.gstack/projects` it would be made in), where gstack's skills write their design
+    /// documents (the CLI refuses a Write outside the workspace and the added folders), and
+    /// the user's skills folder, whose files the skills read.
+    func defaultAddDirs(slug: String) -> [String] {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let notes = home + "/.gstack/projects"
+        var dirs: [String] = []
+        if isDirectory(notes + "/" + slug) { dirs.append(notes + "/" + slug) } else if isDirectory(notes) { dirs.append(notes) }
+        let skills = TranscriptLocator.configFolder(environment: environment) + "/skills"
+        if isDirectory(skills) { dirs.append(skills) }
+        return dirs
+    }
+
+    private func phasePlan(_ node: Node, field: String, claude: Plan.ClaudeSettings) -> Plan.PhasePlan? {
         let line = node.mark?.line ?? 0
         if case .scalar(let scalar) = node {
-            guard let name = PhaseName(scalar.string) else { throw fail(node, field, "not a phase name: \(scalar.string)") }
+            guard let name = PhaseName(scalar.string) else {
+                problems.list.append(fail(node, field, "not a phase name: \(scalar.string)"))
+                return nil
+            }
             var phase = Plan.PhasePlan(name: name, replies: [], maxReplies: 6, line: line)
             phase.claude = claude
             return phase
         }
-        guard case .mapping(let map) = node else { throw fail(node, field, "expected a phase name or a mapping with name and replies") }
-        try checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges", "plain", "claude", "budget"], prefix: field + ".")
-        let nameNode = try required(map, "name", field + ".")
-        let raw = try string(nameNode, field + ".name")
-        guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
+        guard case .mapping(let map) = node else {
+            problems.list.append(fail(node, field, "expected a phase name or a mapping with name and replies"))
+            return nil
+        }
+        checkKeys(map, known: ["name", "replies", "max_replies", "max_nudges", "plain", "claude", "budget"], prefix: field + ".")
+        let name = check { () throws -> PhaseName in
+            let nameNode = try required(map, "name", field + ".")
+            let raw = try string(nameNode, field + ".name")
+            guard let name = PhaseName(raw) else { throw fail(nameNode, field + ".name", "not a phase name: \(raw)") }
+            return name
+        }
         var replies: [Plan.Reply] = []
         if let repliesNode = map["replies"] {
-            guard case .sequence(let list) = repliesNode else { throw fail(repliesNode, field + ".replies", "expected a list of replies") }
-            for (j, item) in list.enumerated() {
-                let f = field + ".replies[\(j)]"
-                if case .scalar = item {
-                    replies.append(Plan.Reply(text: try replyText(item, f), when: nil))
-                    continue
+            if case .sequence(let list) = repliesNode {
+                for (j, item) in list.enumerated() {
+                    if let reply = check({ try self.reply(item, field: field + ".replies[\(j)]") }) { replies.append(reply) }
                 }
-                guard case .mapping(let m) = item else { throw fail(item, f, "expected a reply text or a mapping with when and reply") }
-                try checkKeys(m, known: ["when", "reply"], prefix: f + ".")
-                let text = try replyText(try required(m, "reply", f + "."), f + ".reply")
-                let whenNode = try required(m, "when", f + ".")
-                let pattern = try string(whenNode, f + ".when")
-                do {
-                    // An empty pattern matches any question.
-                    if !pattern.isEmpty { _ = try NSRegularExpression(pattern: pattern) }
-                } catch {
-                    throw fail(whenNode, f + ".when", "not a valid regular expression: \(pattern)")
-                }
-                replies.append(Plan.Reply(text: text, when: pattern))
+            } else {
+                problems.list.append(fail(repliesNode, field + ".replies", "expected a list of replies"))
             }
         }
-        var maxReplies = 6
-        if let node = map["max_replies"] { maxReplies = try int(node, field + ".max_replies", 0...100) }
-        var phase = Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
-        phase.claude = claude
-        if let node = map["claude"] { phase.claude = try settings(node, base: claude, field: field + ".claude", known: Self.phaseClaudeKeys) }
-        if let node = map["budget"] { phase.budget = try budget(node, field: field + ".budget") }
-        if let node = map["max_nudges"] { phase.maxNudges = try int(node, field + ".max_nudges", 0...100) }
-        if let node = map["plain"] {
+        let maxReplies = check { try map["max_replies"].map { try int($0, field + ".max_replies", 0...100) } ?? 6 }
+        let maxNudges = check { try map["max_nudges"].map { try int($0, field + ".max_nudges", 0...100) } ?? 2 }
+        let plain = check { () throws -> Bool in
+            guard let node = map["plain"] else { return false }
             guard case .scalar(let scalar) = node, let b = Bool.construct(from: scalar) else { throw fail(node, field + ".plain", "expected true or false") }
-            phase.plain = b
+            return b
         }
+        let phaseClaude = check { try map["claude"].map { try settings($0, base: claude, field: field + ".claude", known: Self.phaseClaudeKeys) } ?? claude }
+        let budget = check { try map["budget"].map { try self.budget($0, field: field + ".budget") } ?? Plan.Budget() }
+        guard let name, let maxReplies, let maxNudges, let plain, let phaseClaude, let budget else { return nil }
+        var phase = Plan.PhasePlan(name: name, replies: replies, maxReplies: maxReplies, line: line)
+        phase.maxNudges = maxNudges
+        phase.plain = plain
+        phase.claude = phaseClaude
+        phase.budget = budget
         return phase
+    }
+
+    /// One canned reply: its text, or a mapping with `when` and `reply`.
+    private func reply(_ item: Node, field f: String) throws -> Plan.Reply {
+        if case .scalar = item { return Plan.Reply(text: try replyText(item, f), when: nil) }
+        guard case .mapping(let m) = item else { throw fail(item, f, "expected a reply text or a mapping with when and reply") }
+        try requireKnownKeys(m, known: ["when", "reply"], prefix: f + ".")
+        let text = try replyText(try required(m, "reply", f + "."), f + ".reply")
+        let whenNode = try required(m, "when", f + ".")
+        let pattern = try string(whenNode, f + ".when")
+        do {
+            // An empty pattern matches any question.
+            if !pattern.isEmpty { _ = try NSRegularExpression(pattern: pattern) }
+        } catch {
+            throw fail(whenNode, f + ".when", "not a valid regular expression: \(pattern)")
+        }
+        return Plan.Reply(text: text, when: pattern)
     }
 
     /// The keys of the plan's `claude` settings.
     static let claudeKeys: Set<String> = [
-        "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "permission_mode", "dangerously_skip_permissions",
+        "model", "max_turns", "retry_max_turns", "timeout_s", "add_dirs", "default_add_dirs", "permission_mode", "dangerously_skip_permissions",
         "allowed_tools", "disallowed_tools", "fail_on_permission_denial", "extra_args",
     ]
     /// The keys a phase's `claude` may override: what belongs to one invocation.
@@ -323,7 +406,7 @@ struct PlanReader {
 
     private func budget(_ node: Node, field: String) throws -> Plan.Budget {
         guard case .mapping(let map) = node else { throw fail(node, field, "expected a mapping with max_cost_usd and/or time_limit_s") }
-        try checkKeys(map, known: ["max_cost_usd", "time_limit_s"], prefix: field + ".")
+        checkKeys(map, known: ["max_cost_usd", "time_limit_s"], prefix: field + ".")
         var b = Plan.Budget()
         if let n = map["max_cost_usd"] {
             guard case .scalar(let s) = n, let value = Double(s.string), value.isFinite else { throw fail(n, field + ".max_cost_usd", "expected an amount in dollars (5, 0.50)") }
@@ -338,7 +421,7 @@ struct PlanReader {
     /// plan's settings).
     private func settings(_ node: Node, base: Plan.ClaudeSettings, field: String, known: Set<String>) throws -> Plan.ClaudeSettings {
         guard case .mapping(let map) = node else { throw fail(node, field, "expected a mapping") }
-        try checkKeys(map, known: known, prefix: field + ".")
+        checkKeys(map, known: known, prefix: field + ".")
         var s = base
         if let n = map["model"] { s.model = try string(n, field + ".model") }
         if let n = map["max_turns"] { s.maxTurns = try int(n, field + ".max_turns", 1...500) }
@@ -349,7 +432,11 @@ struct PlanReader {
             s.retryMaxTurns = max(30, s.maxTurns, base.retryMaxTurns)
         }
         if let n = map["timeout_s"] { s.timeoutSeconds = try int(n, field + ".timeout_s", 1...86_400) }
-        if let n = map["add_dirs"] { s.addDirs = try strings(n, field + ".add_dirs").map(expand) }
+        if let n = map["add_dirs"] { s.addDirs = try strings(n, field + ".add_dirs").map { locate($0, folder: true) ?? expand($0) } }
+        if let n = map["default_add_dirs"] {
+            guard case .scalar(let scalar) = n, let b = Bool.construct(from: scalar) else { throw fail(n, field + ".default_add_dirs", "expected true or false") }
+            s.usesDefaultAddDirs = b
+        }
         if let n = map["permission_mode"] {
             let mode = try string(n, field + ".permission_mode")
             let modes = ["acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"]
@@ -405,13 +492,21 @@ struct PlanReader {
 
     // MARK: Helpers
 
-    private func checkKeys(_ map: Node.Mapping, known: Set<String>, prefix: String) throws {
-        for (key, _) in map {
-            guard case .scalar(let k) = key, known.contains(k.string) else {
-                let name = key.string ?? "?"
-                throw fail(key, prefix + name, "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))")
-            }
+    private func unknownKeys(_ map: Node.Mapping, known: Set<String>, prefix: String) -> [PlanError] {
+        map.compactMap { key, _ in
+            if case .scalar(let k) = key, known.contains(k.string) { return nil }
+            return fail(key, prefix + (key.string ?? "?"), "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))")
         }
+    }
+
+    /// Keeps a problem for each unknown field.
+    private func checkKeys(_ map: Node.Mapping, known: Set<String>, prefix: String) {
+        problems.list += unknownKeys(map, known: known, prefix: prefix)
+    }
+
+    /// Throws the first unknown field.
+    private func requireKnownKeys(_ map: Node.Mapping, known: Set<String>, prefix: String) throws {
+        if let first = unknownKeys(map, known: known, prefix: prefix).first { throw first }
     }
 
     private func required(_ map: Node.Mapping, _ key: String, _ prefix: String) throws -> Node {
@@ -460,15 +555,17 @@ struct PlanReader {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
-    /// A file named in the plan: absolute, beside the plan, or in the current folder.
-    private func locate(_ raw: String) -> String? {
+    /// A file (or folder) named in the plan, as an absolute path: absolute, beside the plan,
+    /// or in the current folder.
+    private func locate(_ raw: String, folder: Bool = false) -> String? {
         let path = expand(raw)
-        let planFolder = (file as NSString).deletingLastPathComponent
+        let planFolder = (Paths.absolute(file) as NSString).deletingLastPathComponent
         let candidates = path.hasPrefix("/") ? [path] : [
-            ((planFolder.isEmpty ? "." : planFolder) as NSString).appendingPathComponent(path),
-            (currentDirectory as NSString).appendingPathComponent(path),
+            (planFolder as NSString).appendingPathComponent(path),
+            (Paths.absolute(currentDirectory) as NSString).appendingPathComponent(path),
         ]
-        return candidates.first { FileManager.default.isReadableFile(atPath: $0) && !isDirectory($0) }
+        let found = candidates.first { folder ? isDirectory($0) : FileManager.default.isReadableFile(atPath: $0) && !isDirectory($0) }
+        return found.map { ($0 as NSString).standardizingPath }
     }
 
     private func yamlError(_ error: YamlError) -> PlanError {
