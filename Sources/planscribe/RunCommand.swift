@@ -329,7 +329,7 @@ extension RunnerError {
     var isUsage: Bool {
         switch self {
         case .interrupted: return false
-        case .unfinishedRun, .finishedRun, .nothingToResume, .planChanged: return true
+        case .unfinishedRun, .finishedRun, .nothingToResume, .planChanged, .repliesChanged: return true
         }
     }
 }

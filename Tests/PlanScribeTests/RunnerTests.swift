@@ -819,3 +819,57 @@ struct RunSelectionTests {
         #expect(beat.hasPrefix("[1/1] /office-hours: first turn … "))
     }
 }
+
+/// What a resumed run may not change under its sessions.
+struct ResumeChangeTests {
+    /// A phase under way keeps the canned replies it started with, and the run its
+    /// description: a resume that changes them is refused with what they were and what to
+    /// do; a phase that has not started takes the plan as it is now.
+    @Test func aResumeThatChangesTheDescriptionOrTheRepliesOfAPhaseUnderWayIsRefused() async throws {
+        let scratch = ScratchFolder()
+        func writePlan(description: String, replies: String) -> String {
+            scratch.write("plan.yaml", lines: [
+                "slug: change", "description: \(description)", "workspace: \(scratch.path)",
+                "phases:", "  - { name: office-hours, plain: true, replies: \(replies) }", "  - { name: plan-ceo-review, plain: true, replies: [later] }",
+            ])
+        }
+        let plan = writePlan(description: "A todo app", replies: "[Teams.]")
+        let hold = scratch.path + "/hold"
+        _ = scratch.write("hold", lines: [""])
+        // The first turn asks; the reply hangs while the file "hold" exists.
+        let claude = try ClaudeFaultTests.script(scratch, """
+            echo '{"type":"system","subtype":"init","session_id":"chg-1"}'
+            if [ "$3" = --resume ]; then
+              while [ -e '\(hold)' ]; do sleep 0.1; done
+              echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"chg-1","total_cost_usd":0.02}'
+            else
+              echo '{"type":"result","subtype":"success","is_error":false,"result":"Who?\\nPHASE_STATUS: needs_input","session_id":"chg-1","total_cost_usd":0.01}'
+            fi
+            """)
+        let env = ["PATH": "/usr/bin:/bin", "HOME": scratch.path, "CI": "true"]
+        let process = try CLITests.launch(["run", plan, "--claude", claude, "--output", "out"], environment: env, directory: scratch.path, stderrFile: scratch.path + "/stderr.txt")
+        let replyStream = scratch.path + "/out/run/stream/002-office-hours-reply.jsonl"
+        for _ in 0..<600 where !FileManager.default.fileExists(atPath: replyStream) { try await Task.sleep(for: .milliseconds(50)) }
+        kill(process.processIdentifier, SIGINT)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(process.terminationStatus == 130)
+        try FileManager.default.removeItem(atPath: hold)
+
+        func resume() throws -> (Int32, String) { try RunSelectionTests.run([plan, "--claude", claude, "--output", "out", "--resume"], scratch: scratch) }
+        _ = writePlan(description: "A chat app", replies: "[Teams.]")
+        let described = try resume()
+        #expect(described.0 == 2)
+        #expect(described.1.contains("the plan changed since the run started (its description was “A todo app”, and every phase's first prompt holds it): start over with --restart"), "\(described.1)")
+        _ = writePlan(description: "A todo app", replies: "[Small teams.]")
+        let replied = try resume()
+        #expect(replied.0 == 2)
+        #expect(replied.1.contains("the canned replies of /office-hours changed while it was under way (they were: “Teams.”): run it again from its start with --only /office-hours, or start over with --restart"), "\(replied.1)")
+        // As it was: the run goes on.
+        _ = writePlan(description: "A todo app", replies: "[Teams.]")
+        let ok = try resume()
+        #expect(ok.0 == 0, "\(ok.1)")
+        let state = try #require(try RunRecord(folder: scratch.path + "/out/run").loadState())
+        #expect(state.phases.map(\.status) == [.done, .done])
+        #expect(state.phases.map(\.replies) == [["Teams."], ["later"]])
+    }
+}

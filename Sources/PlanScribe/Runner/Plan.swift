@@ -32,6 +32,12 @@ public struct Plan: Sendable {
         public var claude = ClaudeSettings()
         /// What this phase may spend.
         public var budget = Budget()
+
+        /// The replies as a run records them, to tell whether they changed: `reply` or
+        /// `when <pattern>: reply`.
+        public var replyRecord: [String] {
+            replies.map { reply in reply.when.map { "when \($0): " + reply.text } ?? reply.text }
+        }
     }
 
     /// Limits on what a run or a phase may spend. Crossing one ends the running CLI, saves

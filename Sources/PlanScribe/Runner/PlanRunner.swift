@@ -18,8 +18,10 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     case finishedRun(folder: String)
     /// `--resume` without a saved run.
     case nothingToResume(folder: String)
-    /// The plan changed its phases since the run started.
+    /// The plan changed its phases or its description since the run started.
     case planChanged(String)
+    /// The canned replies of a phase under way changed.
+    case repliesChanged(phase: String, were: [String])
 
     /// A message a user can act on.
     public var description: String {
@@ -29,6 +31,9 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
         case .finishedRun(let folder): return "\(folder) holds a finished run of this plan, which a new run would replace: start over with --restart, or choose another --output"
         case .nothingToResume(let folder): return "nothing to resume: \(folder) holds no saved run"
         case .planChanged(let what): return "the plan changed since the run started (\(what)): start over with --restart"
+        case .repliesChanged(let phase, let were):
+            let list = were.isEmpty ? "none" : were.map { "“" + Figures.oneLine($0, limit: 60) + "”" }.joined(separator: ", ")
+            return "the canned replies of \(phase) changed while it was under way (they were: \(list)): run it again from its start with --only \(phase), or start over with --restart"
         }
     }
 }
@@ -146,6 +151,18 @@ public struct PlanRunner: Sendable {
         guard state.phases.map(\.name) == plan.phases.map(\.name.command) else {
             throw RunnerError.planChanged("phases were " + state.phases.map(\.name).joined(separator: ", "))
         }
+        if saved != nil, start != .restart {
+            // What the run's sessions were told must not change under them.
+            if let recorded = state.description, recorded != plan.description {
+                throw RunnerError.planChanged("its description was “\(Figures.oneLine(recorded, limit: 80))”, and every phase's first prompt holds it")
+            }
+            for (i, record) in state.phases.enumerated() where record.status == .running && selection == .all {
+                if let replies = record.replies, replies != plan.phases[i].replyRecord {
+                    throw RunnerError.repliesChanged(phase: record.name, were: replies)
+                }
+            }
+        }
+        if state.description == nil { state.description = plan.description }
         if let dir = state.claudeConfigDir { IsolatedConfig.prepare(dir, environment: userEnvironment) }
         let resumedRun = saved != nil && start != .restart
         state.status = .running
@@ -181,6 +198,7 @@ public struct PlanRunner: Sendable {
             }
             let resumed = phase.status == .running
             if phase.startedAt == nil { phase.startedAt = Self.timestamp() }
+            if !resumed { phase.replies = phasePlan.replyRecord }
             phase.status = .running
             if phase.next == nil { phase.next = PendingStep(kind: .start) }
             onEvent(.phaseStarted(index: i + 1, count: plan.phases.count, name: phasePlan.name.command, resumed: resumed))
@@ -295,7 +313,7 @@ public struct PlanRunner: Sendable {
 
     private func newState(_ now: String, claudeConfigDir: String?) -> RunState {
         RunState(
-            slug: plan.slug, planFile: plan.file, workspace: plan.workspace, claudeConfigDir: claudeConfigDir,
+            slug: plan.slug, planFile: plan.file, workspace: plan.workspace, claudeConfigDir: claudeConfigDir, description: plan.description,
             startedAt: now, updatedAt: now, phases: plan.phases.map { PhaseRecord(name: $0.name.command) })
     }
 

@@ -97,12 +97,16 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     public var seconds: Double?
     /// The budget that stopped it, when one did.
     public var overBudget: String?
+    /// The canned replies the phase started with (``Plan/PhasePlan/replyRecord``): a phase
+    /// under way goes on only with the same ones.
+    public var replies: [String]?
 
     /// What the phase has cost: the CLI's figures and the estimates where it gave none.
     public var spentUSD: Double { costUSD + (unreportedUSD ?? 0) }
 
     enum CodingKeys: String, CodingKey {
         case name, status, next, retried, invocations, reason, seconds
+        case replies
         case unreportedUSD = "unreported_usd"
         case overBudget = "over_budget"
         case nudgesInARow = "nudges_in_a_row"
@@ -147,6 +151,8 @@ public struct RunState: Codable, Sendable, Equatable {
     public var workspace: String
     /// The `CLAUDE_CONFIG_DIR` used (with `--isolate`), where the transcripts are.
     public var claudeConfigDir: String?
+    /// The plan's description the run started with (every phase's first prompt holds it).
+    public var description: String?
     /// How the run stands.
     public var status: Status = .running
     /// When it started.
@@ -164,7 +170,7 @@ public struct RunState: Codable, Sendable, Equatable {
     public var overBudget: BudgetCrossing?
 
     enum CodingKeys: String, CodingKey {
-        case slug, status, workspace, phases, settings
+        case slug, status, workspace, phases, settings, description
         case overBudget = "over_budget"
         case schemaVersion = "schema_version"
         case planFile = "plan_file"
