@@ -72,13 +72,14 @@ final class ProgressPrinter: @unchecked Sendable {
             running?.calls = calls
             runUSD = max(runUSD, run)
             if live { line(runningLine(), keep: false) }
-        case .invocationFinished(_, let costUSD, let estimated, let marker, let failure, let seconds, let run):
+        case .invocationFinished(_, let costUSD, let estimated, let marker, let failure, let denied, let seconds, let run):
             running = nil
             runUSD = run
             var text = "\(phase): " + String(format: "%.1f s", seconds)
             if let costUSD { text += " · " + (estimated ? "≈ " : "") + USD(costUSD).description }
             if let marker { text += " · \(marker.rawValue)" } else if failure == nil { text += " · no marker" }
             if let failure { text += " · " + Redactor.redact(failure) }
+            if !denied.isEmpty { text += " · the CLI refused " + Figures.plural(denied.count, "tool call") + " (" + Array(Set(denied)).sorted().joined(separator: ", ") + ")" }
             line(text + " · total \(USD(run).description) · \(Self.clock(Date().timeIntervalSince(started)))", keep: !live)
         case .budgetReached(let crossing):
             line("planscribe: over budget: \(crossing.reason); the CLI was ended", keep: true)

@@ -305,6 +305,7 @@ struct EndToEndTests {
         #expect(junit.contains(note))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))) as? [String: Any]
         #expect((summary?["phases"] as? [[String: Any]])?.first?["permission_denials"] as? [String] == ["Write"])
+        #expect(stderr.contains(" · ready_to_advance · the CLI refused 1 tool call (Write) · total "), "\(stderr)")
     }
 
     @Test func aSecondRunOnTheSameSlugIsRefused() async throws {

@@ -269,7 +269,8 @@ public struct PlanRunner: Sendable {
                 try record.append(entry)
                 onEvent(.invocationFinished(
                     phase: phasePlan.name.command, costUSD: cost ?? (estimate > 0 ? estimate : nil), estimated: cost == nil && estimate > 0,
-                    marker: marker, failure: outcome.crossing?.reason ?? outcome.base.failure, seconds: Double(outcome.durationMs) / 1000, runUSD: runSpent))
+                    marker: marker, failure: outcome.crossing?.reason ?? outcome.base.failure, denied: outcome.result?.permissionDenials ?? [],
+                    seconds: Double(outcome.durationMs) / 1000, runUSD: runSpent))
 
                 if outcome.base.interrupted {
                     // The same step runs again on --resume.

@@ -15,8 +15,9 @@ public enum RunnerEvent: Sendable, Equatable {
     /// run's total including it.
     case spending(phase: String, invocationUSD: Double, calls: Int, runUSD: Double)
     /// An invocation ended: its cost (the CLI's figure, else the stream's estimate), the
-    /// marker it ended with, why it failed, and the run's total so far.
-    case invocationFinished(phase: String, costUSD: Double?, estimated: Bool, marker: PhaseStatus?, failure: String?, seconds: Double, runUSD: Double)
+    /// marker it ended with, why it failed, the tools whose calls the CLI refused for want of
+    /// permission, and the run's total so far.
+    case invocationFinished(phase: String, costUSD: Double?, estimated: Bool, marker: PhaseStatus?, failure: String?, denied: [String], seconds: Double, runUSD: Double)
     /// A phase ended.
     case phaseFinished(name: String, status: PhaseRecord.Status, reason: String)
     /// A budget was crossed; the CLI was ended.
@@ -44,10 +45,11 @@ public enum RunnerEvent: Sendable, Equatable {
             return ["event": "api_retry", "attempt": attempt, "max_retries": maxRetries, "status": opt(status)]
         case .spending(let phase, let usd, let calls, let run):
             return ["event": "spending", "phase": phase, "invocation_estimated_usd": usd, "api_calls": calls, "run_usd": run]
-        case .invocationFinished(let phase, let cost, let estimated, let marker, let failure, let seconds, let run):
+        case .invocationFinished(let phase, let cost, let estimated, let marker, let failure, let denied, let seconds, let run):
             return [
                 "event": "invocation_finished", "phase": phase, "cost_usd": opt(cost), "cost_estimated": estimated,
-                "marker": opt(marker?.rawValue), "failure": opt(failure.map(Redactor.redact)), "seconds": seconds, "run_usd": run,
+                "marker": opt(marker?.rawValue), "failure": opt(failure.map(Redactor.redact)), "permission_denials": denied,
+                "seconds": seconds, "run_usd": run,
             ]
         case .phaseFinished(let name, let status, let reason):
             return ["event": "phase_finished", "phase": name, "status": status.rawValue, "reason": Redactor.redact(reason)]
