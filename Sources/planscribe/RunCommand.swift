@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Discard the run recorded in the output folder and start over.")
     var restart = false
 
-    @Flag(help: "Print each phase's first command line and the rendered system prompt; run nothing.")
+    @Flag(help: "Print the budgets, each phase's first command line and the rendered system prompt; run nothing.")
     var dryRun = false
 
     @Option(help: ArgumentHelp("The Claude Code CLI binary.", valueName: "PATH"))
@@ -79,8 +79,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write every runner event as one JSON object per line to this file (appended), for tools that follow a run.", valueName: "FILE"))
     var events: String?
 
-    @Option(help: ArgumentHelp("When stderr is not a terminal, print a progress line every this many seconds while an invocation runs (0: never). Default: 30.", valueName: "SECONDS"))
-    var heartbeat: Double = 30
+    @Option(help: ArgumentHelp("When stderr is not a terminal, print a progress line every this many seconds while an invocation runs (0: never).", valueName: "SECONDS"))
+    var heartbeat: Int = 30
 
     @Flag(name: .customLong("no-redact"), help: "Keep API keys, tokens and passwords as they are in the report and in run/stream/*.jsonl (the rest of the run record always redacts them).")
     var noRedact = false
@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         if !only.isEmpty && fromPhase != nil { throw ValidationError("--only and --from cannot be used together") }
         if let maxCost, !(maxCost > 0) || !maxCost.isFinite { throw ValidationError("--max-cost must be an amount above 0") }
         if let timeLimit, timeLimit < 1 { throw ValidationError("--time-limit must be at least 1 second") }
-        if heartbeat < 0 || !heartbeat.isFinite { throw ValidationError("--heartbeat must be 0 or more seconds") }
+        if heartbeat < 0 { throw ValidationError("--heartbeat must be 0 or more seconds") }
     }
 
     /// The phases named by --only / --from, checked against the plan.
@@ -175,7 +175,7 @@ struct RunCommand: AsyncParsableCommand {
         var runner = PlanRunner(plan: plan, command: command, process: process, keepGoing: settings.keepGoing)
         runner.runBudget = runBudget(plan)
         let recorded = RunSettings(claude: binary, isolate: settings.configDir != nil, keepGoing: settings.keepGoing, redact: settings.redact)
-        let progress = ProgressPrinter(quiet: quiet, heartbeat: heartbeat, environment: environment)
+        let progress = ProgressPrinter(quiet: quiet, heartbeat: Double(heartbeat), environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
         let log: EventLog?
         do {

@@ -64,10 +64,14 @@ that ends without it costs a reply to ask you for it.
           - /plan-eng-review
           - /plan-design-review
         default_reply: "Go with your recommendation."
+        # budget:                        # stop the run (exit 4) once it costs this much or takes this long
+        #   max_cost_usd: 10
+        #   time_limit_s: 3600
         claude:
           max_turns: 20
           timeout_s: 600
-          add_dirs: [~/.claude/skills]
+          # add_dirs: [../notes]         # more folders the agent may write in; gstack's ~/.gstack/projects/<slug>
+          #                              # and the skills folder are added by default where they exist
           permission_mode: acceptEdits     # writes in the workspace; add allowed_tools: [Bash] for skills that run commands
 
         """
