@@ -199,7 +199,7 @@ private struct UsageSessionBuilder {
         return UsageSession(
             id: source.sessionID, reportedCostUSD: main.reportedCostUSD, costNotes: main.coverage.notes,
             reports: [main.report] + subagents.map(\.file.report), calls: out,
-            phaseKeys: phases.map { $0.name?.command ?? "(no phase)" }, claims: claims)
+            phaseKeys: phases.phases.map { $0.name?.command ?? "(no phase)" }, claims: claims)
     }
 
     /// True when a main-thread call has message id `id` (its hash matched one).
@@ -227,49 +227,15 @@ private struct UsageSessionBuilder {
 
     // MARK: Phases
 
-    struct Turn {
-        var prompt: Int?
-        var messages: [Int] = []
-    }
-
-    struct PhaseDraft {
-        var name: PhaseName?
-        var turns: [Turn] = []
-    }
-
-    /// The phases over conversation entries, as ``PhaseSplitter/split(_:)`` makes them.
-    private func splitPhases(_ entries: [Int]) -> [PhaseDraft] {
-        var phases: [PhaseDraft] = []
-        var current = PhaseDraft(name: nil)
-        var turn = Turn(prompt: nil)
-        func closeTurn() {
-            if turn.prompt != nil || !turn.messages.isEmpty { current.turns.append(turn) }
-            turn = Turn(prompt: nil)
-        }
-        func hasContent(_ phase: PhaseDraft) -> Bool {
-            phase.turns.contains { turn in
-                turn.prompt != nil || turn.messages.contains { e in
-                    let info = main.messages[entries[e]]
-                    return !info.isMeta && info.role != .system
-                }
-            }
-        }
-        for (e, m) in entries.enumerated() {
-            let info = main.messages[m]
-            if info.isPrompt {
-                closeTurn()
-                if let name = info.phase {
-                    if current.name != nil || hasContent(current) { phases.append(current) }
-                    current = PhaseDraft(name: name)
-                }
-                turn.prompt = e
-            } else {
-                turn.messages.append(e)
-            }
-        }
-        closeTurn()
-        if current.name != nil || hasContent(current) { phases.append(current) }
-        return phases
+    /// The phases over conversation entries, by the rules ``PhaseSplitter`` applies.
+    private func splitPhases(_ entries: [Int]) -> PhaseOutline {
+        PhaseOutline(
+            count: entries.count, inherited: nil, isPrompt: { main.messages[entries[$0]].isPrompt },
+            phaseStarted: { main.messages[entries[$0]].phase },
+            isContent: { e in
+                let info = main.messages[entries[e]]
+                return !info.isMeta && info.role != .system
+            })
     }
 
     // MARK: Calls
@@ -315,13 +281,12 @@ private struct UsageSessionBuilder {
         return calls
     }
 
-    /// Each call's phase, as `PhaseSplitter` assigns calls to turns: the turn holding its
-    /// message, else the turn that started its subagent, else the last turn begun before it,
-    /// else the first (nil when there is no phase).
+    /// Each call's phase, by ``PhaseOutline/place(holding:startedAgent:stamp:starts:first:notAfter:)``
+    /// as `PhaseSplitter` assigns calls to turns (nil when there is no phase).
     private func place(
-        _ calls: [Draft], phases: [PhaseDraft], entries: [Int], entryOfMessage: [Int], merged: [(entry: Int, message: Int)]
+        _ calls: [Draft], phases outline: PhaseOutline, entries: [Int], entryOfMessage: [Int], merged: [(entry: Int, message: Int)]
     ) -> [Int?] {
-        guard let firstPhase = phases.indices.first else { return calls.map { _ in nil } }
+        guard let first = outline.firstPlace else { return calls.map { _ in nil } }
         var placeOfEntry = [Place?](repeating: nil, count: entries.count)
         var placeOfToolUse: [String: Place] = [:]
         var starts: [(ByteSpan, Place)] = []
@@ -331,24 +296,19 @@ private struct UsageSessionBuilder {
         func noteToolUses(of message: Int, at place: Place) {
             for i in main.messages[message].toolUses { placeOfToolUse[arena.string(main.toolUseIDs[i])] = place }
         }
-        for p in phases.indices {
-            for t in phases[p].turns.indices {
-                let turn = phases[p].turns[t]
-                for e in (turn.prompt.map { [$0] } ?? []) + turn.messages {
-                    placeOfEntry[e] = (p, t)
-                    guard wantsToolUses else { continue }
-                    noteToolUses(of: entries[e], at: (p, t))
-                    while nextMerged < mergedInOrder.count && mergedInOrder[nextMerged].entry < e { nextMerged += 1 }
-                    var k = nextMerged
-                    while k < mergedInOrder.count && mergedInOrder[k].entry == e {
-                        noteToolUses(of: mergedInOrder[k].message, at: (p, t))
-                        k += 1
-                    }
-                }
-                if let first = turn.prompt ?? turn.messages.first, let stamp = main.messages[entries[first]].timestamp {
-                    starts.append((stamp, (p, t)))
+        for (place, turn) in outline.places {
+            for e in turn.positions {
+                placeOfEntry[e] = place
+                guard wantsToolUses else { continue }
+                noteToolUses(of: entries[e], at: place)
+                while nextMerged < mergedInOrder.count && mergedInOrder[nextMerged].entry < e { nextMerged += 1 }
+                var k = nextMerged
+                while k < mergedInOrder.count && mergedInOrder[k].entry == e {
+                    noteToolUses(of: mergedInOrder[k].message, at: place)
+                    k += 1
                 }
             }
+            if let stamp = turn.first.flatMap({ main.messages[entries[$0]].timestamp }) { starts.append((stamp, place)) }
         }
         var placeOfAgent: [String: Place] = [:]
         var agentIDs: [String] = []
@@ -362,7 +322,7 @@ private struct UsageSessionBuilder {
         var out: [Int?] = []
         out.reserveCapacity(calls.count)
         for call in calls {
-            var place: Place?
+            var holding: Place?
             let node = file(call.file).nodes[call.node]
             var mainNode: Int?
             if call.file == 0 {
@@ -372,13 +332,12 @@ private struct UsageSessionBuilder {
             }
             if let n = mainNode, main.nodes[n].message >= 0 {
                 let entry = entryOfMessage[Int(main.nodes[n].message)]
-                if entry >= 0 { place = placeOfEntry[entry] }
+                if entry >= 0 { holding = placeOfEntry[entry] }
             }
-            if place == nil, let agent = call.agent { place = placeOfAgent[agentIDs[agent]] }
-            if place == nil, let stamp = call.timestamp {
-                place = starts.last(where: { arena.lessOrEqual($0.0, stamp) })?.1
-            }
-            out.append((place ?? (firstPhase, 0)).phase)
+            let place = PhaseOutline.place(
+                holding: holding, startedAgent: call.agent.flatMap { placeOfAgent[agentIDs[$0]] }, stamp: call.timestamp, starts: starts,
+                first: first, notAfter: arena.lessOrEqual)
+            out.append(place.phase)
         }
         return out
     }
