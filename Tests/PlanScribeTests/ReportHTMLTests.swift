@@ -1,0 +1,172 @@
+import Foundation
+import Mustache
+import Testing
+
+@testable import PlanScribe
+
+struct MessageHTMLTests {
+    /// Every page (phases and index) of every fixture, at every detail level, is the same
+    /// whether the built-in message, cost table and phase strip partials and the artifacts
+    /// section run through Mustache or are written natively.
+    @Test(arguments: [ReportDetail.full, .conversation, .decisions])
+    func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
+        let fixtures = [
+            ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"], ["conformance"],
+            ["conformance-branches"], ["conformance-forks"], ["conformance-skills"], ["conformance-stops"],
+        ]
+        var pages = 0
+        for paths in fixtures {
+            var options = ReportOptions()
+            options.detail = detail
+            let native = try Render.files(paths.map(Fixture.path), title: "T", options: options)
+            options.nativePartials = false
+            let template = try Render.files(paths.map(Fixture.path), title: "T", options: options)
+            #expect(native.keys.sorted() == template.keys.sorted())
+            for (path, text) in template where path.hasSuffix(".html") {
+                pages += 1
+                #expect(native[path] == text, "\(paths[0]) \(path)")
+            }
+        }
+        #expect(pages >= 15)
+        #expect(try TemplateSet.load().rendersPhasePagesNatively)
+    }
+}
+
+struct CostTableHTMLTests {
+    /// The native cost table gives the template's bytes for every shape a table takes:
+    /// links, reported figures that differ, unpriced models, and hostile names (markup,
+    /// quotes, a quote with a combining mark that Mustache leaves alone).
+    @Test func nativeCostTableGivesTheTemplatesBytes() throws {
+        let templates = try TemplateSet.load()
+        func row(_ name: String, href: Any, differs: Bool, reported: String) -> [String: Any] {
+            [
+                "name": name, "href": href, "calls": "1,204", "input": "12", "output": "3,400", "cache_write": "0",
+                "cache_read": "98,765", "estimated": "$1.25", "reported": reported, "differs": differs,
+            ]
+        }
+        let hostile = "<script>alert('x')</script> & \"q\u{301}\" é"
+        let tables: [[String: Any]] = [
+            ["first_header": "turn", "rows": [[String: Any]](), "total": row("phase total", href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": false],
+            [
+                "first_header": "phase",
+                "rows": [row("1. a", href: "phases/01-a.html", differs: true, reported: "$1.30"), row(hostile, href: "x\"y.html", differs: false, reported: "–")],
+                "total": row("total", href: false, differs: true, reported: "$9.99"), "any_differs": true, "unpriced": "claude-x, <b>",
+            ],
+            ["first_header": hostile, "rows": [row(hostile, href: false, differs: true, reported: hostile)], "total": row(hostile, href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": hostile],
+        ]
+        for table in tables {
+            let expected = templates.html.render(["cost": table], withTemplate: "cost-table")
+            #expect(CostTableHTML.render(table) == expected)
+        }
+        // A changed byte is seen.
+        #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0]], withTemplate: "cost-table"))
+    }
+}
+
+struct PhaseStripHTMLTests {
+    /// The native strip gives the template's bytes: the current phase, every outcome, and
+    /// hostile names.
+    @Test func nativeStripGivesTheTemplatesBytes() throws {
+        let templates = try TemplateSet.load()
+        let hostile = "<img src=x onerror=alert(1)> & \"q\u{301}\" 'é'"
+        let strips: [[[String: Any]]] = [
+            [],
+            [
+                ["number": 1, "name": "/office-hours", "outcome": "done", "outcome_label": "done", "href": "../phases/01-office-hours.html", "md_href": "x", "current": true],
+                ["number": 2, "name": hostile, "outcome": "failed", "outcome_label": hostile, "href": "a\"b.html", "md_href": "x", "current": false],
+                ["number": 12, "name": "/plan-eng-review", "outcome": "not-run", "outcome_label": "not run", "href": "c.html", "md_href": "x", "current": false],
+            ],
+        ]
+        for strip in strips {
+            #expect(PhaseStripHTML.render(strip) == templates.html.render(["strip": strip], withTemplate: "phase-strip"))
+        }
+        #expect(PhaseStripHTML.render(strips[1]) != templates.html.render(["strip": Array(strips[1].reversed())], withTemplate: "phase-strip"))
+    }
+}
+
+struct ArtifactsHTMLTests {
+    /// The native artifacts section gives the template's bytes (Markdown shown as HTML, plain
+    /// text escaped, with and without a source, none at all), and the native phase page has
+    /// the section's place.
+    @Test func nativeArtifactsGiveTheTemplatesBytes() throws {
+        let section = try MustacheTemplate(string: ArtifactsHTML.block)
+        let hostile = "<script>x</script> & \"q\u{301}\""
+        let lists: [[[String: Any]]] = [
+            [],
+            [
+                ["name": "office-hours.md", "source": "Write in turn 2", "html": "<h1>Plan</h1>\n<p>a &amp; b</p>\n", "text": false],
+                ["name": hostile, "source": hostile, "html": false, "text": hostile + "\nline two"],
+                ["name": "empty source", "source": "", "html": "", "text": false],
+            ],
+        ]
+        for artifacts in lists {
+            #expect(ArtifactsHTML.render(artifacts) == section.render(["has_artifacts": !artifacts.isEmpty, "artifacts": artifacts]))
+        }
+        let templates = try TemplateSet.load()
+        let page = try #require(templates.nativePhaseHTML)
+        #expect(page.render(["artifacts_html": "\u{1}marker\u{1}"], withTemplate: "phase.html")?.contains("\u{1}marker\u{1}") == true)
+    }
+}
+
+struct ChartHTMLTests {
+    /// The native chart gives the template's bytes (no chart, bars with and without a token
+    /// mix, hostile phase names), and the native index has the chart's place.
+    @Test func nativeChartGivesTheTemplatesBytes() throws {
+        let section = try MustacheTemplate(string: ChartHTML.block)
+        let hostile = "<script>x</script> & \"q\u{301}\" '"
+        func bar(_ name: String, mix: [[String: Any]]) -> [String: Any] {
+            ["name": name, "label_y": "17.0", "x": "190.0", "bar_y": "6.0", "bar_width": "470.0", "value_x": "666.0", "value_y": "17.0", "cost": "≥ $1.50", "mix": mix]
+        }
+        let mix: [[String: Any]] = [
+            ["class": "mix-in", "x": "190.0", "y": "24.0", "width": "23.9", "title": "input: 15,366 tokens"],
+            ["class": "mix-cr", "x": "213.9", "y": "24.0", "width": "446.1", "title": hostile],
+        ]
+        let charts: [Any] = [
+            false,
+            ["width": "760", "height": "44.0", "bars": [bar("1. office-hours", mix: [])]],
+            ["width": "760", "height": "84.0", "bars": [bar("1. a", mix: mix), bar(hostile, mix: Array(mix.prefix(1)))]],
+        ]
+        for chart in charts {
+            #expect(ChartHTML.render(chart) == section.render(["chart": chart]))
+        }
+        let templates = try TemplateSet.load()
+        let index = try #require(templates.nativePhaseHTML)
+        let page = index.render(["chart_html": "\u{1}marker\u{1}", "chart": false], withTemplate: "index.html") ?? ""
+        #expect(page.contains("\u{1}marker\u{1}"))
+        #expect(!page.contains("Estimated cost per phase"))
+    }
+}
+
+struct MarkdownTableCellTests {
+    @Test func cellsStayOnOneLineWithPipesAndMarkupEscaped() {
+        #expect(MarkdownTable.escape("1. prompt: plan the todo app") == "1. prompt: plan the todo app")
+        #expect(MarkdownTable.escape("a|b <i> & c") == "a\\|b &lt;i&gt; &amp; c")
+        #expect(MarkdownTable.escape("two\nlines\r\n") == "two lines")
+        #expect(MarkdownTable.escape("tab\there") == "tab\there")
+        #expect(MarkdownTable.escape(String(repeating: "a", count: 200)) == String(repeating: "a", count: 200))
+        #expect(MarkdownTable.escape(String(repeating: "a", count: 201)) == String(repeating: "a", count: 199) + "…")
+        #expect(MarkdownTable.escape("é|") == "é\\|")
+    }
+}
+
+struct ConversationPlaceholderTests {
+    /// Text that looks like the placeholder a conversation is spliced in at stays text: the
+    /// placeholder is made anew by each process.
+    @Test func transcriptTextCannotMoveTheConversation() throws {
+        let scratch = ScratchFolder()
+        let lookalike = "\u{1}planscribe-conversation\u{1}"
+        let file = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours " + lookalike),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Answer " + lookalike + "\nPHASE_STATUS: ready_to_advance")),
+        ])
+        let files = try Render.files([file])
+        let page = try #require(files["phases/01-office-hours.html"])
+        let markdown = try #require(files["phases/01-office-hours.md"])
+        #expect(!ReportBuilder.placeholder.isEmpty && ReportBuilder.placeholder != lookalike)
+        for text in [page, markdown, files["report.md"] ?? ""] {
+            #expect(!text.contains(ReportBuilder.placeholder))
+            #expect(text.contains("Answer " + lookalike))
+        }
+        #expect(page.components(separatedBy: "<div class=\"msg ").count == 3)
+    }
+}
