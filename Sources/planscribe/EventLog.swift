@@ -4,8 +4,9 @@ import PlanScribe
 /// `--events FILE`: every runner event appended as one JSON object per line, with the time
 /// it happened (`time`, ISO 8601), flushed as it is written so that a follower sees it at once.
 final class EventLog: @unchecked Sendable {
-    struct Failure: Error {
-        var message: String
+    struct Failure: PlanScribeError {
+        var description: String
+        var isInputError: Bool { false }
     }
 
     private let handle: FileHandle
@@ -14,9 +15,9 @@ final class EventLog: @unchecked Sendable {
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
-            throw Failure(message: "cannot create the events file \(path)")
+            throw Failure(description: "cannot create the events file \(path)")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(message: "cannot write the events file \(path)") }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(description: "cannot write the events file \(path)") }
         handle.seekToEndOfFile()
         self.handle = handle
         formatter = ISO8601DateFormatter()

@@ -31,9 +31,11 @@ struct PlanScribeCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as InputError {
-            Console.error("Error: \(error.message)")
-            Foundation.exit(2)
+        } catch let error as PlanScribeError {
+            // The one place errors become exit codes: 2 when the input is at fault (written
+            // "Error:" as ArgumentParser writes usage errors), 1 for a runtime failure.
+            Console.error((error.isInputError ? "Error: " : "error: ") + error.description)
+            Foundation.exit(error.isInputError ? 2 : 1)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 Console.error(fullMessage(for: error))
@@ -44,8 +46,10 @@ struct PlanScribeCommand: AsyncParsableCommand {
     }
 }
 
-/// Bad input found while running (a missing path, a bad price file): exit 2 with the
-/// message alone, no usage text.
-struct InputError: Error {
+/// Bad input the command line itself finds (an unknown phase in --only, a folder for
+/// --artifacts that is not there): exit 2 with the message alone, no usage text.
+struct InputError: PlanScribeError {
     var message: String
+    var description: String { message }
+    var isInputError: Bool { true }
 }

@@ -48,23 +48,14 @@ struct ReportFlags: ParsableArguments {
     }
 
     func templateSet() throws -> TemplateSet {
-        do {
-            return try TemplateSet.load(overrides: templates)
-        } catch let error as TemplateError {
-            throw InputError(message: error.description)
-        }
+        try TemplateSet.load(overrides: templates)
     }
 
     /// Renders a run and writes it; returns the path of its index.html.
     func write(_ run: ReportRun, into folder: String, templates: TemplateSet, prices: PriceTable, options: ReportOptions) throws -> String {
-        do {
-            let writer = try ReportWriter.Folder(folder)
-            try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { try writer.write($0) }
-            writer.removeStalePages()
-        } catch let error as ReportWriteError {
-            Console.error("error: \(error.description)")
-            throw ExitCode(1)
-        }
+        let writer = try ReportWriter.Folder(folder)
+        try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { try writer.write($0) }
+        writer.removeStalePages()
         return (folder as NSString).appendingPathComponent("index.html")
     }
 }

@@ -111,18 +111,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let plan: Plan
-        do {
-            plan = try Plan.load(path: self.plan, environment: environment)
-        } catch let error as PlanError {
-            throw InputError(message: error.description)
-        }
-        let template: String
-        do {
-            template = try plan.systemPromptTemplate()
-        } catch let error as PlanError {
-            throw InputError(message: error.description)
-        }
+        let plan = try Plan.load(path: self.plan, environment: environment)
+        let template = try plan.systemPromptTemplate()
         let command = ClaudeCommand(plan: plan, promptTemplate: template)
         let output = report.output ?? "output/" + plan.slug
         let settings = try effectiveSettings(output: output, environment: environment)
@@ -145,25 +135,12 @@ struct RunCommand: AsyncParsableCommand {
         let templates = try report.templateSet()
         var options = try report.reportOptions()
         options.redactSecrets = !noRedact
-        let binary: String
-        do {
-            binary = try ClaudeProcess.locate(explicit: settings.claude, environment: environment)
-        } catch let error as ClaudeProcessError {
-            Console.error("error: \(error.description)")
-            throw ExitCode(1)
-        }
+        let binary = try ClaudeProcess.locate(explicit: settings.claude, environment: environment)
         if resume && !FileManager.default.fileExists(atPath: output + "/run/state.json") {
             // Said before the run folder is made, so that nothing is left behind.
-            Console.error("error: \(RunnerError.nothingToResume(folder: output + "/run").description)")
-            throw ExitCode(2)
+            throw RunnerError.nothingToResume(folder: output + "/run")
         }
-        let record: RunRecord
-        do {
-            record = try RunRecord(folder: output + "/run")
-        } catch let error as RunRecordError {
-            Console.error("error: \(error.description)")
-            throw ExitCode(1)
-        }
+        let record = try RunRecord(folder: output + "/run")
         var childEnvironment = environment
         var configDir: String?
         for (key, value) in added { childEnvironment[key] = value }
@@ -177,13 +154,7 @@ struct RunCommand: AsyncParsableCommand {
         let recorded = RunSettings(claude: binary, isolate: settings.configDir != nil, keepGoing: settings.keepGoing, redact: settings.redact)
         let progress = ProgressPrinter(quiet: quiet, heartbeat: Double(heartbeat), environment: environment)
         let start: PlanRunner.Start = resume ? .resume : (restart ? .restart : .fresh)
-        let log: EventLog?
-        do {
-            log = try events.map { try EventLog(path: $0) }
-        } catch let error as EventLog.Failure {
-            Console.error("error: \(error.message)")
-            throw ExitCode(1)
-        }
+        let log = try events.map { try EventLog(path: $0) }
 
         let task = Task {
             try await runner.run(record: record, start: start, claudeConfigDir: configDir, settings: recorded, retryFailed: retry, selection: selection, userEnvironment: environment) { event in
@@ -199,18 +170,9 @@ struct RunCommand: AsyncParsableCommand {
             _ = try await task.value
         } catch RunnerError.interrupted {
             interrupted = true
-        } catch let error as RunnerError {
+        } catch {
             progress.finish()
-            Console.error("error: \(error.description)")
-            throw ExitCode(error.isUsage ? 2 : 1)
-        } catch let error as ClaudeProcessError {
-            progress.finish()
-            Console.error("error: \(error.description)")
-            throw ExitCode(1)
-        } catch let error as RunRecordError {
-            progress.finish()
-            Console.error("error: \(error.description)")
-            throw ExitCode(1)
+            throw error
         }
         progress.finish()
 
@@ -322,15 +284,6 @@ extension RunCommand {
         if let usd = budget.maxCostUSD { parts.append("max_cost_usd \(USD(usd).formatted(decimals: 2))") }
         if let s = budget.timeLimitSeconds { parts.append("time_limit_s \(s)") }
         return parts.joined(separator: ", ")
-    }
-}
-
-extension RunnerError {
-    var isUsage: Bool {
-        switch self {
-        case .interrupted: return false
-        case .unfinishedRun, .finishedRun, .nothingToResume, .planChanged, .repliesChanged: return true
-        }
     }
 }
 

@@ -31,11 +31,7 @@ struct TranscriptOptions: ParsableArguments {
     /// The price table, with the file's prices merged in.
     func priceTable() throws -> PriceTable {
         guard let prices else { return .builtIn }
-        do {
-            return try PriceTable.builtIn.merging(contentsOf: prices)
-        } catch let error as PriceTableError {
-            throw InputError(message: error.description)
-        }
+        return try PriceTable.builtIn.merging(contentsOf: prices)
     }
 
     /// The sessions to read, oldest first.
@@ -44,11 +40,7 @@ struct TranscriptOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         if let project {
             let folder = TranscriptLocator.defaultProjectsFolder(environment: environment)
-            do {
-                roots.append(try TranscriptLocator.projectFolder(for: project, in: folder))
-            } catch let error as TranscriptError {
-                throw InputError(message: error.description)
-            }
+            roots.append(try TranscriptLocator.projectFolder(for: project, in: folder))
         }
         if roots.isEmpty {
             let folder = TranscriptLocator.defaultProjectsFolder(environment: environment)
@@ -57,11 +49,7 @@ struct TranscriptOptions: ParsableArguments {
             }
             roots = [folder]
         }
-        do {
-            return try TranscriptLocator.locate(roots)
-        } catch let error as TranscriptError {
-            throw InputError(message: error.description)
-        }
+        return try TranscriptLocator.locate(roots)
     }
 }
 

@@ -280,7 +280,7 @@ struct RunCLITests {
         #expect(r.stderr.hasPrefix("error: the Claude Code CLI was not found (no claude on PATH). Install it"))
         let resume = try cli.run(["run", plan, "--resume", "--claude", "/bin/true"], directory: scratch.path)
         #expect(resume.status == 2)
-        #expect(resume.stderr == "error: nothing to resume: output/ok/run holds no saved run\n")
+        #expect(resume.stderr == "Error: nothing to resume: output/ok/run holds no saved run\n")
     }
 }
 
