@@ -37,7 +37,7 @@ struct CostCommand: ParsableCommand {
     func run() throws {
         var ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
-        var loop = SessionLoop(verbose: options.verbose)
+        var loop = SessionLoop(verbose: options.verbose) { Console.error($0) }
         loop.redactSecrets = !options.noRedact
         loop.maxLineBytes = options.maxLineBytes
         try loop.runCosts(sources, into: &ledger)
@@ -51,7 +51,7 @@ struct CostCommand: ParsableCommand {
                 Console.out(line)
             }
         }
-        try loop.finish()
+        if loop.failedFiles > 0 { throw ExitCode(1) }
     }
 
     private func table(_ rows: [CostRow], total: CostRow) -> String {

@@ -96,109 +96,33 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let prices = try transcripts.priceTable()
         let templates = try report.templateSet()
-        var reportOptions = try report.reportOptions()
-        reportOptions.redactSecrets = !transcripts.noRedact
-        let options = reportOptions
-        let sources = try transcripts.sources()
-        // One report per project folder; projects render in parallel, each reading only its
-        // own sessions, so memory holds a few projects at a time.
-        var groups: [String: [SessionSource]] = [:]
-        var order: [String] = []
-        for source in sources {
-            let folder = (source.file as NSString).deletingLastPathComponent
-            if groups[folder] == nil { order.append(folder) }
-            groups[folder, default: []].append(source)
-        }
-        let outputRoot = report.output ?? "output"
-        let cache = ReportCache(folder: outputRoot + "/.planscribe-cache")
-        let single = order.count == 1
-        let results = IndexedSlots<ProjectRender>(count: order.count)
-        let verbose = transcripts.verbose
-        let title = self.title
-        let report = self.report
-        let noCache = self.noCache
-        let redact = !transcripts.noRedact
-        let maxLineBytes = transcripts.maxLineBytes
-        // Output folders, decided before the parallel work: output/<project> (or DIR, or
-        // DIR/<project> with several projects), the project named by its working directory.
-        var folders: [String] = []
-        var used = Set<String>()
-        for project in order {
-            let cwd = groups[project]?.first.flatMap { TranscriptLocator.firstField("cwd", in: $0.file) }
-            let name = title ?? cwd.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "transcripts"
-            let slug = ReportSlug.make(name, fallback: "transcripts")
-            let base = report.output.map { single ? $0 : ($0 as NSString).appendingPathComponent(slug) } ?? "output/" + slug
-            var folder = base
-            var n = 2
-            while used.contains(folder) {
-                folder = base + "-\(n)"
-                n += 1
-            }
-            used.insert(folder)
-            folders.append(folder)
-        }
-        let projects = order
-        let groupsByProject = groups
-        let outputFolders = folders
-        ParallelWork.forEach(projects.count, width: report.jobs) { i in
-            let project = projects[i]
-            let group = groupsByProject[project] ?? []
-            let key = noCache ? nil : ReportCache.key(sources: group, templates: templates, prices: prices, options: options, title: title).map { $0 + (redact ? "" : "-unredacted") }
-            if let key, let output = cache.hit(project: project, key: key) {
-                results.set(i, .unchanged(output + "/index.html"))
-                return
-            }
-            var loop = SessionLoop(verbose: verbose)
-            var sessions: [Session] = []
-            loop.quietCollect = true
-            loop.redactSecrets = redact
-            loop.maxLineBytes = maxLineBytes
-            try? loop.run(group, width: 1) { sessions.append($0) }
-            let messages = loop.collected
-            let run = ReportRun.from(sessions: sessions, title: title)
-            let folder = outputFolders[i]
-            do {
-                let writer = try ReportWriter.Folder(folder)
-                let names = GatheredValues<String>()
-                try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { file in
-                    try writer.write(file)
-                    names.append(file.path)
-                }
-                writer.removeStalePages()
-                if let key { cache.store(project: project, key: key, output: folder, files: names.values.sorted()) }
-                results.set(i, .rendered(folder + "/index.html", phases: run.phases.count, title: run.title, messages: messages, failed: loop.failedFiles))
-            } catch let error as ReportWriteError {
-                results.set(i, .failed(error.description, messages: messages))
-            } catch {
-                results.set(i, .failed(String(describing: error), messages: messages))
-            }
-        }
+        var options = try report.reportOptions()
+        options.redactSecrets = !transcripts.noRedact
+        var tree = TreeRender(templates: templates, prices: prices, options: options)
+        tree.title = title
+        tree.output = report.output
+        tree.ignoresCache = noCache
+        tree.verbose = transcripts.verbose
+        tree.maxLineBytes = transcripts.maxLineBytes
         var failed = false
-        for result in results.values {
-            switch result {
+        for outcome in tree.render(try transcripts.sources()) {
+            switch outcome {
             case .unchanged(let index):
                 Console.error("planscribe: \((index as NSString).deletingLastPathComponent) is up to date")
                 Console.out(index)
-            case .rendered(let index, let phases, let title, let messages, let failedFiles):
-                messages.forEach(Console.error)
+            case .rendered(let index, let phases, let title, let diagnostics, let failedFiles):
+                diagnostics.forEach(Console.error)
                 Console.error("planscribe: \(Figures.plural(phases, "phase")) of \(title) rendered into \((index as NSString).deletingLastPathComponent)")
                 Console.out(index)
                 if failedFiles > 0 { failed = true }
-            case .failed(let message, let messages):
-                messages.forEach(Console.error)
-                Console.error("error: \(message)")
+            case .failed(let reason, let diagnostics):
+                diagnostics.forEach(Console.error)
+                Console.error("error: \(reason)")
                 failed = true
             }
         }
         if failed { throw ExitCode(1) }
     }
-}
-
-/// What rendering one project gave.
-enum ProjectRender {
-    case unchanged(String)
-    case rendered(String, phases: Int, title: String, messages: [String], failed: Int)
-    case failed(String, messages: [String])
 }
 
 struct DemoCommand: ParsableCommand {

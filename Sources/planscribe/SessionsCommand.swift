@@ -26,7 +26,7 @@ struct SessionsCommand: ParsableCommand {
     func run() throws {
         let ledger = CostLedger(prices: try options.priceTable())
         let sources = try options.sources()
-        var loop = SessionLoop(verbose: options.verbose)
+        var loop = SessionLoop(verbose: options.verbose) { Console.error($0) }
         loop.detail = .summary
         loop.redactSecrets = !options.noRedact
         loop.maxLineBytes = options.maxLineBytes
@@ -41,7 +41,7 @@ struct SessionsCommand: ParsableCommand {
         } else {
             Console.out(table(rows, total: total))
         }
-        try loop.finish()
+        if loop.failedFiles > 0 { throw ExitCode(1) }
     }
 
     private func table(_ rows: [SessionSummary], total: SessionTotals) -> String {

@@ -2,24 +2,24 @@ import Foundation
 
 /// Values put into numbered slots from several threads (one slot per task), read back in
 /// slot order: how parallel work keeps a fixed output order.
-public final class IndexedSlots<Value>: @unchecked Sendable {
+final class IndexedSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Value?]
 
     /// Creates `count` empty slots.
-    public init(count: Int) {
+    init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
     /// Fills slot `index`.
-    public func set(_ index: Int, _ value: Value) {
+    func set(_ index: Int, _ value: Value) {
         lock.lock()
         defer { lock.unlock() }
         slots[index] = value
     }
 
     /// The value of slot `index`, released from the slots (nil when it was never filled).
-    public func take(_ index: Int) -> Value? {
+    func take(_ index: Int) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         let value = slots[index]
@@ -28,7 +28,7 @@ public final class IndexedSlots<Value>: @unchecked Sendable {
     }
 
     /// The filled slots' values, in slot order.
-    public var values: [Value] {
+    var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
         return slots.compactMap { $0 }
@@ -36,22 +36,22 @@ public final class IndexedSlots<Value>: @unchecked Sendable {
 }
 
 /// Values appended from several threads, in the order they arrived.
-public final class GatheredValues<Value>: @unchecked Sendable {
+final class GatheredValues<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Value] = []
 
     /// Creates an empty list.
-    public init() {}
+    init() {}
 
     /// Adds a value.
-    public func append(_ value: Value) {
+    func append(_ value: Value) {
         lock.lock()
         defer { lock.unlock() }
         items.append(value)
     }
 
     /// The values so far.
-    public var values: [Value] {
+    var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
         return items
@@ -60,9 +60,9 @@ public final class GatheredValues<Value>: @unchecked Sendable {
 
 /// Runs numbered pieces of work on up to `width` threads at once, each index once; with a
 /// width of one, in order on the calling thread.
-public enum ParallelWork {
+enum ParallelWork {
     /// Calls `body` with every index in `0..<count`, `width` at a time at most.
-    public static func forEach(_ count: Int, width: Int, _ body: @Sendable (Int) -> Void) {
+    static func forEach(_ count: Int, width: Int, _ body: @Sendable (Int) -> Void) {
         guard width > 1 && count > 1 else {
             for i in 0..<count { body(i) }
             return
