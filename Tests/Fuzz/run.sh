@@ -31,7 +31,7 @@ for h in "${harnesses[@]}"; do
           -I "$yams/CYaml/include" -emit-module -emit-module-path "$out/yams/Yams.swiftmodule" \
           -emit-library -static "$yams"/Yams/*.swift -o "$out/yams/libYams.a"
       fi
-      extra=(Sources/PlanScribe/Runner/Plan.swift Sources/PlanScribe/Runner/PlanReader.swift Sources/PlanScribe/Runner/PlanError.swift -I "$out/yams" -I "$yams/CYaml/include" -L "$out/yams" -lYams "$out"/yams/*.o)
+      extra=(Sources/PlanScribe/Runner/Plan.swift Sources/PlanScribe/Runner/PlanReader.swift Sources/PlanScribe/Runner/PlanError.swift Sources/PlanScribe/Runner/StarterFiles.swift -I "$out/yams" -I "$yams/CYaml/include" -L "$out/yams" -lYams "$out"/yams/*.o)
       mkdir -p "$out/plan-cwd/prompts"; echo "fuzz" > "$out/plan-cwd/prompts/planning_agent.md" ;;
   esac
   echo "== building $h" >&2

@@ -84,59 +84,6 @@ struct PhaseStripHTMLTests {
     }
 }
 
-struct ArtifactsHTMLTests {
-    /// The native artifacts section gives the template's bytes (Markdown shown as HTML, plain
-    /// text escaped, with and without a source, none at all), and the native phase page has
-    /// the section's place.
-    @Test func nativeArtifactsGiveTheTemplatesBytes() throws {
-        let section = try MustacheTemplate(string: ArtifactsHTML.block)
-        let hostile = "<script>x</script> & \"q\u{301}\""
-        let lists: [[[String: Any]]] = [
-            [],
-            [
-                ["name": "office-hours.md", "source": "Write in turn 2", "html": "<h1>Plan</h1>\n<p>a &amp; b</p>\n", "text": false],
-                ["name": hostile, "source": hostile, "html": false, "text": hostile + "\nline two"],
-                ["name": "empty source", "source": "", "html": "", "text": false],
-            ],
-        ]
-        for artifacts in lists {
-            #expect(ArtifactsHTML.render(artifacts) == section.render(["has_artifacts": !artifacts.isEmpty, "artifacts": artifacts]))
-        }
-        let templates = try TemplateSet.load()
-        let page = try #require(templates.nativePhaseHTML)
-        #expect(page.render(["artifacts_html": "\u{1}marker\u{1}"], withTemplate: "phase.html")?.contains("\u{1}marker\u{1}") == true)
-    }
-}
-
-struct ChartHTMLTests {
-    /// The native chart gives the template's bytes (no chart, bars with and without a token
-    /// mix, hostile phase names), and the native index has the chart's place.
-    @Test func nativeChartGivesTheTemplatesBytes() throws {
-        let section = try MustacheTemplate(string: ChartHTML.block)
-        let hostile = "<script>x</script> & \"q\u{301}\" '"
-        func bar(_ name: String, mix: [[String: Any]]) -> [String: Any] {
-            ["name": name, "label_y": "17.0", "x": "190.0", "bar_y": "6.0", "bar_width": "470.0", "value_x": "666.0", "value_y": "17.0", "cost": "≥ $1.50", "mix": mix]
-        }
-        let mix: [[String: Any]] = [
-            ["class": "mix-in", "x": "190.0", "y": "24.0", "width": "23.9", "title": "input: 15,366 tokens"],
-            ["class": "mix-cr", "x": "213.9", "y": "24.0", "width": "446.1", "title": hostile],
-        ]
-        let charts: [Any] = [
-            false,
-            ["width": "760", "height": "44.0", "bars": [bar("1. office-hours", mix: [])]],
-            ["width": "760", "height": "84.0", "bars": [bar("1. a", mix: mix), bar(hostile, mix: Array(mix.prefix(1)))]],
-        ]
-        for chart in charts {
-            #expect(ChartHTML.render(chart) == section.render(["chart": chart]))
-        }
-        let templates = try TemplateSet.load()
-        let index = try #require(templates.nativePhaseHTML)
-        let page = index.render(["chart_html": "\u{1}marker\u{1}", "chart": false], withTemplate: "index.html") ?? ""
-        #expect(page.contains("\u{1}marker\u{1}"))
-        #expect(!page.contains("Estimated cost per phase"))
-    }
-}
-
 struct MarkdownTableCellTests {
     @Test func cellsStayOnOneLineWithPipesAndMarkupEscaped() {
         #expect(MarkdownTable.escape("1. prompt: plan the todo app") == "1. prompt: plan the todo app")

@@ -132,10 +132,10 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
     }
 
-    /// Phase pages' messages, cost tables, phase strips and artifacts, and the index's cost
-    /// table, phase strip and chart, are written by ``MessageHTML``, ``CostTableHTML``,
-    /// ``PhaseStripHTML``, ``ArtifactsHTML`` and ``ChartHTML`` (the templates allow it and
-    /// the options ask for it); the contexts and the library must agree on this.
+    /// Phase pages' messages, cost tables and phase strips, and the index's cost table and
+    /// phase strip, are written by ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML``
+    /// (the templates allow it and the options ask for it); the contexts and the library must
+    /// agree on this.
     private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a template, so the template's output stays small; the
@@ -268,7 +268,6 @@ public struct ReportBuilder: Sendable {
         if nativePartials {
             context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
             context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
-            context["chart_html"] = ChartHTML.render(context["chart"])
         }
         return context
     }
@@ -410,7 +409,6 @@ public struct ReportBuilder: Sendable {
         if nativePartials {
             context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
             context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
-            context["artifacts_html"] = ArtifactsHTML.render(context["artifacts"] as? [[String: Any]] ?? [])
         }
         let artifactsMarkdown = items.map { item in
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))

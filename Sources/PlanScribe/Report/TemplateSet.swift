@@ -35,12 +35,10 @@ public struct TemplateSet: Sendable {
     let html: MustacheLibrary
     let markdown: MustacheLibrary
     /// The HTML library with the message partial replaced by `{{{rendered}}}`, the cost table
-    /// by `{{{cost_table_html}}}`, the phase strip by `{{{strip_html}}}`, the phase page's
-    /// artifacts section by `{{{artifacts_html}}}` (``ArtifactsHTML``) and the index's chart
-    /// by `{{{chart_html}}}` (``ChartHTML``): used for phase pages and the index when the
-    /// built-in phase page and those partials are in use, whose output ``MessageHTML``,
-    /// ``CostTableHTML``, ``PhaseStripHTML``, ``ArtifactsHTML`` and ``ChartHTML`` write
-    /// natively (the same bytes, without Mustache's lookups).
+    /// by `{{{cost_table_html}}}` and the phase strip by `{{{strip_html}}}`: used for phase
+    /// pages and the index when the built-in phase page and those partials are in use, whose
+    /// output ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML`` write natively (the
+    /// same bytes, without Mustache's lookups).
     let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
@@ -113,11 +111,6 @@ public struct TemplateSet: Sendable {
             library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
             library.register(try MustacheTemplate(string: "{{{cost_table_html}}}"), named: "cost-table")
             library.register(try MustacheTemplate(string: "{{{strip_html}}}"), named: "phase-strip")
-            // Blocks written natively, where the page holds them unchanged.
-            for (page, block, slot) in [("phase.html", ArtifactsHTML.block, "{{{artifacts_html}}}"), ("index.html", ChartHTML.block, "{{{chart_html}}}")] {
-                guard let text = texts[page], text.contains(block) else { continue }
-                library.register(try MustacheTemplate(string: text.replacingOccurrences(of: block, with: slot)), named: page)
-            }
             native = library
         }
         return TemplateSet(html: html, markdown: markdown, nativePhaseHTML: native, css: css, sources: sources, fingerprint: fingerprint)
@@ -127,8 +120,8 @@ public struct TemplateSet: Sendable {
     var rendersPhasePagesNatively: Bool { nativePhaseHTML != nil }
 
     /// Renders an HTML page template; with `nativePartials`, each message context holds only
-    /// its HTML under `rendered`, and the page's cost table, phase strip and artifacts
-    /// section are `cost_table_html`, `strip_html` and `artifacts_html`.
+    /// its HTML under `rendered`, and the page's cost table and phase strip are
+    /// `cost_table_html` and `strip_html`.
     func renderHTML(_ name: String, _ context: [String: Any], nativePartials: Bool = false) -> String {
         ((nativePartials ? nativePhaseHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
     }

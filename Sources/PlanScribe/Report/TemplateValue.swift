@@ -1,5 +1,5 @@
 /// What Mustache makes of a context value, for the partials planscribe writes natively
-/// (``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML``, ``ArtifactsHTML``): they must
+/// (``MessageHTML``, ``CostTableHTML``, ``PhaseStripHTML``): they must
 /// give the template engine's bytes exactly.
 enum TemplateValue {
     /// Mustache's idea of a section that renders: false and nil do not; text, even empty, does.
