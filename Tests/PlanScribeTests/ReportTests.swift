@@ -350,6 +350,28 @@ struct TemplateTests {
         #expect(String(decoding: files.first { $0.path == "report.md" }!.contents, as: UTF8.self) == "custom report for todo-app\n")
     }
 
+    /// Every byte of a page is escaped by one escaper: a template (the built-in one run by
+    /// Mustache, or a user's) escapes as planscribe's own writers do, also a quote or `<`
+    /// followed by a combining mark, which Mustache's Character-wise escaping would pass.
+    @Test func templatesAndNativeWritersEscapeAlike() throws {
+        let templates = try TemplateSet.load()
+        let strip: [[String: Any]] = [[
+            "number": 1, "name": "a\"\u{301}b<\u{301}c&'", "outcome": "done", "outcome_label": "done", "href": "phases/01.html", "current": true,
+        ]]
+        let mustache = templates.renderHTML("phase-strip", ["strip": strip])
+        #expect(mustache == PhaseStripHTML.render(strip))
+        #expect(mustache.contains("a&quot;\u{301}b&lt;\u{301}c&amp;&#39;"))
+        // An overriding template escapes the same way, wherever its error would be reported.
+        let scratch = ScratchFolder()
+        _ = scratch.write("phase-strip.mustache", lines: ["{{#strip}}<b title=\"{{name}}\">{{name}}</b>{{/strip}}"])
+        let override = try TemplateSet.load(overrides: scratch.path).renderHTML("phase-strip", ["strip": strip])
+        #expect(override == "<b title=\"a&quot;\u{301}b&lt;\u{301}c&amp;&#39;\">a&quot;\u{301}b&lt;\u{301}c&amp;&#39;</b>\n")
+        _ = scratch.write("phase-strip.mustache", lines: ["{{#strip}}oops{{/other}}"])
+        #expect(throws: TemplateError.invalid(path: scratch.path + "/phase-strip.mustache", line: 1, column: 18, reason: "sectionCloseNameIncorrect")) {
+            try TemplateSet.load(overrides: scratch.path)
+        }
+    }
+
     @Test func aBrokenTemplateIsAnErrorNamingTheFileAndPlace() throws {
         let scratch = ScratchFolder()
         _ = scratch.write("html/phase.html.mustache", lines: ["<p>", "{{#messages}}oops{{/other}}"])

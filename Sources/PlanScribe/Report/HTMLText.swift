@@ -1,7 +1,23 @@
+import Mustache
+
 /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`.
 /// Works on UTF-8 bytes, copying runs that need nothing in one go; used for large texts
 /// (tool input and output) that the templates then insert as they are.
 enum HTMLText {
+    /// The pragma that makes a Mustache template escape `{{value}}` with ``escape(_:)``
+    /// (Mustache's own HTML escaping works on Characters, so a quote followed by a combining
+    /// mark would pass unescaped); put before every HTML template's text.
+    static var mustachePragma: String {
+        _ = registered
+        return "{{% CONTENT_TYPE: planscribe-html}}"
+    }
+
+    private static let registered: Void = MustacheContentTypes.register(MustacheHTML(), named: "planscribe-html")
+
+    private struct MustacheHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLText.escape(text) }
+    }
+
     static func escape(_ text: String) -> String {
         var copy = text
         return copy.withUTF8 { bytes -> String in

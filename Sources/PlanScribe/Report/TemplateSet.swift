@@ -82,14 +82,18 @@ public struct TemplateSet: Sendable {
             for name in names {
                 let path = try locate(name + ".mustache", in: group)
                 sources[name] = path
+                // HTML templates escape as planscribe's own writers do (``HTMLText``): one
+                // escaper for every byte of a page.
+                let pragma = group == "html" ? HTMLText.mustachePragma : ""
                 do {
                     let text = try read(path)
                     hashed.append(name + "\u{0}" + text)
                     texts[name] = text
-                    library.register(try MustacheTemplate(string: text), named: name)
+                    library.register(try MustacheTemplate(string: pragma + text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
+                    let line = error.context.lineNumber
                     throw TemplateError.invalid(
-                        path: path, line: error.context.lineNumber, column: error.context.columnNumber,
+                        path: path, line: line, column: error.context.columnNumber - (line == 1 ? pragma.count : 0),
                         reason: String(describing: error.error))
                 }
             }

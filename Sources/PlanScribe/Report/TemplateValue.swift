@@ -17,27 +17,14 @@ enum TemplateValue {
         (value as? String) ?? value.map { "\($0)" } ?? ""
     }
 
-    /// `{{value}}`: Mustache's escaping, which replaces whole Characters (so `"` with a
-    /// combining mark stays as it is, exactly as the template engine leaves it).
+    /// `{{value}}`: the value as text, escaped as every HTML template escapes it
+    /// (``HTMLText/escape(_:)``).
     static func escaped(_ value: Any?) -> String {
-        escaped(raw(value))
+        HTMLText.escape(raw(value))
     }
 
     /// ``escaped(_:)-(Any?)`` of a text.
     static func escaped(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 }
