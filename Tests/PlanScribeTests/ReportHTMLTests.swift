@@ -34,32 +34,29 @@ struct MessageHTMLTests {
 
 struct CostTableHTMLTests {
     /// The native cost table gives the template's bytes for every shape a table takes:
-    /// links, reported figures that differ, unpriced models, and hostile names (markup,
-    /// quotes, a quote with a combining mark that Mustache leaves alone).
+    /// links, reported figures that differ, coverage, unpriced models, and hostile names
+    /// (markup, quotes, a quote with a combining mark).
     @Test func nativeCostTableGivesTheTemplatesBytes() throws {
         let templates = try TemplateSet.load()
-        func row(_ name: String, href: Any, differs: Bool, reported: String) -> [String: Any] {
-            [
-                "name": name, "href": href, "calls": "1,204", "input": "12", "output": "3,400", "cache_write": "0",
-                "cache_read": "98,765", "estimated": "$1.25", "reported": reported, "differs": differs,
-            ]
+        func row(_ name: String, href: String?, differs: Bool, reported: String, why: [String] = [], coverage: String? = nil) -> CostTableView.Row {
+            CostTableView.Row(
+                name: name, href: href, calls: "1,204", input: "12", output: "3,400", cacheWrite: "0", cacheRead: "98,765", estimated: "$1.25",
+                reported: reported, differs: differs, why: why, coverage: coverage)
         }
         let hostile = "<script>alert('x')</script> & \"q\u{301}\" é"
-        let tables: [[String: Any]] = [
-            ["first_header": "turn", "rows": [[String: Any]](), "total": row("phase total", href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": false],
-            [
-                "first_header": "phase",
-                "rows": [row("1. a", href: "phases/01-a.html", differs: true, reported: "$1.30"), row(hostile, href: "x\"y.html", differs: false, reported: "–")],
-                "total": row("total", href: false, differs: true, reported: "$9.99"), "any_differs": true, "unpriced": "claude-x, <b>",
-            ],
-            ["first_header": hostile, "rows": [row(hostile, href: false, differs: true, reported: hostile)], "total": row(hostile, href: false, differs: false, reported: "–"), "any_differs": false, "unpriced": hostile],
+        let tables = [
+            CostTableView(firstHeader: "turn", rows: [], total: row("phase total", href: nil, differs: false, reported: "–"), unpriced: nil),
+            CostTableView(
+                firstHeader: "phase",
+                rows: [row("1. a", href: "phases/01-a.html", differs: true, reported: "$1.30", why: ["compacted"]), row(hostile, href: "x\"y.html", differs: false, reported: "–")],
+                total: row("total", href: nil, differs: true, reported: "$9.99", why: ["compacted", "cut short"], coverage: "(4 of 9 sessions)"), unpriced: "claude-x, <b>"),
+            CostTableView(firstHeader: hostile, rows: [row(hostile, href: nil, differs: true, reported: hostile, why: [hostile])], total: row(hostile, href: nil, differs: false, reported: "–", coverage: hostile), unpriced: hostile),
         ]
         for table in tables {
-            let expected = templates.html.render(["cost": table], withTemplate: "cost-table")
-            #expect(CostTableHTML.render(table) == expected)
+            #expect(CostTableHTML.render(table) == templates.html.render(["cost": table.context], withTemplate: "cost-table"))
         }
         // A changed byte is seen.
-        #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0]], withTemplate: "cost-table"))
+        #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0].context], withTemplate: "cost-table"))
     }
 }
 
@@ -69,18 +66,21 @@ struct PhaseStripHTMLTests {
     @Test func nativeStripGivesTheTemplatesBytes() throws {
         let templates = try TemplateSet.load()
         let hostile = "<img src=x onerror=alert(1)> & \"q\u{301}\" 'é'"
-        let strips: [[[String: Any]]] = [
-            [],
-            [
-                ["number": 1, "name": "/office-hours", "outcome": "done", "outcome_label": "done", "href": "../phases/01-office-hours.html", "md_href": "x", "current": true],
-                ["number": 2, "name": hostile, "outcome": "failed", "outcome_label": hostile, "href": "a\"b.html", "md_href": "x", "current": false],
-                ["number": 12, "name": "/plan-eng-review", "outcome": "not-run", "outcome_label": "not run", "href": "c.html", "md_href": "x", "current": false],
-            ],
+        func item(_ number: Int, _ name: String, _ outcome: String, _ label: String, _ href: String, current: Bool) -> PhaseStripView.Item {
+            PhaseStripView.Item(number: number, name: name, outcome: outcome, outcomeLabel: label, reason: "r", href: href, markdownHref: "x", current: current)
+        }
+        let strips = [
+            PhaseStripView(items: []),
+            PhaseStripView(items: [
+                item(1, "/office-hours", "done", "done", "../phases/01-office-hours.html", current: true),
+                item(2, hostile, "failed", hostile, "a\"b.html", current: false),
+                item(12, "/plan-eng-review", "not-run", "not run", "c.html", current: false),
+            ]),
         ]
         for strip in strips {
-            #expect(PhaseStripHTML.render(strip) == templates.html.render(["strip": strip], withTemplate: "phase-strip"))
+            #expect(PhaseStripHTML.render(strip) == templates.html.render(["strip": strip.context], withTemplate: "phase-strip"))
         }
-        #expect(PhaseStripHTML.render(strips[1]) != templates.html.render(["strip": Array(strips[1].reversed())], withTemplate: "phase-strip"))
+        #expect(PhaseStripHTML.render(strips[1]) != templates.html.render(["strip": Array(strips[1].context.reversed())], withTemplate: "phase-strip"))
     }
 }
 

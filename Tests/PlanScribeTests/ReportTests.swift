@@ -355,11 +355,12 @@ struct TemplateTests {
     /// followed by a combining mark, which Mustache's Character-wise escaping would pass.
     @Test func templatesAndNativeWritersEscapeAlike() throws {
         let templates = try TemplateSet.load()
-        let strip: [[String: Any]] = [[
-            "number": 1, "name": "a\"\u{301}b<\u{301}c&'", "outcome": "done", "outcome_label": "done", "href": "phases/01.html", "current": true,
-        ]]
+        let view = PhaseStripView(items: [
+            PhaseStripView.Item(number: 1, name: "a\"\u{301}b<\u{301}c&'", outcome: "done", outcomeLabel: "done", reason: "", href: "phases/01.html", markdownHref: "", current: true)
+        ])
+        let strip = view.context
         let mustache = templates.renderHTML("phase-strip", ["strip": strip])
-        #expect(mustache == PhaseStripHTML.render(strip))
+        #expect(mustache == PhaseStripHTML.render(view))
         #expect(mustache.contains("a&quot;\u{301}b&lt;\u{301}c&amp;&#39;"))
         // An overriding template escapes the same way, wherever its error would be reported.
         let scratch = ScratchFolder()

@@ -102,6 +102,6 @@ enum MessageHTML {
     }
 
     private static func escape(_ text: String, _ out: inout String) {
-        out += TemplateValue.escaped(text)
+        out += HTMLText.escape(text)
     }
 }

@@ -187,37 +187,43 @@ public struct ReportBuilder: Sendable {
 
     // MARK: Contexts
 
+    /// What every page shows: its title, the style sheet, the phase strip (`strip`, with the
+    /// page's own phase marked) and the footer; with native partials, the strip's HTML.
     private func common(_ run: ReportRun, pageTitle: String, currentPhase: Int?, prefix: String) -> [String: Any] {
-        let strip: [[String: Any]] = run.phases.enumerated().map { i, p in
-            [
-                "number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label, "reason": p.reason,
-                "href": prefix + "phases/\(p.fileStem).html", "md_href": prefix + "phases/\(p.fileStem).md", "current": i == currentPhase,
-            ]
-        }
+        let strip = PhaseStripView(items: run.phases.enumerated().map { i, p in
+            PhaseStripView.Item(
+                number: p.number, name: p.name, outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, reason: p.reason,
+                href: prefix + "phases/\(p.fileStem).html", markdownHref: prefix + "phases/\(p.fileStem).md", current: i == currentPhase)
+        })
         var footer = "planscribe \(PlanScribeVersion.current)"
         if let stamp = options.stamp { footer += " · generated \(stamp)" }
-        return ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip, "footer": footer]
+        var context: [String: Any] = ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip.context, "footer": footer]
+        if nativePartials { context["strip_html"] = PhaseStripHTML.render(strip) }
+        return context
     }
 
     private func estimate(_ calls: [APICall]) -> CostEstimate { ledger.estimate(calls) }
 
-    private func costRow(name: String, href: String?, estimate e: CostEstimate, reported: USD?, notes: [CostNote] = []) -> [String: Any] {
+    private func costRow(name: String, href: String?, estimate e: CostEstimate, reported: USD?, notes: [CostNote] = []) -> CostTableView.Row {
         var row = CostRow(key: name, estimate: e, reported: reported)
         row.notes = notes
         return costRow(name: name, href: href, row)
     }
 
-    private func costRow(name: String, href: String?, _ row: CostRow) -> [String: Any] {
+    private func costRow(name: String, href: String?, _ row: CostRow) -> CostTableView.Row {
         let e = row.estimate
-        return [
-            "name": name, "href": href ?? false, "calls": Figures.count(e.calls), "input": Figures.count(e.usage.input),
-            "output": Figures.count(e.usage.output), "cache_write": Figures.count(e.usage.cacheWrite),
-            "cache_read": Figures.count(e.usage.cacheRead),
-            "estimated": e.completeCost?.description ?? (e.calls == 0 ? "–" : "≥ " + e.estimated.description),
-            "reported": Self.reportedCell(row),
-            "differs": row.differs, "why": row.differs ? row.notes.map(\.explanation) : [String](),
-            "coverage": CostFootnote.coverage(row) ?? false,
-        ]
+        return CostTableView.Row(
+            name: name, href: href, calls: Figures.count(e.calls), input: Figures.count(e.usage.input), output: Figures.count(e.usage.output),
+            cacheWrite: Figures.count(e.usage.cacheWrite), cacheRead: Figures.count(e.usage.cacheRead),
+            estimated: e.completeCost?.description ?? (e.calls == 0 ? "–" : "≥ " + e.estimated.description), reported: Self.reportedCell(row),
+            differs: row.differs, why: row.differs ? row.notes.map(\.explanation) : [], coverage: CostFootnote.coverage(row))
+    }
+
+    /// Puts a cost table into a page's context: as `cost` for the templates and, with native
+    /// partials, its HTML as `cost_table_html`.
+    private func put(_ table: CostTableView, into context: inout [String: Any]) {
+        context["cost"] = table.context
+        if nativePartials { context["cost_table_html"] = CostTableHTML.render(table) }
     }
 
     /// The run's estimates, made once for every file that shows them.
@@ -253,35 +259,24 @@ public struct ReportBuilder: Sendable {
     private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector, figures: RunFigures) -> [String: Any] {
         var context = common(run, pageTitle: run.title + " — planscribe", currentPhase: nil, prefix: "")
         let (total, reported) = (figures.total, figures.reported)
-        var rows: [[String: Any]] = []
+        var rows: [CostTableView.Row] = []
         for (p, e) in zip(run.phases, figures.phases) {
             rows.append(costRow(name: "\(p.number). \(p.name)", href: "phases/\(p.fileStem).html", estimate: e, reported: p.reported, notes: p.session?.costNotes ?? []))
         }
         var runRow = figures.totalRow
         runRow.estimate = total
         let totalRow = costRow(name: "total", href: nil, runRow)
-        context["cost"] = costTable(first: "phase", rows: rows, total: totalRow, unpriced: total.unpricedModels)
+        put(CostTableView(firstHeader: "phase", rows: rows, total: totalRow, unpriced: Self.unpriced(total)), into: &context)
         context["chart"] = chart(run, costs: figures.phases) ?? false
         context["facts"] = facts(run)
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
-        if nativePartials {
-            context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
-            context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
-        }
         return context
     }
 
-    private func costTable(first: String, rows: [[String: Any]], total: [String: Any], unpriced: [String]) -> [String: Any] {
-        let all = rows + [total]
-        let differs = all.contains { ($0["differs"] as? Bool) == true }
-        var why: [String] = []
-        for reason in all.flatMap({ ($0["why"] as? [String]) ?? [] }) where !why.contains(reason) { why.append(reason) }
-        return [
-            "first_header": first, "rows": rows, "total": total, "any_differs": differs,
-            "differs_why": why.isEmpty ? false : why.joined(separator: "; ") as Any, "coverage": total["coverage"] ?? false,
-            "unpriced": unpriced.isEmpty ? false : unpriced.joined(separator: ", ") as Any,
-        ]
+    /// The models a table's estimate has no price for, listed.
+    private static func unpriced(_ estimate: CostEstimate) -> String? {
+        estimate.unpricedModels.isEmpty ? nil : estimate.unpricedModels.joined(separator: ", ")
     }
 
     private func facts(_ run: ReportRun) -> [[String: String]] {
@@ -362,7 +357,7 @@ public struct ReportBuilder: Sendable {
 
         var conversationMarkdown: () -> String = { "*This phase did not run.*\n" }
         var conversationHTML: String?
-        var rows: [[String: Any]] = []
+        var rows: [CostTableView.Row] = []
         var markdownRows: [String] = []
         if let phase = p.phase, let session = p.session {
             var view = ConversationView(session: session, options: options, ledger: ledger)
@@ -398,17 +393,13 @@ public struct ReportBuilder: Sendable {
         context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
         let e = figures.phases[index]
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported, notes: p.session?.costNotes ?? [])
-        context["cost"] = costTable(first: "turn", rows: rows, total: totalRow, unpriced: e.unpricedModels)
+        put(CostTableView(firstHeader: "turn", rows: rows, total: totalRow, unpriced: Self.unpriced(e)), into: &context)
         markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
 
         let items = artifacts.items(for: p)
         context["has_artifacts"] = !items.isEmpty
         context["artifacts"] = items.map { item -> [String: Any] in
             ["name": item.name, "source": item.source, "html": item.markdown.map(Markdown.html) ?? false, "text": item.markdown == nil && !(item.text ?? "").isEmpty ? item.text! : false]
-        }
-        if nativePartials {
-            context["cost_table_html"] = CostTableHTML.render(context["cost"] as? [String: Any] ?? [:])
-            context["strip_html"] = PhaseStripHTML.render(context["strip"] as? [[String: Any]] ?? [])
         }
         let artifactsMarkdown = items.map { item in
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))
