@@ -1,4 +1,5 @@
 import Foundation
+import PlanScribe
 
 /// Where the command line's output goes: results to stdout, everything else to stderr.
 ///
@@ -28,9 +29,10 @@ enum Console {
     }
 
     /// `text` with every control character but line feed and tab written out as `\x1B`
-    /// (C0, DEL, and the C1 range U+0080–U+009F, which some terminals also obey).
+    /// (C0, DEL, and the C1 range U+0080–U+009F, which some terminals also obey), and the
+    /// bidirectional controls shown as `[U+202E]` (``BidiControls``), as the reports show them.
     static func visible(_ text: String) -> String {
-        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }) else {
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else {
             return text
         }
         var out = String.UnicodeScalarView()
@@ -39,6 +41,8 @@ enum Console {
             if (v < 0x20 && v != 0x0A && v != 0x09) || (v >= 0x7F && v <= 0x9F) {
                 let hex = String(v, radix: 16, uppercase: true)
                 out.append(contentsOf: ("\\x" + (hex.count == 1 ? "0" + hex : hex)).unicodeScalars)
+            } else if BidiControls.isControl(scalar) {
+                out.append(contentsOf: BidiControls.shown(scalar).unicodeScalars)
             } else {
                 out.append(scalar)
             }

@@ -546,3 +546,37 @@ struct SecretRedactionTests {
         #expect(Redactor.redact("export ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnop") == "export ANTHROPIC_API_KEY=[REDACTED]")
     }
 }
+
+/// Bidirectional controls in a transcript (a file name `notes\u{202E}dm.exe` reads
+/// "notesexe.md", and an override left open runs on into planscribe's own label) are shown as
+/// `[U+202E]` on every page, HTML and Markdown, so that they reorder nothing.
+struct BidiControlTests {
+    @Test func bidiControlsAreShownAndReorderNothing() throws {
+        let scratch = ScratchFolder()
+        let write = #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"notes\#u{202E}dm.exe","content":"hi \#u{2067}there"}}"#
+        _ = scratch.write("proj/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours A \u{202B}plan\u{202C} for \u{200F}teams"),
+            Line.assistant("a1", parent: "u1", id: "msg_1", block: write),
+            Line.user("u2", parent: "a1", "", extra: #","toolUseResult":{},"message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}"#),
+            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Wrote notes\u{202E}dm.exe.\nPHASE_STATUS: ready_to_advance")),
+        ])
+        let run = ReportRun.from(sessions: try Fixture.sessions([scratch.path + "/proj"]), title: "bidi \u{202E}title")
+        let files = ReportBuilder(templates: try TemplateSet.load()).files(for: run)
+        let controls: [Unicode.Scalar] = ["\u{202E}", "\u{202B}", "\u{202C}", "\u{200F}", "\u{2067}"]
+        for file in files where !file.path.hasSuffix(".json") {
+            let text = String(decoding: file.contents, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains(where: controls.contains), "\(file.path) holds a bidirectional control")
+        }
+        let page = HTMLScan(String(decoding: try #require(files.first { $0.path == "phases/01-office-hours.html" }).contents, as: UTF8.self))
+        #expect(page.text.contains("notes[U+202E]dm.exe written by the Write tool"))
+        #expect(page.text.contains("A [U+202B]plan[U+202C] for [U+200F]teams"))
+        let markdown = String(decoding: try #require(files.first { $0.path == "report.md" }).contents, as: UTF8.self)
+        #expect(markdown.contains("notes[U+202E]dm.exe"))
+        #expect(BidiControls.shown(in: "plain text, שלום") == nil, "right-to-left letters are not controls")
+        // The terminal too: `sessions` lists the session's first prompt.
+        let listed = try CLITests().run(["sessions", scratch.path + "/proj"])
+        #expect(listed.status == 0)
+        #expect(!listed.stdout.unicodeScalars.contains(where: controls.contains))
+        #expect(listed.stdout.contains("[U+202B]plan[U+202C]"), "\(listed.stdout)")
+    }
+}

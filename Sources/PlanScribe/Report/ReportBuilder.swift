@@ -34,6 +34,17 @@ public struct RenderedFile: Sendable, Hashable {
         return Data((text ?? "").utf8)
     }
 
+    /// The file with the bidirectional controls of its text shown (``BidiControls``); a file
+    /// made from bytes (summary.json, data for programs) is left as it is.
+    func showingBidiControls() -> RenderedFile {
+        var copy = self
+        if let text, let shown = BidiControls.shown(in: text) { copy.text = shown }
+        if let parts {
+            copy.parts = parts.map { part in BidiControls.shown(in: part).map { Substring($0) } ?? part }
+        }
+        return copy
+    }
+
     /// Calls `body` with the contents' bytes, piece by piece, without copying them; stops at
     /// the first `false`.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
@@ -87,6 +98,11 @@ public struct ReportBuilder: Sendable {
     ///
     /// - Throws: what `emit` throws.
     public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
+        // Every page a reader sees shows the text's bidirectional controls instead of obeying them.
+        try buildFiles(run) { try emit($0.showingBidiControls()) }
+    }
+
+    private func buildFiles(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
         let artifacts = ArtifactCollector(run: run, options: options)
         let figures = figures(for: run)
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
