@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The Unicode controls that reorder text around them (the embeddings, overrides and
 /// isolates, the marks): in a transcript's file name or text, `notes\u{202E}dm.exe` shows as
 /// "notesexe.md", and an override left open spills into the label planscribe writes after it.
@@ -17,15 +25,39 @@ public enum BidiControls {
         return "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
     }
 
-    /// The text with every control shown; nil when it has none (the common case, found by
-    /// looking at the bytes that can start one: 0xD8 and 0xE2).
+    /// The text with every control shown; nil when it has none (the common case, found in
+    /// the UTF-8 bytes: `E2 80 8E`, `E2 80 8F`, `E2 80 AA`…`AE`, `E2 81 A6`…`A9`, `D8 9C`).
     public static func shown<Text: StringProtocol>(in text: Text) -> String? {
-        guard text.utf8.contains(where: { $0 == 0xE2 || $0 == 0xD8 }) else { return nil }
-        guard text.unicodeScalars.contains(where: isControl) else { return nil }
+        let found = text.utf8.withContiguousStorageIfAvailable(containsControl) ?? Array(text.utf8).withUnsafeBufferPointer(containsControl)
+        guard found else { return nil }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isControl(scalar) { out.append(contentsOf: shown(scalar).unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
+    }
+
+    /// Whether UTF-8 bytes hold a control: `memchr` finds each `E2` and `D8`, the bytes after
+    /// it say.
+    static func containsControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        var i = 0
+        while i < count, let hit = memchr(base + i, 0xE2, count - i) {
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if at + 2 < count {
+                let (b1, b2) = (bytes[at + 1], bytes[at + 2])
+                if b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (0xAA...0xAE).contains(b2)) { return true }
+                if b1 == 0x81 && (0xA6...0xA9).contains(b2) { return true }
+            }
+            i = at + 1
+        }
+        i = 0
+        while i < count, let hit = memchr(base + i, 0xD8, count - i) {
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if at + 1 < count && bytes[at + 1] == 0x9C { return true }
+            i = at + 1
+        }
+        return false
     }
 }
