@@ -580,3 +580,28 @@ struct BidiControlTests {
         #expect(listed.stdout.contains("[U+202B]plan[U+202C]"), "\(listed.stdout)")
     }
 }
+
+/// A session that crosses midnight says so: a message on another day than its phase began
+/// shows its date, on the page, in its Markdown and in the page's time span.
+struct MidnightTests {
+    @Test func messagesAfterMidnightShowTheirDate() throws {
+        let scratch = ScratchFolder()
+        func stamped(_ line: String, _ stamp: String) -> String {
+            line.replacing(#/"timestamp":"[^"]*"/#, with: "\"timestamp\":\"\(stamp)\"")
+        }
+        _ = scratch.write("proj/s.jsonl", lines: [
+            stamped(Line.user("u1", parent: nil, "/office-hours A late plan"), "2026-01-01T23:59:58.000Z"),
+            stamped(Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Past midnight now.\nPHASE_STATUS: ready_to_advance")), "2026-01-02T00:00:03.000Z"),
+        ])
+        let run = ReportRun.from(sessions: try Fixture.sessions([scratch.path + "/proj"]))
+        let files = ReportBuilder(templates: try TemplateSet.load()).files(for: run)
+        func text(_ path: String) throws -> String { String(decoding: try #require(files.first { $0.path == path }).contents, as: UTF8.self) }
+        let page = HTMLScan(try text("phases/01-office-hours.html"))
+        #expect(page.text.contains("2026-01-01 23:59:58 UTC – 2026-01-02 00:00:03"))
+        #expect(page.text.contains("23:59:58"))
+        #expect(page.text.contains("2026-01-02 00:00:03"))
+        let markdown = try text("phases/01-office-hours.md")
+        #expect(markdown.contains("· 23:59:58"))
+        #expect(markdown.contains("· 2026-01-02 00:00:03"))
+    }
+}

@@ -19,6 +19,8 @@ struct ConversationView {
     var replyLabels: [String: String] = [:]
     /// Branches by the uuid of the shown message they follow (``placeBranches(of:visible:)``).
     var branchesAfter: [String: [Branch]] = [:]
+    /// The day (`YYYY-MM-DD`, UTC) the phase began: a message on another day shows its date.
+    var day: String?
 
     init(session: Session, options: ReportOptions, ledger: CostLedger) {
         self.session = session
@@ -39,6 +41,7 @@ struct ConversationView {
 
     /// Remembers which message ends each turn of a phase, for the marker badges.
     mutating func markTurnEnds(of phase: Phase) {
+        day = phase.turns.lazy.compactMap { ($0.prompt ?? $0.messages.first)?.timestamp }.first.map { String($0.prefix(10)) }
         for turn in phase.turns {
             if let last = turn.messages.last(where: { $0.role == .assistant && !$0.text.isEmpty }) { turnEnds.insert(last.uuid) }
         }
@@ -183,7 +186,7 @@ struct ConversationView {
     }
 
     private func bubble(role: String, label: String, time: String?, blocks: [MessageBubble.Block]) -> MessageBubble {
-        let clock = Figures.clock(time)
+        let clock = Figures.clock(time, onDay: day)
         return MessageBubble(isMeta: role == "meta", role: role, label: label, time: clock.isEmpty ? nil : clock, blocks: blocks)
     }
 
@@ -258,11 +261,11 @@ struct ConversationView {
                 if m.isMeta { continue }
                 let (label, text) = Self.promptLabel(m, first: firstPrompt, replies: replyLabels)
                 firstPrompt = false
-                add("**User — \(label)**" + (m.timestamp.map { " · " + Figures.clock($0) } ?? "") + "\n")
+                add("**User — \(label)**" + (m.timestamp.map { " · " + Figures.clock($0, onDay: day) } ?? "") + "\n")
                 add(Self.quoted(Markdown.defanged(text)) + "\n")
             case .response:
                 var head = "**" + (m.isAPIError ? "API error" : (m.isSynthetic ? "The CLI, in the model's place" : (m.isSidechain ? "Subagent" : "Assistant"))) + "**"
-                if let t = m.timestamp { head += " · " + Figures.clock(t) }
+                if let t = m.timestamp { head += " · " + Figures.clock(t, onDay: day) }
                 if let model = m.model, !m.isAPIError, !m.isSynthetic { head += " · `" + model.filter { $0 != "`" } + "`" }
                 if let cost = ledger.estimate(m) { head += " · " + cost.description }
                 add(head + "\n")

@@ -364,7 +364,7 @@ public struct ReportBuilder: Sendable {
             let last = phase.turns.last.flatMap { ($0.messages.last ?? $0.prompt)?.timestamp }
             subtitle += " · " + Figures.plural(phase.turns.count, "turn")
             if let first { subtitle += " · " + Figures.second(first) }
-            if let last, last != first { subtitle += " – " + Figures.clock(last) }
+            if let last, last != first { subtitle += " – " + Figures.clock(last, onDay: first.map { String($0.prefix(10)) }) }
         }
         phaseInfo["subtitle"] = subtitle
         context["phase"] = phaseInfo

@@ -74,6 +74,14 @@ public enum Figures {
         return String(stamp.dropFirst(11).prefix(8))
     }
 
+    /// The clock time, with the date in front when the stamp is not on `day` (`YYYY-MM-DD`):
+    /// a session that crosses midnight says so.
+    public static func clock(_ stamp: String?, onDay day: String?) -> String {
+        guard let stamp, stamp.count >= 19 else { return "" }
+        guard let day, stamp.prefix(10) != day else { return clock(stamp) }
+        return stamp.prefix(10) + " " + clock(stamp)
+    }
+
     /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39:29 UTC".
     public static func second(_ stamp: String?) -> String {
         guard let stamp, stamp.count >= 19 else { return stamp ?? "" }
