@@ -101,7 +101,7 @@ struct RenderCommand: ParsableCommand {
         var tree = TreeRender(templates: templates, prices: prices, options: options)
         tree.title = title
         tree.output = report.output
-        tree.ignoresCache = noCache
+        tree.cache = noCache ? nil : ReportCache.userCache(environment: ProcessInfo.processInfo.environment)
         tree.verbose = transcripts.verbose
         tree.maxLineBytes = transcripts.maxLineBytes
         var failed = false

@@ -291,24 +291,32 @@ struct RenderCacheTests {
         let scratch = ScratchFolder()
         try FileManager.default.copyItem(atPath: Fixture.planningProject, toPath: scratch.path + "/p")
         let out = scratch.path + "/out"
-        let first = try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path)
+        let env = ["XDG_CACHE_HOME": scratch.path + "/cache"]
+        let first = try cli.run(["render", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path)
         #expect(first.stderr == "planscribe: 4 phases of todo-app rendered into \(out)\n")
-        let second = try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path)
+        // The published folder holds the report alone: the cache is the user's, the lock is on
+        // the folder itself.
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: out).filter { ($0 as NSString).lastPathComponent.hasPrefix(".") } == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/cache/planscribe/renders").count == 1)
+        // Another output folder is another entry: it is rendered, not said to be up to date.
+        let elsewhere = try cli.run(["render", scratch.path + "/p", "-o", scratch.path + "/other"], environment: env, directory: scratch.path)
+        #expect(elsewhere.stderr == "planscribe: 4 phases of todo-app rendered into \(scratch.path)/other\n")
+        let second = try cli.run(["render", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path)
         #expect(second.status == 0)
         #expect(second.stdout == out + "/index.html\n")
         #expect(second.stderr == "planscribe: \(out) is up to date\n")
         // A changed transcript, a deleted output file, or --no-cache render again.
         let session = scratch.path + "/p/3faf83cd-7868-4571-b7fb-49057e2f3995.jsonl"
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: session)
-        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
         try FileManager.default.removeItem(atPath: out + "/phases/02-plan-ceo-review.html")
-        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
         #expect(FileManager.default.fileExists(atPath: out + "/phases/02-plan-ceo-review.html"))
-        #expect(try cli.run(["render", "--no-cache", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", "--no-cache", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
         // Other templates or another detail level are another key.
         _ = scratch.write("t/style.css", lines: ["body { color: red; }"])
-        #expect(try cli.run(["render", "--templates", scratch.path + "/t", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
-        #expect(try cli.run(["render", "--detail", "decisions", scratch.path + "/p", "-o", out], directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", "--templates", scratch.path + "/t", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
+        #expect(try cli.run(["render", "--detail", "decisions", scratch.path + "/p", "-o", out], environment: env, directory: scratch.path).stderr.hasSuffix("rendered into \(out)\n"))
     }
 }
 

@@ -27,8 +27,9 @@ public struct TreeRender: Sendable {
     /// The folder given for the output: the report itself with one project, the parent of
     /// one folder per project with several; nil for `output/<project>`.
     public var output: String?
-    /// Render even when nothing changed.
-    public var ignoresCache = false
+    /// Where unchanged inputs are remembered (``ReportCache/userCache(environment:)``); nil
+    /// renders every time.
+    public var cache: ReportCache?
     /// Every line problem in the diagnostics, not just each file's summary.
     public var verbose = false
     /// Lines longer than this are skipped.
@@ -81,19 +82,18 @@ public struct TreeRender: Sendable {
     public func render(_ sources: [SessionSource]) -> [Outcome] {
         let projects = Self.projects(sources)
         let folders = outputFolders(for: projects)
-        let cache = ReportCache(folder: (output ?? "output") + "/.planscribe-cache")
         let results = IndexedSlots<Outcome>(count: projects.count)
         ParallelWork.forEach(projects.count, width: options.jobs) { i in
-            results.set(i, renderProject(projects[i].folder, projects[i].sources, into: folders[i], cache: cache))
+            results.set(i, renderProject(projects[i].folder, projects[i].sources, into: folders[i]))
         }
         return results.values
     }
 
-    private func renderProject(_ project: String, _ sources: [SessionSource], into folder: String, cache: ReportCache) -> Outcome {
-        let key = ignoresCache ? nil : ReportCache.key(sources: sources, templates: templates, prices: prices, options: options, title: title).map {
+    private func renderProject(_ project: String, _ sources: [SessionSource], into folder: String) -> Outcome {
+        let key = cache == nil ? nil : ReportCache.key(sources: sources, templates: templates, prices: prices, options: options, title: title).map {
             $0 + (options.redactSecrets ? "" : "-unredacted")
         }
-        if let key, let output = cache.hit(project: project, key: key) { return .unchanged(index: output + "/index.html") }
+        if let key, cache?.hit(project: project, output: folder, key: key) == true { return .unchanged(index: folder + "/index.html") }
         var loop = SessionLoop(verbose: verbose)
         loop.redactSecrets = options.redactSecrets
         loop.maxLineBytes = maxLineBytes
@@ -108,7 +108,7 @@ public struct TreeRender: Sendable {
                 names.append(file.path)
             }
             writer.removeStalePages()
-            if let key { cache.store(project: project, key: key, output: folder, files: names.values.sorted()) }
+            if let key { cache?.store(project: project, key: key, output: folder, files: names.values.sorted()) }
             return .rendered(index: folder + "/index.html", phases: run.phases.count, title: run.title, diagnostics: loop.collected, failedFiles: loop.failedFiles)
         } catch {
             return .failed(reason: (error as? PlanScribeError)?.description ?? String(describing: error), diagnostics: loop.collected)

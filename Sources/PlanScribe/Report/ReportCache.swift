@@ -2,14 +2,23 @@ import Foundation
 
 /// Remembers what a report was rendered from, so an unchanged input is not rendered again:
 /// the key covers every transcript's path, size and modification time, planscribe's version,
-/// the templates, the prices and the options.
+/// the templates, the prices and the options. Its entries live in the user's cache folder,
+/// not beside the report, so that a published report folder holds the report alone.
 public struct ReportCache: Sendable {
-    /// Where the cache entries live (one small file per project).
+    /// Where the cache entries live (one small file per project and output folder).
     public let folder: String
 
     /// Creates a cache in a folder.
     public init(folder: String) {
         self.folder = folder
+    }
+
+    /// The user's cache: `$XDG_CACHE_HOME/planscribe/renders`, else
+    /// `~/.cache/planscribe/renders`; nil without a home folder.
+    public static func userCache(environment: [String: String]) -> ReportCache? {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return ReportCache(folder: xdg + "/planscribe/renders") }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return ReportCache(folder: home + "/.cache/planscribe/renders")
     }
 
     /// The key for rendering `sources` with these settings, or nil when a file cannot be
@@ -38,16 +47,13 @@ public struct ReportCache: Sendable {
         return String(StableHash.of(text), radix: 16) + "-" + String(text.utf8.count)
     }
 
-    /// The output folder recorded for a project with this key, when its report is still
+    /// True when the report of `project` in `output` was rendered with this key and is still
     /// there whole.
-    public func hit(project: String, key: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: entry(project)),
+    public func hit(project: String, output: String, key: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: entry(project, output)),
             let saved = try? JSONDecoder().decode(Entry.self, from: data), saved.key == key
-        else { return nil }
-        for file in saved.files where !FileManager.default.fileExists(atPath: (saved.output as NSString).appendingPathComponent(file)) {
-            return nil
-        }
-        return saved.output
+        else { return false }
+        return saved.files.allSatisfy { FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent($0)) }
     }
 
     /// Records a rendering.
@@ -56,12 +62,13 @@ public struct ReportCache: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let data = try? encoder.encode(Entry(key: key, output: output, files: files)) {
-            try? RunRecord.atomicWrite(data, to: entry(project))
+            try? RunRecord.atomicWrite(data, to: entry(project, output))
         }
     }
 
-    private func entry(_ project: String) -> String {
-        (folder as NSString).appendingPathComponent(String(StableHash.of(project), radix: 16) + ".json")
+    private func entry(_ project: String, _ output: String) -> String {
+        let name = StableHash.of(Paths.absolute(project), "\u{0}", Paths.absolute(output))
+        return (folder as NSString).appendingPathComponent(String(name, radix: 16) + ".json")
     }
 
     private struct Entry: Codable {

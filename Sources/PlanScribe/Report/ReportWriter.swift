@@ -39,8 +39,9 @@ public enum ReportWriter {
     }
 
     /// An output folder being written file by file (from any thread). While it exists it
-    /// holds the folder's lock (`.planscribe.lock`), so a second planscribe writing the same
-    /// folder waits for the first to finish instead of mixing its files in.
+    /// holds a lock on the folder itself (`flock` on the folder, so that no lock file is left
+    /// in a report someone publishes), so a second planscribe writing the same folder waits
+    /// for the first to finish instead of mixing its files in.
     public final class Folder: @unchecked Sendable {
         /// The folder.
         public let path: String
@@ -59,16 +60,17 @@ public enum ReportWriter {
             } catch {
                 throw ReportWriteError.cannotWrite(path: path, reason: ReportWriter.reason(error))
             }
-            let lockPath = (path as NSString).appendingPathComponent(".planscribe.lock")
-            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw ReportWriteError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { throw ReportWriteError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             while flock(fd, LOCK_EX) != 0 {
                 if errno != EINTR {
                     close(fd)
-                    throw ReportWriteError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno)))
+                    throw ReportWriteError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
                 }
             }
             lockDescriptor = fd
+            // The lock file earlier versions kept in the folder.
+            unlink((path as NSString).appendingPathComponent(".planscribe.lock"))
             // Temporary files a killed writer left behind are removed; the files they were
             // to replace are still whole.
             for dir in [path, (path as NSString).appendingPathComponent("phases")] {
