@@ -70,7 +70,8 @@ struct RenderCommand: ParsableCommand {
             summary.json, junit.xml (a test case per phase; a phase that did not reach \
             PHASE_STATUS: ready_to_advance fails) and job-summary.md (under 1 MiB, for \
             $GITHUB_STEP_SUMMARY). Sessions of different projects get one report each, in \
-            output/<project>/ (or DIR/<project>/ with --output when there are several). \
+            output/<project>/ (or DIR/<project>/ with --output when there are several), and \
+            output/index.html (or DIR/index.html) lists them, newest first. \
             Prints the path of each index.html.
 
             HTML pages are self-contained (inline CSS, no scripts, no network) and every piece \
@@ -105,21 +106,30 @@ struct RenderCommand: ParsableCommand {
         tree.verbose = transcripts.verbose
         tree.maxLineBytes = transcripts.maxLineBytes
         var failed = false
-        for outcome in tree.render(try transcripts.sources()) {
+        let outcomes = tree.render(try transcripts.sources())
+        var folders: [String] = []
+        for outcome in outcomes {
             switch outcome {
             case .unchanged(let index):
                 Console.error("planscribe: \((index as NSString).deletingLastPathComponent) is up to date")
                 Console.out(index)
+                folders.append((index as NSString).deletingLastPathComponent)
             case .rendered(let index, let phases, let title, let diagnostics, let failedFiles):
                 diagnostics.forEach(Console.error)
                 Console.error("planscribe: \(Figures.plural(phases, "phase")) of \(title) rendered into \((index as NSString).deletingLastPathComponent)")
                 Console.out(index)
+                folders.append((index as NSString).deletingLastPathComponent)
                 if failedFiles > 0 { failed = true }
             case .failed(let reason, let diagnostics):
                 diagnostics.forEach(Console.error)
                 Console.error("error: \(reason)")
                 failed = true
             }
+        }
+        if let root = tree.historyRoot(projectCount: outcomes.count) {
+            let index = try HistoryIndex(root: root, projects: folders).write(templates: templates, options: options)
+            Console.error("planscribe: \(Figures.plural(folders.count, "project")) listed in \(index)")
+            Console.out(index)
         }
         if failed { throw ExitCode(1) }
     }

@@ -192,7 +192,7 @@ struct RenderCLITests {
         let scratch = ScratchFolder()
         let r = try cli.run(["render", "--detail", "decisions", "--output", scratch.path + "/all", "planning-run/projects", "cli-2.1.332"])
         #expect(r.status == 0)
-        #expect(r.stdout == "\(scratch.path)/all/proj/index.html\n\(scratch.path)/all/todo-app/index.html\n")
+        #expect(r.stdout == "\(scratch.path)/all/proj/index.html\n\(scratch.path)/all/todo-app/index.html\n\(scratch.path)/all/index.html\n")
     }
 
     @Test func badTemplatesAndArtifactFoldersExitTwo() throws {
@@ -281,6 +281,44 @@ struct RunCLITests {
         let resume = try cli.run(["run", plan, "--resume", "--claude", "/bin/true"], directory: scratch.path)
         #expect(resume.status == 2)
         #expect(resume.stderr == "Error: nothing to resume: output/ok/run holds no saved run\n")
+    }
+}
+
+struct HistoryIndexTests {
+    let cli = CLITests()
+
+    /// Rendering a tree of several projects also writes the page that lists them: newest
+    /// first, each with its sessions, phases, cost and last activity as its own summary.json
+    /// says, linking to its report; a project left unchanged is listed all the same.
+    @Test func aTreeOfProjectsGetsAPageListingThem() throws {
+        let scratch = ScratchFolder()
+        try FileManager.default.copyItem(atPath: Fixture.planningProject, toPath: scratch.path + "/projects/-tmp-planning")
+        try FileManager.default.copyItem(atPath: Fixture.path("hostile"), toPath: scratch.path + "/projects/-tmp-hostile")
+        let env = ["XDG_CACHE_HOME": scratch.path + "/cache"]
+        let out = scratch.path + "/out"
+        for round in 0..<2 {
+            let r = try cli.run(["render", scratch.path + "/projects", "-o", out], environment: env, directory: scratch.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.hasSuffix(out + "/index.html\n"))
+            #expect(r.stderr.hasSuffix("planscribe: 2 projects listed in \(out)/index.html\n"), "round \(round): \(r.stderr)")
+        }
+        let page = HTMLScan(try String(contentsOfFile: out + "/index.html", encoding: .utf8))
+        #expect(page.dangers == [])
+        let links = page.tags.filter { $0.name == "a" }.compactMap { $0.attributes.first { $0.name == "href" }?.value }
+        var rows: [(href: String, end: String, reported: Double?)] = []
+        for href in links {
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + (href as NSString).deletingLastPathComponent + "/summary.json"))) as? [String: Any])
+            rows.append((href, summary["end"] as? String ?? "", summary["reported_cost_usd"] as? Double))
+            #expect(page.text.contains(summary["title"] as? String ?? "?"))
+        }
+        #expect(rows.count == 2)
+        #expect(rows.map(\.end) == rows.map(\.end).sorted(by: >), "newest first")
+        let total = rows.compactMap(\.reported).reduce(USD.zero) { $0 + USD($1) }
+        #expect(page.text.contains("total") && page.text.contains(total.description))
+        // One project alone is its own report: no list.
+        let single = try cli.run(["render", scratch.path + "/projects/-tmp-planning", "-o", scratch.path + "/one"], environment: env, directory: scratch.path)
+        #expect(!single.stderr.contains("listed in"))
+        #expect(try String(contentsOfFile: scratch.path + "/one/index.html", encoding: .utf8).contains("Cost per phase"))
     }
 }
 

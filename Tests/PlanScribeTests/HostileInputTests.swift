@@ -486,11 +486,17 @@ struct PathSafetyTests {
         }
         #expect(files.count >= hostileCwds.count * 4)
         for file in files {
-            // the report files alone (no lock file, no cache: those are not published)
+            // the report files alone (no lock file, no cache: those are not published), and the
+            // page that lists the projects
             let report = /out\/[a-z0-9-]{1,64}\/(phases\/)?[a-z0-9-][a-z0-9.-]{0,79}\.(html|md|json|xml)/
-            #expect(file.wholeMatch(of: report) != nil, "\(file)")
+            #expect(file.wholeMatch(of: report) != nil || file == "out/index.html", "\(file)")
         }
-        let folders = Set(files.map { $0.split(separator: "/")[1] })
+        let folders = Set(files.map { $0.split(separator: "/")[1] }).subtracting(["index.html"])
+        // The list of projects shows the hostile names as text and links only into out/.
+        let history = HTMLScan(try String(contentsOfFile: scratch.path + "/out/index.html", encoding: .utf8))
+        #expect(history.dangers == [])
+        #expect(history.tags.filter { $0.name == "a" }.count == hostileCwds.count)
+        #expect(history.tags.filter { $0.name == "a" }.allSatisfy { tag in tag.attributes.contains { $0.name == "href" && $0.value.wholeMatch(of: /[a-z0-9-]{1,64}\/index\.html/) != nil } })
         #expect(folders.count == hostileCwds.count)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/escape"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/escape-0.md"))

@@ -77,6 +77,12 @@ public struct TreeRender: Sendable {
         return folders
     }
 
+    /// With more than one project: the folder that holds them, whose `index.html` lists them
+    /// (``HistoryIndex``); nil for a single project, whose report is the output.
+    public func historyRoot(projectCount: Int) -> String? {
+        projectCount > 1 ? output ?? "output" : nil
+    }
+
     /// Renders every project of the sessions; the outcomes are in the projects' order,
     /// whatever the number of jobs.
     public func render(_ sources: [SessionSource]) -> [Outcome] {
