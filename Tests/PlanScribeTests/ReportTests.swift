@@ -605,3 +605,48 @@ struct MidnightTests {
         #expect(markdown.contains("· 2026-01-02 00:00:03"))
     }
 }
+
+/// Each turn's reported cost is the growth of the CLI's running total over it: checked against
+/// the real CLI's own result totals for the same invocations (the planning run's stream-json).
+struct TurnCostTests {
+    @Test func eachTurnsReportedCostIsWhatTheCLIReportedForItsInvocation() throws {
+        let sessions = try Fixture.sessions([Fixture.planningProject])
+        func totals(_ streams: [String]) throws -> [Double] {
+            try streams.map { name in
+                let line = try String(contentsOfFile: Fixture.path("planning-run/stream/" + name), encoding: .utf8).split(separator: "\n").first { $0.contains(#""type":"result""#) }
+                let text = try #require(line)
+                let result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                return try #require(result["total_cost_usd"] as? Double)
+            }
+        }
+        let cases: [(command: String, streams: [String])] = [
+            ("/office-hours", ["01-office-hours.jsonl", "02-office-hours-reply1.jsonl", "03-office-hours-reply2.jsonl"]),
+            ("/plan-ceo-review", ["04-plan-ceo-review.jsonl", "05-plan-ceo-review-nudge.jsonl", "06-plan-ceo-review-reply1.jsonl"]),
+            ("/plan-eng-review", ["07-plan-eng-review.jsonl", "08-plan-eng-review-reply1.jsonl"]),
+        ]
+        for c in cases {
+            let session = try #require(sessions.first { $0.firstPrompt?.hasPrefix(c.command) == true })
+            let turns = PhaseSplitter.split(session).flatMap(\.turns)
+            let reported = TurnCosts.reported(in: session)
+            let cumulative = try totals(c.streams)
+            let expected = cumulative.indices.map { USD(cumulative[$0]) - USD($0 == 0 ? 0 : cumulative[$0 - 1]) }
+            #expect(turns.map { reported[($0.prompt ?? $0.messages.first)!.uuid] } == expected, "\(c.command)")
+        }
+    }
+
+    /// Two turns one invocation covered (an interactive session writes its total once, at
+    /// the end) get no figure each: the total is not split by guess.
+    @Test func turnsOneInvocationCoveredGetNone() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write("p/s.jsonl", lines: [
+            Line.user("u1", parent: nil, "/office-hours first"),
+            Line.assistant("a1", parent: "u1", id: "m1", block: Line.text("One.")),
+            Line.user("u2", parent: "a1", "second"),
+            Line.assistant("a2", parent: "u2", id: "m2", block: Line.text("Two.")),
+            #"{"type":"cost-state","sessionId":"s","totalCostUSD":0.5}"#,
+        ])
+        let session = try #require(try Fixture.sessions([scratch.path + "/p"]).first)
+        #expect(session.costFigures == [CostFigure(line: 5, usd: 0.5)])
+        #expect(TurnCosts.reported(in: session).isEmpty)
+    }
+}

@@ -395,11 +395,13 @@ public struct ReportBuilder: Sendable {
             context["meta_count"] = metaCount
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
+            let reportedTurns = TurnCosts.reported(in: session)
             for (t, turn) in phase.turns.enumerated() {
                 let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)
-                rows.append(costRow(name: label, href: nil, estimate: e, reported: nil))
-                markdownRows.append(MarkdownTable.row([label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", "–"]))
+                let reported = ((turn.prompt ?? turn.messages.first)?.uuid).flatMap { reportedTurns[$0] }
+                rows.append(costRow(name: label, href: nil, estimate: e, reported: reported))
+                markdownRows.append(MarkdownTable.row([label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", reported?.description ?? "–"]))
             }
         } else {
             context["messages"] = [[String: Any]]()

@@ -19,6 +19,14 @@ public struct APICall: Sendable, Hashable {
     public var agentID: String?
 }
 
+/// A `cost-state` line: where it is in the session's file and the CLI's running total there.
+public struct CostFigure: Sendable, Hashable {
+    /// The 1-based line.
+    public var line: Int
+    /// The session's total so far, in dollars.
+    public var usd: Double
+}
+
 /// Messages of a session that left its main conversation at one point: the user edited and
 /// re-sent a prompt, or rewound. Their calls were billed all the same.
 public struct Branch: Sendable, Hashable {
@@ -72,6 +80,10 @@ public struct Session: Sendable {
     public var apiCalls: [APICall]
     /// The CLI's own total for the session (the last `cost-state` line), when written.
     public var reportedCostUSD: Double?
+    /// The CLI's running totals in the session's own file (its `cost-state` lines, each what
+    /// the session had cost when an invocation ended), in line order; empty for a session
+    /// that continues another (its figures count that session's spending too).
+    public var costFigures: [CostFigure] = []
     /// Why the reported figure and the estimate may differ, as far as the transcript shows.
     public var costNotes: [CostNote] = []
     /// When lines were already read from another session (a fork or an old-style resume),

@@ -255,6 +255,7 @@ public struct SessionReader: Sendable {
             subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD.map { Self.ownCost(total: $0, inherited: inheritedCost) },
             costNotes: main.coverage.notes, continuesSession: foreignOwner, inheritedPhase: inheritedPhase, start: start, end: end, reports: reports)
+        if foreignOwner == nil { session.costFigures = main.coverage.figures.map { CostFigure(line: $0.line, usd: $0.usd) } }
         if foreignLines > 0, let owner = foreignOwner {
             let from = inheritedCost.map { "; its reported cost counts from the \(USD($0)) that session had spent" } ?? ""
             session.reports[0].warn(line: nil, "\(foreignLines) lines repeat session \(owner) (a fork or resume) and are counted there\(from)")
