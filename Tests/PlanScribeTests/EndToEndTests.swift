@@ -408,6 +408,12 @@ extension EndToEndTests {
             #expect(reached["scope"] as? String == "run")
             #expect(events.last?["event"] as? String == "run_finished")
             #expect(events.last?["status"] as? String == "over_budget")
+            // The loop reads as one card with its count, and the header says the agent looped.
+            let page = HTMLScan(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8))
+            let cards = page.tags.filter { $0.name == "details" && $0.attributes.contains { $0.name == "class" && $0.value == "tool" } }.count
+            #expect(cards <= 3, "\(cards) tool cards for \(calls) identical calls")
+            #expect(page.text.contains("the agent looped: the same Bash call "))
+            #expect(page.text.contains(" in a row"))
             #expect(stderr.contains("planscribe: over budget: the run's max_cost_usd ($0.40) was reached"))
             #expect(stderr.contains("Raise the budget and continue with: planscribe run"))
         }

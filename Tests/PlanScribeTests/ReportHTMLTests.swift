@@ -117,3 +117,31 @@ struct ConversationPlaceholderTests {
         #expect(page.components(separatedBy: "<div class=\"msg ").count == 3)
     }
 }
+
+struct RepeatedCallsTests {
+    static func call(_ command: String, result: String = "ok", time: String = "10:00:00") -> MessageBubble {
+        MessageBubble(
+            role: "assistant", label: "assistant", time: time, cost: "$0.01",
+            blocks: [.tool(MessageBubble.ToolCall(name: "Bash", summary: command, inputHTML: command, result: (result, nil, false), subagent: nil))])
+    }
+
+    /// Identical calls in a row (with the CLI's context between them) become one bubble with
+    /// their count and times; another input, another result or a turn's marker ends the run.
+    @Test func runsOfTheSameCallBecomeOneBubble() throws {
+        let reminder = MessageBubble(isMeta: true, role: "meta", label: "context added by the CLI: reminder")
+        var marked = Self.call("true", time: "10:00:09")
+        marked.marker = ("ready to advance", "ready")
+        let bubbles = [
+            Self.call("true", time: "10:00:01"), reminder, Self.call("true", time: "10:00:02"), reminder, Self.call("true", time: "10:00:03"),
+            Self.call("true", result: "other"), Self.call("ls"), Self.call("ls"), marked,
+        ]
+        let (out, longest) = RepeatedCalls.collapsed(bubbles)
+        #expect(out.map(\.label) == [
+            "assistant · the same call ×3 in a row", "context added by the CLI: reminder", "assistant", "assistant · the same call ×2 in a row", "assistant",
+        ])
+        #expect(out[0].time == "10:00:01 – 10:00:03")
+        #expect(out[0].cost == nil)
+        #expect(longest?.tool == "Bash")
+        #expect(longest?.count == 3)
+    }
+}

@@ -381,7 +381,11 @@ public struct ReportBuilder: Sendable {
             view.replyLabels = p.replyLabels
             let visible = view.visibleMessages(phase)
             if options.detail == .full { view.placeBranches(of: phase, visible: visible) }
-            let messages = view.htmlMessages(visible)
+            let (messages, loop) = RepeatedCalls.collapsed(view.htmlMessages(visible))
+            if let loop, loop.count >= RepeatedCalls.loopLength {
+                phaseInfo["subtitle"] = subtitle + " · the agent looped: the same \(loop.tool) call \(loop.count) times in a row"
+                context["phase"] = phaseInfo
+            }
             let metaCount = messages.filter(\.isMeta).count
             // Natively, the whole conversation is one piece: Mustache then visits one context,
             // not one per message.
