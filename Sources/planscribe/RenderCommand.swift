@@ -9,7 +9,7 @@ struct ReportFlags: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write the report into. Default: output/<project>.", valueName: "DIR"))
     var output: String?
 
-    @Option(help: ArgumentHelp("How much of each conversation to show: full (everything), conversation (prompts, replies, assistant text, tool names), decisions (each phase's replies and final message).", valueName: "level"))
+    @Option(help: ArgumentHelp("How much of each conversation to show: full (everything), conversation (prompts, replies, assistant text, tool names), decisions (each phase's replies with the questions they answer, and its final message).", valueName: "level"))
     var detail: ReportDetail = .full
 
     @Option(help: ArgumentHelp("A folder of templates that replace the built-in ones by file name (see Templates/README.md).", valueName: "DIR"))

@@ -224,7 +224,10 @@ struct ReportOutputTests {
         #expect(!conversation.contains("File created successfully"))
         #expect(conversation.contains("Write office-hours.md"))
         #expect(conversation.contains("Who are the users"))
-        #expect(!decisions.contains("Who are the users"))
+        // The question a reply answers stays with it; the work between (tool calls) does not.
+        #expect(decisions.contains("Who are the users"))
+        #expect(!decisions.contains("Write office-hours.md"))
+        #expect(decisions.count < conversation.count)
         #expect(decisions.contains("Small teams of 3-10 people."))
         #expect(decisions.contains("That settles office hours."))
     }
@@ -648,5 +651,23 @@ struct TurnCostTests {
         let session = try #require(try Fixture.sessions([scratch.path + "/p"]).first)
         #expect(session.costFigures == [CostFigure(line: 5, usd: 0.5)])
         #expect(TurnCosts.reported(in: session).isEmpty)
+    }
+}
+
+/// At `--detail decisions` each reply keeps the question it answers (the turn's last words
+/// before it), so a decision reads whole.
+struct DecisionDetailTests {
+    @Test func eachReplyKeepsTheQuestionItAnswers() throws {
+        var options = ReportOptions()
+        options.detail = .decisions
+        let files = try Render.files([Fixture.planningProject], options: options)
+        for text in [HTMLScan(try #require(files["phases/01-office-hours.html"])).text, try #require(files["phases/01-office-hours.md"])] {
+            let question = try #require(text.range(of: "how many people share one list?"))
+            let reply = try #require(text.range(of: "Small teams of 3-10 people."))
+            let next = try #require(text.range(of: "What is the"))
+            let answer = try #require(text.range(of: "Under $50 a month."))
+            #expect(question.upperBound < reply.lowerBound && reply.upperBound < next.lowerBound && next.upperBound < answer.lowerBound)
+            #expect(text.contains("That settles office hours."), "the phase's last words stay")
+        }
     }
 }

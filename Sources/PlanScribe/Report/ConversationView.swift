@@ -84,8 +84,10 @@ struct ConversationView {
         case .conversation:
             return all.filter { !$0.isMeta && $0.kind != .toolResults }
         case .decisions:
-            let last = phase.turns.last.flatMap { turn in turn.messages.last { $0.role == .assistant && !$0.text.isEmpty } }
-            return all.filter { $0.isPrompt || $0.uuid == last?.uuid }
+            // Each prompt and reply, and each turn's last words: the question the next reply
+            // answers, and at the end the phase's outcome.
+            let ends = Set(phase.turns.compactMap { turn in turn.messages.last { $0.role == .assistant && !$0.text.isEmpty }?.uuid })
+            return all.filter { $0.isPrompt || ends.contains($0.uuid) }
         }
     }
 
