@@ -330,3 +330,8 @@ private final class ResolvedPrices: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+extension PriceTableError: PlanScribeError {
+    /// A price file is input.
+    public var isInputError: Bool { true }
+}

@@ -169,3 +169,8 @@ public enum DemoRun {
         return projects.appendingPathComponent(first).path
     }
 }
+
+extension ReportWriteError: PlanScribeError {
+    /// The report folder cannot be written.
+    public var isInputError: Bool { false }
+}

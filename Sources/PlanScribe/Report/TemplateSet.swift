@@ -135,3 +135,8 @@ public struct TemplateSet: Sendable {
         markdown.render(context, withTemplate: name) ?? ""
     }
 }
+
+extension TemplateError: PlanScribeError {
+    /// A user's template is input; missing built-in templates are a broken installation.
+    public var isInputError: Bool { self != .builtInsMissing }
+}

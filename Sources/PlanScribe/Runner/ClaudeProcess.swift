@@ -261,3 +261,8 @@ private final class StopReason: @unchecked Sendable {
         }
     }
 }
+
+extension ClaudeProcessError: PlanScribeError {
+    /// The CLI is missing or cannot start.
+    public var isInputError: Bool { false }
+}

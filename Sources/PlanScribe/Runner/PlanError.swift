@@ -33,3 +33,8 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
         }.joined(separator: "\n")
     }
 }
+
+extension PlanError: PlanScribeError {
+    /// A plan is input.
+    public var isInputError: Bool { true }
+}

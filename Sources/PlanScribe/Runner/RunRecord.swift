@@ -187,3 +187,8 @@ public final class RunRecord: @unchecked Sendable {
         }
     }
 }
+
+extension RunRecordError: PlanScribeError {
+    /// The run folder is busy or unwritable.
+    public var isInputError: Bool { false }
+}

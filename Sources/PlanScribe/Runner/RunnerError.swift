@@ -37,3 +37,12 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension RunnerError: PlanScribeError {
+    /// The state of the output folder asks the user to choose (resume, restart); an
+    /// interrupted run is neither.
+    public var isInputError: Bool {
+        if case .interrupted = self { return false }
+        return true
+    }
+}

@@ -24,3 +24,11 @@ public enum TranscriptError: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 }
+
+extension TranscriptError: PlanScribeError {
+    /// A path or project that is not there is input; a file that cannot be read is not.
+    public var isInputError: Bool {
+        if case .unreadable = self { return false }
+        return true
+    }
+}
