@@ -671,3 +671,27 @@ struct DecisionDetailTests {
         }
     }
 }
+
+/// The index, report.md and the job summary list what was decided: each reply with the
+/// question it answered, phase by phase, linking to the phase.
+struct DecisionListTests {
+    @Test func theIndexAndTheMarkdownListTheDecisions() throws {
+        let files = try Render.files([Fixture.planningProject])
+        let index = HTMLScan(try #require(files["index.html"]))
+        let replies = index.tags.filter { $0.name == "span" && $0.attributes.contains { $0.name == "class" && $0.value == "how" } }.count
+        #expect(replies == 5)
+        let text = index.text
+        let order = ["Decisions", "how many people share one list?", "Small teams of 3-10 people.", "What is the **budget**", "Under $50 a month.", "Yes, a flat price per team.", "SQLite or Postgres", "Postgres.", "Cost per phase"]
+        var at = text.startIndex
+        for piece in order {
+            let found = try #require(text.range(of: piece, range: at..<text.endIndex), "\(piece)")
+            at = found.upperBound
+        }
+        #expect(index.tags.contains { $0.name == "a" && $0.attributes.contains { $0.name == "href" && $0.value == "phases/01-office-hours.html" } })
+        let row = #"| 1. /office-hours | Saved \`office\-hours\.md\`\. What is the \*\*budget\*\* for hosting\, per month\? | *canned reply*: Under \$50 a month\. |"#
+        #expect(try #require(files["report.md"]).contains("## Decisions\n\n| phase | asked | reply |\n|---|---|---|\n"))
+        #expect(try #require(files["report.md"]).contains(row))
+        #expect(try #require(files["job-summary.md"]).contains("### Decisions\n\n| phase | asked | reply |"))
+        #expect(try #require(files["job-summary.md"]).contains(row))
+    }
+}

@@ -256,6 +256,8 @@ public struct ReportBuilder: Sendable {
         /// Markdown tables of the phases and of their cost (report.md and the job summary).
         var phasesMarkdown = ""
         var costMarkdown = ""
+        /// The questions asked and the replies given, phase by phase.
+        var decisions = DecisionList()
 
         init(run: ReportRun, ledger: CostLedger) {
             total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
@@ -269,6 +271,7 @@ public struct ReportBuilder: Sendable {
         var figures = RunFigures(run: run, ledger: ledger)
         figures.phasesMarkdown = phasesMarkdown(run)
         figures.costMarkdown = costMarkdown(run, figures: figures)
+        figures.decisions = DecisionList(run)
         return figures
     }
 
@@ -285,6 +288,8 @@ public struct ReportBuilder: Sendable {
         put(CostTableView(firstHeader: "phase", rows: rows, total: totalRow, unpriced: Self.unpriced(total)), into: &context)
         context["chart"] = chart(run, costs: figures.phases) ?? false
         context["facts"] = facts(run)
+        context["decisions"] = figures.decisions.context
+        context["has_decisions"] = !figures.decisions.phases.isEmpty
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
         return context
@@ -482,6 +487,7 @@ public struct ReportBuilder: Sendable {
             "title": MarkdownTable.escape(run.title),
             "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
             "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown, "facts_md": facts, "phase_sections": sections,
+            "decisions_md": figures.decisions.markdown.isEmpty ? false : figures.decisions.markdown as Any,
         ]
     }
 
@@ -499,6 +505,7 @@ public struct ReportBuilder: Sendable {
             return tidy(templates.renderMarkdown("job-summary.md", [
                 "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
                 "decisions": decisions, "shortened": note ?? false,
+                "asked_md": figures.decisions.markdown.isEmpty ? false : figures.decisions.markdown as Any,
             ]))
         }
         let full = render(decisionLimit: nil, includeDecisions: true, note: nil)
@@ -557,6 +564,18 @@ enum MarkdownTable {
 
     static func row(_ cells: [String]) -> String {
         "| " + cells.map(escape).joined(separator: " | ") + " |"
+    }
+
+    /// Transcript text as one line of literal table-cell text: every ASCII punctuation mark
+    /// backslash-escaped (CommonMark shows such a mark as itself), so that no link, image,
+    /// emphasis, HTML, entity or autolink can form from it.
+    static func literal(_ text: String) -> String {
+        var out = ""
+        for ch in Figures.oneLine(text, limit: 240) {
+            if ch.isASCII && (ch.isPunctuation || ch.isSymbol) { out += "\\" }
+            out.append(ch)
+        }
+        return out
     }
 
     /// One line, pipes and HTML-significant characters escaped.
