@@ -245,7 +245,10 @@ struct ReportOutputTests {
         let html = HTMLScan(files["phases/01-office-hours.html"]!).text
         #expect(html.contains("line 40"))
         #expect(!html.contains("line 41"))
-        #expect(html.contains("60 more lines"))
+        #expect(html.contains("60 more lines: the whole output is in the phase's Markdown"))
+        // The rest is a link away: the phase's Markdown, beside the page, holds it whole.
+        let page = HTMLScan(files["phases/01-office-hours.html"]!)
+        #expect(page.tags.contains { $0.name == "a" && $0.attributes.contains { $0.name == "href" && $0.value == "01-office-hours.md" } })
         #expect(files["phases/01-office-hours.md"]!.contains("line 99\nline 100\n```"))
     }
 

@@ -21,6 +21,8 @@ struct ConversationView {
     var branchesAfter: [String: [Branch]] = [:]
     /// The day (`YYYY-MM-DD`, UTC) the phase began: a message on another day shows its date.
     var day: String?
+    /// The phase's Markdown file, relative to its page, where cut tool output is whole.
+    var markdownFile = ""
 
     init(session: Session, options: ReportOptions, ledger: CostLedger) {
         self.session = session
@@ -176,6 +178,7 @@ struct ConversationView {
         guard options.detail == .full else { return .toolName(name: use.name, summary: summary) }
         let input = cut(Self.pretty(use.input))
         var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? "")))
+        call.moreHref = markdownFile
         if let result = results[use.id] {
             let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
             call.result = (HTMLText.escape(text), more, result.isError)

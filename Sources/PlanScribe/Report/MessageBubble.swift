@@ -36,6 +36,8 @@ struct MessageBubble {
         var summary: String
         var inputHTML: String
         var result: (html: String, more: String?, isError: Bool)?
+        /// Where the whole result is when `more` cut it: the phase's Markdown file.
+        var moreHref = ""
         var subagent: (title: String, messages: [MessageBubble])?
     }
 
@@ -64,7 +66,7 @@ extension MessageBubble.Block {
         var b: [String: Any] = [
             "is_text": false, "is_pre": false, "is_thinking": false, "is_tool": false, "is_tool_name": false,
             "html": "", "text_html": "", "tool_name": "", "tool_summary": "", "tool_input_html": false, "has_result": false,
-            "result_html": "", "result_more": false, "result_is_error": false, "subagent": false,
+            "result_html": "", "result_more": false, "more_href": "", "result_is_error": false, "subagent": false,
         ]
         switch self {
         case .text(let html):
@@ -89,6 +91,7 @@ extension MessageBubble.Block {
                 b["has_result"] = true
                 b["result_html"] = result.html
                 b["result_more"] = result.more ?? false
+                b["more_href"] = call.moreHref
                 b["result_is_error"] = result.isError
             }
             if let sub = call.subagent {

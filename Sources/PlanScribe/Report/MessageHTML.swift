@@ -76,9 +76,11 @@ enum MessageHTML {
                     out += result.html
                     out += "</pre>"
                     if let more = result.more {
-                        out += "<p class=\"more\">"
+                        out += "<p class=\"more\"><a href=\""
+                        escape(call.moreHref, &out)
+                        out += "\">"
                         escape(more, &out)
-                        out += "</p>"
+                        out += "</a>: the whole output is in the phase&#39;s Markdown</p>"
                     }
                 }
                 out += "\n"

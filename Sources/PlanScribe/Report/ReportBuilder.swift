@@ -384,6 +384,7 @@ public struct ReportBuilder: Sendable {
             var view = ConversationView(session: session, options: options, ledger: ledger)
             view.markTurnEnds(of: phase)
             view.replyLabels = p.replyLabels
+            view.markdownFile = p.fileStem + ".md"
             let visible = view.visibleMessages(phase)
             if options.detail == .full { view.placeBranches(of: phase, visible: visible) }
             let (messages, loop) = RepeatedCalls.collapsed(view.htmlMessages(visible))
