@@ -32,11 +32,18 @@ struct DecisionList {
             for (t, turn) in phase.turns.enumerated() where t > 0 {
                 guard let prompt = turn.prompt else { continue }
                 let (label, text) = ConversationView.promptLabel(prompt, first: false, replies: p.replyLabels)
-                let asked = phase.turns[t - 1].finalText.map(PhaseMarker.strip) ?? ""
-                items.append(Item(question: Figures.oneLine(asked.isEmpty ? "(no question)" : asked, limit: 240), label: label, answer: Figures.oneLine(text, limit: 240)))
+                let asked = Self.head(phase.turns[t - 1].finalText ?? "")
+                items.append(Item(question: Figures.oneLine(asked.isEmpty ? "(no question)" : asked, limit: 240), label: label, answer: Figures.oneLine(Self.head(text), limit: 240)))
             }
             return items.isEmpty ? nil : Phase(number: p.number, name: p.name, href: "phases/\(p.fileStem).html", items: items)
         }
+    }
+
+    /// The start of a long text (all a line of 240 characters can show), the marker line of
+    /// a short one stripped.
+    static func head(_ text: String) -> String {
+        guard text.utf8.count > 4_000 else { return PhaseMarker.strip(text) }
+        return String(text.prefix(1_000))
     }
 
     /// The list as the index template reads it.

@@ -256,8 +256,11 @@ public struct ReportBuilder: Sendable {
         /// Markdown tables of the phases and of their cost (report.md and the job summary).
         var phasesMarkdown = ""
         var costMarkdown = ""
-        /// The questions asked and the replies given, phase by phase.
+        /// The questions asked and the replies given, phase by phase, and their Markdown table.
         var decisions = DecisionList()
+        var decisionsMarkdown = ""
+        /// Each session's per-turn reported costs (``TurnCosts``), by session id.
+        var turnCosts: [String: [String: USD]] = [:]
 
         init(run: ReportRun, ledger: CostLedger) {
             total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
@@ -272,6 +275,8 @@ public struct ReportBuilder: Sendable {
         figures.phasesMarkdown = phasesMarkdown(run)
         figures.costMarkdown = costMarkdown(run, figures: figures)
         figures.decisions = DecisionList(run)
+        figures.decisionsMarkdown = figures.decisions.markdown
+        for session in run.sessions where figures.turnCosts[session.id] == nil { figures.turnCosts[session.id] = TurnCosts.reported(in: session) }
         return figures
     }
 
@@ -405,7 +410,7 @@ public struct ReportBuilder: Sendable {
             context["meta_count"] = metaCount
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
-            let reportedTurns = TurnCosts.reported(in: session)
+            let reportedTurns = figures.turnCosts[session.id] ?? TurnCosts.reported(in: session)
             for (t, turn) in phase.turns.enumerated() {
                 let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)
@@ -488,7 +493,7 @@ public struct ReportBuilder: Sendable {
             "title": MarkdownTable.escape(run.title),
             "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
             "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown, "facts_md": facts, "phase_sections": sections,
-            "decisions_md": figures.decisions.markdown.isEmpty ? false : figures.decisions.markdown as Any,
+            "decisions_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
         ]
     }
 
@@ -506,7 +511,7 @@ public struct ReportBuilder: Sendable {
             return tidy(templates.renderMarkdown("job-summary.md", [
                 "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
                 "decisions": decisions, "shortened": note ?? false,
-                "asked_md": figures.decisions.markdown.isEmpty ? false : figures.decisions.markdown as Any,
+                "asked_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
             ]))
         }
         let full = render(decisionLimit: nil, includeDecisions: true, note: nil)
@@ -571,12 +576,19 @@ enum MarkdownTable {
     /// backslash-escaped (CommonMark shows such a mark as itself), so that no link, image,
     /// emphasis, HTML, entity or autolink can form from it.
     static func literal(_ text: String) -> String {
-        var out = ""
-        for ch in Figures.oneLine(text, limit: 240) {
-            if ch.isASCII && (ch.isPunctuation || ch.isSymbol) { out += "\\" }
-            out.append(ch)
+        let line = Figures.oneLine(text, limit: 240)
+        func isPunctuation(_ byte: UInt8) -> Bool {
+            (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
         }
-        return out
+        guard line.utf8.contains(where: isPunctuation) else { return line }
+        var out = [UInt8]()
+        out.reserveCapacity(line.utf8.count + 16)
+        for byte in line.utf8 {
+            // ASCII punctuation: ! through /, : through @, [ through `, { through ~.
+            if isPunctuation(byte) { out.append(0x5C) }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One line, pipes and HTML-significant characters escaped.

@@ -16,9 +16,15 @@ enum TurnCosts {
         }
         var out: [String: USD] = [:]
         var base: Double? = figures.contains { $0.line < (turns.first?.first ?? 0) } ? nil : 0
+        var f = 0  // figures and turns are both in line order: one pass over each
         for (k, turn) in turns.enumerated() {
             let next = k + 1 < turns.count ? turns[k + 1].first : Int.max
-            let end = figures.last { $0.line > turn.last && $0.line < next }?.usd
+            while f < figures.count && figures[f].line <= turn.last { f += 1 }
+            var end: Double?
+            while f < figures.count && figures[f].line < next {
+                end = figures[f].usd
+                f += 1
+            }
             if let end, let from = base, end >= from { out[turn.id] = USD(end) - USD(from) }
             base = end
         }
