@@ -14,8 +14,9 @@ struct PlanScribeCommand: AsyncParsableCommand {
 
             Exit codes: 0 success (recoverable line problems are warnings on stderr); 1 a \
             runtime failure; 2 a usage or input error (a missing path, a bad flag, plan, price \
-            file or template); 3 a phase did not reach ready_to_advance (run); 130, 143, 129 \
-            interrupted (SIGINT, SIGTERM, SIGHUP). Each command's --help says more.
+            file or template); 3 a phase did not reach ready_to_advance (run); 4 a budget was \
+            crossed (run); 130, 143, 129 interrupted (SIGINT, SIGTERM, SIGHUP). Each \
+            command's --help says more.
             """,
         version: PlanScribeVersion.current,
         subcommands: [InitCommand.self, RunCommand.self, RenderCommand.self, DemoCommand.self, SessionsCommand.self, CostCommand.self]
