@@ -698,3 +698,32 @@ struct DecisionListTests {
         #expect(try #require(files["job-summary.md"]).contains(row))
     }
 }
+
+/// The common tools read as what they do, not as JSON with sorted keys (an edit's new text
+/// before its old one): Edit as removed and added lines, Write as the file and its content,
+/// Bash as its command, Read as its file and range, TodoWrite as a checklist; other tools
+/// keep their JSON.
+struct ToolInputViewTests {
+    @Test func commonToolsReadAsWhatTheyDo() throws {
+        let scratch = ScratchFolder()
+        func use(_ id: String, _ name: String, _ input: String) -> String { #"{"type":"tool_use","id":"\#(id)","name":"\#(name)","input":\#(input)}"# }
+        let blocks = [
+            use("t1", "Edit", #"{"file_path":"app.py","old_string":"a = 1\nb = 2","new_string":"a = 3"}"#),
+            use("t2", "Read", #"{"file_path":"README.md","offset":10,"limit":20}"#),
+            use("t3", "TodoWrite", #"{"todos":[{"content":"plan <it>","status":"completed"},{"content":"ship","status":"pending"}]}"#),
+            use("t4", "WebFetch", #"{"url":"https://example.com","prompt":"summarise"}"#),
+        ]
+        var lines = [Line.user("u0", parent: nil, "/office-hours go")]
+        var parent = "u0"
+        for (i, block) in blocks.enumerated() {
+            lines.append(Line.assistant("a\(i)", parent: parent, id: "m\(i)", block: block))
+            parent = "a\(i)"
+        }
+        _ = scratch.write("p/s.jsonl", lines: lines)
+        let page = try #require(try Render.files([scratch.path + "/p"])["phases/01-office-hours.html"])
+        #expect(page.contains("<pre>edit app.py\n- a = 1\n- b = 2\n+ a = 3</pre>"))
+        #expect(page.contains("<pre>read README.md from line 10, 20 lines</pre>"))
+        #expect(page.contains("<pre>[x] plan &lt;it&gt;\n[ ] ship</pre>"))
+        #expect(page.contains("&quot;url&quot; : &quot;https://example.com&quot;"))
+    }
+}

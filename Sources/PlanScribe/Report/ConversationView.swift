@@ -176,7 +176,7 @@ struct ConversationView {
         }
         let summary = Self.summary(of: use)
         guard options.detail == .full else { return .toolName(name: use.name, summary: summary) }
-        let input = cut(Self.pretty(use.input))
+        let input = cut(ToolInputView.text(use) ?? Self.pretty(use.input))
         var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? "")))
         call.moreHref = markdownFile
         if let result = results[use.id] {
