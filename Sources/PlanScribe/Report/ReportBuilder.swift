@@ -108,7 +108,7 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
         // Each phase's conversation Markdown, kept for report.md.
         let conversations = IndexedSlots<String>(count: run.phases.count)
-        let failure = FirstError()
+        let failure = LockedValue<(any Error)?>(nil)  // the first error thrown on any thread
         ParallelWork.forEach(run.phases.count, width: options.jobs) { i in
             let phase = run.phases[i]
             var page = phaseContext(run, index: i, artifacts: artifacts, figures: figures)
@@ -130,10 +130,10 @@ public struct ReportBuilder: Sendable {
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
                 conversations.set(i, conversation)
             } catch {
-                failure.record(error)
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
-        if let error = failure.error { throw error }
+        if let error = failure.value { throw error }
         var sections: [[String: Any]] = []
         var bodies: [String] = []
         for (i, phase) in run.phases.enumerated() {
@@ -547,18 +547,6 @@ public struct ReportBuilder: Sendable {
             out += "\n"
         }
         return out
-    }
-}
-
-/// The first error thrown on any thread.
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var error: (any Error)?
-
-    func record(_ e: any Error) {
-        lock.lock()
-        if error == nil { error = e }
-        lock.unlock()
     }
 }
 

@@ -36,16 +36,18 @@ struct BudgetWatch: Sendable {
         if let limit = run.maxCostUSD, runSpentBefore + running >= limit {
             return BudgetCrossing(scope: .run, reason: "the run's max_cost_usd (\(Self.dollars(limit))) was reached: \(Self.dollars(runSpentBefore + running)) spent")
         }
-        if let deadline = runDeadline, now >= deadline, let limit = run.timeLimitSeconds {
-            return BudgetCrossing(scope: .run, reason: "the run's time_limit_s (\(limit) s) was reached")
-        }
+        if let deadline = runDeadline, now >= deadline, let crossing = timeLimitReached(.run) { return crossing }
         if let limit = phase.maxCostUSD, phaseSpentBefore + running >= limit {
             return BudgetCrossing(scope: .phase, reason: "the phase's max_cost_usd (\(Self.dollars(limit))) was reached: \(Self.dollars(phaseSpentBefore + running)) spent")
         }
-        if let limit = phase.timeLimitSeconds, phaseSecondsBefore + elapsed >= Double(limit) {
-            return BudgetCrossing(scope: .phase, reason: "the phase's time_limit_s (\(limit) s) was reached")
-        }
+        if let limit = phase.timeLimitSeconds, phaseSecondsBefore + elapsed >= Double(limit) { return timeLimitReached(.phase) }
         return nil
+    }
+
+    /// The crossing of the run's or the phase's time limit, nil when it has none.
+    func timeLimitReached(_ scope: BudgetScope) -> BudgetCrossing? {
+        guard let limit = (scope == .run ? run : phase).timeLimitSeconds else { return nil }
+        return BudgetCrossing(scope: scope, reason: "the \(scope.rawValue)'s time_limit_s (\(limit) s) was reached")
     }
 
     /// How long the next invocation may run: its `timeout_s`, or less when a time limit
@@ -56,9 +58,8 @@ struct BudgetWatch: Sendable {
             best = (max(0, Double(limit) - phaseSecondsBefore), .phase)
         }
         if let deadline = runDeadline {
-            let left = deadline - now
-            let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
-            if seconds < best.seconds { best = (max(0, seconds), .run) }
+            let left = (deadline - now).seconds
+            if left < best.seconds { best = (max(0, left), .run) }
         }
         return best
     }
@@ -68,28 +69,5 @@ struct BudgetWatch: Sendable {
         let cents = (usd * 100).rounded()
         if abs(usd * 100 - cents) < 1e-9 { return String(format: "$%.2f", usd) }
         return String(format: "$%.4f", usd)
-    }
-}
-
-/// The tally of one invocation's stream, shared by the event callback and the stop check
-/// (both called in order from the task that reads the stream).
-final class StreamTally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var spend: StreamSpend
-
-    init(prices: PriceTable) { spend = StreamSpend(prices: prices) }
-
-    /// Counts a call; returns the new estimate in dollars when it changed.
-    func add(_ call: APICall) -> Double? {
-        lock.lock()
-        defer { lock.unlock() }
-        return spend.add(call) ? spend.estimate.dollars : nil
-    }
-
-    /// The tally so far.
-    var current: StreamSpend {
-        lock.lock()
-        defer { lock.unlock() }
-        return spend
     }
 }

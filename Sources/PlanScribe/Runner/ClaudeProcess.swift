@@ -150,11 +150,11 @@ public struct ClaudeProcess: Sendable {
     ) async throws -> InvocationOutcome {
         try await withThrowingTaskGroup(of: Part.self) { group in
             group.addTask {
-                let stop = StopReason()
+                let stop = LockedValue<String?>(nil)  // the reason a stopWhen check gave, set once
                 let events: @Sendable (StreamEvent) -> Void = { event in
                     onEvent(event)
-                    if let stopWhen, stop.reason == nil, let reason = stopWhen(event) {
-                        stop.reason = reason
+                    if let stopWhen, stop.value == nil, let reason = stopWhen(event) {
+                        stop.value = reason
                         ender.end()
                     }
                 }
@@ -164,7 +164,7 @@ public struct ClaudeProcess: Sendable {
                 }
                 splitter.finish()
                 var outcome = splitter.outcome
-                outcome.stopReason = stop.reason
+                outcome.stopReason = stop.value
                 return .stdout(outcome)
             }
             group.addTask {
@@ -240,25 +240,6 @@ final class GroupEnder: @unchecked Sendable {
         lock.lock()
         done = true
         lock.unlock()
-    }
-}
-
-/// The reason a `stopWhen` check gave, set once from the reading task.
-private final class StopReason: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: String?
-
-    var reason: String? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return value
-        }
-        set {
-            lock.lock()
-            value = newValue
-            lock.unlock()
-        }
     }
 }
 

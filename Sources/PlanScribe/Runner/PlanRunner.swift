@@ -205,9 +205,9 @@ public struct PlanRunner: Sendable {
                 }
                 if state.cliVersion == nil { state.cliVersion = outcome.cliVersion }
                 let (cost, source) = Self.reportedCost(outcome, previousTotal: phase.sessionTotalUSD)
-                if let total = outcome.result?.totalCostUSD ?? (source == "cost_state" ? outcome.sessionTotalFromTranscript : nil) {
-                    phase.sessionTotalUSD = total
-                }
+                // The session's total after it: from the result, else the transcript's figure that priced it.
+                let sessionTotal = outcome.result?.totalCostUSD ?? (source == "cost_state" ? outcome.sessionTotalFromTranscript : nil)
+                if let sessionTotal { phase.sessionTotalUSD = sessionTotal }
                 let estimate = outcome.spend.estimate.dollars
                 if let cost {
                     phase.costUSD += cost
@@ -222,7 +222,7 @@ public struct PlanRunner: Sendable {
                     startedAt: outcome.startedAt, durationMs: outcome.durationMs, exitCode: outcome.base.exitCode, signal: outcome.base.signal,
                     timedOut: outcome.base.timedOut, interrupted: outcome.base.interrupted, subtype: outcome.result?.subtype,
                     isError: outcome.result?.isError, sessionID: outcome.sessionID, usage: outcome.result?.usage, costUSD: cost,
-                    sessionTotalUSD: outcome.result?.totalCostUSD ?? (source == "cost_state" ? outcome.sessionTotalFromTranscript : nil),
+                    sessionTotalUSD: sessionTotal,
                     marker: marker?.rawValue, failure: (outcome.crossing?.reason ?? outcome.base.failure).map(Redactor.redact),
                     apiRetries: outcome.base.apiRetries, streamFile: outcome.streamFile, permissionDenials: outcome.result?.permissionDenials)
                 entry.costSource = source
@@ -426,8 +426,10 @@ public struct PlanRunner: Sendable {
         }
         let started = Self.timestamp()
         let clock = ContinuousClock.now
-        let tally = StreamTally(prices: prices)
-        let crossed = CrossingBox()
+        // What the stream shows the invocation spending, and the budget a stop check found:
+        // both written from the task that reads the stream.
+        let tally = LockedValue(StreamSpend(prices: prices))
+        let crossed = LockedValue<BudgetCrossing?>(nil)
         let (timeout, limitedBy) = watch.timeout(phasePlan.claude.timeoutSeconds)
         let unloaded = step.kind == .start && !phasePlan.plain ? Self.unloadedCommandCheck(phasePlan.name, workspace: plan.workspace, environment: process.environment) : nil
         let name = phasePlan.name.command
@@ -438,9 +440,7 @@ public struct PlanRunner: Sendable {
             stopWhen: { event in
                 if let reason = unloaded?(event) { return reason }
                 guard case .assistant = event else { return nil }
-                let elapsed = ContinuousClock.now - clock
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                guard let crossing = watch.crossed(running: tally.current.estimate.dollars, elapsed: seconds) else { return nil }
+                guard let crossing = watch.crossed(running: tally.value.estimate.dollars, elapsed: (ContinuousClock.now - clock).seconds) else { return nil }
                 crossed.value = crossing
                 return "stopped: " + crossing.reason
             }
@@ -449,8 +449,8 @@ public struct PlanRunner: Sendable {
             case .apiRetry(let attempt, let max, let status, _):
                 onEvent(.apiRetry(attempt: attempt, maxRetries: max, status: status))
             case .assistant(_, _, let call?):
-                if let usd = tally.add(call) {
-                    onEvent(.spending(phase: name, invocationUSD: usd, calls: tally.current.callCount, runUSD: watch.runSpentBefore + usd))
+                if let (usd, calls) = tally.withLock({ $0.add(call) ? ($0.estimate.dollars, $0.callCount) : nil }) {
+                    onEvent(.spending(phase: name, invocationUSD: usd, calls: calls, runUSD: watch.runSpentBefore + usd))
                 }
             default:
                 break
@@ -459,11 +459,10 @@ public struct PlanRunner: Sendable {
         record.clearChild()
         let elapsed = ContinuousClock.now - clock
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        var timed = TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream, spend: tally.current, crossing: crossed.value)
+        var timed = TimedOutcome(base: outcome, startedAt: started, durationMs: ms, streamFile: stream, spend: tally.value, crossing: crossed.value)
         if timed.crossing == nil, outcome.timedOut, let scope = limitedBy {
             // The time limit, not timeout_s, ended it.
-            let limit = scope == .run ? runBudget.timeLimitSeconds ?? 0 : phasePlan.budget.timeLimitSeconds ?? 0
-            timed.crossing = BudgetCrossing(scope: scope, reason: "the \(scope == .run ? "run" : "phase")'s time_limit_s (\(limit) s) was reached")
+            timed.crossing = watch.timeLimitReached(scope)
         }
         if outcome.result == nil, let session = outcome.sessionID {
             // Ended before its result (a timeout, a budget, Ctrl-C): on SIGTERM the CLI still
@@ -506,24 +505,5 @@ public struct PlanRunner: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
-    }
-}
-
-/// The budget crossing a stop check found, set once from the reading task.
-private final class CrossingBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: BudgetCrossing?
-
-    var value: BudgetCrossing? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return stored
-        }
-        set {
-            lock.lock()
-            stored = newValue
-            lock.unlock()
-        }
     }
 }
