@@ -11,7 +11,6 @@ final class EventLog: @unchecked Sendable {
 
     private let handle: FileHandle
     private let lock = NSLock()
-    private let formatter: ISO8601DateFormatter
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
@@ -20,15 +19,13 @@ final class EventLog: @unchecked Sendable {
         guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(description: "cannot write the events file \(path)") }
         handle.seekToEndOfFile()
         self.handle = handle
-        formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 
     func write(_ event: RunnerEvent) {
         var object = event.json
         lock.lock()
         defer { lock.unlock() }
-        object["time"] = formatter.string(from: Date())
+        object["time"] = Timestamp.now()
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(0x0A)
         handle.write(line)

@@ -60,18 +60,19 @@ public struct HistoryIndex: Sendable {
     /// - Throws: ``ReportWriteError``.
     public func write(templates: TemplateSet, options: ReportOptions) throws -> String {
         let rows = rows()
-        func sum(_ values: [Double?]) -> Double? { values.contains(where: { $0 != nil }) ? values.compactMap { $0 }.reduce(0, +) : nil }
-        var total = Row(
+        // The estimate is a total only when every project has one; the CLI's figures add up
+        // over the projects that carry one.
+        let estimated = rows.map(\.estimated)
+        let reported = rows.compactMap(\.reported)
+        let total = Row(
             name: "total", href: "", last: rows.first?.last ?? "", lastStamp: "", sessions: rows.reduce(0) { $0 + $1.sessions },
-            phases: rows.reduce(0) { $0 + $1.phases }, done: rows.reduce(0) { $0 + $1.done }, estimated: sum(rows.map(\.estimated)),
-            reported: sum(rows.map(\.reported)))
-        if rows.contains(where: { $0.estimated == nil }) { total.estimated = nil }
-        var footer = "planscribe \(PlanScribeVersion.current)"
-        if let stamp = options.stamp { footer += " · generated \(stamp)" }
+            phases: rows.reduce(0) { $0 + $1.phases }, done: rows.reduce(0) { $0 + $1.done },
+            estimated: !estimated.isEmpty && !estimated.contains(nil) ? estimated.compactMap { $0 }.reduce(0, +) : nil,
+            reported: reported.isEmpty ? nil : reported.reduce(0, +))
         let context: [String: Any] = [
             "page_title": "Planning history — planscribe", "css": templates.css, "title": "Planning history",
             "subtitle": Figures.plural(rows.count, "project") + " · " + Figures.plural(total.sessions, "session") + " · " + Figures.plural(total.phases, "phase"),
-            "projects": rows.map(\.context), "total": total.context, "footer": footer,
+            "projects": rows.map(\.context), "total": total.context, "footer": ReportBuilder.footer(options),
         ]
         let file = RenderedFile(path: "index.html", text: templates.renderHTML("projects.html", context)).showingBidiControls()
         try ReportWriter.Folder(root).write(file)

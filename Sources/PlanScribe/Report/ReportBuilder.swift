@@ -211,11 +211,14 @@ public struct ReportBuilder: Sendable {
                 number: p.number, name: p.name, outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, reason: p.reason,
                 href: prefix + "phases/\(p.fileStem).html", markdownHref: prefix + "phases/\(p.fileStem).md", current: i == currentPhase)
         })
-        var footer = "planscribe \(PlanScribeVersion.current)"
-        if let stamp = options.stamp { footer += " · generated \(stamp)" }
-        var context: [String: Any] = ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip.context, "footer": footer]
+        var context: [String: Any] = ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip.context, "footer": Self.footer(options)]
         if nativePartials { context["strip_html"] = PhaseStripHTML.render(strip) }
         return context
+    }
+
+    /// Every page's footer: planscribe's version, and the generation time when stamped.
+    static func footer(_ options: ReportOptions) -> String {
+        "planscribe \(PlanScribeVersion.current)" + (options.stamp.map { " · generated \($0)" } ?? "")
     }
 
     private func estimate(_ calls: [APICall]) -> CostEstimate { ledger.estimate(calls) }
@@ -410,7 +413,7 @@ public struct ReportBuilder: Sendable {
             context["meta_count"] = metaCount
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
-            let reportedTurns = figures.turnCosts[session.id] ?? TurnCosts.reported(in: session)
+            let reportedTurns = figures.turnCosts[session.id] ?? [:]  // made for every session of the run
             for (t, turn) in phase.turns.enumerated() {
                 let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)

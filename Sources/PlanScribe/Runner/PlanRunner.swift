@@ -501,9 +501,5 @@ public struct PlanRunner: Sendable {
         return ((USD(total) - USD(previous)).dollars, "cost_state")
     }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    static func timestamp() -> String { Timestamp.now() }
 }

@@ -1,6 +1,16 @@
+import Foundation
+
 /// Checks and reads the ISO 8601 times transcripts carry (`2026-01-01T12:00:00.123Z`, or with an offset
-/// such as `+02:00`) without a date formatter, which is slow to create.
-enum Timestamp {
+/// such as `+02:00`) without a date formatter, which is slow to create; and writes the current
+/// time the way planscribe's records carry it.
+public enum Timestamp {
+    /// Now, as planscribe writes times into its records: `2026-12-03T10:17:36.123Z`.
+    public static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+
     /// Seconds since 1970, or nil when the text is not such a time.
     static func seconds(_ text: String) -> Double? {
         var text = text
