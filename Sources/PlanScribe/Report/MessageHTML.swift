@@ -23,12 +23,12 @@ enum MessageHTML {
         if let branch = m.branch {
             out += "<details class=\"branch\"><summary>"
             escape(m.label, &out)
-            out += "</summary><div class=\"inner\">"
+            out += "</summary><div class=\"inner\">\n"
             for inner in branch { render(inner, into: &out) }
             out += "</div></details>\n"
             return
         }
-        out += "\n<div class=\"msg "
+        out += "<div class=\"msg "
         escape(m.role, &out)
         out += "\">\n<div class=\"who\"><span>"
         escape(m.label, &out)
@@ -48,29 +48,29 @@ enum MessageHTML {
         }
         out += "</div>\n<div class=\"body\">\n"
         for block in m.blocks {
-            // The partial's five block lines, each ending in a line break whether it shows
-            // or not.
             switch block {
             case .text(let html):
                 out += html
-                out += "\n\n\n\n\n"
             case .pre(let html):
-                out += "\n<pre>"
+                out += "<pre>"
                 out += html
-                out += "</pre>\n\n\n\n"
+                out += "</pre>"
             case .thinking(let html):
-                out += "\n\n<details class=\"thinking\"><summary>Thinking</summary><div class=\"inner\">"
+                out += "<details class=\"thinking\"><summary>Thinking</summary><div class=\"inner\">"
                 out += html
-                out += "</div></details>\n\n\n"
+                out += "</div></details>"
             case .tool(let call):
-                out += "\n\n\n<details class=\"tool\"><summary><span class=\"tool-name\">"
+                out += "<details class=\"tool\"><summary><span class=\"tool-name\">"
                 escape(call.name, &out)
                 out += "</span> "
                 escape(call.summary, &out)
                 if call.result?.isError == true { out += " <span class=\"error\">(error)</span>" }
-                out += "</summary><div class=\"inner\">\n<pre>"
-                out += call.inputHTML
-                out += "</pre>\n"
+                out += "</summary><div class=\"inner\">\n"
+                if !call.inputHTML.isEmpty {
+                    out += "<pre>"
+                    out += call.inputHTML
+                    out += "</pre>\n"
+                }
                 if let result = call.result {
                     out += result.isError ? "<pre class=\"error\">" : "<pre>"
                     out += result.html
@@ -82,23 +82,25 @@ enum MessageHTML {
                         escape(more, &out)
                         out += "</a>: the whole output is in the phase&#39;s Markdown</p>"
                     }
+                    out += "\n"
                 }
-                out += "\n"
                 if let sub = call.subagent {
                     out += "<details class=\"subagent\" open><summary>Subagent "
                     escape(sub.title, &out)
                     out += "</summary><div class=\"inner\">\n"
                     for inner in sub.messages { render(inner, into: &out) }
-                    out += "\n</div></details>"
+                    out += "</div></details>\n"
                 }
-                out += "\n</div></details>\n\n"
+                out += "</div></details>"
             case .toolName(let name, let summary):
-                out += "\n\n\n\n<p class=\"note\"><span class=\"tool-name\">"
+                out += "<p class=\"note\"><span class=\"tool-name\">"
                 escape(name, &out)
                 out += "</span> "
                 escape(summary, &out)
-                out += "</p>\n"
+                out += "</p>"
             }
+            // Each block is one line, as in the partial.
+            out += "\n"
         }
         out += "</div>\n</div>\n"
     }

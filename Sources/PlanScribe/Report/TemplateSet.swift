@@ -83,17 +83,18 @@ public struct TemplateSet: Sendable {
                 let path = try locate(name + ".mustache", in: group)
                 sources[name] = path
                 // HTML templates escape as planscribe's own writers do (``HTMLText``): one
-                // escaper for every byte of a page.
-                let pragma = group == "html" ? HTMLText.mustachePragma : ""
+                // escaper for every byte of a page. On a line of its own, so that it writes
+                // nothing and the template's first line stays standalone.
+                let pragma = group == "html" ? HTMLText.mustachePragma + "\n" : ""
                 do {
                     let text = try read(path)
                     hashed.append(name + "\u{0}" + text)
                     texts[name] = text
                     library.register(try MustacheTemplate(string: pragma + text), named: name)
                 } catch let error as MustacheTemplate.ParserError {
-                    let line = error.context.lineNumber
+                    let shift = pragma.isEmpty ? 0 : 1
                     throw TemplateError.invalid(
-                        path: path, line: line, column: error.context.columnNumber - (line == 1 ? pragma.count : 0),
+                        path: path, line: max(1, error.context.lineNumber - shift), column: error.context.columnNumber,
                         reason: String(describing: error.error))
                 }
             }
