@@ -23,7 +23,8 @@ struct CostCommand: ParsableCommand {
             calls before the first one are "(no phase)".
 
             Exit codes: 0 read (line problems are warnings on stderr), 1 a file could not be \
-            read, 2 a missing path, a bad flag or a bad price file.
+            read, 2 a missing path, a bad flag or a bad price file, 5 the total is over \
+            --max-cost (after 1).
             """)
 
     @OptionGroup var options: TranscriptOptions
@@ -33,6 +34,13 @@ struct CostCommand: ParsableCommand {
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+
+    @Option(name: .customLong("max-cost"), help: ArgumentHelp("Exit with code 5 when the total is over this many dollars (the CLI's figure when every session has one, else the estimate), as render's --fail-on cost>USD.", valueName: "USD"))
+    var maxCost: Double?
+
+    func validate() throws {
+        if let maxCost, !(maxCost >= 0 && maxCost.isFinite) { throw ValidationError("--max-cost must be a number of dollars, 0 or more") }
+    }
 
     func run() throws {
         var ledger = CostLedger(prices: try options.priceTable())
@@ -52,6 +60,16 @@ struct CostCommand: ParsableCommand {
             }
         }
         if loop.failedFiles > 0 { throw ExitCode(1) }
+        if let maxCost {
+            let total = ledger.total
+            let cost = RunSnapshot.cost(
+                estimated: total.estimate.completeCost, reported: total.reported, sessions: total.sessions, sessionsReported: total.sessionsReported)
+            let result = Gate.costOver(USD(maxCost)).checkCost(cost.usd, source: cost.source)
+            if result.failed {
+                Console.error("planscribe: --max-cost: \(result.message)")
+                throw ExitCode(Gate.exitCode)
+            }
+        }
     }
 
     private func table(_ rows: [CostRow], total: CostRow) -> String {

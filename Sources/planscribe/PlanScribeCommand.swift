@@ -15,11 +15,12 @@ struct PlanScribeCommand: AsyncParsableCommand {
             Exit codes: 0 success (recoverable line problems are warnings on stderr); 1 a \
             runtime failure; 2 a usage or input error (a missing path, a bad flag, plan, price \
             file or template); 3 a phase did not reach ready_to_advance (run); 4 a budget was \
-            crossed (run); 130, 143, 129 interrupted (SIGINT, SIGTERM, SIGHUP). Each \
+            crossed (run); 5 a --fail-on gate failed (render, run, diff; cost --max-cost); 130, \
+            143, 129 interrupted (SIGINT, SIGTERM, SIGHUP). Each \
             command's --help says more.
             """,
         version: PlanScribeVersion.current,
-        subcommands: [InitCommand.self, RunCommand.self, RenderCommand.self, DemoCommand.self, SessionsCommand.self, CostCommand.self]
+        subcommands: [InitCommand.self, RunCommand.self, RenderCommand.self, DemoCommand.self, SessionsCommand.self, CostCommand.self, DiffCommand.self]
     )
 
     /// Runs the command, with usage errors exiting 2 (ArgumentParser's default is 64) so

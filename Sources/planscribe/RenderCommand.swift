@@ -24,6 +24,12 @@ struct ReportFlags: ParsableArguments {
     @Option(help: ArgumentHelp("How many projects and phase pages to render at once. Default: one per core. The files are the same whatever the number.", valueName: "N"))
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("An earlier report (its folder or its summary.json) to compare with: the index, report.md, the job summary and summary.json show what changed. With several projects, a folder holding one report per project, named as the output folders are.", valueName: "DIR"))
+    var baseline: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("A condition that fails the job with exit code 5 and a failed junit test case (repeatable): cost>USD (the CLI's figure when every session has one, else the estimate), growth>PERCENT% (cost against --baseline), not-done (a planning phase did not reach ready_to_advance), denied (the CLI refused a tool call).", valueName: "condition"))
+    var failOn: [String] = []
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
@@ -44,19 +50,33 @@ struct ReportFlags: ParsableArguments {
                 throw InputError(message: "--artifacts: " + error.description)
             }
         }
+        options.gates = try failOn.map(Gate.init(parsing:))
         return options
+    }
+
+    /// The baseline of a single report (`run`, `demo`): read at once, so that a bad path is
+    /// an input error before any work.
+    func baselineSnapshot() throws -> RunSnapshot? {
+        try baseline.map { path in
+            do { return try RunSnapshot.read(path) } catch let error as CompareError { throw InputError(message: "--baseline " + error.description) }
+        }
+    }
+
+    /// Says which gates failed, on stderr.
+    static func report(failedGates: [Gate.Result], of folder: String) {
+        for gate in failedGates { Console.error("planscribe: gate \(gate.gate) failed for \(folder): \(gate.message)") }
     }
 
     func templateSet() throws -> TemplateSet {
         try TemplateSet.load(overrides: templates)
     }
 
-    /// Renders a run and writes it; returns the path of its index.html.
-    func write(_ run: ReportRun, into folder: String, templates: TemplateSet, prices: PriceTable, options: ReportOptions) throws -> String {
+    /// Renders a run and writes it; returns the path of its index.html and the gates that failed.
+    func write(_ run: ReportRun, into folder: String, templates: TemplateSet, prices: PriceTable, options: ReportOptions) throws -> (index: String, failedGates: [Gate.Result]) {
         let writer = try ReportWriter.Folder(folder)
-        try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { try writer.write($0) }
+        let gates = try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { try writer.write($0) }
         writer.removeStalePages()
-        return (folder as NSString).appendingPathComponent("index.html")
+        return ((folder as NSString).appendingPathComponent("index.html"), gates.filter(\.failed))
     }
 }
 
@@ -81,8 +101,12 @@ struct RenderCommand: ParsableCommand {
             not rendered again (--no-cache renders anyway). API keys, tokens and passwords \
             become [REDACTED] (--no-redact keeps them).
 
+            --baseline DIR compares each report with an earlier one; --fail-on conditions \
+            (cost>USD, growth>PERCENT%, not-done, denied) fail the job.
+
             Exit codes: 0 rendered (line problems are warnings on stderr), 1 a file could not \
-            be read or written, 2 a missing path, a bad flag or a bad template.
+            be read or written, 2 a missing path, a bad flag, template or baseline, 5 a \
+            --fail-on gate failed (after 1).
             """)
 
     @OptionGroup var transcripts: TranscriptOptions
@@ -105,21 +129,35 @@ struct RenderCommand: ParsableCommand {
         tree.cache = noCache ? nil : ReportCache.userCache(environment: ProcessInfo.processInfo.environment)
         tree.verbose = transcripts.verbose
         tree.maxLineBytes = transcripts.maxLineBytes
+        tree.baseline = report.baseline
+        if let baseline = report.baseline, !FileManager.default.fileExists(atPath: baseline) {
+            throw InputError(message: "--baseline " + CompareError.missing(path: baseline).description)
+        }
         var failed = false
-        let outcomes = tree.render(try transcripts.sources())
+        var gateFailed = false
+        let sources = try transcripts.sources()
+        // With one project the baseline must be a report: anything else is the input's fault.
+        if TreeRender.projects(sources).count == 1 { _ = try report.baselineSnapshot() }
+        let outcomes = tree.render(sources)
         var folders: [String] = []
         for outcome in outcomes {
             switch outcome {
-            case .unchanged(let index):
-                Console.error("planscribe: \((index as NSString).deletingLastPathComponent) is up to date")
+            case .unchanged(let index, let failedGates):
+                let folder = (index as NSString).deletingLastPathComponent
+                Console.error("planscribe: \(folder) is up to date")
                 Console.out(index)
-                folders.append((index as NSString).deletingLastPathComponent)
-            case .rendered(let index, let phases, let title, let diagnostics, let failedFiles):
+                folders.append(folder)
+                ReportFlags.report(failedGates: failedGates, of: folder)
+                if !failedGates.isEmpty { gateFailed = true }
+            case .rendered(let index, let phases, let title, let diagnostics, let failedFiles, let failedGates):
+                let folder = (index as NSString).deletingLastPathComponent
                 diagnostics.forEach(Console.error)
-                Console.error("planscribe: \(Figures.plural(phases, "phase")) of \(title) rendered into \((index as NSString).deletingLastPathComponent)")
+                Console.error("planscribe: \(Figures.plural(phases, "phase")) of \(title) rendered into \(folder)")
                 Console.out(index)
-                folders.append((index as NSString).deletingLastPathComponent)
+                folders.append(folder)
                 if failedFiles > 0 { failed = true }
+                ReportFlags.report(failedGates: failedGates, of: folder)
+                if !failedGates.isEmpty { gateFailed = true }
             case .failed(let reason, let diagnostics):
                 diagnostics.forEach(Console.error)
                 Console.error("error: \(reason)")
@@ -132,6 +170,7 @@ struct RenderCommand: ParsableCommand {
             Console.out(index)
         }
         if failed { throw ExitCode(1) }
+        if gateFailed { throw ExitCode(Gate.exitCode) }
     }
 }
 
@@ -162,7 +201,10 @@ struct DemoCommand: ParsableCommand {
         let output = report.output ?? "output/demo"
         var options = try report.reportOptions()
         options.redactSecrets = !noRedact
-        let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
+        options.baseline = try report.baselineSnapshot()
+        let (index, failedGates) = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
+        ReportFlags.report(failedGates: failedGates, of: output)
+        if !failedGates.isEmpty { throw ExitCode(Gate.exitCode) }
     }
 }

@@ -33,8 +33,9 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit codes: 0 every phase reached ready_to_advance; 3 a phase stalled, failed or \
             did not run; 4 a budget was crossed (cost or time; before 3); 1 a runtime failure \
-            (the CLI missing, the run folder busy or unwritable); 2 a bad plan or flag; 130 \
-            interrupted (SIGINT), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
+            (the CLI missing, the run folder busy or unwritable); 2 a bad plan or flag; 5 a \
+            --fail-on gate failed (when no other code applies); 130 interrupted (SIGINT), \
+            143 terminated (SIGTERM), 129 hung up (SIGHUP).
             """)
 
     @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
@@ -135,6 +136,7 @@ struct RunCommand: AsyncParsableCommand {
         let templates = try report.templateSet()
         var options = try report.reportOptions()
         options.redactSecrets = !noRedact
+        options.baseline = try report.baselineSnapshot()
         let binary = try ClaudeProcess.locate(explicit: settings.claude, environment: environment)
         if resume && !FileManager.default.fileExists(atPath: output + "/run/state.json") {
             // Said before the run folder is made, so that nothing is left behind.
@@ -180,8 +182,9 @@ struct RunCommand: AsyncParsableCommand {
         let signal = interrupted ? interrupts.received ?? SIGINT : nil
         let sessions = RunTranscripts.read(state: state, environment: childEnvironment, redactSecrets: !noRedact)
         let run = ReportRun.from(plan: plan, state: state, sessions: sessions, invocations: record.loadInvocations(), signal: signal)
-        let index = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
+        let (index, failedGates) = try report.write(run, into: output, templates: templates, prices: .builtIn, options: options)
         Console.out(index)
+        ReportFlags.report(failedGates: failedGates, of: output)
         let verdict = RunVerdict(state, signal: signal)
         if let signal {
             let name = signal == SIGTERM ? "terminated (SIGTERM)" : signal == SIGHUP ? "hung up (SIGHUP)" : "interrupted"
@@ -196,6 +199,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if let code = verdict.exitCode, code != 0 { throw ExitCode(code) }
+        if !failedGates.isEmpty { throw ExitCode(Gate.exitCode) }
     }
 
     /// The command that continues this run, with the flags that must stay the same.

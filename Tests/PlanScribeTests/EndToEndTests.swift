@@ -293,9 +293,11 @@ struct EndToEndTests {
             "slug: denied", "description: d", "workspace: \(scratch.path)/workspace", "phases: [{ name: /office-hours, plain: true }]",
             "claude: { permission_mode: default }",
         ])
-        let process = try await Self.run(["run", plan], port: server.port, scratch: scratch)
+        // The phase is done, so only the `denied` gate fails the run: exit 5.
+        let process = try await Self.run(["run", plan, "--fail-on", "denied", "--fail-on", "not-done"], port: server.port, scratch: scratch)
         let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(process.terminationStatus == 5, "\(stderr)")
+        #expect(stderr.contains("planscribe: gate denied failed for \(scratch.path)/out: 1. /office-hours: Write\n"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/workspace/plan.md"))
         let note = "the CLI refused 1 tool call for want of permission (Write)"
         let page = HTMLScan(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8))
@@ -303,6 +305,8 @@ struct EndToEndTests {
         #expect(try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.md", encoding: .utf8).contains(note))
         let junit = try String(contentsOfFile: scratch.path + "/out/junit.xml", encoding: .utf8)
         #expect(junit.contains(note))
+        #expect(junit.contains(#"<failure type="gate" message="gate denied failed: 1. /office-hours: Write">"#), "\(junit)")
+        #expect(junit.contains(#"<testsuite name="planscribe.denied.gates" tests="2" failures="1""#))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/summary.json"))) as? [String: Any]
         #expect((summary?["phases"] as? [[String: Any]])?.first?["permission_denials"] as? [String] == ["Write"])
         #expect(stderr.contains(" · ready_to_advance · the CLI refused 1 tool call (Write) · total "), "\(stderr)")

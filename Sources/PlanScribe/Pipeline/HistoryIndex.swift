@@ -13,14 +13,13 @@ public struct HistoryIndex: Sendable {
         var sessions: Int
         var phases: Int
         var done: Int
-        var estimated: Double?
-        var reported: Double?
+        var estimated: USD?
+        var reported: USD?
 
         var context: [String: Any] {
             [
                 "name": name, "href": href, "last": last, "sessions": Figures.count(sessions), "phases": Figures.count(phases),
-                "done": Figures.count(done), "estimated": estimated.map { USD($0).description } ?? "–",
-                "reported": reported.map { USD($0).description } ?? "–",
+                "done": Figures.count(done), "estimated": estimated?.description ?? "–", "reported": reported?.description ?? "–",
             ]
         }
     }
@@ -41,16 +40,12 @@ public struct HistoryIndex: Sendable {
     func rows() -> [Row] {
         var rows: [Row] = []
         for folder in projects {
-            guard let data = FileManager.default.contents(atPath: folder + "/summary.json"),
-                let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { continue }
+            guard let summary = try? RunSnapshot.read(folder) else { continue }
             let name = (folder as NSString).lastPathComponent
-            let end = summary["end"] as? String
             rows.append(Row(
-                name: summary["title"] as? String ?? name, href: name + "/index.html", last: Figures.second(end), lastStamp: end ?? "",
-                sessions: (summary["sessions"] as? [Any])?.count ?? 0, phases: (summary["phases"] as? [Any])?.count ?? 0,
-                done: summary["phases_done"] as? Int ?? 0, estimated: summary["estimated_cost_usd"] as? Double,
-                reported: summary["reported_cost_usd"] as? Double))
+                name: summary.title, href: name + "/index.html", last: Figures.second(summary.end), lastStamp: summary.end ?? "",
+                sessions: summary.sessions, phases: summary.phases.count, done: summary.phases.filter { $0.outcome == "done" }.count,
+                estimated: summary.estimatedCostUSD, reported: summary.reportedCostUSD))
         }
         return rows.sorted { ($0.lastStamp, $1.name) > ($1.lastStamp, $0.name) }
     }
@@ -67,8 +62,8 @@ public struct HistoryIndex: Sendable {
         let total = Row(
             name: "total", href: "", last: rows.first?.last ?? "", lastStamp: "", sessions: rows.reduce(0) { $0 + $1.sessions },
             phases: rows.reduce(0) { $0 + $1.phases }, done: rows.reduce(0) { $0 + $1.done },
-            estimated: !estimated.isEmpty && !estimated.contains(nil) ? estimated.compactMap { $0 }.reduce(0, +) : nil,
-            reported: reported.isEmpty ? nil : reported.reduce(0, +))
+            estimated: !estimated.isEmpty && !estimated.contains(nil) ? estimated.compactMap { $0 }.reduce(USD.zero, +) : nil,
+            reported: reported.isEmpty ? nil : reported.reduce(USD.zero, +))
         let context: [String: Any] = [
             "page_title": "Planning history — planscribe", "css": templates.css, "title": "Planning history",
             "subtitle": Figures.plural(rows.count, "project") + " · " + Figures.plural(total.sessions, "session") + " · " + Figures.plural(total.phases, "phase"),

@@ -16,7 +16,7 @@ public struct SessionLoop {
     /// parallel work, where they are printed later in order).
     public var onLine: ((String) -> Void)?
     /// The diagnostic lines, when ``onLine`` is nil.
-    public private(set) var collected: [String] = []
+    public internal(set) var collected: [String] = []
     /// Files that could not be read, or had an error.
     public private(set) var failedFiles = 0
     /// Problems found.

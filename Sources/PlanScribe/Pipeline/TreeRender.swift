@@ -7,11 +7,12 @@ import Foundation
 public struct TreeRender: Sendable {
     /// What rendering one project gave.
     public enum Outcome: Sendable, Equatable {
-        /// Unchanged since its last render: its index.html.
-        case unchanged(index: String)
-        /// Rendered: its index.html, its phases, its title, what its reading said, and how
-        /// many of its files could not be read.
-        case rendered(index: String, phases: Int, title: String, diagnostics: [String], failedFiles: Int)
+        /// Unchanged since its last render: its index.html, and the gates that failed then
+        /// (read back from its summary.json).
+        case unchanged(index: String, failedGates: [Gate.Result])
+        /// Rendered: its index.html, its phases, its title, what its reading said, how
+        /// many of its files could not be read, and the gates that failed.
+        case rendered(index: String, phases: Int, title: String, diagnostics: [String], failedFiles: Int, failedGates: [Gate.Result])
         /// Its report could not be written.
         case failed(reason: String, diagnostics: [String])
     }
@@ -34,6 +35,10 @@ public struct TreeRender: Sendable {
     public var verbose = false
     /// Lines longer than this are skipped.
     public var maxLineBytes = LineScanner.defaultMaxLineBytes
+    /// An earlier report to compare each project with (`--baseline`): with one project, that
+    /// report (its folder or its summary.json); with several, a folder that holds one report
+    /// per project, named as this render names their output folders.
+    public var baseline: String?
 
     /// Creates a renderer.
     public init(templates: TemplateSet, prices: PriceTable, options: ReportOptions) {
@@ -90,17 +95,46 @@ public struct TreeRender: Sendable {
         let folders = outputFolders(for: projects)
         let results = IndexedSlots<Outcome>(count: projects.count)
         ParallelWork.forEach(projects.count, width: options.jobs) { i in
-            results.set(i, renderProject(projects[i].folder, projects[i].sources, into: folders[i]))
+            results.set(i, renderProject(projects[i].folder, projects[i].sources, into: folders[i], projectCount: projects.count))
         }
         return results.values
     }
 
-    private func renderProject(_ project: String, _ sources: [SessionSource], into folder: String) -> Outcome {
+    /// The baseline of a project's report: ``baseline`` itself with one project, its folder
+    /// of the project's name with several; nil without one.
+    public func baselinePath(forOutputFolder folder: String, projectCount: Int) -> String? {
+        guard let baseline else { return nil }
+        return projectCount == 1 ? baseline : (baseline as NSString).appendingPathComponent((folder as NSString).lastPathComponent)
+    }
+
+    /// The gates that failed when a report was last rendered, from its summary.json (a
+    /// report left unchanged by the cache is still held to its gates).
+    static func failedGates(inReport folder: String, gates: [Gate]) -> [Gate.Result] {
+        guard !gates.isEmpty, let entries = (try? RunSnapshot.read(folder))?.gates else { return [] }
+        return gates.compactMap { gate in
+            entries.first { $0.gate == gate.description && $0.failed }.map { Gate.Result(gate: gate, failed: true, message: $0.message) }
+        }
+    }
+
+    private func renderProject(_ project: String, _ sources: [SessionSource], into folder: String, projectCount: Int) -> Outcome {
+        var options = options
+        var notes: [String] = []
+        if let path = baselinePath(forOutputFolder: folder, projectCount: projectCount) {
+            do {
+                options.baseline = try RunSnapshot.read(path)
+            } catch {
+                // One project without a baseline of its own does not stop the others.
+                notes.append("warning: no baseline for \(folder): " + ((error as? PlanScribeError)?.description ?? String(describing: error)))
+            }
+        }
         let key = cache == nil ? nil : ReportCache.key(sources: sources, templates: templates, prices: prices, options: options, title: title).map {
             $0 + (options.redactSecrets ? "" : "-unredacted")
         }
-        if let key, cache?.hit(project: project, output: folder, key: key) == true { return .unchanged(index: folder + "/index.html") }
+        if let key, cache?.hit(project: project, output: folder, key: key) == true {
+            return .unchanged(index: folder + "/index.html", failedGates: Self.failedGates(inReport: folder, gates: options.gates))
+        }
         var loop = SessionLoop(verbose: verbose)
+        loop.collected = notes
         loop.redactSecrets = options.redactSecrets
         loop.maxLineBytes = maxLineBytes
         var sessions: [Session] = []
@@ -109,13 +143,15 @@ public struct TreeRender: Sendable {
         do {
             let writer = try ReportWriter.Folder(folder)
             let names = GatheredValues<String>()
-            try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { file in
+            let gates = try ReportBuilder(templates: templates, prices: prices, options: options).build(run) { file in
                 try writer.write(file)
                 names.append(file.path)
             }
             writer.removeStalePages()
             if let key { cache?.store(project: project, key: key, output: folder, files: names.values.sorted()) }
-            return .rendered(index: folder + "/index.html", phases: run.phases.count, title: run.title, diagnostics: loop.collected, failedFiles: loop.failedFiles)
+            return .rendered(
+                index: folder + "/index.html", phases: run.phases.count, title: run.title, diagnostics: loop.collected,
+                failedFiles: loop.failedFiles, failedGates: gates.filter(\.failed))
         } catch {
             return .failed(reason: (error as? PlanScribeError)?.description ?? String(describing: error), diagnostics: loop.collected)
         }

@@ -26,12 +26,29 @@ enum JUnitReport {
             body += "\n  </testcase>"
             cases.append("  " + body)
         }
+        // The gates (`--fail-on`): a suite of their own, a failed gate a failure named by it.
+        var gateSuite = ""
+        let gateFailures = figures.gates.filter(\.failed).count
+        if !figures.gates.isEmpty {
+            let gateName = suite + ".gates"
+            let gateCases = figures.gates.map { g in
+                var body = "  <testcase classname=\"\(escape(gateName))\" name=\"\(escape("gate " + g.gate.description))\" time=\"0.000\">"
+                if g.failed {
+                    body += "\n    <failure type=\"gate\" message=\"\(escape("gate " + g.gate.description + " failed: " + g.message))\">\(escape(g.message))</failure>"
+                } else {
+                    body += "\n    <system-out>\(escape(g.message))</system-out>"
+                }
+                return body + "\n  </testcase>"
+            }
+            gateSuite = "\n<testsuite name=\"\(escape(gateName))\" tests=\"\(figures.gates.count)\" failures=\"\(gateFailures)\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
+                + gateCases.joined(separator: "\n") + "\n</testsuite>"
+        }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="planscribe" tests="\(run.phases.count)" failures="\(failures)" errors="0" time="\(String(format: "%.3f", seconds))">
+            <testsuites name="planscribe" tests="\(run.phases.count + figures.gates.count)" failures="\(failures + gateFailures)" errors="0" time="\(String(format: "%.3f", seconds))">
             <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
             \(cases.joined(separator: "\n"))
-            </testsuite>
+            </testsuite>\(gateSuite)
             </testsuites>
 
             """

@@ -88,7 +88,7 @@ public struct ReportBuilder: Sendable {
     /// All the files of the report, in a fixed order.
     public func files(for run: ReportRun) -> [RenderedFile] {
         let collected = GatheredValues<RenderedFile>()
-        try? build(run) { collected.append($0) }
+        _ = try? build(run) { collected.append($0) }
         return collected.values.sorted { Self.order($0.path) < Self.order($1.path) }
     }
 
@@ -97,14 +97,24 @@ public struct ReportBuilder: Sendable {
     /// is called from several threads (with different files).
     ///
     /// - Throws: what `emit` throws.
-    public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
+    /// - Returns: the gates of ``ReportOptions/gates``, checked (against
+    ///   ``ReportOptions/baseline`` when there is one).
+    @discardableResult
+    public func build(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws -> [Gate.Result] {
         // Every page a reader sees shows the text's bidirectional controls instead of obeying them.
         try buildFiles(run) { try emit($0.showingBidiControls()) }
     }
 
-    private func buildFiles(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws {
+    /// The run as its `summary.json` gives it, for comparing (``RunDiff``) and gates.
+    ///
+    /// - Parameter source: what the snapshot says it was read from.
+    public func snapshot(of run: ReportRun, source: String) throws -> RunSnapshot {
+        try RunSummary(run: run, figures: RunFigures(run: run, ledger: ledger, decisions: DecisionList(run)), stamp: nil).snapshot(source: source)
+    }
+
+    private func buildFiles(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws -> [Gate.Result] {
         let artifacts = ArtifactCollector(run: run, options: options)
-        let figures = figures(for: run)
+        let figures = try figures(for: run)
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
         // Each phase's conversation Markdown, kept for report.md.
         let conversations = IndexedSlots<String>(count: run.phases.count)
@@ -146,6 +156,7 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, figures: figures, stamp: options.stamp).json()))
         try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, figures: figures)))
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
+        return figures.gates
     }
 
     /// Phase pages' messages, cost tables and phase strips, and the index's cost table and
@@ -265,20 +276,31 @@ public struct ReportBuilder: Sendable {
         /// Each session's per-turn reported costs (``TurnCosts``), by session id.
         var turnCosts: [String: [String: USD]] = [:]
 
-        init(run: ReportRun, ledger: CostLedger) {
+        /// The run compared with the baseline, when there is one.
+        var comparison: RunDiff?
+        /// The gates, checked.
+        var gates: [Gate.Result] = []
+
+        init(run: ReportRun, ledger: CostLedger, decisions: DecisionList) {
             total = ledger.estimate(run.sessions.flatMap(\.apiCalls))
             totalRow = ledger.total(of: run.sessions)
             phases = run.phases.map { ledger.estimate($0.phase?.apiCalls ?? []) }
+            self.decisions = decisions
         }
     }
 
-    /// The run's figures, with its Markdown tables.
-    private func figures(for run: ReportRun) -> RunFigures {
-        var figures = RunFigures(run: run, ledger: ledger)
+    /// The run's figures, with its Markdown tables, its comparison with the baseline and its
+    /// gates.
+    private func figures(for run: ReportRun) throws -> RunFigures {
+        var figures = RunFigures(run: run, ledger: ledger, decisions: DecisionList(run))
         figures.phasesMarkdown = phasesMarkdown(run)
         figures.costMarkdown = costMarkdown(run, figures: figures)
-        figures.decisions = DecisionList(run)
         figures.decisionsMarkdown = figures.decisions.markdown
+        if options.baseline != nil || !options.gates.isEmpty {
+            let snapshot = try RunSummary(run: run, figures: figures, stamp: nil).snapshot(source: "")
+            figures.comparison = options.baseline.map { RunDiff(before: $0, after: snapshot) }
+            figures.gates = Gate.check(options.gates, run: snapshot, baseline: options.baseline)
+        }
         for session in run.sessions where figures.turnCosts[session.id] == nil { figures.turnCosts[session.id] = TurnCosts.reported(in: session) }
         return figures
     }
@@ -298,6 +320,9 @@ public struct ReportBuilder: Sendable {
         context["facts"] = facts(run)
         context["decisions"] = figures.decisions.context
         context["has_decisions"] = !figures.decisions.phases.isEmpty
+        context["gates"] = figures.gates.map { ["gate": $0.gate.description, "failed": $0.failed, "message": $0.message] as [String: Any] }
+        context["has_gates"] = !figures.gates.isEmpty
+        context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
         return context
@@ -497,7 +522,19 @@ public struct ReportBuilder: Sendable {
             "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
             "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown, "facts_md": facts, "phase_sections": sections,
             "decisions_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
+            "gates_md": Self.gatesMarkdown(figures.gates) ?? false, "baseline": Self.baselineMarkdown(figures.comparison, heading: "###") ?? false,
         ]
+    }
+
+    /// The gates as a Markdown list; nil without gates.
+    private static func gatesMarkdown(_ gates: [Gate.Result]) -> String? {
+        guard !gates.isEmpty else { return nil }
+        return gates.map { "- **" + ($0.failed ? "failed" : "passed") + "** `\($0.gate)`: " + MarkdownTable.literal($0.message) }.joined(separator: "\n")
+    }
+
+    /// The comparison with the baseline, as the Markdown templates take it.
+    private static func baselineMarkdown(_ comparison: RunDiff?, heading: String) -> [String: Any]? {
+        comparison.map { ["before": MarkdownTable.escape($0.sides.before), "markdown": $0.markdown(heading: heading)] }
     }
 
     private func jobSummary(_ run: ReportRun, figures: RunFigures) -> String {
@@ -515,6 +552,7 @@ public struct ReportBuilder: Sendable {
                 "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
                 "decisions": decisions, "shortened": note ?? false,
                 "asked_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
+                "gates_md": Self.gatesMarkdown(figures.gates) ?? false, "baseline": Self.baselineMarkdown(figures.comparison, heading: "####") ?? false,
             ]))
         }
         let full = render(decisionLimit: nil, includeDecisions: true, note: nil)

@@ -32,6 +32,8 @@ public struct ReportCache: Sendable {
         }.joined(separator: ";") + "\n"
         text += "detail \(options.detail.rawValue) lines \(options.htmlOutputLines) title \(title ?? "-")\n"
         for artifact in options.externalArtifacts { text += "artifact \(artifact.name) \(StableHash.of(artifact.text))\n" }
+        if let baseline = options.baseline { text += "baseline \(baseline.source) \(baseline.fingerprint)\n" }
+        if !options.gates.isEmpty { text += "gates " + options.gates.map(\.description).joined(separator: " ") + "\n" }
         for source in sources {
             for file in [source.file] + source.subagentFiles {
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),

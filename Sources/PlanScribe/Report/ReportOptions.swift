@@ -32,6 +32,13 @@ public struct ReportOptions: Sendable {
     /// same whatever the number.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
 
+    /// An earlier run to compare with (`--baseline`): the index, report.md, the job summary
+    /// and summary.json show what changed.
+    public var baseline: RunSnapshot?
+    /// Conditions that fail the report's CI job (`--fail-on`): checked, shown on the index,
+    /// in report.md and the job summary, a failed test case each in junit.xml.
+    public var gates: [Gate] = []
+
     /// Default options.
     public init() {}
 }

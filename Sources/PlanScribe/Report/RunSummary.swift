@@ -21,9 +21,19 @@ struct RunSummary: Encodable {
         var startedAt: String?
         var finishedAt: String?
         var permissionDenials: [String]
+        /// Each reply the phase got, with the question it answered (``DecisionList``).
+        var decisions: [Decision] = []
+
+        /// One reply and the question it answered.
+        struct Decision: Encodable {
+            var question: String
+            /// How the reply came: `canned reply`, `default reply`, `nudge: …`.
+            var label: String
+            var reply: String
+        }
 
         enum CodingKeys: String, CodingKey {
-            case number, name, page, outcome, status, reason, turns, usage
+            case number, name, page, outcome, status, reason, turns, usage, decisions
             case sessionID = "session_id"
             case startedAt = "started_at"
             case finishedAt = "finished_at"
@@ -52,6 +62,7 @@ struct RunSummary: Encodable {
             try c.encode(finishedAt, forKey: .finishedAt)
             try c.encode(RunSummary.seconds(from: startedAt, to: finishedAt), forKey: .durationSeconds)
             try c.encode(permissionDenials, forKey: .permissionDenials)
+            try c.encode(decisions, forKey: .decisions)
         }
     }
 
@@ -86,6 +97,48 @@ struct RunSummary: Encodable {
     var runBudgetReason: String?
     var runStartedAt: String?
     var runUpdatedAt: String?
+    /// The run against its baseline (`--baseline`), when there is one.
+    var baseline: Baseline?
+    /// The gates (`--fail-on`), checked.
+    var gates: [GateEntry] = []
+
+    /// The baseline and how the run's cost changed against it.
+    struct Baseline: Encodable {
+        var source: String
+        var title: String
+        var costUSD: USD?
+        var costSource: String
+        var costDeltaUSD: USD?
+        var costDeltaPercent: Double?
+        var decisionsChanged: Int
+
+        enum CodingKeys: String, CodingKey {
+            case source, title
+            case costUSD = "cost_usd"
+            case costSource = "cost_source"
+            case costDeltaUSD = "cost_delta_usd"
+            case costDeltaPercent = "cost_delta_percent"
+            case decisionsChanged = "decisions_changed"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source, forKey: .source)
+            try c.encode(title, forKey: .title)
+            try c.encode(costUSD, forKey: .costUSD)
+            try c.encode(costSource, forKey: .costSource)
+            try c.encode(costDeltaUSD, forKey: .costDeltaUSD)
+            try c.encode(costDeltaPercent, forKey: .costDeltaPercent)
+            try c.encode(decisionsChanged, forKey: .decisionsChanged)
+        }
+    }
+
+    /// One gate and what checking it gave.
+    struct GateEntry: Encodable {
+        var gate: String
+        var failed: Bool
+        var message: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case title, slug, phases, usage, sessions, models, start, end
@@ -95,6 +148,7 @@ struct RunSummary: Encodable {
         case runStartedAt = "run_started_at"
         case runUpdatedAt = "run_updated_at"
         case runDurationSeconds = "run_duration_s"
+        case baseline, gates
         case schemaVersion = "schema_version"
         case generatedAt = "generated_at"
         case phasesDone = "phases_done"
@@ -133,6 +187,8 @@ struct RunSummary: Encodable {
         try c.encode(runStartedAt, forKey: .runStartedAt)
         try c.encode(runUpdatedAt, forKey: .runUpdatedAt)
         try c.encode(Self.seconds(from: runStartedAt, to: runUpdatedAt), forKey: .runDurationSeconds)
+        try c.encode(baseline, forKey: .baseline)
+        try c.encode(gates, forKey: .gates)
     }
 
     /// - Parameter figures: the run's estimates, as the report's other files show them.
@@ -140,6 +196,7 @@ struct RunSummary: Encodable {
         title = run.title
         slug = run.slug
         generatedAt = stamp
+        let decisions = Dictionary(figures.decisions.phases.map { ($0.number, $0.items) }, uniquingKeysWith: { a, _ in a })
         phases = zip(run.phases, figures.phases).map { p, e in
             PhaseEntry(
                 number: p.number, name: p.name, page: "phases/\(p.fileStem).html", outcome: p.outcome.rawValue,
@@ -147,7 +204,8 @@ struct RunSummary: Encodable {
                 apiCalls: e.calls, usage: e.usage, estimatedCostUSD: e.completeCost, reportedCostUSD: p.reported,
                 sessionID: p.session?.id, startedAt: p.startedAt ?? p.phase.flatMap { $0.turns.first.flatMap { ($0.prompt ?? $0.messages.first)?.timestamp } },
                 finishedAt: p.finishedAt ?? p.phase.flatMap { $0.turns.last.flatMap { ($0.messages.last ?? $0.prompt)?.timestamp } },
-                permissionDenials: p.permissionDenials)
+                permissionDenials: p.permissionDenials,
+                decisions: (decisions[p.number] ?? []).map { PhaseEntry.Decision(question: $0.question, label: $0.label, reply: $0.answer) })
         }
         phasesDone = run.phases.filter { $0.outcome == .done }.count
         let planning = run.phases.filter { $0.outcome != .conversation }
@@ -168,6 +226,19 @@ struct RunSummary: Encodable {
         runBudgetReason = run.runStatus?.verdict.budgetReason
         runStartedAt = run.runStatus?.startedAt
         runUpdatedAt = run.runStatus?.updatedAt
+        if let diff = figures.comparison {
+            let cost = FigureChange(label: "cost", kind: .money, before: diff.before.cost?.picodollars, after: diff.after.cost?.picodollars)
+            baseline = Baseline(
+                source: diff.before.source, title: diff.before.title, costUSD: diff.before.cost, costSource: diff.before.costSource,
+                costDeltaUSD: cost.delta.map { USD(picodollars: $0) }, costDeltaPercent: cost.percent,
+                decisionsChanged: diff.phases.reduce(0) { $0 + $1.decisions.count })
+        }
+        gates = figures.gates.map { GateEntry(gate: $0.gate.description, failed: $0.failed, message: $0.message) }
+    }
+
+    /// The summary as a comparison reads it back (``RunSnapshot``).
+    func snapshot(source: String) throws -> RunSnapshot {
+        try RunSnapshot.decode(json(), source: source)
     }
 
     func json() -> Data {

@@ -28,7 +28,7 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
 /// an override folder.
 public struct TemplateSet: Sendable {
     /// HTML templates and partials, by name.
-    public static let htmlNames = ["index.html", "phase.html", "projects.html", "head", "phase-strip", "cost-table", "message"]
+    public static let htmlNames = ["index.html", "phase.html", "projects.html", "diff.html", "head", "phase-strip", "cost-table", "message"]
     /// Markdown templates, by name.
     public static let markdownNames = ["phase.md", "report.md", "job-summary.md"]
 
