@@ -68,6 +68,7 @@ let package = Package(
                 "CMarkGFM",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/PlanScribeTests",
             exclude: ["Golden"],

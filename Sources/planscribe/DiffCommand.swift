@@ -46,7 +46,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(name: .customLong("no-redact"), help: "Show secrets in transcripts as they are.")
     var noRedact = false
 
-    @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Skip transcript lines longer than this (default 64 MiB).", valueName: "N"))
+    @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Skip transcript lines longer than this many bytes (64 MiB by default).", valueName: "N"))
     var maxLineBytes = LineScanner.defaultMaxLineBytes
 
     @Flag(name: .shortAndLong, help: "Print every line problem of the transcripts read.")

@@ -102,7 +102,9 @@ public enum Gate: Sendable, Equatable, CustomStringConvertible {
             let planning = run.phases.filter(\.isPlanning)
             guard !planning.isEmpty else { return Result(gate: self, failed: true, message: "no planning phase ran") }
             let notDone = planning.filter { $0.outcome != "done" }
-            guard !notDone.isEmpty else { return Result(gate: self, failed: false, message: "all \(Figures.plural(planning.count, "phase")) done") }
+            guard !notDone.isEmpty else {
+                return Result(gate: self, failed: false, message: planning.count == 1 ? "the phase is done" : "all \(planning.count) phases done")
+            }
             return Result(gate: self, failed: true, message: notDone.map { "\($0.number). \($0.name) \($0.outcome)" }.joined(separator: "; "))
         case .permissionDenied:
             let denied = run.phases.filter { !$0.permissionDenials.isEmpty }
