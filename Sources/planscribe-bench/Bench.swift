@@ -3,9 +3,9 @@ import Foundation
 import PlanScribe
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -81,7 +81,10 @@ struct RunBench: ParsableCommand {
     @Option(help: "The planscribe binary. Default: beside this one.") var planscribe: String?
     @Option(help: "Also time this tool on the same tree (claude-code-log), when it is installed.") var compare: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Flag(help: "Keep the generated tree and outputs (on ext4, creating files is slower for a few minutes after gigabytes were deleted: keep them when measuring back to back, and delete them afterwards).") var keep = false
+    @Flag(
+        help:
+            "Keep the generated tree and outputs (on ext4, creating files is slower for a few minutes after gigabytes were deleted: keep them when measuring back to back, and delete them afterwards)."
+    ) var keep = false
 
     func run() throws {
         let selfPath = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -157,9 +160,11 @@ struct RunBench: ParsableCommand {
         }
         if json {
             let rows = results.map { m -> [String: Any] in
-                ["name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
-                 "median_run_user_seconds": m.medianRunCPU.user, "median_run_system_seconds": m.medianRunCPU.system,
-                 "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds)]
+                [
+                    "name": m.name, "median_seconds": m.medianSeconds, "mb_per_s": m.mbPerSecond, "ratio_to_floor": m.medianSeconds / floor,
+                    "median_run_user_seconds": m.medianRunCPU.user, "median_run_system_seconds": m.medianRunCPU.system,
+                    "peak_rss_mb": Double(m.peakRSSKB) / 1024, "exit_codes": m.samples.map(\.status), "runs": m.samples.map(\.seconds),
+                ]
             }
             var top: [String: Any] = ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows]
             if let first = speedups.first { top["render_speedup_over_compared"] = first.times }
@@ -174,7 +179,9 @@ struct RunBench: ParsableCommand {
                 let status = m.samples.contains { $0.status != 0 } ? "  (exit \(m.samples.map { String($0.status) }.joined(separator: ",")))" : ""
                 let name = m.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 let cpu = m.medianRunCPU
-                print(name + String(format: " %8.3f %9.0f %9.2f %7.0f MB   %6.3f + %.3f s", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, cpu.user, cpu.system) + status)
+                print(
+                    name + String(format: " %8.3f %9.0f %9.2f %7.0f MB   %6.3f + %.3f s", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, cpu.user, cpu.system)
+                        + status)
             }
             for speedup in speedups {
                 print(String(format: "render is %.1f× as fast as %@ on this tree", speedup.times, speedup.name))

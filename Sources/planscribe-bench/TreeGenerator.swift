@@ -36,10 +36,14 @@ struct TreeGenerator {
     private mutating func uuid() -> String {
         counter += 1
         let a = next(), b = counter
-        return String(format: "%08x-%04x-4%03x-8%03x-%012llx", UInt32(truncatingIfNeeded: a), UInt16(truncatingIfNeeded: a >> 32), UInt16(truncatingIfNeeded: a >> 48) & 0xFFF, UInt16(truncatingIfNeeded: b) & 0xFFF, b)
+        return String(
+            format: "%08x-%04x-4%03x-8%03x-%012llx", UInt32(truncatingIfNeeded: a), UInt16(truncatingIfNeeded: a >> 32), UInt16(truncatingIfNeeded: a >> 48) & 0xFFF,
+            UInt16(truncatingIfNeeded: b) & 0xFFF, b)
     }
 
-    private static let words = "the of a to in planning phase review team todo list user budget price design api server database cache query render report cost token session agent tool result file write read edit test build deploy swift package module function error retry timeout resume marker status".split(separator: " ").map(String.init)
+    private static let words =
+        "the of a to in planning phase review team todo list user budget price design api server database cache query render report cost token session agent tool result file write read edit test build deploy swift package module function error retry timeout resume marker status"
+        .split(separator: " ").map(String.init)
 
     private mutating func text(_ length: Int) -> String {
         var out = ""
@@ -80,7 +84,9 @@ struct TreeGenerator {
                 for i in 1...int(2...4) { out += "\(i). " + words(int(5...15)) + "\n" }
                 out += "\n"
             case 4:
-                out += "```swift\nfunc " + words(1) + "() throws -> " + words(1).capitalized + " {\n    let " + words(1) + " = try " + words(1) + "(\\(" + words(1) + "))\n    return " + words(1) + "\n}\n```\n\n"
+                out +=
+                    "```swift\nfunc " + words(1) + "() throws -> " + words(1).capitalized + " {\n    let " + words(1) + " = try " + words(1) + "(\\(" + words(1) + "))\n    return " + words(1)
+                    + "\n}\n```\n\n"
             case 5 where int(0...2) == 0:
                 out += "| " + words(1) + " | " + words(1) + " |\n|---|---|\n"
                 for _ in 0..<int(2...4) { out += "| " + words(int(1...3)) + " | " + words(int(1...4)) + " |\n" }
@@ -157,19 +163,27 @@ struct TreeGenerator {
             let promptID = uuid()
             let prompt = turn == 1 && int(0...2) == 0 ? "/plan-eng-review " + text(int(30...200)) : text(int(40...400))
             out.line(#"{"type":"queue-operation","operation":"enqueue","timestamp":"\#(stamp(minute, 0))","sessionId":"\#(id)","content":\#(json(prompt))}"#)
-            out.line(#"{"parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"isSidechain":false,"promptId":"\#(uuid())","type":"user","message":{"role":"user","content":\#(json(prompt))},"uuid":"\#(promptID)","timestamp":"\#(stamp(minute, 1))",\#(common)}"#)
+            out.line(
+                #"{"parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"isSidechain":false,"promptId":"\#(uuid())","type":"user","message":{"role":"user","content":\#(json(prompt))},"uuid":"\#(promptID)","timestamp":"\#(stamp(minute, 1))",\#(common)}"#
+            )
             parent = promptID
             for kind in ["date", "environment", "total_tokens_reminder"] where int(0...1) == 0 {
                 let a = uuid()
-                out.line(#"{"parentUuid":"\#(parent!)","isSidechain":false,"attachment":{"type":"\#(kind)","text":\#(json(text(int(40...300))))},"type":"attachment","uuid":"\#(a)","timestamp":"\#(stamp(minute, 1))","rendered":[{"content":\#(json(text(int(40...300))))}],"renderedRole":"system",\#(common)}"#)
+                out.line(
+                    #"{"parentUuid":"\#(parent!)","isSidechain":false,"attachment":{"type":"\#(kind)","text":\#(json(text(int(40...300))))},"type":"attachment","uuid":"\#(a)","timestamp":"\#(stamp(minute, 1))","rendered":[{"content":\#(json(text(int(40...300))))}],"renderedRole":"system",\#(common)}"#
+                )
                 parent = a
             }
             if turn == 1 {
                 // One large prompt snapshot and request record per session, as 2.1.332 writes.
                 let a = uuid()
-                out.line(#"{"parentUuid":"\#(parent!)","isSidechain":false,"attachment":{"type":"prompt_snapshot","systemPrompt":[\#(json(text(int(20_000...60_000))))]},"type":"attachment","uuid":"\#(a)","timestamp":"\#(stamp(minute, 1))",\#(common)}"#)
+                out.line(
+                    #"{"parentUuid":"\#(parent!)","isSidechain":false,"attachment":{"type":"prompt_snapshot","systemPrompt":[\#(json(text(int(20_000...60_000))))]},"type":"attachment","uuid":"\#(a)","timestamp":"\#(stamp(minute, 1))",\#(common)}"#
+                )
                 parent = a
-                out.line(#"{"type":"api-request-shape","sessionId":"\#(id)","shapeHash":"\#(uuid())","timestamp":"\#(stamp(minute, 1))","version":"2.1.332","shape":{"system":[{"type":"text","text":\#(json(text(int(10_000...30_000))))}],"tools":[]}}"#)
+                out.line(
+                    #"{"type":"api-request-shape","sessionId":"\#(id)","shapeHash":"\#(uuid())","timestamp":"\#(stamp(minute, 1))","version":"2.1.332","shape":{"system":[{"type":"text","text":\#(json(text(int(10_000...30_000))))}],"tools":[]}}"#
+                )
             }
             // Tool loop: a few API calls, each written as several lines of one message.
             for call in 0..<int(1...5) {
@@ -195,7 +209,9 @@ struct TreeGenerator {
                 for (i, block) in blocks.enumerated() {
                     let a = uuid()
                     let outputTokens = i == blocks.count - 1 ? finalOutput : int(1...finalOutput)
-                    out.line(#"{"parentUuid":"\#(parent!)","isSidechain":false,"message":{"id":"\#(messageID)","type":"message","role":"assistant","model":"claude-opus-5-5","content":[\#(block)],"stop_reason":"\#(usesTool ? "tool_use" : "end_turn")","stop_sequence":null,"usage":{"input_tokens":\#(input),"cache_creation_input_tokens":\#(write5 + write1),"cache_read_input_tokens":\#(read),"output_tokens":\#(outputTokens),"service_tier":"standard","cache_creation":{"ephemeral_1h_input_tokens":\#(write1),"ephemeral_5m_input_tokens":\#(write5)}}},"requestId":"\#(requestID)","type":"assistant","uuid":"\#(a)","timestamp":"\#(stamp(minute, 2 + call))",\#(common)}"#)
+                    out.line(
+                        #"{"parentUuid":"\#(parent!)","isSidechain":false,"message":{"id":"\#(messageID)","type":"message","role":"assistant","model":"claude-opus-5-5","content":[\#(block)],"stop_reason":"\#(usesTool ? "tool_use" : "end_turn")","stop_sequence":null,"usage":{"input_tokens":\#(input),"cache_creation_input_tokens":\#(write5 + write1),"cache_read_input_tokens":\#(read),"output_tokens":\#(outputTokens),"service_tier":"standard","cache_creation":{"ephemeral_1h_input_tokens":\#(write1),"ephemeral_5m_input_tokens":\#(write5)}}},"requestId":"\#(requestID)","type":"assistant","uuid":"\#(a)","timestamp":"\#(stamp(minute, 2 + call))",\#(common)}"#
+                    )
                     parent = a
                 }
                 cost += (Double(input) * 4 + Double(finalOutput) * 20 + Double(write5) * 5 + Double(write1) * 8 + Double(read) * 0.2) / 1e6
@@ -210,7 +226,9 @@ struct TreeGenerator {
                     try subagent(dir: dir, session: id, agentID: agentID, toolUseID: String(toolID), cwd: cwd, minute: minute)
                     agentWritten = true
                 }
-                out.line(#"{"parentUuid":"\#(parent!)","isSidechain":false,"promptId":"\#(uuid())","type":"user","message":{"role":"user","content":[{"tool_use_id":"\#(toolID)","type":"tool_result","content":\#(json(resultText)),"is_error":false}]},"uuid":"\#(r)","timestamp":"\#(stamp(minute, 8 + call))","toolUseResult":\#(structured),"sourceToolAssistantUUID":"\#(parent!)",\#(common)}"#)
+                out.line(
+                    #"{"parentUuid":"\#(parent!)","isSidechain":false,"promptId":"\#(uuid())","type":"user","message":{"role":"user","content":[{"tool_use_id":"\#(toolID)","type":"tool_result","content":\#(json(resultText)),"is_error":false}]},"uuid":"\#(r)","timestamp":"\#(stamp(minute, 8 + call))","toolUseResult":\#(structured),"sourceToolAssistantUUID":"\#(parent!)",\#(common)}"#
+                )
                 parent = r
                 if int(0...3) == 0 {
                     out.line(#"{"type":"api-request-blob","sessionId":"\#(id)","hash":"\#(uuid())","message":{"role":"user","content":[{"type":"text","text":\#(json(text(int(2000...40000))))}]}}"#)
@@ -233,7 +251,9 @@ struct TreeGenerator {
         for _ in 0..<int(2...6) {
             let a = uuid()
             let m = "msg_" + uuid().replacingOccurrences(of: "-", with: "")
-            out.line(#"{"parentUuid":"\#(parent)","isSidechain":true,"message":{"id":"\#(m)","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":\#(json(markdown(int(100...1500))))}],"usage":{"input_tokens":\#(int(100...900)),"cache_creation_input_tokens":0,"cache_read_input_tokens":\#(int(1000...9000)),"output_tokens":\#(int(20...400))}},"requestId":"req_\#(uuid())","type":"assistant","uuid":"\#(a)","timestamp":"2026-10-01T00:00:01.000Z",\#(common)}"#)
+            out.line(
+                #"{"parentUuid":"\#(parent)","isSidechain":true,"message":{"id":"\#(m)","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":\#(json(markdown(int(100...1500))))}],"usage":{"input_tokens":\#(int(100...900)),"cache_creation_input_tokens":0,"cache_read_input_tokens":\#(int(1000...9000)),"output_tokens":\#(int(20...400))}},"requestId":"req_\#(uuid())","type":"assistant","uuid":"\#(a)","timestamp":"2026-10-01T00:00:01.000Z",\#(common)}"#
+            )
             parent = a
         }
         try out.close()

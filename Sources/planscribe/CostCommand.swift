@@ -35,7 +35,10 @@ struct CostCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    @Option(name: .customLong("max-cost"), help: ArgumentHelp("Exit with code 5 when the total is over this many dollars (the CLI's figure when every session has one, else the estimate), as render's --fail-on cost>USD.", valueName: "USD"))
+    @Option(
+        name: .customLong("max-cost"),
+        help: ArgumentHelp(
+            "Exit with code 5 when the total is over this many dollars (the CLI's figure when every session has one, else the estimate), as render's --fail-on cost>USD.", valueName: "USD"))
     var maxCost: Double?
 
     func validate() throws {

@@ -3,9 +3,9 @@ import Foundation
 import PlanScribe
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Progress on stderr. On a terminal: one live line, rewritten as the running invocation

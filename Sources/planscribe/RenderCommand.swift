@@ -9,7 +9,10 @@ struct ReportFlags: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write the report into. Default: output/<project>.", valueName: "DIR"))
     var output: String?
 
-    @Option(help: ArgumentHelp("How much of each conversation to show: full (everything), conversation (prompts, replies, assistant text, tool names), decisions (each phase's replies with the questions they answer, and its final message).", valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "How much of each conversation to show: full (everything), conversation (prompts, replies, assistant text, tool names), decisions (each phase's replies with the questions they answer, and its final message).",
+            valueName: "level"))
     var detail: ReportDetail = .full
 
     @Option(help: ArgumentHelp("A folder of templates that replace the built-in ones by file name (see Templates/README.md).", valueName: "DIR"))
@@ -24,10 +27,17 @@ struct ReportFlags: ParsableArguments {
     @Option(help: ArgumentHelp("How many projects and phase pages to render at once. Default: one per core. The files are the same whatever the number.", valueName: "N"))
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: ArgumentHelp("An earlier report (its folder or its summary.json) to compare with: the index, report.md, the job summary and summary.json show what changed. With several projects, a folder holding one report per project, named as the output folders are.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "An earlier report (its folder or its summary.json) to compare with: the index, report.md, the job summary and summary.json show what changed. With several projects, a folder holding one report per project, named as the output folders are.",
+            valueName: "DIR"))
     var baseline: String?
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("A condition that fails the job with exit code 5 and a failed junit test case (repeatable): cost>USD (the CLI's figure when every session has one, else the estimate), growth>PERCENT% (cost against --baseline), not-done (a planning phase did not reach ready_to_advance), denied (the CLI refused a tool call).", valueName: "condition"))
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "A condition that fails the job with exit code 5 and a failed junit test case (repeatable): cost>USD (the CLI's figure when every session has one, else the estimate), growth>PERCENT% (cost against --baseline), not-done (a planning phase did not reach ready_to_advance), denied (the CLI refused a tool call).",
+            valueName: "condition"))
     var failOn: [String] = []
 
     func validate() throws {

@@ -4,9 +4,9 @@ import Foundation
 import PlanScribe
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct RunCommand: AsyncParsableCommand {
@@ -130,7 +130,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if settings.configDir != nil, !IsolatedConfig.credentialKeys.contains(where: { !(environment[$0] ?? "").isEmpty }) {
             // A fresh config folder holds no login: the CLI would fail every phase.
-            Console.error("error: --isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_AUTH_TOKEN), or run without --isolate")
+            Console.error(
+                "error: --isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_AUTH_TOKEN), or run without --isolate"
+            )
             throw ExitCode(1)
         }
         let templates = try report.templateSet()
@@ -193,7 +195,9 @@ struct RunCommand: AsyncParsableCommand {
             let total = state.phases.reduce(0) { $0 + $1.costUSD }
             let unreported = state.phases.reduce(0) { $0 + ($1.unreportedUSD ?? 0) }
             let done = state.phases.filter { $0.status == .done }.count
-            Console.error("planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)" + (unreported > 0 ? " (and ≈ \(USD(unreported).description) the CLI did not report)" : ""))
+            Console.error(
+                "planscribe: \(done) of \(Figures.plural(state.phases.count, "phase")) ready · reported cost \(USD(total).description)"
+                    + (unreported > 0 ? " (and ≈ \(USD(unreported).description) the CLI did not report)" : ""))
             if let crossing = state.overBudget {
                 Console.error("planscribe: over budget: \(crossing.reason). Raise the budget and continue with: " + resumeCommand(settings) + " --retry")
             }
@@ -261,14 +265,17 @@ struct RunCommand: AsyncParsableCommand {
         for phase in plan.phases {
             Console.out("")
             Console.out("# \(phase.name.command): first turn" + (phase.budget.isEmpty ? "" : "; phase budget: " + describe(phase.budget)) + "; timeout_s \(phase.claude.timeoutSeconds)")
-            let argv = [binary] + command.firstTurn(phase).map { arg in
-                arg.count > 200 ? "<system prompt below>" : arg
-            }
+            let argv =
+                [binary]
+                + command.firstTurn(phase).map { arg in
+                    arg.count > 200 ? "<system prompt below>" : arg
+                }
             Console.out(argv.map(Shell.quote).joined(separator: " "))
         }
         if let first = plan.phases.first {
             Console.out("")
-            Console.out("# system prompt, " + (plan.systemPromptFile.map { "from \($0)" } ?? "built in (planscribe init writes an editable copy)") + " (for \(first.name.command); {phase} changes per phase)")
+            Console.out(
+                "# system prompt, " + (plan.systemPromptFile.map { "from \($0)" } ?? "built in (planscribe init writes an editable copy)") + " (for \(first.name.command); {phase} changes per phase)")
             Console.out(command.systemPrompt(for: first.name))
         }
     }
@@ -338,4 +345,3 @@ final class InterruptWatcher: @unchecked Sendable {
         for number in Self.signals { signal(number, SIG_DFL) }
     }
 }
-

@@ -17,7 +17,8 @@ struct TextTable {
 
     /// A cell on one line, its control characters made visible, so that columns stay aligned.
     static func cell(_ text: String) -> String {
-        let oneLine = text.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 })
+        let oneLine =
+            text.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 })
             ? String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : text
         return Console.visible(oneLine)
     }

@@ -4,25 +4,32 @@ import PlanScribe
 
 /// The options every command that reads transcripts shares.
 struct TranscriptOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp(
-        "Session files (.jsonl), project folders, or projects trees. Default: the projects folder under $CLAUDE_CONFIG_DIR, else ~/.claude.",
-        valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "Session files (.jsonl), project folders, or projects trees. Default: the projects folder under $CLAUDE_CONFIG_DIR, else ~/.claude.",
+            valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .customLong("project"), help: ArgumentHelp(
-        "Read the transcripts of the project whose working directory is DIR (found by Claude Code's folder encoding).",
-        valueName: "DIR"))
+    @Option(
+        name: .customLong("project"),
+        help: ArgumentHelp(
+            "Read the transcripts of the project whose working directory is DIR (found by Claude Code's folder encoding).",
+            valueName: "DIR"))
     var project: String?
 
-    @Option(name: .customLong("prices"), help: ArgumentHelp(
-        "A JSON file of model prices (USD per million tokens) that adds to or overrides the built-in table: {\"model\": {\"input\": 3, \"output\": 15, \"cache_write_5m\": 3.75, \"cache_write_1h\": 6, \"cache_read\": 0.3}}.",
-        valueName: "FILE"))
+    @Option(
+        name: .customLong("prices"),
+        help: ArgumentHelp(
+            "A JSON file of model prices (USD per million tokens) that adds to or overrides the built-in table: {\"model\": {\"input\": 3, \"output\": 15, \"cache_write_5m\": 3.75, \"cache_write_1h\": 6, \"cache_read\": 0.3}}.",
+            valueName: "FILE"))
     var prices: String?
 
     @Flag(name: .shortAndLong, help: "Print every line problem, not just one summary line per file.")
     var verbose = false
 
-    @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Skip (with a warning) transcript lines longer than this many bytes instead of loading them. Default: 67108864 (64 MiB).", valueName: "N"))
+    @Option(
+        name: .customLong("max-line-bytes"),
+        help: ArgumentHelp("Skip (with a warning) transcript lines longer than this many bytes instead of loading them. Default: 67108864 (64 MiB).", valueName: "N"))
     var maxLineBytes = LineScanner.defaultMaxLineBytes
 
     @Flag(name: .customLong("no-redact"), help: "Show API keys, tokens and passwords found in transcripts as they are (by default they become [REDACTED] in every output).")

@@ -3,6 +3,7 @@
 // without cmark must be cmark's bytes. Text kept as written by
 // `defanged` (inert: see InertMarkdown) must mean what the text means and, rendered alone or
 // beside other text, hold no raw HTML, no image and no link that isSafeURL refuses.
+/// libFuzzer's entry point: one input, checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMarkdown(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)

@@ -1,4 +1,5 @@
 // libFuzzer harness: text through the marker protocol, phase names, prompt text, redaction.
+/// libFuzzer's entry point: one input, checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMarker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)

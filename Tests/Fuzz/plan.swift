@@ -3,6 +3,7 @@
 // that names the file and, when it has one, a line inside the text.
 import Foundation
 
+/// libFuzzer's entry point: one input, checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPlan(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)

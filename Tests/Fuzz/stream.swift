@@ -1,4 +1,5 @@
 // libFuzzer harness: bytes as the CLI's stream-json stdout, fed in two pieces.
+/// libFuzzer's entry point: one input, checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)

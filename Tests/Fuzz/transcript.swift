@@ -5,6 +5,7 @@
 // decoder; a session that `cost` reads compact must give the rows of the full read.
 import Foundation
 
+/// libFuzzer's entry point: one input, checked.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import PlanScribe
 import Testing
+
+@testable import PlanScribe
 
 /// The benchmark executable: its generated tree is deterministic and reads without a line
 /// problem, and a run measures every command and reports figures that agree with each other.

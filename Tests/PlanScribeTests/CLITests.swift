@@ -1,6 +1,7 @@
 import Foundation
-@testable import PlanScribe
 import Testing
+
+@testable import PlanScribe
 
 /// Runs the built `planscribe` executable on the fixtures and compares its output with
 /// golden files in `Golden/cli/`. Set `PLANSCRIBE_RECORD_GOLDEN=1` to re-record them, then
@@ -213,32 +214,35 @@ struct RunCLITests {
     @Test func dryRunPrintsTheCommandLinesAndThePrompt() throws {
         let scratch = ScratchFolder()
         _ = scratch.write("p.md", lines: ["Plan {slug} ({description}), phase {phase}. {other}"])
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: demo-app", "description: It's a test", "workspace: \(scratch.path)", "system_prompt: p.md",
-            "phases:", "  - office-hours",
-            // A phase's own settings and budget.
-            "  - { name: /plan-eng-review, claude: { model: opus, timeout_s: 60, permission_mode: plan }, budget: { time_limit_s: 300, max_cost_usd: 0.5 } }",
-            "claude: { model: sonnet, max_turns: 5 }", "budget: { max_cost_usd: 2.5 }",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: demo-app", "description: It's a test", "workspace: \(scratch.path)", "system_prompt: p.md",
+                "phases:", "  - office-hours",
+                // A phase's own settings and budget.
+                "  - { name: /plan-eng-review, claude: { model: opus, timeout_s: 60, permission_mode: plan }, budget: { time_limit_s: 300, max_cost_usd: 0.5 } }",
+                "claude: { model: sonnet, max_turns: 5 }", "budget: { max_cost_usd: 2.5 }",
+            ])
         let r = try cli.run(["run", plan, "--dry-run", "--claude", "/bin/true"], directory: scratch.path)
         #expect(r.status == 0)
-        #expect(r.stdout == """
-            # workspace: \(scratch.path)
-            # run budget: max_cost_usd $2.50
+        #expect(
+            r.stdout == """
+                # workspace: \(scratch.path)
+                # run budget: max_cost_usd $2.50
 
-            # /office-hours: first turn; timeout_s 600
-            /bin/true -p '/office-hours It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /office-hours. {other}
-            ' --model sonnet --permission-mode acceptEdits
+                # /office-hours: first turn; timeout_s 600
+                /bin/true -p '/office-hours It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /office-hours. {other}
+                ' --model sonnet --permission-mode acceptEdits
 
-            # /plan-eng-review: first turn; phase budget: max_cost_usd $0.50, time_limit_s 300; timeout_s 60
-            /bin/true -p '/plan-eng-review It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /plan-eng-review. {other}
-            ' --model opus --permission-mode plan
+                # /plan-eng-review: first turn; phase budget: max_cost_usd $0.50, time_limit_s 300; timeout_s 60
+                /bin/true -p '/plan-eng-review It'\\''s a test' --output-format stream-json --verbose --max-turns 5 --system-prompt 'Plan demo-app (It'\\''s a test), phase /plan-eng-review. {other}
+                ' --model opus --permission-mode plan
 
-            # system prompt, from \(scratch.path)/p.md (for /office-hours; {phase} changes per phase)
-            Plan demo-app (It's a test), phase /office-hours. {other}
+                # system prompt, from \(scratch.path)/p.md (for /office-hours; {phase} changes per phase)
+                Plan demo-app (It's a test), phase /office-hours. {other}
 
 
-            """)
+                """)
     }
 
     /// `--dry-run` shows what planscribe adds to the CLI's environment: the isolated config
@@ -246,10 +250,12 @@ struct RunCLITests {
     /// refuses that flag as root otherwise); and the add_dirs it leaves out.
     @Test func dryRunShowsTheEnvironmentAndTheLeftOutFolders() throws {
         let scratch = ScratchFolder()
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: env-app", "description: d", "workspace: \(scratch.path)", "phases: [office-hours]",
-            "claude: { permission_mode: bypassPermissions, add_dirs: [\(scratch.path), /nonexistent/skills], allowed_tools: [Bash, \"Bash(git *)\"] }",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: env-app", "description: d", "workspace: \(scratch.path)", "phases: [office-hours]",
+                "claude: { permission_mode: bypassPermissions, add_dirs: [\(scratch.path), /nonexistent/skills], allowed_tools: [Bash, \"Bash(git *)\"] }",
+            ])
         let r = try cli.run(["run", plan, "--dry-run", "--isolate", "--output", scratch.path + "/out", "--claude", "/bin/true"], environment: ["IS_SANDBOX": ""], directory: scratch.path)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -307,7 +313,8 @@ struct HistoryIndexTests {
         let links = page.tags.filter { $0.name == "a" }.compactMap { $0.attributes.first { $0.name == "href" }?.value }
         var rows: [(href: String, end: String, reported: Double?)] = []
         for href in links {
-            let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + (href as NSString).deletingLastPathComponent + "/summary.json"))) as? [String: Any])
+            let summary = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + (href as NSString).deletingLastPathComponent + "/summary.json"))) as? [String: Any])
             rows.append((href, summary["end"] as? String ?? "", summary["reported_cost_usd"] as? Double))
             #expect(page.text.contains(summary["title"] as? String ?? "?"))
         }

@@ -17,20 +17,23 @@ struct ClaudeCommandTests {
     }
 
     @Test func theFirstTurnAndAReply() throws {
-        let plan = try Self.plan("claude: { model: opus, max_turns: 7, add_dirs: [/tmp, /nonexistent, /tmp/, /tmp], permission_mode: acceptEdits, dangerously_skip_permissions: true, extra_args: [--effort, high] }")
+        let plan = try Self.plan(
+            "claude: { model: opus, max_turns: 7, add_dirs: [/tmp, /nonexistent, /tmp/, /tmp], permission_mode: acceptEdits, dangerously_skip_permissions: true, extra_args: [--effort, high] }")
         let command = ClaudeCommand(plan: plan, promptTemplate: "Plan {slug}: {description} in {phase}; keep {this}.")
         let phase = plan.phases[0]
         #expect(command.systemPrompt(for: phase.name) == "Plan todo: A todo app in /office-hours; keep {this}.")
-        #expect(command.firstTurn(phase) == [
-            "-p", "/office-hours A todo app", "--output-format", "stream-json", "--verbose", "--max-turns", "7",
-            "--system-prompt", "Plan todo: A todo app in /office-hours; keep {this}.",
-            "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions", "--effort", "high",
-        ])
-        #expect(command.resume("sess-1", message: ClaudeCommand.wrap("Yes."), phase: phase, maxTurns: 30) == [
-            "-p", "[EXTERNAL CONTENT]\nYes.\n[END EXTERNAL CONTENT]", "--resume", "sess-1", "--output-format", "stream-json", "--verbose",
-            "--max-turns", "30", "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions",
-            "--effort", "high",
-        ])
+        #expect(
+            command.firstTurn(phase) == [
+                "-p", "/office-hours A todo app", "--output-format", "stream-json", "--verbose", "--max-turns", "7",
+                "--system-prompt", "Plan todo: A todo app in /office-hours; keep {this}.",
+                "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions", "--effort", "high",
+            ])
+        #expect(
+            command.resume("sess-1", message: ClaudeCommand.wrap("Yes."), phase: phase, maxTurns: 30) == [
+                "-p", "[EXTERNAL CONTENT]\nYes.\n[END EXTERNAL CONTENT]", "--resume", "sess-1", "--output-format", "stream-json", "--verbose",
+                "--max-turns", "30", "--add-dir", "/tmp", "--model", "opus", "--permission-mode", "acceptEdits", "--dangerously-skip-permissions",
+                "--effort", "high",
+            ])
     }
 
     @Test func recordedArgumentsHideThePromptAndSecrets() {
@@ -39,15 +42,17 @@ struct ClaudeCommandTests {
     }
 
     @Test func repliesAreChosenWhenFirstThenInOrderThenTheDefault() throws {
-        let plan = try Self.plan(defaultReply: "Your call.", phases: """
+        let plan = try Self.plan(
+            defaultReply: "Your call.",
+            phases: """
 
-              - name: office-hours
-                replies:
-                  - first
-                  - when: "(?i)budget"
-                    reply: fifty
-                  - second
-            """)
+                  - name: office-hours
+                    replies:
+                      - first
+                      - when: "(?i)budget"
+                        reply: fifty
+                      - second
+                """)
         let runner = PlanRunner(plan: plan, command: ClaudeCommand(plan: plan, promptTemplate: ""), process: ClaudeProcess(binary: "/bin/false", environment: [:]))
         let phase = plan.phases[0]
         #expect(runner.chooseReply(phase, used: [], question: "Who uses it?")! == (0, "first"))

@@ -23,7 +23,9 @@ struct ClaudeFaultTests {
     @Test func aHangIsEndedWithItsWholeProcessGroup() async throws {
         let scratch = ScratchFolder()
         let marker = "planscribe-orphan-\(UUID().uuidString.prefix(8))"
-        let claude = try Self.script(scratch, """
+        let claude = try Self.script(
+            scratch,
+            """
             echo '{"type":"system","subtype":"init","session_id":"hang-1"}'
             bash -c 'exec -a \(marker) sleep 300' &
             sleep 300
@@ -57,7 +59,9 @@ struct ClaudeFaultTests {
 
     @Test func garbageBeforeAValidResult() async throws {
         let scratch = ScratchFolder()
-        let claude = try Self.script(scratch, """
+        let claude = try Self.script(
+            scratch,
+            """
             echo 'Debugger listening on ws://x'
             printf '\\xff\\xfe not utf8\\n'
             echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"g1","total_cost_usd":0.5}'
@@ -110,7 +114,9 @@ struct ClaudeFaultTests {
         let scratch = ScratchFolder()
         let plan = EndToEndTests.writePlan(in: scratch)
         let seen = scratch.path + "/config-dir.txt"
-        let claude = try Self.script(scratch, """
+        let claude = try Self.script(
+            scratch,
+            """
             echo "$CLAUDE_CONFIG_DIR" >> '\(seen)'
             echo '{"type":"system","subtype":"init","session_id":"iso-1"}'
             echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"iso-1","total_cost_usd":0.01}'
@@ -124,7 +130,8 @@ struct ClaudeFaultTests {
             stderrFile: scratch.path + "/stderr.txt")
         refused.waitUntilExit()
         #expect(refused.terminationStatus == 1)
-        #expect(try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8).contains("--isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY"))
+        #expect(
+            try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8).contains("--isolate gives the CLI a config folder of its own, where it is not logged in: set ANTHROPIC_API_KEY"))
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/refused"))
         let process = try CLITests.launch(
             ["run", plan, "--isolate", "--claude", claude, "--output", scratch.path + "/out"],
@@ -145,7 +152,9 @@ struct ClaudeFaultTests {
     @Test func aFinishedRunIsNotReplacedUnasked() throws {
         let scratch = ScratchFolder()
         let plan = EndToEndTests.writePlan(in: scratch)
-        let claude = try Self.script(scratch, """
+        let claude = try Self.script(
+            scratch,
+            """
             echo '{"type":"system","subtype":"init","session_id":"fin-1"}'
             echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"fin-1","total_cost_usd":0.01}'
             """)
@@ -178,10 +187,14 @@ struct ClaudeFaultTests {
         let huge = String(repeating: "Plan {slug} carefully. ", count: 150_000)  // 3.4 MB
         _ = scratch.write("prompt.md", lines: [huge])
         try FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: big", "description: d", "workspace: \(scratch.path)/workspace", "system_prompt: prompt.md", "phases: [office-hours]",
-        ])
-        _ = try Self.script(scratch, """
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: big", "description: d", "workspace: \(scratch.path)/workspace", "system_prompt: prompt.md", "phases: [office-hours]",
+            ])
+        _ = try Self.script(
+            scratch,
+            """
             for ((i = 1; i <= $#; i++)); do
               if [ "${!i}" = --system-prompt-file ]; then j=$((i + 1)); wc -c < "${!j}" > '\(scratch.path)/prompt-size.txt'; fi
             done
@@ -215,11 +228,15 @@ struct ClaudeFaultTests {
     /// config folder, --keep-going), and refuses flags that contradict them.
     @Test func resumeKeepsTheRunsOwnSettings() throws {
         let scratch = ScratchFolder()
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: keep", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review]",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: keep", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review]",
+            ])
         let log = scratch.path + "/calls.log"
-        _ = try Self.script(scratch, """
+        _ = try Self.script(
+            scratch,
+            """
             echo "$0 $CLAUDE_CONFIG_DIR" >> '\(log)'
             if [[ "$*" == *office-hours* ]]; then marker=needs_input; else marker=ready_to_advance; fi
             echo '{"type":"system","subtype":"init","session_id":"keep-1"}'
@@ -253,7 +270,9 @@ struct ClaudeFaultTests {
 
     @Test func killedMidStream() async throws {
         let scratch = ScratchFolder()
-        let claude = try Self.script(scratch, """
+        let claude = try Self.script(
+            scratch,
+            """
             echo '{"type":"system","subtype":"init","session_id":"k1"}'
             printf '{"type":"assistant","message":{"content":[{"type":"text","text":"half'
             kill -9 $$

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 
 @testable import PlanScribe
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `planscribe diff`, baselines and gates on recordings of the real CLI: the four-phase
 /// planning run (`planning-run`) and the stop cases (`conformance-stops`: conversation before
@@ -20,25 +21,28 @@ struct CompareTests {
         #expect(run.phases.map(\.name) == ["/office-hours", "/plan-ceo-review", "/plan-eng-review", "/plan-design-review"])
         #expect(run.phases.map(\.outcome) == ["done", "done", "done", "done"])
         #expect(run.cost == USD(0.287458) && run.costSource == "reported")
-        #expect(run.phases[0].decisions == [
-            .init(question: "Let's start with the basics. **Who are the users**, and how many people share one list?", label: "canned reply", reply: "Small teams of 3-10 people."),
-            .init(question: "Saved `office-hours.md`. What is the **budget** for hosting, per month?", label: "canned reply", reply: "Under $50 a month."),
-        ])
+        #expect(
+            run.phases[0].decisions == [
+                .init(question: "Let's start with the basics. **Who are the users**, and how many people share one list?", label: "canned reply", reply: "Small teams of 3-10 people."),
+                .init(question: "Saved `office-hours.md`. What is the **budget** for hosting, per month?", label: "canned reply", reply: "Under $50 a month."),
+            ])
         #expect(run.phases[3].decisions == [])
         #expect(run.phases[1].usage == TokenUsage(input: 10_127, output: 550, cacheWrite5m: 10_500, cacheWrite1h: 3_500, cacheRead: 102_000))
     }
 
     @Test func phasesAreMatchedByNameAndARepeatedPhaseIsSaidToBeSo() throws {
         let diff = RunDiff(before: try Self.snapshot("planning-run/projects"), after: try Self.snapshot("conformance-stops"))
-        #expect(diff.phases.map { "\($0.name) \($0.occurrence) \($0.status)" } == [
-            "conversation 1 added", "/office-hours 1 changed", "/office-hours 2 added",
-            "/plan-ceo-review 1 removed", "/plan-eng-review 1 removed", "/plan-design-review 1 removed",
-        ])
-        #expect(diff.notes == [
-            "Only in the later run: conversation, /office-hours.",
-            "Only in the earlier run: /plan-ceo-review, /plan-eng-review, /plan-design-review.",
-            "/office-hours ran 1 time in the earlier run and 2 in the later; runs are matched in order.",
-        ])
+        #expect(
+            diff.phases.map { "\($0.name) \($0.occurrence) \($0.status)" } == [
+                "conversation 1 added", "/office-hours 1 changed", "/office-hours 2 added",
+                "/plan-ceo-review 1 removed", "/plan-eng-review 1 removed", "/plan-design-review 1 removed",
+            ])
+        #expect(
+            diff.notes == [
+                "Only in the later run: conversation, /office-hours.",
+                "Only in the earlier run: /plan-ceo-review, /plan-eng-review, /plan-design-review.",
+                "/office-hours ran 1 time in the earlier run and 2 in the later; runs are matched in order.",
+            ])
         // The first /office-hours of each: the figures both recordings give, to the picodollar.
         let office = diff.phases[1]
         let figures = Dictionary(uniqueKeysWithValues: FigureChange.of(before: office.before, after: office.after).map { ($0.label, $0) })
@@ -48,10 +52,11 @@ struct CompareTests {
         #expect(figures["turns"]?.deltaText == "−1" && figures["API calls"]?.deltaText == "+1")
         #expect(figures["cache read"]?.percentText == "−100.0 %")
         let rows = diff.rows.filter(\.isHeading).map(\.label)
-        #expect(rows == [
-            "whole run", "1. conversation", "2. /office-hours (run 1; once before, twice after)", "3. /office-hours (run 2; once before, twice after)",
-            "2. /plan-ceo-review", "3. /plan-eng-review", "4. /plan-design-review",
-        ])
+        #expect(
+            rows == [
+                "whole run", "1. conversation", "2. /office-hours (run 1; once before, twice after)", "3. /office-hours (run 2; once before, twice after)",
+                "2. /plan-ceo-review", "3. /plan-eng-review", "4. /plan-design-review",
+            ])
         // A phase shows only the figures that changed; the whole run shows every one.
         #expect(diff.rows.prefix(10).map(\.label) == ["whole run", "turns", "API calls", "tokens in", "tokens out", "cache write", "cache read", "estimated", "reported", "duration"])
     }
@@ -85,12 +90,13 @@ struct CompareTests {
         let stops = try Self.snapshot("conformance-stops")
         let results = Gate.check([.costOver(USD(0.02)), .notDone, .growthOver(50), .permissionDenied], run: stops, baseline: planning)
         #expect(results.map(\.failed) == [true, true, false, false])
-        #expect(results.map(\.message) == [
-            "cost $0.021330 (reported) is over $0.02",
-            "2. /office-hours failed; 3. /office-hours stalled",
-            "cost $0.021330 against $0.287458 in the baseline: −92.6%, within 50%",
-            "no tool call was refused",
-        ])
+        #expect(
+            results.map(\.message) == [
+                "cost $0.021330 (reported) is over $0.02",
+                "2. /office-hours failed; 3. /office-hours stalled",
+                "cost $0.021330 against $0.287458 in the baseline: −92.6%, within 50%",
+                "no tool call was refused",
+            ])
         #expect(Gate.growthOver(50).check(planning, baseline: stops).failed)
         #expect(Gate.growthOver(50).check(planning, baseline: nil) == .init(gate: .growthOver(50), failed: false, message: "no baseline to compare with: not checked"))
         #expect(Gate.notDone.check(planning, baseline: nil) == .init(gate: .notDone, failed: false, message: "all 4 phases done"))
@@ -150,7 +156,9 @@ struct CompareTests {
         let golden = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/demo/summary.json"))
         var json = try #require(try JSONSerialization.jsonObject(with: golden) as? [String: Any])
         // Before decisions were written: the phases have none.
-        json["phases"] = (json["phases"] as? [[String: Any]])?.map { var p = $0; p["decisions"] = nil; return p }
+        json["phases"] = (json["phases"] as? [[String: Any]])?.map {
+            var p = $0; p["decisions"] = nil; return p
+        }
         let old = try RunSnapshot.decode(try JSONSerialization.data(withJSONObject: json), source: "old")
         #expect(old.phases.count == 4 && old.phases.allSatisfy(\.decisions.isEmpty))
         json["schema_version"] = 2

@@ -41,10 +41,12 @@ struct PriceTableTests {
 
     @Test func aPriceFileAddsAndOverridesModels() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("prices.json", lines: [
-            #"{"my-model": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5},"#,
-            #" "claude-opus-5-5": {"input": 40, "output": 200, "cache_write_5m": 50, "cache_write_1h": 80, "cache_read": 2}}"#,
-        ])
+        let file = scratch.write(
+            "prices.json",
+            lines: [
+                #"{"my-model": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5},"#,
+                #" "claude-opus-5-5": {"input": 40, "output": 200, "cache_write_5m": 50, "cache_write_1h": 80, "cache_read": 2}}"#,
+            ])
         let table = try PriceTable.builtIn.merging(contentsOf: file)
         #expect(table.price(for: "my-model")?.cost(of: TokenUsage(input: 1_000_000, output: 1_000_000)) == USD(picodollars: 3_000_000_000_000))
         #expect(table.price(for: "claude-opus-5-5")?.input == 40)
@@ -53,17 +55,21 @@ struct PriceTableTests {
 
     @Test func aPriceFileCanGiveLongPromptRates() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("prices.json", lines: [
-            #"{"tiered": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
-            #"  "long_prompt": {"above_tokens": 1000, "input": 10, "output": 20, "cache_write_5m": 30, "cache_write_1h": 40, "cache_read": 5}}}"#,
-        ])
+        let file = scratch.write(
+            "prices.json",
+            lines: [
+                #"{"tiered": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
+                #"  "long_prompt": {"above_tokens": 1000, "input": 10, "output": 20, "cache_write_5m": 30, "cache_write_1h": 40, "cache_read": 5}}}"#,
+            ])
         let price = try #require(try PriceTable.builtIn.merging(contentsOf: file).price(for: "tiered"))
         // 400 + 300 + 300 = 1,000 prompt tokens: the short rates; one more: the long rates for the whole call.
         #expect(price.cost(of: TokenUsage(input: 400, output: 7, cacheWrite5m: 300, cacheRead: 300)) == USD(picodollars: 400 * 1_000_000 + 7 * 2_000_000 + 300 * 3_000_000 + 300 * 500_000))
         #expect(price.cost(of: TokenUsage(input: 401, output: 7, cacheWrite5m: 300, cacheRead: 300)) == USD(picodollars: 401 * 10_000_000 + 7 * 20_000_000 + 300 * 30_000_000 + 300 * 5_000_000))
-        let negative = scratch.write("bad.json", lines: [
-            #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "long_prompt": {"above_tokens": 10, "input": -1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}}"#,
-        ])
+        let negative = scratch.write(
+            "bad.json",
+            lines: [
+                #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "long_prompt": {"above_tokens": 10, "input": -1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}}"#
+            ])
         #expect(throws: PriceTableError.invalid(path: negative, reason: "model m: prices and multipliers must be between 0 and 10000")) {
             try PriceTable.builtIn.merging(contentsOf: negative)
         }
@@ -73,11 +79,13 @@ struct PriceTableTests {
     /// price; left out, they are the CLI's (fast at the standard rates, the US at 1.1×, $0.01).
     @Test func priceFilesSetFastRegionAndWebSearchTerms() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("prices.json", lines: [
-            #"{"set": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
-            #"  "fast_multiplier": 3, "inference_geo": {"eu": 1.5}, "web_search": 0.02},"#,
-            #" "plain": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}"#,
-        ])
+        let file = scratch.write(
+            "prices.json",
+            lines: [
+                #"{"set": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,"#,
+                #"  "fast_multiplier": 3, "inference_geo": {"eu": 1.5}, "web_search": 0.02},"#,
+                #" "plain": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5}}"#,
+            ])
         let table = try PriceTable.builtIn.merging(contentsOf: file)
         let set = try #require(table.price(for: "set"))
         let plain = try #require(table.price(for: "plain"))
@@ -90,9 +98,11 @@ struct PriceTableTests {
         #expect(set.cost(of: usage, terms: CallTerms(inferenceGeo: "eu", isFast: true, webSearches: 2)) == USD(picodollars: tokens * 9 / 2 + 40_000_000_000))
         #expect(plain.cost(of: usage, terms: CallTerms(isFast: true)) == USD(picodollars: tokens))
         #expect(plain.cost(of: usage, terms: CallTerms(inferenceGeo: "us", webSearches: 1)) == USD(picodollars: tokens * 11 / 10 + 10_000_000_000))
-        let bad = scratch.write("bad.json", lines: [
-            #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "inference_geo": {"us": -1}}}"#,
-        ])
+        let bad = scratch.write(
+            "bad.json",
+            lines: [
+                #"{"m": {"input": 1, "output": 2, "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5, "inference_geo": {"us": -1}}}"#
+            ])
         #expect(throws: PriceTableError.invalid(path: bad, reason: "model m: prices and multipliers must be between 0 and 10000")) {
             try PriceTable.builtIn.merging(contentsOf: bad)
         }
@@ -127,9 +137,10 @@ struct CostLedgerTests {
         #expect(total.estimate.completeCost == USD(picodollars: 1_169_156_050_000))
         #expect(total.reportedEstimate?.completeCost == USD(picodollars: 287_458_000_000))
         #expect(!total.differs)
-        #expect(CostFootnote.lines(rows: ledger.rows(by: .session), total: total, key: { String($0.prefix(8)) }) == [
-            "The reported $0.287458 covers 4 of 9 sessions, whose estimate is $0.287458; the others carry no figure of the CLI's."
-        ])
+        #expect(
+            CostFootnote.lines(rows: ledger.rows(by: .session), total: total, key: { String($0.prefix(8)) }) == [
+                "The reported $0.287458 covers 4 of 9 sessions, whose estimate is $0.287458; the others carry no figure of the CLI's."
+            ])
     }
 
     @Test func thePlanningRunByModelDayPhaseAndSession() throws {
@@ -141,14 +152,16 @@ struct CostLedgerTests {
         }
         #expect(rows(.model) == ["claude-opus-5-5 12 $0.255796 -", "claude-sonnet-4-6 2 $0.031662 -"])
         #expect(rows(.day) == ["2026-11-25 14 $0.287458 -"])
-        #expect(rows(.phase) == [
-            "/office-hours 4 $0.083680 -", "/plan-ceo-review 7 $0.152408 -",
-            "/plan-eng-review 2 $0.031662 -", "/plan-design-review 1 $0.019708 -",
-        ])
-        #expect(rows(.session).map { String($0.prefix(8)) + $0.drop { $0 != " " } } == [
-            "d64eca0b 4 $0.083680 $0.083680", "cf772298 7 $0.152408 $0.152408",
-            "ff6a3f76 2 $0.031662 $0.031662", "3faf83cd 1 $0.019708 $0.019708",
-        ])
+        #expect(
+            rows(.phase) == [
+                "/office-hours 4 $0.083680 -", "/plan-ceo-review 7 $0.152408 -",
+                "/plan-eng-review 2 $0.031662 -", "/plan-design-review 1 $0.019708 -",
+            ])
+        #expect(
+            rows(.session).map { String($0.prefix(8)) + $0.drop { $0 != " " } } == [
+                "d64eca0b 4 $0.083680 $0.083680", "cf772298 7 $0.152408 $0.152408",
+                "ff6a3f76 2 $0.031662 $0.031662", "3faf83cd 1 $0.019708 $0.019708",
+            ])
         #expect(ledger.total.estimate.completeCost == USD(picodollars: 287_458_000_000))
         #expect(ledger.total.reported == USD(0.287458))
         #expect(!ledger.total.differs)
@@ -167,11 +180,13 @@ struct CostLedgerTests {
 
     @Test func aModelWithoutPriceCountsTokensAndLeavesCostUnknown() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "hi"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("yo"), output: 7, model: "mystery-model-9"),
-            Line.assistant("a2", parent: "a1", id: "msg_2", request: "req_2", block: Line.text("and"), output: 5),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "hi"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("yo"), output: 7, model: "mystery-model-9"),
+                Line.assistant("a2", parent: "a1", id: "msg_2", request: "req_2", block: Line.text("and"), output: 5),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         let estimate = CostLedger().estimate(session.apiCalls)
@@ -192,10 +207,12 @@ struct CostLedgerTests {
 
     @Test func syntheticErrorMessagesCostNothing() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "hi"),
-            Line.assistant("a1", parent: "u1", id: "5f0e1c2a-uuid", block: Line.text("API Error: 500"), output: 0, model: "<synthetic>", extra: #","isApiErrorMessage":true"#),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "hi"),
+                Line.assistant("a1", parent: "u1", id: "5f0e1c2a-uuid", block: Line.text("API Error: 500"), output: 0, model: "<synthetic>", extra: #","isApiErrorMessage":true"#),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.apiCalls.isEmpty)

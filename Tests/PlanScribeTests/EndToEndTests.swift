@@ -48,31 +48,33 @@ struct EndToEndTests {
     static func writePlan(in scratch: borrowing ScratchFolder, extra: String = "") -> String {
         _ = scratch.write("prompt.md", lines: [prompt])
         try! FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
-        return scratch.write("plan.yaml", lines: [
-            "slug: e2e-app",
-            "description: A shared todo app",
-            "workspace: \(scratch.path)/workspace",
-            "system_prompt: prompt.md",
-            "phases:",
-            // The scripted model plays the phases: no skills are installed, so each phase is
-            // sent as a plain prompt.
-            "  - name: /office-hours",
-            "    plain: true",
-            "    replies:",
-            "      - \"Teams of 3-10.\"",
-            "      - when: \"(?i)budget\"",
-            "        reply: \"Fifty dollars.\"",
-            "      - \"Never needed.\"",
-            "  - { name: /plan-ceo-review, plain: true }",
-            "  - { name: /plan-eng-review, plain: true }",
-            "  - { name: /plan-design-review, plain: true }",
-            "claude:",
-            "  max_turns: 2",
-            "  retry_max_turns: 4",
-            "  timeout_s: 120",
-            "  permission_mode: acceptEdits",
-            "  add_dirs: [\(scratch.path)/workspace, \(scratch.path)/missing]",
-        ] + (extra.isEmpty ? [] : [extra]))
+        return scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: e2e-app",
+                "description: A shared todo app",
+                "workspace: \(scratch.path)/workspace",
+                "system_prompt: prompt.md",
+                "phases:",
+                // The scripted model plays the phases: no skills are installed, so each phase is
+                // sent as a plain prompt.
+                "  - name: /office-hours",
+                "    plain: true",
+                "    replies:",
+                "      - \"Teams of 3-10.\"",
+                "      - when: \"(?i)budget\"",
+                "        reply: \"Fifty dollars.\"",
+                "      - \"Never needed.\"",
+                "  - { name: /plan-ceo-review, plain: true }",
+                "  - { name: /plan-eng-review, plain: true }",
+                "  - { name: /plan-design-review, plain: true }",
+                "claude:",
+                "  max_turns: 2",
+                "  retry_max_turns: 4",
+                "  timeout_s: 120",
+                "  permission_mode: acceptEdits",
+                "  add_dirs: [\(scratch.path)/workspace, \(scratch.path)/missing]",
+            ] + (extra.isEmpty ? [] : [extra]))
     }
 
     /// Starts planscribe, and unless told otherwise waits for it without holding a thread:
@@ -113,17 +115,20 @@ struct EndToEndTests {
 
         let invocations = record.loadInvocations()
         try #require(invocations.count == 7)
-        #expect(invocations.map { "\($0.phase) \($0.kind.rawValue) \($0.replyIndex.map(String.init) ?? "-")" } == [
-            "/office-hours start -", "/office-hours reply 0", "/office-hours reply 1",
-            "/plan-ceo-review start -", "/plan-ceo-review retry -", "/plan-ceo-review nudge -",
-            "/plan-eng-review start -",
-        ])
+        #expect(
+            invocations.map { "\($0.phase) \($0.kind.rawValue) \($0.replyIndex.map(String.init) ?? "-")" } == [
+                "/office-hours start -", "/office-hours reply 0", "/office-hours reply 1",
+                "/plan-ceo-review start -", "/plan-ceo-review retry -", "/plan-ceo-review nudge -",
+                "/plan-eng-review start -",
+            ])
         #expect(invocations[3].subtype == "error_max_turns")
         #expect(invocations[6].isError == true)
         #expect(invocations[2].question?.contains("What is the **budget**?") == true)
         #expect(invocations.allSatisfy { !$0.argv.joined(separator: " ").contains("sk-ant-test") })
         // The rendered prompt: placeholders filled, "{not a placeholder}" kept, the file's newline.
-        let rendered = Self.prompt.replacingOccurrences(of: "{slug}", with: "e2e-app").replacingOccurrences(of: "{description}", with: "A shared todo app").replacingOccurrences(of: "{phase}", with: "/office-hours") + "\n"
+        let rendered =
+            Self.prompt.replacingOccurrences(of: "{slug}", with: "e2e-app").replacingOccurrences(of: "{description}", with: "A shared todo app").replacingOccurrences(
+                of: "{phase}", with: "/office-hours") + "\n"
         // It goes by file (no argument size limit), kept in the run record.
         let promptFile = scratch.path + "/out/run/prompts/office-hours.md"
         #expect(invocations[0].argv.contains(promptFile))
@@ -230,11 +235,12 @@ struct EndToEndTests {
         let state = try #require(try record.loadState())
         let invocations = record.loadInvocations()
         // Office hours ran once; only the interrupted CEO start was repeated.
-        #expect(invocations.map { "\($0.phase) \($0.kind.rawValue)\($0.interrupted ? " (interrupted)" : "")" } == [
-            "/office-hours start", "/office-hours reply", "/office-hours reply",
-        ] + (handled ? ["/plan-ceo-review start (interrupted)"] : []) + [
-            "/plan-ceo-review start", "/plan-eng-review start", "/plan-design-review start",
-        ])
+        #expect(
+            invocations.map { "\($0.phase) \($0.kind.rawValue)\($0.interrupted ? " (interrupted)" : "")" } == [
+                "/office-hours start", "/office-hours reply", "/office-hours reply",
+            ] + (handled ? ["/plan-ceo-review start (interrupted)"] : []) + [
+                "/plan-ceo-review start", "/plan-eng-review start", "/plan-design-review start",
+            ])
         #expect(resumed.terminationStatus == 0)
         #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
         let total = state.phases.reduce(USD.zero) { $0 + USD($1.costUSD) }
@@ -255,13 +261,17 @@ struct EndToEndTests {
         }
         defer { Task { await server.stop() } }
         let scratch = ScratchFolder()
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: skills", "description: A todo app", "workspace: \(scratch.path)/workspace", "phases: [office-hours, office-hourz]",
-            "claude: { max_turns: 2, timeout_s: 120 }",
-        ])
-        _ = scratch.write("workspace/.claude/skills/office-hours/SKILL.md", lines: [
-            "---", "name: office-hours", "description: Office hours for a product idea.", "---", "Ask about the users.",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: skills", "description: A todo app", "workspace: \(scratch.path)/workspace", "phases: [office-hours, office-hourz]",
+                "claude: { max_turns: 2, timeout_s: 120 }",
+            ])
+        _ = scratch.write(
+            "workspace/.claude/skills/office-hours/SKILL.md",
+            lines: [
+                "---", "name: office-hours", "description: Office hours for a product idea.", "---", "Ask about the users.",
+            ])
         let process = try await Self.run(["run", plan, "--keep-going"], port: server.port, scratch: scratch)
         #expect(process.terminationStatus == 3)
         let record = try RunRecord(folder: scratch.path + "/out/run")
@@ -289,10 +299,12 @@ struct EndToEndTests {
         defer { Task { await server.stop() } }
         let scratch = ScratchFolder()
         try FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: denied", "description: d", "workspace: \(scratch.path)/workspace", "phases: [{ name: /office-hours, plain: true }]",
-            "claude: { permission_mode: default }",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: denied", "description: d", "workspace: \(scratch.path)/workspace", "phases: [{ name: /office-hours, plain: true }]",
+                "claude: { permission_mode: default }",
+            ])
         // The phase is done, so only the `denied` gate fails the run: exit 5.
         let process = try await Self.run(["run", plan, "--fail-on", "denied", "--fail-on", "not-done"], port: server.port, scratch: scratch)
         let stderr = try String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)
@@ -324,7 +336,6 @@ struct EndToEndTests {
     }
 }
 
-
 /// Budgets with the real CLI: a phase that loops (a Bash call on every turn, never a marker)
 /// is stopped inside its first invocation once the run's money or the phase's time is spent;
 /// the CLI's own figure for the stopped invocation is counted, so the rows add up to the total.
@@ -342,14 +353,16 @@ extension EndToEndTests {
 
         static func plan(in scratch: borrowing ScratchFolder, budgets: [String]) -> String {
             try! FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
-            return scratch.write("plan.yaml", lines: [
-                "slug: loop", "description: A looping agent", "workspace: \(scratch.path)/workspace",
-                "phases:",
-                "  - { name: /office-hours, plain: true }",
-                "  - { name: /plan-ceo-review, plain: true }",
-                // Far more turns than the budgets allow: only a budget ends the loop.
-                "claude: { model: claude-sonnet-4-5, max_turns: 500, retry_max_turns: 1000, timeout_s: 600, allowed_tools: [Bash] }",
-            ] + budgets)
+            return scratch.write(
+                "plan.yaml",
+                lines: [
+                    "slug: loop", "description: A looping agent", "workspace: \(scratch.path)/workspace",
+                    "phases:",
+                    "  - { name: /office-hours, plain: true }",
+                    "  - { name: /plan-ceo-review, plain: true }",
+                    // Far more turns than the budgets allow: only a budget ends the loop.
+                    "claude: { model: claude-sonnet-4-5, max_turns: 500, retry_max_turns: 1000, timeout_s: 600, allowed_tools: [Bash] }",
+                ] + budgets)
         }
 
         static func summary(_ scratch: borrowing ScratchFolder) throws -> [String: Any] {

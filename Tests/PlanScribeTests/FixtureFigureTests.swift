@@ -19,18 +19,33 @@ struct FixtureFigureTests {
     }
 
     static let planning: [Expected] = [
-        Expected(id: "d64eca0b", calls: 4, messages: 8, tools: 1, usage: TokenUsage(input: 4020, output: 360, cacheWrite5m: 6000, cacheWrite1h: 2000, cacheRead: 72000), estimated: 83_680_000_000, reported: 0.08368),
-        Expected(id: "cf772298", calls: 7, messages: 8, tools: 3, usage: TokenUsage(input: 10127, output: 550, cacheWrite5m: 10500, cacheWrite1h: 3500, cacheRead: 102000), estimated: 152_408_000_000, reported: 0.15240800000000002),
-        Expected(id: "ff6a3f76", calls: 2, messages: 4, tools: 0, usage: TokenUsage(input: 2404, output: 120, cacheWrite5m: 3000, cacheWrite1h: 1000, cacheRead: 18000), estimated: 31_662_000_000, reported: 0.031662),
-        Expected(id: "3faf83cd", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1302, output: 60, cacheWrite5m: 1500, cacheWrite1h: 500, cacheRead: 9000), estimated: 19_708_000_000, reported: 0.019708),
+        Expected(
+            id: "d64eca0b", calls: 4, messages: 8, tools: 1, usage: TokenUsage(input: 4020, output: 360, cacheWrite5m: 6000, cacheWrite1h: 2000, cacheRead: 72000), estimated: 83_680_000_000,
+            reported: 0.08368),
+        Expected(
+            id: "cf772298", calls: 7, messages: 8, tools: 3, usage: TokenUsage(input: 10127, output: 550, cacheWrite5m: 10500, cacheWrite1h: 3500, cacheRead: 102000), estimated: 152_408_000_000,
+            reported: 0.15240800000000002),
+        Expected(
+            id: "ff6a3f76", calls: 2, messages: 4, tools: 0, usage: TokenUsage(input: 2404, output: 120, cacheWrite5m: 3000, cacheWrite1h: 1000, cacheRead: 18000), estimated: 31_662_000_000,
+            reported: 0.031662),
+        Expected(
+            id: "3faf83cd", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1302, output: 60, cacheWrite5m: 1500, cacheWrite1h: 500, cacheRead: 9000), estimated: 19_708_000_000,
+            reported: 0.019708),
     ]
 
     static let real: [Expected] = [
-        Expected(id: "71c9afe9", calls: 3, messages: 11, tools: 2, usage: TokenUsage(input: 14, output: 643, cacheWrite5m: 19749, cacheWrite1h: 0, cacheRead: 36713), estimated: 473_798_250_000, reported: nil),
+        Expected(
+            id: "71c9afe9", calls: 3, messages: 11, tools: 2, usage: TokenUsage(input: 14, output: 643, cacheWrite5m: 19749, cacheWrite1h: 0, cacheRead: 36713), estimated: 473_798_250_000,
+            reported: nil),
         Expected(id: "3680252d", calls: 0, messages: 3, tools: 0, usage: .zero, estimated: 0, reported: nil),
-        Expected(id: "94604a7b", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 2, output: 1, cacheWrite5m: 6198, cacheWrite1h: 0, cacheRead: 13794), estimated: 45_669_500_000, reported: nil),
-        Expected(id: "29ccd257", calls: 12, messages: 4, tools: 25, usage: TokenUsage(input: 4468, output: 20, cacheWrite5m: 50764, cacheWrite1h: 0, cacheRead: 272977), estimated: 149_752_300_000, reported: nil),
-        Expected(id: "03eb5929", calls: 9, messages: 15, tools: 2, usage: TokenUsage(input: 23, output: 88, cacheWrite5m: 0, cacheWrite1h: 9036, cacheRead: 239606), estimated: 212_478_000_000, reported: nil),
+        Expected(
+            id: "94604a7b", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 2, output: 1, cacheWrite5m: 6198, cacheWrite1h: 0, cacheRead: 13794), estimated: 45_669_500_000, reported: nil),
+        Expected(
+            id: "29ccd257", calls: 12, messages: 4, tools: 25, usage: TokenUsage(input: 4468, output: 20, cacheWrite5m: 50764, cacheWrite1h: 0, cacheRead: 272977), estimated: 149_752_300_000,
+            reported: nil),
+        Expected(
+            id: "03eb5929", calls: 9, messages: 15, tools: 2, usage: TokenUsage(input: 23, output: 88, cacheWrite5m: 0, cacheWrite1h: 9036, cacheRead: 239606), estimated: 212_478_000_000,
+            reported: nil),
     ]
 
     /// The three CLI 2.1.332 sessions read together: the fork's replayed history counts once,
@@ -38,9 +53,15 @@ struct FixtureFigureTests {
     /// spent at the fork), and (the mock server reused ids across runs) the subagent's two calls
     /// already belong to d34691ea.
     static let cli: [Expected] = [
-        Expected(id: "d34691ea", calls: 4, messages: 12, tools: 1, usage: TokenUsage(input: 4800, output: 148, cacheWrite5m: 8000, cacheWrite1h: 0, cacheRead: 12000), estimated: 50_220_000_000, reported: 0.07533),
-        Expected(id: "de128d38", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1200, output: 37, cacheWrite5m: 2000, cacheWrite1h: 0, cacheRead: 3000), estimated: 12_555_000_000, reported: 0.012555),
-        Expected(id: "11111111", calls: 3, messages: 7, tools: 2, usage: TokenUsage(input: 3600, output: 111, cacheWrite5m: 6000, cacheWrite1h: 0, cacheRead: 9000), estimated: 37_665_000_000, reported: 0.062775),
+        Expected(
+            id: "d34691ea", calls: 4, messages: 12, tools: 1, usage: TokenUsage(input: 4800, output: 148, cacheWrite5m: 8000, cacheWrite1h: 0, cacheRead: 12000), estimated: 50_220_000_000,
+            reported: 0.07533),
+        Expected(
+            id: "de128d38", calls: 1, messages: 2, tools: 0, usage: TokenUsage(input: 1200, output: 37, cacheWrite5m: 2000, cacheWrite1h: 0, cacheRead: 3000), estimated: 12_555_000_000,
+            reported: 0.012555),
+        Expected(
+            id: "11111111", calls: 3, messages: 7, tools: 2, usage: TokenUsage(input: 3600, output: 111, cacheWrite5m: 6000, cacheWrite1h: 0, cacheRead: 9000), estimated: 37_665_000_000,
+            reported: 0.062775),
     ]
 
     static func check(_ sessions: [Session], _ expected: [Expected]) {
@@ -73,9 +94,13 @@ struct FixtureFigureTests {
 
     @Test func subagentSessionAloneCountsAllFiveCalls() throws {
         let sessions = try Fixture.sessions([Fixture.cliProject + "/11111111-2222-4333-8444-555555555555.jsonl"])
-        Self.check(sessions, [
-            Expected(id: "11111111", calls: 5, messages: 7, tools: 2, usage: TokenUsage(input: 6000, output: 185, cacheWrite5m: 10000, cacheWrite1h: 0, cacheRead: 15000), estimated: 62_775_000_000, reported: 0.062775)
-        ])
+        Self.check(
+            sessions,
+            [
+                Expected(
+                    id: "11111111", calls: 5, messages: 7, tools: 2, usage: TokenUsage(input: 6000, output: 185, cacheWrite5m: 10000, cacheWrite1h: 0, cacheRead: 15000), estimated: 62_775_000_000,
+                    reported: 0.062775)
+            ])
         // With its subagent counted, the estimate equals the CLI's own total.
         #expect(sessions[0].subagents.count == 1)
         #expect(sessions[0].subagents[0].toolUseID == "toolu_01MockAgent0001")

@@ -86,13 +86,22 @@ enum HostileCases {
         line2("message.role is a number", answer(#""role":"assistant""#, #""role":2"#), "field message.role: expected a string"),
         line2("a tool_use input is text (read leniently)", answer(#"{"type":"text","text":"hello"}"#, #"{"type":"tool_use","id":"t1","name":"Bash","input":"ls"}"#), nil, messages: 2, output: 10),
         line2("a tool_use name is null (read leniently)", answer(#"{"type":"text","text":"hello"}"#, #"{"type":"tool_use","id":"t1","name":null,"input":{}}"#), nil, messages: 2, output: 10),
-        line2("a tool_result's content is a number (read leniently)", Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"t1","content":7}]"#), nil, messages: 2),
+        line2(
+            "a tool_result's content is a number (read leniently)",
+            Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"t1","content":7}]"#), nil, messages: 2),
         line1("a system line's subtype is a number", #"{"type":"system","subtype":4,"uuid":"y1","parentUuid":null,"content":"note"}"#, "field subtype: expected a string"),
         // Figures too large to price or add are held at the bound, never a crash.
         line2("output_tokens near Int.max", answer(#""output_tokens":10"#, #""output_tokens":9000000000000000000"#), nil, messages: 2, output: 9_000_000_000_000_000_000),
         HostileCase(
             name: "two answers whose tokens add up past Int.max",
-            setup: { try write($0, lines: [user, answer(#""output_tokens":10"#, #""output_tokens":9000000000000000000"#), Line.assistant("a2", parent: "a1", id: "m2", block: Line.text("more"), output: 9_000_000_000_000_000_000)]) },
+            setup: {
+                try write(
+                    $0,
+                    lines: [
+                        user, answer(#""output_tokens":10"#, #""output_tokens":9000000000000000000"#),
+                        Line.assistant("a2", parent: "a1", id: "m2", block: Line.text("more"), output: 9_000_000_000_000_000_000),
+                    ])
+            },
             status: 0, stderr: ["p/e.jsonl: 3 lines; 3 read; 0 skipped"], read: (1, 3, Int.max)),
         HostileCase(
             name: "a reported cost of 1e300 dollars",
@@ -131,7 +140,8 @@ enum HostileCases {
     static let group1: [HostileCase] = [
         HostileCase(
             name: "a block of NUL bytes where a line should be", setup: { try write($0, bytes: [bytes(user + "\n"), [0, 0, 0, 0, 0x0A], bytes(answer + "\n")].flatMap { $0 }) },
-            status: 0, stderr: ["p/e.jsonl:2: warning: NUL bytes where a line should be (the file may be damaged)", "p/e.jsonl: 3 lines; 2 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
+            status: 0,
+            stderr: ["p/e.jsonl:2: warning: NUL bytes where a line should be (the file may be damaged)", "p/e.jsonl: 3 lines; 2 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
             read: (1, 2, 10)),
         HostileCase(
             name: "a NUL byte between fields", setup: { try write($0, lines: [user, answer.replacingOccurrences(of: #","requestId""#, with: "\u{0},\"requestId\"")]) },
@@ -139,7 +149,8 @@ enum HostileCases {
             read: (1, 1, 0)),
         HostileCase(
             name: "JSON cut off in the middle of the file", setup: { try write($0, lines: [String(answer.prefix(90)), user]) },
-            status: 0, stderr: ["p/e.jsonl:1: warning: invalid JSON: the line ends before the object is closed", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
+            status: 0,
+            stderr: ["p/e.jsonl:1: warning: invalid JSON: the line ends before the object is closed", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
             read: (1, 1, 0)),
         HostileCase(
             name: "a last line still being written", setup: { try write($0, lines: [user, String(answer.prefix(90))], end: "") },
@@ -168,7 +179,8 @@ enum HostileCases {
     static let group3: [HostileCase] = [
         line2("parentUuid is a list", answer(#""parentUuid":"u1""#, #""parentUuid":["u1"]"#), "field parentUuid: expected a string"),
         line1("timestamp is a number", prompt(#""timestamp":"2026-01-01T00:00:01Z""#, #""timestamp":17"#), "field timestamp: expected a string"),
-        line1("timestamp is not a time", prompt("2026-01-01T00:00:01Z", "yesterday"), "field timestamp: not an ISO 8601 time (yesterday); the message is kept without one", messages: 1, malformed: false),
+        line1(
+            "timestamp is not a time", prompt("2026-01-01T00:00:01Z", "yesterday"), "field timestamp: not an ISO 8601 time (yesterday); the message is kept without one", messages: 1, malformed: false),
         // A field planscribe does not read cannot make a line unusable.
         line1("sessionId is a list", prompt(#""sessionId":"s""#, #""sessionId":[]"#), nil, messages: 1, malformed: false),
         line1("isSidechain is text", prompt(#""sessionId":"s""#, #""isSidechain":"yes","sessionId":"s""#), "field isSidechain: expected true or false"),
@@ -188,12 +200,21 @@ enum HostileCases {
         line2("a token count is text", answer(#""input_tokens":100"#, #""input_tokens":"100""#), "field message.usage.input_tokens: expected a number"),
         line2("the model is an object", answer(#""model":"claude-sonnet-4-5-20250929""#, #""model":{}"#), "field message.model: expected a string"),
         line2("a token count too large for Int", answer(#""output_tokens":10"#, #""output_tokens":99999999999999999999999"#), "field message.usage.output_tokens: expected a whole number of tokens"),
-        line2("a negative token count", answer(#""output_tokens":10"#, #""output_tokens":-10"#), "negative token count in message.usage, counted as 0", messages: 2,
-              summary: "p/e.jsonl: 2 lines; 2 read; 0 skipped"),
+        line2(
+            "a negative token count", answer(#""output_tokens":10"#, #""output_tokens":-10"#), "negative token count in message.usage, counted as 0", messages: 2,
+            summary: "p/e.jsonl: 2 lines; 2 read; 0 skipped"),
         HostileCase(
             name: "JSON nested 100 000 levels deep",
-            setup: { try write($0, lines: [user, #"{"type":"user","uuid":"n1","parentUuid":"u1","message":{"role":"user","content":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}}"]) },
-            status: 0, stderr: ["p/e.jsonl:2: warning: nested 100,002 levels deep; more than 512 are not read", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
+            setup: {
+                try write(
+                    $0,
+                    lines: [
+                        user,
+                        #"{"type":"user","uuid":"n1","parentUuid":"u1","message":{"role":"user","content":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}}",
+                    ])
+            },
+            status: 0,
+            stderr: ["p/e.jsonl:2: warning: nested 100,002 levels deep; more than 512 are not read", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
             read: (1, 1, 0)),
         HostileCase(
             name: "one line of 200 MB, over the default limit",
@@ -206,18 +227,31 @@ enum HostileCases {
                 try handle.close()
             },
             status: 0,
-            stderr: ["p/e.jsonl:2: warning: line of 209,715,222 bytes is over the limit of 67,108,864 (--max-line-bytes); skipped unread", "p/e.jsonl: 3 lines; 2 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
+            stderr: [
+                "p/e.jsonl:2: warning: line of 209,715,222 bytes is over the limit of 67,108,864 (--max-line-bytes); skipped unread", "p/e.jsonl: 3 lines; 2 read; 0 skipped; 1 malformed",
+                "planscribe: read 1 file, 1 warning",
+            ],
             read: (1, 2, 10)),
     ]
 
     static let group6: [HostileCase] = [
         HostileCase(
             name: "a line over --max-line-bytes", setup: { try write($0, lines: [user, answer]) }, options: ["--max-line-bytes", "300"], status: 0,
-            stderr: ["p/e.jsonl:2: warning: line of 350 bytes is over the limit of 300 (--max-line-bytes); skipped unread", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed", "planscribe: read 1 file, 1 warning"],
+            stderr: [
+                "p/e.jsonl:2: warning: line of 350 bytes is over the limit of 300 (--max-line-bytes); skipped unread", "p/e.jsonl: 2 lines; 1 read; 0 skipped; 1 malformed",
+                "planscribe: read 1 file, 1 warning",
+            ],
             read: (1, 1, 0)),
         HostileCase(
             name: "a tool_result without its tool_use",
-            setup: { try write($0, lines: [user, Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_gone","content":"orphan"}]"#)]) },
+            setup: {
+                try write(
+                    $0,
+                    lines: [
+                        user,
+                        Line.user("r1", parent: "u1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_gone","content":"orphan"}]"#),
+                    ])
+            },
             status: 0, stderr: ["p/e.jsonl: 2 lines; 2 read; 0 skipped"], read: (1, 2, 0)),
         HostileCase(
             name: "a cycle in parentUuid",
@@ -231,7 +265,9 @@ enum HostileCases {
             read: (1, 2, 10)),
         HostileCase(
             name: "a session copied into a second file",
-            setup: { try write($0, "a.jsonl", lines: [user, answer]); try write($0, "b.jsonl", lines: [user, answer, Line.user("u2", parent: "a1", "more")]) },
+            setup: {
+                try write($0, "a.jsonl", lines: [user, answer]); try write($0, "b.jsonl", lines: [user, answer, Line.user("u2", parent: "a1", "more")])
+            },
             status: 0,
             stderr: [
                 "p/a.jsonl: 2 lines; 2 read; 0 skipped",
@@ -241,7 +277,9 @@ enum HostileCases {
             read: (2, 3, 10)),
         HostileCase(
             name: "a folder where a transcript should be",
-            setup: { try write($0, lines: [user, answer]); try FileManager.default.createDirectory(atPath: $0 + "/d.jsonl", withIntermediateDirectories: false) },
+            setup: {
+                try write($0, lines: [user, answer]); try FileManager.default.createDirectory(atPath: $0 + "/d.jsonl", withIntermediateDirectories: false)
+            },
             status: 1, stderr: ["error: p/d.jsonl: cannot read: not a regular file (a folder)", "p/e.jsonl: 2 lines; 2 read; 0 skipped", "planscribe: read 2 files, 1 unreadable"],
             read: (1, 2, 10)),
     ]
@@ -249,12 +287,16 @@ enum HostileCases {
     static let group7: [HostileCase] = [
         HostileCase(
             name: "a named pipe where a transcript should be (it must not block)",
-            setup: { try write($0, lines: [user, answer]); #expect(mkfifo($0 + "/f.jsonl", 0o600) == 0) },
+            setup: {
+                try write($0, lines: [user, answer]); #expect(mkfifo($0 + "/f.jsonl", 0o600) == 0)
+            },
             status: 1, stderr: ["error: p/f.jsonl: cannot read: not a regular file (a named pipe)", "p/e.jsonl: 2 lines; 2 read; 0 skipped", "planscribe: read 2 files, 1 unreadable"],
             read: (1, 2, 10)),
         HostileCase(
             name: "an unreadable file",
-            setup: { try write($0, lines: [user, answer]); try write($0, "x.jsonl", lines: [user]); #expect(chmod($0 + "/x.jsonl", 0) == 0) },
+            setup: {
+                try write($0, lines: [user, answer]); try write($0, "x.jsonl", lines: [user]); #expect(chmod($0 + "/x.jsonl", 0) == 0)
+            },
             status: 1, stderr: ["error: p/x.jsonl: cannot read: Permission denied", "p/e.jsonl: 2 lines; 2 read; 0 skipped", "planscribe: read 2 files, 1 unreadable"],
             read: (1, 2, 10), unprivileged: true),
         HostileCase(
@@ -272,7 +314,9 @@ enum HostileCases {
             read: (1, 2, 10)),
         HostileCase(
             name: "a folder symlink that loops back up",
-            setup: { try write($0, lines: [user, answer]); try FileManager.default.createSymbolicLink(atPath: $0 + "/up", withDestinationPath: "..") },
+            setup: {
+                try write($0, lines: [user, answer]); try FileManager.default.createSymbolicLink(atPath: $0 + "/up", withDestinationPath: "..")
+            },
             status: 0, stderr: ["p/e.jsonl: 2 lines; 2 read; 0 skipped"], read: (1, 2, 10)),
         HostileCase(
             name: "escape sequences in a prompt and a line type",
@@ -351,10 +395,11 @@ struct ChangingFileTests {
         let kept = file.nodes.count
         #expect(kept > 1000 && kept < count / 2)
         #expect(file.report.truncatedLastLine)
-        #expect(file.report.diagnostics.map(\.description) == [
-            "\(path):\(kept + 1): warning: last line is incomplete (invalid JSON: the line ends before the object is closed); the file may still be being written",
-            "\(path): warning: the file was truncated while it was read (1,048,576 bytes read, 1,000 now); read it again for a consistent view",
-        ])
+        #expect(
+            file.report.diagnostics.map(\.description) == [
+                "\(path):\(kept + 1): warning: last line is incomplete (invalid JSON: the line ends before the object is closed); the file may still be being written",
+                "\(path): warning: the file was truncated while it was read (1,048,576 bytes read, 1,000 now); read it again for a consistent view",
+            ])
     }
 
     @Test func aFileReplacedWhileItIsReadIsReadWholeAsItWas() throws {
@@ -365,9 +410,10 @@ struct ChangingFileTests {
             if line == 1 { #expect(rename(other, path) == 0) }
         }
         #expect(file.nodes.count == count)
-        #expect(file.report.diagnostics.map(\.description) == [
-            "\(path): warning: the file was replaced while it was read; this is the file as it was when reading began"
-        ])
+        #expect(
+            file.report.diagnostics.map(\.description) == [
+                "\(path): warning: the file was replaced while it was read; this is the file as it was when reading began"
+            ])
     }
 
     @Test func aFileThatGrowsWhileItIsReadIsNotAProblem() throws {
@@ -405,33 +451,43 @@ struct HostileStreamTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "a result with no session id and no init", stdout: result("Who?\nPHASE_STATUS: needs_input", session: nil) + "\n",
-             sessionID: nil, badLines: [], failure: nil, next: "failed: the CLI reported no session id, so the phase cannot be continued"),
-        Case(name: "a result with no session id that is done", stdout: result("Done.\nPHASE_STATUS: ready_to_advance", session: nil) + "\n",
-             sessionID: nil, badLines: [], failure: nil, next: "done: ended with PHASE_STATUS: ready_to_advance"),
-        Case(name: "stream-json that stops mid-line", stdout: initLine + "\n" + String(result("Who?").prefix(40)),
-             sessionID: "s1", badLines: ["last line cut off (invalid JSON: the line ends before the object is closed)"],
-             failure: "the CLI exited with code 0 without a result", next: "failed: the CLI exited with code 0 without a result"),
-        Case(name: "no output at all", stdout: "", exitCode: 1, sessionID: nil, badLines: [],
-             failure: "the CLI exited with code 1 without a result", next: "failed: the CLI exited with code 1 without a result"),
-        Case(name: "garbage, a NUL block and invalid UTF-8 around a valid result",
-             stdout: "Loading…\n\u{0}\u{0}\n" + initLine + "\n\u{FF}\n" + result("Hi\nPHASE_STATUS: needs_input") + "\n",
-             sessionID: "s1",
-             badLines: ["invalid JSON at byte 1: Loading…", "NUL bytes where a line should be (the file may be damaged): \u{0}\u{0}", "invalid UTF-8 at byte 1: \u{FFFD}\u{FFFD}"],
-             failure: nil, next: "reply"),
-        Case(name: "an event without a type", stdout: initLine + "\n{\"session_id\":\"s1\"}\n" + result("x\nPHASE_STATUS: ready_to_advance") + "\n",
-             sessionID: "s1", badLines: [#"event without a type: {"session_id":"s1"}"#], failure: nil, next: "done: ended with PHASE_STATUS: ready_to_advance"),
-        Case(name: "a cost that is text", stdout: initLine + "\n" + result("x", extra: #","total_cost_usd":"0.5""#) + "\n",
-             sessionID: "s1", badLines: [#"field total_cost_usd: expected a number: {"type":"result","subtype":"success","is_error":false,"result":"x","session_id"…"#],
-             failure: "the CLI exited with code 0 without a result", next: "failed: the CLI exited with code 0 without a result"),
-        Case(name: "an error result with no text", stdout: initLine + "\n" + #"{"type":"result","subtype":"error_during_execution","is_error":true,"session_id":"s1"}"# + "\n",
-             sessionID: "s1", badLines: [], failure: "error_during_execution", next: "failed: error_during_execution"),
-        Case(name: "a session id that is a path", stdout: result("Who?\nPHASE_STATUS: needs_input", session: "../../../../etc/passwd") + "\n",
-             sessionID: nil, badLines: ["session id ignored (not a plain name): ../../../../etc/passwd"], failure: nil,
-             next: "failed: the CLI reported no session id, so the phase cannot be continued"),
-        Case(name: "two init events with different sessions, the result names a third",
-             stdout: initLine + "\n" + initLine.replacingOccurrences(of: "s1", with: "s2") + "\n" + result("ok\nPHASE_STATUS: needs_input", session: "s3") + "\n",
-             sessionID: "s3", badLines: [], failure: nil, next: "reply"),
+        Case(
+            name: "a result with no session id and no init", stdout: result("Who?\nPHASE_STATUS: needs_input", session: nil) + "\n",
+            sessionID: nil, badLines: [], failure: nil, next: "failed: the CLI reported no session id, so the phase cannot be continued"),
+        Case(
+            name: "a result with no session id that is done", stdout: result("Done.\nPHASE_STATUS: ready_to_advance", session: nil) + "\n",
+            sessionID: nil, badLines: [], failure: nil, next: "done: ended with PHASE_STATUS: ready_to_advance"),
+        Case(
+            name: "stream-json that stops mid-line", stdout: initLine + "\n" + String(result("Who?").prefix(40)),
+            sessionID: "s1", badLines: ["last line cut off (invalid JSON: the line ends before the object is closed)"],
+            failure: "the CLI exited with code 0 without a result", next: "failed: the CLI exited with code 0 without a result"),
+        Case(
+            name: "no output at all", stdout: "", exitCode: 1, sessionID: nil, badLines: [],
+            failure: "the CLI exited with code 1 without a result", next: "failed: the CLI exited with code 1 without a result"),
+        Case(
+            name: "garbage, a NUL block and invalid UTF-8 around a valid result",
+            stdout: "Loading…\n\u{0}\u{0}\n" + initLine + "\n\u{FF}\n" + result("Hi\nPHASE_STATUS: needs_input") + "\n",
+            sessionID: "s1",
+            badLines: ["invalid JSON at byte 1: Loading…", "NUL bytes where a line should be (the file may be damaged): \u{0}\u{0}", "invalid UTF-8 at byte 1: \u{FFFD}\u{FFFD}"],
+            failure: nil, next: "reply"),
+        Case(
+            name: "an event without a type", stdout: initLine + "\n{\"session_id\":\"s1\"}\n" + result("x\nPHASE_STATUS: ready_to_advance") + "\n",
+            sessionID: "s1", badLines: [#"event without a type: {"session_id":"s1"}"#], failure: nil, next: "done: ended with PHASE_STATUS: ready_to_advance"),
+        Case(
+            name: "a cost that is text", stdout: initLine + "\n" + result("x", extra: #","total_cost_usd":"0.5""#) + "\n",
+            sessionID: "s1", badLines: [#"field total_cost_usd: expected a number: {"type":"result","subtype":"success","is_error":false,"result":"x","session_id"…"#],
+            failure: "the CLI exited with code 0 without a result", next: "failed: the CLI exited with code 0 without a result"),
+        Case(
+            name: "an error result with no text", stdout: initLine + "\n" + #"{"type":"result","subtype":"error_during_execution","is_error":true,"session_id":"s1"}"# + "\n",
+            sessionID: "s1", badLines: [], failure: "error_during_execution", next: "failed: error_during_execution"),
+        Case(
+            name: "a session id that is a path", stdout: result("Who?\nPHASE_STATUS: needs_input", session: "../../../../etc/passwd") + "\n",
+            sessionID: nil, badLines: ["session id ignored (not a plain name): ../../../../etc/passwd"], failure: nil,
+            next: "failed: the CLI reported no session id, so the phase cannot be continued"),
+        Case(
+            name: "two init events with different sessions, the result names a third",
+            stdout: initLine + "\n" + initLine.replacingOccurrences(of: "s1", with: "s2") + "\n" + result("ok\nPHASE_STATUS: needs_input", session: "s3") + "\n",
+            sessionID: "s3", badLines: [], failure: nil, next: "reply"),
     ]
 
     @Test(arguments: cases)

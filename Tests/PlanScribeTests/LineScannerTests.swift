@@ -51,7 +51,8 @@ struct LineScannerTests {
     }
 
     @Test func theSnifferFindsTopLevelFieldsOnly() {
-        let line = #"{"parentUuid":"p1","attachment":{"type":"date","uuid":"inner"},"message":{"type":"message","text":"a \"quoted\" }{ brace"},"type":"attachment","uuid":"u1","isSidechain":true,"timestamp":"2026-01-01T00:00:00Z"}"#
+        let line =
+            #"{"parentUuid":"p1","attachment":{"type":"date","uuid":"inner"},"message":{"type":"message","text":"a \"quoted\" }{ brace"},"type":"attachment","uuid":"u1","isSidechain":true,"timestamp":"2026-01-01T00:00:00Z"}"#
         let sniff = Array(line.utf8).withUnsafeBytes { LineSniffer.sniff($0) }
         #expect(sniff == LineSniff(type: "attachment", uuid: "u1", parentUUID: "p1", logicalParentUUID: nil, attachmentType: "date", isSidechain: true, timestamp: "2026-01-01T00:00:00Z"))
     }

@@ -32,12 +32,13 @@ struct MarkdownTests {
 
     @Test func rawHTMLIsShownAsCodeAndScriptLinksAreEmptied() {
         let html = Markdown.html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)> ![t](https://example.invalid/t.png)")
-        #expect(html == """
-            <pre><code>&lt;script&gt;alert(1)&lt;/script&gt;
-            </code></pre>
-            <p><a href="">x</a> <code>&lt;img src=x onerror=alert(1)&gt;</code> <a href="https://example.invalid/t.png">t</a></p>
+        #expect(
+            html == """
+                <pre><code>&lt;script&gt;alert(1)&lt;/script&gt;
+                </code></pre>
+                <p><a href="">x</a> <code>&lt;img src=x onerror=alert(1)&gt;</code> <a href="https://example.invalid/t.png">t</a></p>
 
-            """)
+                """)
         #expect(HTMLScan(html).dangers == [])
     }
 

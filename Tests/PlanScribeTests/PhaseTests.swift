@@ -88,35 +88,39 @@ struct PhaseSplitterTests {
         #expect(phases[1].turns.map(\.status) == [nil, .needsInput, .readyToAdvance])
         #expect(phases[2].turns.map(\.status) == [.needsInput, .readyToAdvance])
         #expect(phases[3].turns.map(\.status) == [.readyToAdvance])
-        #expect(phases[0].turns.map { $0.prompt?.text } == [
-            "/office-hours A shared todo app for small teams",
-            "[EXTERNAL CONTENT]\nSmall teams of 3-10 people.\n[END EXTERNAL CONTENT]",
-            "[EXTERNAL CONTENT]\nUnder $50 a month.\n[END EXTERNAL CONTENT]",
-        ])
+        #expect(
+            phases[0].turns.map { $0.prompt?.text } == [
+                "/office-hours A shared todo app for small teams",
+                "[EXTERNAL CONTENT]\nSmall teams of 3-10 people.\n[END EXTERNAL CONTENT]",
+                "[EXTERNAL CONTENT]\nUnder $50 a month.\n[END EXTERNAL CONTENT]",
+            ])
         // Each phase carries its API calls, the subagent's with the CEO review's first turn.
         #expect(phases.map(\.apiCalls.count) == [4, 7, 2, 1])
         #expect(phases.map { $0.turns.map(\.apiCalls.count) } == [[1, 2, 1], [5, 1, 1], [1, 1], [1]])
         // The first turn of office hours: one call, 1002 in, 60 out, 1500 + 500 written, 9000 read.
         #expect(CostLedger().estimate(phases[0].turns[0].apiCalls).completeCost == USD(picodollars: 18_508_000_000))
         let ledger = CostLedger()
-        #expect(phases.map { ledger.estimate($0.apiCalls).completeCost } == [
-            USD(picodollars: 83_680_000_000), USD(picodollars: 152_408_000_000),
-            USD(picodollars: 31_662_000_000), USD(picodollars: 19_708_000_000),
-        ])
+        #expect(
+            phases.map { ledger.estimate($0.apiCalls).completeCost } == [
+                USD(picodollars: 83_680_000_000), USD(picodollars: 152_408_000_000),
+                USD(picodollars: 31_662_000_000), USD(picodollars: 19_708_000_000),
+            ])
     }
 
     @Test func oneSessionWithTwoPhasesAndAPrelude() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "hello first"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("hi")),
-            Line.user("u2", parent: "a1", "/office-hours an app"),
-            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Who?\nPHASE_STATUS: needs_input")),
-            Line.user("u3", parent: "a2", "Teams."),
-            Line.assistant("a3", parent: "u3", id: "msg_3", block: Line.text("Done\nPHASE_STATUS: ready_to_advance")),
-            Line.user("u4", parent: "a3", "/plan-ceo-review"),
-            Line.assistant("a4", parent: "u4", id: "msg_4", block: Line.text("Thinking about it")),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "hello first"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("hi")),
+                Line.user("u2", parent: "a1", "/office-hours an app"),
+                Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Who?\nPHASE_STATUS: needs_input")),
+                Line.user("u3", parent: "a2", "Teams."),
+                Line.assistant("a3", parent: "u3", id: "msg_3", block: Line.text("Done\nPHASE_STATUS: ready_to_advance")),
+                Line.user("u4", parent: "a3", "/plan-ceo-review"),
+                Line.assistant("a4", parent: "u4", id: "msg_4", block: Line.text("Thinking about it")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         let phases = PhaseSplitter.split(session)

@@ -11,7 +11,8 @@ struct PlanFileTests {
     }
 
     @Test func theExamplePlanInTheDesign() throws {
-        let plan = try parse("""
+        let plan = try parse(
+            """
             slug: todo-app
             description: A shared todo app for small teams
             system_prompt: prompt.md
@@ -40,29 +41,59 @@ struct PlanFileTests {
         ("slug: Todo App\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder"),
         ("slug: ../x\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: []", "plan.yaml:4: phases: must be a non-empty list of phases"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: \"([\"\n        reply: y", "plan.yaml:7: phases[0].replies[0].when: not a valid regular expression: (["),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: \"([\"\n        reply: y",
+            "plan.yaml:7: phases[0].replies[0].when: not a valid regular expression: (["
+        ),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    max_replies: 500", "plan.yaml:6: phases[0].max_replies: must be between 0 and 100"),
         ("slug: a\ndescription: d\nsystem_prompt: nope.md\nphases: [a]", "plan.yaml:3: system_prompt: no such file: nope.md (looked beside the plan and in the current folder)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 0 }", "plan.yaml:5: claude.max_turns: must be between 1 and 500"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { max_turns: 40, retry_max_turns: 30 }", "plan.yaml:5: claude.retry_max_turns: must be at least max_turns (40)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { permission_mode: yolo }", "plan.yaml:5: claude.permission_mode: must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]", "plan.yaml:5: phase: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)"),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { permission_mode: yolo }",
+            "plan.yaml:5: claude.permission_mode: must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan"
+        ),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nphase: [b]",
+            "plan.yaml:5: phase: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)"
+        ),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [office-hours, /office-hours]", "plan.yaml:4: phases[1]: /office-hours is already phases[0]; each phase runs once"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - \"\"", "plan.yaml:7: phases[0].replies[0]: a reply must not be empty"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - ok\n      - ~", "plan.yaml:8: phases[0].replies[1]: a reply must not be empty"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: x\n        reply: null", "plan.yaml:8: phases[0].replies[0].reply: a reply must not be empty"),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    replies:\n      - when: x\n        reply: null",
+            "plan.yaml:8: phases[0].replies[0].reply: a reply must not be empty"
+        ),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [\"/not a phase\"]", "plan.yaml:4: phases[0]: not a phase name: /not a phase"),
         ("slug: a\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:1: description: missing"),
-        ("slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]", "plan.yaml:3: workspace: no such folder: /nonexistent/ws (looked beside the plan and in the current folder)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude:\n  extra_args:\n    - --effort\n    - high\n    - --output-format\n    - text", "plan.yaml:9: claude.extra_args: --output-format is set by planscribe (planscribe reads the CLI's stream-json)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [\"--model=opus\"] }", "plan.yaml:5: claude.extra_args: --model is set by planscribe (use claude.model)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [--resume, x] }", "plan.yaml:5: claude.extra_args: --resume is set by planscribe (planscribe resumes each phase's own session)"),
+        (
+            "slug: a\ndescription: d\nworkspace: /nonexistent/ws\nsystem_prompt: prompt.md\nphases: [a]",
+            "plan.yaml:3: workspace: no such folder: /nonexistent/ws (looked beside the plan and in the current folder)"
+        ),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude:\n  extra_args:\n    - --effort\n    - high\n    - --output-format\n    - text",
+            "plan.yaml:9: claude.extra_args: --output-format is set by planscribe (planscribe reads the CLI's stream-json)"
+        ),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [\"--model=opus\"] }",
+            "plan.yaml:5: claude.extra_args: --model is set by planscribe (use claude.model)"
+        ),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nclaude: { extra_args: [--resume, x] }",
+            "plan.yaml:5: claude.extra_args: --resume is set by planscribe (planscribe resumes each phase's own session)"
+        ),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { max_cost_usd: -1 }", "plan.yaml:5: budget.max_cost_usd: must be more than 0 and at most 1000000"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { max_cost_usd: five }", "plan.yaml:5: budget.max_cost_usd: expected an amount in dollars (5, 0.50)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases: [a]\nbudget: { time_limit: 60 }", "plan.yaml:5: budget.time_limit: unknown field (expected one of: max_cost_usd, time_limit_s)"),
         ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    budget: { time_limit_s: 0 }", "plan.yaml:6: phases[0].budget.time_limit_s: must be between 1 and 604800"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { add_dirs: [/tmp] }", "plan.yaml:6: phases[0].claude.add_dirs: unknown field (expected one of: allowed_tools, disallowed_tools, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)"),
-        ("slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { max_turns: 50, retry_max_turns: 40 }", "plan.yaml:6: phases[0].claude.retry_max_turns: must be at least max_turns (50)"),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { add_dirs: [/tmp] }",
+            "plan.yaml:6: phases[0].claude.add_dirs: unknown field (expected one of: allowed_tools, disallowed_tools, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)"
+        ),
+        (
+            "slug: a\ndescription: d\nsystem_prompt: prompt.md\nphases:\n  - name: x\n    claude: { max_turns: 50, retry_max_turns: 40 }",
+            "plan.yaml:6: phases[0].claude.retry_max_turns: must be at least max_turns (50)"
+        ),
         ("slug: [a\n", "plan.yaml:2: invalid YAML: did not find expected ',' or ']'"),
         ("- just\n- a list\n", "plan.yaml:1: expected a mapping with slug, description and phases"),
     ])
@@ -78,7 +109,8 @@ struct PlanFileTests {
     /// A phase's `claude` overrides apply to it alone, on top of the plan's settings; budgets
     /// are read for the run and per phase.
     @Test func phasesOverrideTheCLISettingsAndCarryBudgets() throws {
-        let plan = try parse("""
+        let plan = try parse(
+            """
             slug: a
             description: d
             system_prompt: prompt.md
@@ -141,7 +173,8 @@ struct PlanFileTests {
     /// Every problem of a plan is reported at once, in the order of the file.
     @Test func everyProblemIsReportedAtOnce() throws {
         do {
-            _ = try parse("""
+            _ = try parse(
+                """
                 slug: Bad Slug
                 description: d
                 system_prompt: prompt.md
@@ -157,16 +190,17 @@ struct PlanFileTests {
             Issue.record("no error")
         } catch let error as PlanError {
             let lines = error.description.split(separator: "\n").map { "plan.yaml:" + ($0.components(separatedBy: "/plan.yaml:").last ?? "") }
-            #expect(lines == [
-                "plan.yaml:4: colour: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)",
-                "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder",
-                "plan.yaml:11: claude.timeout: unknown field (expected one of: add_dirs, allowed_tools, dangerously_skip_permissions, default_add_dirs, disallowed_tools, extra_args, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)",
-                "plan.yaml:11: claude.max_turns: must be between 1 and 500",
-                "plan.yaml:8: phases[0].replies[0]: a reply must not be empty",
-                "plan.yaml:7: phases[0].max_replies: must be between 0 and 100",
-                "plan.yaml:9: phases[1]: not a phase name: /not a phase",
-                "plan.yaml:10: phases[2]: /office-hours is already phases[0]; each phase runs once",
-            ], "\(error.description)")
+            #expect(
+                lines == [
+                    "plan.yaml:4: colour: unknown field (expected one of: budget, claude, default_reply, description, phases, slug, system_prompt, workspace)",
+                    "plan.yaml:1: slug: must match [a-z0-9][a-z0-9-]* (at most 64 characters): it names the output folder",
+                    "plan.yaml:11: claude.timeout: unknown field (expected one of: add_dirs, allowed_tools, dangerously_skip_permissions, default_add_dirs, disallowed_tools, extra_args, fail_on_permission_denial, max_turns, model, permission_mode, retry_max_turns, timeout_s)",
+                    "plan.yaml:11: claude.max_turns: must be between 1 and 500",
+                    "plan.yaml:8: phases[0].replies[0]: a reply must not be empty",
+                    "plan.yaml:7: phases[0].max_replies: must be between 0 and 100",
+                    "plan.yaml:9: phases[1]: not a phase name: /not a phase",
+                    "plan.yaml:10: phases[2]: /office-hours is already phases[0]; each phase runs once",
+                ], "\(error.description)")
         }
     }
 

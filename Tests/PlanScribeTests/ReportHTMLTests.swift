@@ -50,7 +50,9 @@ struct CostTableHTMLTests {
                 firstHeader: "phase",
                 rows: [row("1. a", href: "phases/01-a.html", differs: true, reported: "$1.30", why: ["compacted"]), row(hostile, href: "x\"y.html", differs: false, reported: "–")],
                 total: row("total", href: nil, differs: true, reported: "$9.99", why: ["compacted", "cut short"], coverage: "(4 of 9 sessions)"), unpriced: "claude-x, <b>"),
-            CostTableView(firstHeader: hostile, rows: [row(hostile, href: nil, differs: true, reported: hostile, why: [hostile])], total: row(hostile, href: nil, differs: false, reported: "–", coverage: hostile), unpriced: hostile),
+            CostTableView(
+                firstHeader: hostile, rows: [row(hostile, href: nil, differs: true, reported: hostile, why: [hostile])],
+                total: row(hostile, href: nil, differs: false, reported: "–", coverage: hostile), unpriced: hostile),
         ]
         for table in tables {
             #expect(CostTableHTML.render(table) == templates.html.render(["cost": table.context], withTemplate: "cost-table"))
@@ -102,10 +104,12 @@ struct ConversationPlaceholderTests {
     @Test func transcriptTextCannotMoveTheConversation() throws {
         let scratch = ScratchFolder()
         let lookalike = "\u{1}planscribe-conversation\u{1}"
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours " + lookalike),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Answer " + lookalike + "\nPHASE_STATUS: ready_to_advance")),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours " + lookalike),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Answer " + lookalike + "\nPHASE_STATUS: ready_to_advance")),
+            ])
         let files = try Render.files([file])
         let page = try #require(files["phases/01-office-hours.html"])
         let markdown = try #require(files["phases/01-office-hours.md"])
@@ -136,9 +140,10 @@ struct RepeatedCallsTests {
             Self.call("true", result: "other"), Self.call("ls"), Self.call("ls"), marked,
         ]
         let (out, longest) = RepeatedCalls.collapsed(bubbles)
-        #expect(out.map(\.label) == [
-            "assistant · the same call ×3 in a row", "context added by the CLI: reminder", "assistant", "assistant · the same call ×2 in a row", "assistant",
-        ])
+        #expect(
+            out.map(\.label) == [
+                "assistant · the same call ×3 in a row", "context added by the CLI: reminder", "assistant", "assistant · the same call ×2 in a row", "assistant",
+            ])
         #expect(out[0].time == "10:00:01 – 10:00:03")
         #expect(out[0].cost == nil)
         #expect(longest?.tool == "Bash")

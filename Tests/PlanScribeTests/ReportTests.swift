@@ -1,11 +1,12 @@
 import CMarkGFM
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 
 @testable import PlanScribe
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Renders a fixture run with the built-in templates.
 enum Render {
@@ -109,12 +110,13 @@ enum MarkdownProbe {
 struct ReportOutputTests {
     @Test func demoGoldenFiles() throws {
         let files = try Render.files([Fixture.planningProject], title: "todo-app (planscribe demo)")
-        #expect(files.keys.sorted() == [
-            "index.html", "job-summary.md", "junit.xml", "phases/01-office-hours.html", "phases/01-office-hours.md",
-            "phases/02-plan-ceo-review.html", "phases/02-plan-ceo-review.md", "phases/03-plan-eng-review.html",
-            "phases/03-plan-eng-review.md", "phases/04-plan-design-review.html", "phases/04-plan-design-review.md",
-            "report.md", "summary.json",
-        ])
+        #expect(
+            files.keys.sorted() == [
+                "index.html", "job-summary.md", "junit.xml", "phases/01-office-hours.html", "phases/01-office-hours.md",
+                "phases/02-plan-ceo-review.html", "phases/02-plan-ceo-review.md", "phases/03-plan-eng-review.html",
+                "phases/03-plan-eng-review.md", "phases/04-plan-design-review.html", "phases/04-plan-design-review.md",
+                "report.md", "summary.json",
+            ])
         for (path, text) in files {
             try Golden.check("demo/" + path, text)
         }
@@ -235,12 +237,14 @@ struct ReportOutputTests {
     @Test func longToolOutputIsCutInHTMLButWholeInMarkdown() throws {
         let scratch = ScratchFolder()
         let output = (1...100).map { "line \($0)" }.joined(separator: "\n")
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours go"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"seq 100"}}"#),
-            Line.user("u2", parent: "a1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(output))}]"#),
-            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Done.\nPHASE_STATUS: ready_to_advance")),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours go"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"seq 100"}}"#),
+                Line.user("u2", parent: "a1", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(output))}]"#),
+                Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Done.\nPHASE_STATUS: ready_to_advance")),
+            ])
         let files = try Render.files([file])
         let html = HTMLScan(files["phases/01-office-hours.html"]!).text
         #expect(html.contains("line 40"))
@@ -255,10 +259,12 @@ struct ReportOutputTests {
     @Test func theJobSummaryStaysUnderOneMebibyte() throws {
         let scratch = ScratchFolder()
         let huge = String(repeating: "A long answer that goes on and on. ", count: 40_000)  // 1.4 MB
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours go"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text(huge + "\nPHASE_STATUS: ready_to_advance")),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours go"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text(huge + "\nPHASE_STATUS: ready_to_advance")),
+            ])
         let files = try Render.files([file])
         let summary = files["job-summary.md"]!
         #expect(summary.utf8.count < ReportBuilder.jobSummaryLimit)
@@ -272,9 +278,10 @@ struct ReportOutputTests {
     /// is shown as the question it asked, not as an error.
     @Test func skillsAndCommandsArePhasesAndARefusedQuestionIsAQuestion() throws {
         let files = try Render.files([Fixture.path("conformance-skills")])
-        #expect(files.keys.filter { $0.hasSuffix(".html") }.sorted() == [
-            "index.html", "phases/01-office-hours.html", "phases/02-plan-ceo-review.html", "phases/03-plan-ceo-review.html",
-        ])
+        #expect(
+            files.keys.filter { $0.hasSuffix(".html") }.sorted() == [
+                "index.html", "phases/01-office-hours.html", "phases/02-plan-ceo-review.html", "phases/03-plan-ceo-review.html",
+            ])
         let office = HTMLScan(files["phases/01-office-hours.html"]!)
         #expect(office.text.contains("phase prompt 18:") || office.text.contains("phase prompt"))
         #expect(office.text.contains("/office-hours A todo app"))
@@ -286,8 +293,14 @@ struct ReportOutputTests {
         let scan = HTMLScan(review)
         #expect(!review.contains("(error)"))
         #expect(!scan.text.contains("tool_use_error"))
-        #expect(review.contains("<div class=\"question\"><p class=\"q-head\">Question · Pricing</p><p>Do you accept a flat price of $4 per team per month?</p><ul><li><b>Flat per team</b> — $4 per team per month</li><li><b>Per seat</b> — $1 per user per month</li></ul><p class=\"note\">Not asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.</p></div>"))
-        #expect(files["phases/02-plan-ceo-review.md"]!.contains("- **Question · Pricing**: Do you accept a flat price of $4 per team per month?\n  - Flat per team — $4 per team per month\n  - Per seat — $1 per user per month\n\nNot asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.\n"))
+        #expect(
+            review.contains(
+                "<div class=\"question\"><p class=\"q-head\">Question · Pricing</p><p>Do you accept a flat price of $4 per team per month?</p><ul><li><b>Flat per team</b> — $4 per team per month</li><li><b>Per seat</b> — $1 per user per month</li></ul><p class=\"note\">Not asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.</p></div>"
+            ))
+        #expect(
+            files["phases/02-plan-ceo-review.md"]!.contains(
+                "- **Question · Pricing**: Do you accept a flat price of $4 per team per month?\n  - Flat per team — $4 per team per month\n  - Per seat — $1 per user per month\n\nNot asked: the CLI refuses AskUserQuestion in non-interactive (-p) mode, so the agent went on without an answer.\n"
+            ))
         #expect(HTMLScan(files["phases/03-plan-ceo-review.html"]!).text.contains("/plan-ceo-review"))
     }
 
@@ -500,16 +513,19 @@ struct SecretRedactionTests {
 
     static func writeSession(_ scratch: borrowing ScratchFolder) -> String {
         let s = secrets
-        let text = "Keys: \(s[0]) and \(s[1]); aws \(s[2]); gh \(s[3]); slack \(s[4]); google \(s[5]).\nAuthorization: Bearer \(s[6])\n-----BEGIN RSA PRIVATE KEY-----\n\(s[7])\n-----END RSA PRIVATE KEY-----\npassword=\(s[8])"
-        return scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours use \(s[0]) please"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":\#(Line.json(text)),"signature":""}"#),
-            Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text(text)),
-            Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"notes-\#(s[2]).md","content":\#(Line.json(text))}}"#),
-            Line.user("u2", parent: "a3", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(text))}]"#),
-            Line.assistant("a4", parent: "u2", id: "msg_2", request: "req_2", block: Line.text("Done, token: \(s[3])\nPHASE_STATUS: ready_to_advance")),
-            #"{"type":"custom-title","customTitle":"fix \#(s[4])","sessionId":"s"}"#,
-        ])
+        let text =
+            "Keys: \(s[0]) and \(s[1]); aws \(s[2]); gh \(s[3]); slack \(s[4]); google \(s[5]).\nAuthorization: Bearer \(s[6])\n-----BEGIN RSA PRIVATE KEY-----\n\(s[7])\n-----END RSA PRIVATE KEY-----\npassword=\(s[8])"
+        return scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours use \(s[0]) please"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":\#(Line.json(text)),"signature":""}"#),
+                Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text(text)),
+                Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"notes-\#(s[2]).md","content":\#(Line.json(text))}}"#),
+                Line.user("u2", parent: "a3", "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":\#(Line.json(text))}]"#),
+                Line.assistant("a4", parent: "u2", id: "msg_2", request: "req_2", block: Line.text("Done, token: \(s[3])\nPHASE_STATUS: ready_to_advance")),
+                #"{"type":"custom-title","customTitle":"fix \#(s[4])","sessionId":"s"}"#,
+            ])
     }
 
     @Test func noSecretReachesAnyReportFile() throws {
@@ -560,12 +576,14 @@ struct BidiControlTests {
     @Test func bidiControlsAreShownAndReorderNothing() throws {
         let scratch = ScratchFolder()
         let write = #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"notes\#u{202E}dm.exe","content":"hi \#u{2067}there"}}"#
-        _ = scratch.write("proj/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours A \u{202B}plan\u{202C} for \u{200F}teams"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: write),
-            Line.user("u2", parent: "a1", "", extra: #","toolUseResult":{},"message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}"#),
-            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Wrote notes\u{202E}dm.exe.\nPHASE_STATUS: ready_to_advance")),
-        ])
+        _ = scratch.write(
+            "proj/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours A \u{202B}plan\u{202C} for \u{200F}teams"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: write),
+                Line.user("u2", parent: "a1", "", extra: #","toolUseResult":{},"message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}"#),
+                Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("Wrote notes\u{202E}dm.exe.\nPHASE_STATUS: ready_to_advance")),
+            ])
         let run = ReportRun.from(sessions: try Fixture.sessions([scratch.path + "/proj"]), title: "bidi \u{202E}title")
         let files = ReportBuilder(templates: try TemplateSet.load()).files(for: run)
         let controls: [Unicode.Scalar] = ["\u{202E}", "\u{202B}", "\u{202C}", "\u{200F}", "\u{2067}"]
@@ -595,10 +613,12 @@ struct MidnightTests {
         func stamped(_ line: String, _ stamp: String) -> String {
             line.replacing(#/"timestamp":"[^"]*"/#, with: "\"timestamp\":\"\(stamp)\"")
         }
-        _ = scratch.write("proj/s.jsonl", lines: [
-            stamped(Line.user("u1", parent: nil, "/office-hours A late plan"), "2026-01-01T23:59:58.000Z"),
-            stamped(Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Past midnight now.\nPHASE_STATUS: ready_to_advance")), "2026-01-02T00:00:03.000Z"),
-        ])
+        _ = scratch.write(
+            "proj/s.jsonl",
+            lines: [
+                stamped(Line.user("u1", parent: nil, "/office-hours A late plan"), "2026-01-01T23:59:58.000Z"),
+                stamped(Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("Past midnight now.\nPHASE_STATUS: ready_to_advance")), "2026-01-02T00:00:03.000Z"),
+            ])
         let run = ReportRun.from(sessions: try Fixture.sessions([scratch.path + "/proj"]))
         let files = ReportBuilder(templates: try TemplateSet.load()).files(for: run)
         func text(_ path: String) throws -> String { String(decoding: try #require(files.first { $0.path == path }).contents, as: UTF8.self) }
@@ -644,13 +664,15 @@ struct TurnCostTests {
     /// the end) get no figure each: the total is not split by guess.
     @Test func turnsOneInvocationCoveredGetNone() throws {
         let scratch = ScratchFolder()
-        _ = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "/office-hours first"),
-            Line.assistant("a1", parent: "u1", id: "m1", block: Line.text("One.")),
-            Line.user("u2", parent: "a1", "second"),
-            Line.assistant("a2", parent: "u2", id: "m2", block: Line.text("Two.")),
-            #"{"type":"cost-state","sessionId":"s","totalCostUSD":0.5}"#,
-        ])
+        _ = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours first"),
+                Line.assistant("a1", parent: "u1", id: "m1", block: Line.text("One.")),
+                Line.user("u2", parent: "a1", "second"),
+                Line.assistant("a2", parent: "u2", id: "m2", block: Line.text("Two.")),
+                #"{"type":"cost-state","sessionId":"s","totalCostUSD":0.5}"#,
+            ])
         let session = try #require(try Fixture.sessions([scratch.path + "/p"]).first)
         #expect(session.costFigures == [CostFigure(line: 5, usd: 0.5)])
         #expect(TurnCosts.reported(in: session).isEmpty)
@@ -684,7 +706,10 @@ struct DecisionListTests {
         let replies = index.tags.filter { $0.name == "span" && $0.attributes.contains { $0.name == "class" && $0.value == "how" } }.count
         #expect(replies == 5)
         let text = index.text
-        let order = ["Decisions", "how many people share one list?", "Small teams of 3-10 people.", "What is the **budget**", "Under $50 a month.", "Yes, a flat price per team.", "SQLite or Postgres", "Postgres.", "Cost per phase"]
+        let order = [
+            "Decisions", "how many people share one list?", "Small teams of 3-10 people.", "What is the **budget**", "Under $50 a month.", "Yes, a flat price per team.", "SQLite or Postgres",
+            "Postgres.", "Cost per phase",
+        ]
         var at = text.startIndex
         for piece in order {
             let found = try #require(text.range(of: piece, range: at..<text.endIndex), "\(piece)")

@@ -18,12 +18,16 @@ struct RunSelectionTests {
     /// earlier invocation. A phase the plan does not have is refused, naming the plan's.
     @Test func onlyAndFromRunTheChosenPhasesInsideTheRecordedRun() throws {
         let scratch = ScratchFolder()
-        let plan = scratch.write("plan.yaml", lines: [
-            "slug: pick", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review, plan-eng-review]",
-        ])
+        let plan = scratch.write(
+            "plan.yaml",
+            lines: [
+                "slug: pick", "description: d", "workspace: \(scratch.path)", "phases: [office-hours, plan-ceo-review, plan-eng-review]",
+            ])
         let log = scratch.path + "/calls.log"
         // The CEO review fails until the file "fixed" exists.
-        let claude = try ClaudeFaultTests.script(scratch, """
+        let claude = try ClaudeFaultTests.script(
+            scratch,
+            """
             phase="${2%% *}"
             echo "$phase" >> '\(log)'
             echo '{"type":"system","subtype":"init","session_id":"s-'"${phase#/}"'","slash_commands":["office-hours","plan-ceo-review","plan-eng-review"]}'
@@ -67,7 +71,9 @@ struct RunSelectionTests {
         let scratch = ScratchFolder()
         let plan = scratch.write("plan.yaml", lines: ["slug: beat", "description: d", "workspace: \(scratch.path)", "phases: [{ name: office-hours, plain: true }]"])
         let release = scratch.path + "/release"
-        let claude = try ClaudeFaultTests.script(scratch, """
+        let claude = try ClaudeFaultTests.script(
+            scratch,
+            """
             echo '{"type":"system","subtype":"init","session_id":"beat-1"}'
             for _ in $(seq 1 1200); do [ -e '\(release)' ] && break; sleep 0.1; done
             echo '{"type":"result","subtype":"success","is_error":false,"result":"Done.\\nPHASE_STATUS: ready_to_advance","session_id":"beat-1","total_cost_usd":0.01}'
@@ -98,16 +104,20 @@ struct ResumeChangeTests {
     @Test func aResumeThatChangesTheDescriptionOrTheRepliesOfAPhaseUnderWayIsRefused() async throws {
         let scratch = ScratchFolder()
         func writePlan(description: String, replies: String) -> String {
-            scratch.write("plan.yaml", lines: [
-                "slug: change", "description: \(description)", "workspace: \(scratch.path)",
-                "phases:", "  - { name: office-hours, plain: true, replies: \(replies) }", "  - { name: plan-ceo-review, plain: true, replies: [later] }",
-            ])
+            scratch.write(
+                "plan.yaml",
+                lines: [
+                    "slug: change", "description: \(description)", "workspace: \(scratch.path)",
+                    "phases:", "  - { name: office-hours, plain: true, replies: \(replies) }", "  - { name: plan-ceo-review, plain: true, replies: [later] }",
+                ])
         }
         let plan = writePlan(description: "A todo app", replies: "[Teams.]")
         let hold = scratch.path + "/hold"
         _ = scratch.write("hold", lines: [""])
         // The first turn asks; the reply hangs while the file "hold" exists.
-        let claude = try ClaudeFaultTests.script(scratch, """
+        let claude = try ClaudeFaultTests.script(
+            scratch,
+            """
             echo '{"type":"system","subtype":"init","session_id":"chg-1"}'
             if [ "$3" = --resume ]; then
               while [ -e '\(hold)' ]; do sleep 0.1; done
@@ -133,7 +143,10 @@ struct ResumeChangeTests {
         _ = writePlan(description: "A todo app", replies: "[Small teams.]")
         let replied = try resume()
         #expect(replied.0 == 2)
-        #expect(replied.1.contains("the canned replies of /office-hours changed while it was under way (they were: “Teams.”): run it again from its start with --only /office-hours, or start over with --restart"), "\(replied.1)")
+        #expect(
+            replied.1.contains(
+                "the canned replies of /office-hours changed while it was under way (they were: “Teams.”): run it again from its start with --only /office-hours, or start over with --restart"),
+            "\(replied.1)")
         // As it was: the run goes on.
         _ = writePlan(description: "A todo app", replies: "[Teams.]")
         let ok = try resume()

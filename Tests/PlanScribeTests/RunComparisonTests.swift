@@ -35,23 +35,25 @@ extension EndToEndTests {
 
         static func plan(in scratch: borrowing ScratchFolder, reply: String, ceoMaxTurns: Int) -> String {
             try! FileManager.default.createDirectory(atPath: scratch.path + "/workspace", withIntermediateDirectories: true)
-            return scratch.write("plan.yaml", lines: [
-                "slug: compare-app",
-                "description: A shared todo app",
-                "workspace: \(scratch.path)/workspace",
-                "phases:",
-                "  - name: /office-hours",
-                "    plain: true",
-                "    replies: [\"\(reply)\"]",
-                "  - name: /plan-ceo-review",
-                "    plain: true",
-                "    claude: { max_turns: \(ceoMaxTurns) }",
-                "claude:",
-                "  max_turns: 6",
-                "  retry_max_turns: 6",
-                "  timeout_s: 120",
-                "  default_add_dirs: false",
-            ])
+            return scratch.write(
+                "plan.yaml",
+                lines: [
+                    "slug: compare-app",
+                    "description: A shared todo app",
+                    "workspace: \(scratch.path)/workspace",
+                    "phases:",
+                    "  - name: /office-hours",
+                    "    plain: true",
+                    "    replies: [\"\(reply)\"]",
+                    "  - name: /plan-ceo-review",
+                    "    plain: true",
+                    "    claude: { max_turns: \(ceoMaxTurns) }",
+                    "claude:",
+                    "  max_turns: 6",
+                    "  retry_max_turns: 6",
+                    "  timeout_s: 120",
+                    "  default_add_dirs: false",
+                ])
         }
 
         @Test func diffGivesTheRecordsDeltasAndAGateBetweenTheTwoCostsSplitsThem() async throws {
@@ -123,7 +125,9 @@ extension EndToEndTests {
             // The text table and the Markdown page say the same.
             let text = try CLITests().run(["diff", a.path + "/out", b.path + "/out", "--markdown", a.path + "/diff.md", "--html", a.path + "/diff.html"])
             #expect(text.status == 0)
-            #expect(text.stdout.contains("  asked:  Who is the app for?\n  before: (canned reply) Small teams of 3-10.\n  after:  (canned reply) Large companies with thousands of seats."), "\(text.stdout)")
+            #expect(
+                text.stdout.contains("  asked:  Who is the app for?\n  before: (canned reply) Small teams of 3-10.\n  after:  (canned reply) Large companies with thousands of seats."),
+                "\(text.stdout)")
             let markdown = try String(contentsOfFile: a.path + "/diff.md", encoding: .utf8)
             #expect(markdown.contains("| reported | \(totalA) | \(totalB) |"), "\(markdown)")
             let page = HTMLScan(try String(contentsOfFile: a.path + "/diff.html", encoding: .utf8))

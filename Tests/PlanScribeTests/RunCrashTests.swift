@@ -43,14 +43,16 @@ struct RunCrashTests {
             let cli = scratch.write("bin/claude", lines: [RunCrashTests.fakeCLI])
             #expect(chmod(cli, 0o755) == 0)
             _ = scratch.write("prompt.md", lines: ["Plan {slug}; end with PHASE_STATUS."])
-            _ = scratch.write("plan.yaml", lines: [
-                "slug: crash-app", "description: An app", "workspace: \(scratch.path)", "system_prompt: prompt.md",
-                "phases:",
-                "  - {name: /office-hours, replies: [Teams.]}",
-                "  - {name: /plan-ceo-review, replies: [Yes.]}",
-                "  - {name: /plan-eng-review, replies: [Go.]}",
-                "  - {name: /plan-design-review, replies: [Fine.]}",
-            ])
+            _ = scratch.write(
+                "plan.yaml",
+                lines: [
+                    "slug: crash-app", "description: An app", "workspace: \(scratch.path)", "system_prompt: prompt.md",
+                    "phases:",
+                    "  - {name: /office-hours, replies: [Teams.]}",
+                    "  - {name: /plan-ceo-review, replies: [Yes.]}",
+                    "  - {name: /plan-eng-review, replies: [Go.]}",
+                    "  - {name: /plan-design-review, replies: [Fine.]}",
+                ])
         }
 
         func start(_ extra: [String] = []) throws -> Process {

@@ -1,6 +1,6 @@
 import FlyingFox
-import Testing
 import Foundation
+import Testing
 
 /// A scripted stand-in for the Messages API on loopback, for end-to-end tests with the real
 /// Claude Code CLI. Each answer is decided from the request alone by the scenario.
@@ -120,10 +120,17 @@ final class ScriptedModelServer: @unchecked Sendable {
             "cache_creation_input_tokens": usage.cacheWrite5m + usage.cacheWrite1h,
             "cache_creation": ["ephemeral_5m_input_tokens": usage.cacheWrite5m, "ephemeral_1h_input_tokens": usage.cacheWrite1h],
         ]
-        events.append(("message_start", ["type": "message_start", "message": [
-            "id": String(format: "msg_e2e%04d", n), "type": "message", "role": "assistant", "model": model, "content": [Any](),
-            "stop_reason": NSNull(), "stop_sequence": NSNull(), "usage": usageJSON,
-        ] as [String: Any]]))
+        events.append(
+            (
+                "message_start",
+                [
+                    "type": "message_start",
+                    "message": [
+                        "id": String(format: "msg_e2e%04d", n), "type": "message", "role": "assistant", "model": model, "content": [Any](),
+                        "stop_reason": NSNull(), "stop_sequence": NSNull(), "usage": usageJSON,
+                    ] as [String: Any],
+                ]
+            ))
         var stop = "end_turn"
         for (i, block) in blocks.enumerated() {
             switch block {

@@ -51,7 +51,8 @@ struct StreamDecodingTests {
     /// The result's `permission_denials` (shape as the real CLI 2.1.332 wrote it for a refused
     /// Write) are read, recorded, and fail the phase when the plan says so.
     @Test func permissionDenialsAreReadAndCanFailThePhase() throws {
-        let line = ##"{"type":"result","subtype":"success","is_error":false,"result":"probe","session_id":"d1","total_cost_usd":0.00474,"permission_denials":[{"tool_name":"Write","tool_use_id":"toolu_1","tool_input":{"file_path":"/tmp/probe/cwd/notes.md","content":"# Notes\n"}},{"tool_name":"Write","tool_use_id":"toolu_2","tool_input":{}}]}"##
+        let line =
+            ##"{"type":"result","subtype":"success","is_error":false,"result":"probe","session_id":"d1","total_cost_usd":0.00474,"permission_denials":[{"tool_name":"Write","tool_use_id":"toolu_1","tool_input":{"file_path":"/tmp/probe/cwd/notes.md","content":"# Notes\n"}},{"tool_name":"Write","tool_use_id":"toolu_2","tool_input":{}}]}"##
         guard case .success(.result(let result)) = Array(line.utf8).withUnsafeBytes({ StreamEventDecoder.decode($0) }) else {
             Issue.record("not a result")
             return
@@ -67,7 +68,7 @@ struct StreamDecodingTests {
         record.sessionID = "d1"
         #expect(runner.decide(outcome, marker: .readyToAdvance, phase: &record, plan: strict.phases[0]) == nil)
         #expect(record.status == .failed)
-        #expect(record.reason == "the CLI refused 2 tool calls for want of permission (Write); fail_on_permission_denial is set")
+        #expect(record.reason == "the CLI refused 2 tool calls for want of permission (Write ×2); fail_on_permission_denial is set")
         let lenient = try ClaudeCommandTests.plan()
         var other = PhaseRecord(name: "/office-hours")
         other.sessionID = "d1"
@@ -134,10 +135,11 @@ struct StreamDecodingTests {
         Array(text.utf8).withUnsafeBytes { splitter.feed($0) }
         splitter.finish()
         #expect(splitter.outcome.sessionID == "s1")
-        #expect(splitter.outcome.badLines == [
-            "invalid JSON at byte 1: npm WARN something",
-            "expected a JSON object, found an array: [1,2]",
-            "last line cut off (invalid JSON: the line ends before the object is closed)",
-        ])
+        #expect(
+            splitter.outcome.badLines == [
+                "invalid JSON at byte 1: npm WARN something",
+                "expected a JSON object, found an array: [1,2]",
+                "last line cut off (invalid JSON: the line ends before the object is closed)",
+            ])
     }
 }

@@ -56,7 +56,9 @@ enum Line {
         #"{"type":"user","uuid":"\#(uuid)","parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"timestamp":"2026-01-01T00:00:\#(stamp(uuid))Z","sessionId":"s","cwd":"/work/app","message":{"role":"user","content":\#(json(text))}\#(extra)}"#
     }
 
-    static func assistant(_ uuid: String, parent: String?, id: String, request: String = "req_1", block: String, output: Int = 10, model: String = "claude-sonnet-4-5-20250929", extra: String = "") -> String {
+    static func assistant(_ uuid: String, parent: String?, id: String, request: String = "req_1", block: String, output: Int = 10, model: String = "claude-sonnet-4-5-20250929", extra: String = "")
+        -> String
+    {
         #"{"type":"assistant","uuid":"\#(uuid)","parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"timestamp":"2026-01-01T00:00:\#(stamp(uuid))Z","sessionId":"s","requestId":"\#(request)","message":{"id":"\#(id)","role":"assistant","model":"\#(model)","content":[\#(block)],"usage":{"input_tokens":100,"output_tokens":\#(output),"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}\#(extra)}"#
     }
 

@@ -8,14 +8,15 @@ struct TranscriptReadingTests {
         let sessions = try Fixture.sessions([Fixture.broken])
         let session = try #require(sessions.first)
         let report = session.reports[0]
-        #expect(report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == [
-            "4: invalid JSON: the line ends before the object is closed",
-            "5: invalid UTF-8 at byte 102",
-            "6: field message.usage.output_tokens: expected a number",
-            "7: unknown line type \"hologram\" skipped",
-            "8: expected a JSON object, found an array",
-            "12: last line is incomplete (invalid JSON: the line ends before the object is closed); the file may still be being written",
-        ])
+        #expect(
+            report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == [
+                "4: invalid JSON: the line ends before the object is closed",
+                "5: invalid UTF-8 at byte 102",
+                "6: field message.usage.output_tokens: expected a number",
+                "7: unknown line type \"hologram\" skipped",
+                "8: expected a JSON object, found an array",
+                "12: last line is incomplete (invalid JSON: the line ends before the object is closed); the file may still be being written",
+            ])
         #expect(report.diagnostics.allSatisfy { $0.file == Fixture.broken && $0.severity == .warning })
         #expect(report.lines == 12)
         #expect(report.decoded == 3)
@@ -32,13 +33,16 @@ struct TranscriptReadingTests {
 
     @Test func splitAssistantLinesBecomeOneMessageWithTheLargestOutput() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s1.jsonl", lines: [
-            Line.user("u1", parent: nil, "hello"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":"hm","signature":""}"#, output: 1),
-            Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text("Hi there"), output: 1),
-            Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}"#, output: 155),
-            Line.user("u2", parent: "a3", "x", extra: "").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a.txt"}]}]"#),
-        ])
+        let file = scratch.write(
+            "p/s1.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "hello"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"thinking","thinking":"hm","signature":""}"#, output: 1),
+                Line.assistant("a2", parent: "a1", id: "msg_1", block: Line.text("Hi there"), output: 1),
+                Line.assistant("a3", parent: "a2", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}"#, output: 155),
+                Line.user("u2", parent: "a3", "x", extra: "").replacingOccurrences(
+                    of: #""content":"x""#, with: #""content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a.txt"}]}]"#),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.count == 3)
@@ -57,12 +61,14 @@ struct TranscriptReadingTests {
     @Test func orderFollowsParentLinksNotFileOrder() throws {
         let scratch = ScratchFolder()
         // The second exchange is written before the first.
-        let file = scratch.write("p/s2.jsonl", lines: [
-            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("second answer")),
-            Line.user("u2", parent: "a1", "second"),
-            Line.user("u1", parent: nil, "first"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first answer")),
-        ])
+        let file = scratch.write(
+            "p/s2.jsonl",
+            lines: [
+                Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("second answer")),
+                Line.user("u2", parent: "a1", "second"),
+                Line.user("u1", parent: nil, "first"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first answer")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.text) == ["first", "first answer", "second", "second answer"])
@@ -70,14 +76,16 @@ struct TranscriptReadingTests {
 
     @Test func compactionContinuesThroughTheLogicalParent() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s3.jsonl", lines: [
-            Line.user("u1", parent: nil, "before"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("answer before")),
-            #"{"type":"system","subtype":"compact_boundary","uuid":"c1","parentUuid":null,"logicalParentUuid":"a1","content":"Conversation compacted","timestamp":"2026-01-01T00:01:00Z"}"#,
-            Line.user("u2", parent: "c1", "This session is being continued…", extra: #","isCompactSummary":true"#),
-            Line.user("u3", parent: "u2", "after"),
-            Line.assistant("a3", parent: "u3", id: "msg_3", block: Line.text("answer after")),
-        ])
+        let file = scratch.write(
+            "p/s3.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "before"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("answer before")),
+                #"{"type":"system","subtype":"compact_boundary","uuid":"c1","parentUuid":null,"logicalParentUuid":"a1","content":"Conversation compacted","timestamp":"2026-01-01T00:01:00Z"}"#,
+                Line.user("u2", parent: "c1", "This session is being continued…", extra: #","isCompactSummary":true"#),
+                Line.user("u3", parent: "u2", "after"),
+                Line.assistant("a3", parent: "u3", id: "msg_3", block: Line.text("answer after")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.uuid) == ["u1", "a1", "c1", "u2", "u3", "a3"])
@@ -88,12 +96,14 @@ struct TranscriptReadingTests {
 
     @Test func aRestartWithoutLinksKeepsBothChainsInOrder() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s4.jsonl", lines: [
-            Line.user("u1", parent: nil, "one"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("one answer")),
-            Line.user("u2", parent: nil, "two"),
-            Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("two answer")),
-        ])
+        let file = scratch.write(
+            "p/s4.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "one"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("one answer")),
+                Line.user("u2", parent: nil, "two"),
+                Line.assistant("a2", parent: "u2", id: "msg_2", block: Line.text("two answer")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.uuid) == ["u1", "a1", "u2", "a2"])
@@ -102,11 +112,13 @@ struct TranscriptReadingTests {
 
     @Test func rewindBranchesAreKeptApartAndStillCounted() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s5.jsonl", lines: [
-            Line.user("u1", parent: nil, "start"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first try")),
-            Line.assistant("a2", parent: "u1", id: "msg_2", request: "req_2", block: Line.text("second try")),
-        ])
+        let file = scratch.write(
+            "p/s5.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "start"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("first try")),
+                Line.assistant("a2", parent: "u1", id: "msg_2", request: "req_2", block: Line.text("second try")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.uuid) == ["u1", "a2"])
@@ -170,10 +182,12 @@ struct TranscriptReadingTests {
 
     @Test func aParentCycleIsCutWithADiagnostic() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s6.jsonl", lines: [
-            Line.user("u1", parent: "a1", "loop"),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("again")),
-        ])
+        let file = scratch.write(
+            "p/s6.jsonl",
+            lines: [
+                Line.user("u1", parent: "a1", "loop"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: Line.text("again")),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.uuid) == ["u1", "a1"])
@@ -182,10 +196,12 @@ struct TranscriptReadingTests {
 
     @Test func duplicateUUIDsInOneFileKeepTheFirst() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s7.jsonl", lines: [
-            Line.user("u1", parent: nil, "original"),
-            Line.user("u1", parent: nil, "impostor"),
-        ])
+        let file = scratch.write(
+            "p/s7.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "original"),
+                Line.user("u1", parent: nil, "impostor"),
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.text) == ["original"])
@@ -194,12 +210,15 @@ struct TranscriptReadingTests {
 
     @Test func contentBlocksOfEveryKind() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/s8.jsonl", lines: [
-            Line.user("u1", parent: nil, "x").replacingOccurrences(of: #""content":"x""#, with: #""content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAABBBB"}}]"#),
-            Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"redacted_thinking","data":"zzz"}"#),
-            Line.assistant("a2", parent: "a1", id: "msg_1", block: #"{"type":"web_search_tool_result","tool_use_id":"srv_1","content":[]}"#),
-            #"{"type":"user","uuid":"m1","parentUuid":"a2","isMeta":true,"message":{"role":"user","content":"<system-reminder>be brief</system-reminder>"}}"#,
-        ])
+        let file = scratch.write(
+            "p/s8.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "x").replacingOccurrences(
+                    of: #""content":"x""#, with: #""content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAABBBB"}}]"#),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"redacted_thinking","data":"zzz"}"#),
+                Line.assistant("a2", parent: "a1", id: "msg_1", block: #"{"type":"web_search_tool_result","tool_use_id":"srv_1","content":[]}"#),
+                #"{"type":"user","uuid":"m1","parentUuid":"a2","isMeta":true,"message":{"role":"user","content":"<system-reminder>be brief</system-reminder>"}}"#,
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages[0].blocks == [.text("look"), .image(ImageInfo(mediaType: "image/png", byteCount: 6))])
@@ -255,21 +274,24 @@ struct TranscriptReadingTests {
 struct HostileNumberTests {
     @Test func numbersThatDoNotFitAreNamedAndNegativeCountsAreZero() throws {
         let scratch = ScratchFolder()
-        let file = scratch.write("p/n.jsonl", lines: [
-            #"{"type":"assistant","uuid":"a","parentUuid":null,"message":{"id":"m1","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":99999999999999999999999,"output_tokens":1}}}"#,
-            #"{"type":"assistant","uuid":"b","parentUuid":"a","message":{"id":"m2","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":10,"output_tokens":2.5}}}"#,
-            #"{"type":"assistant","uuid":"c","parentUuid":"a","message":{"id":"m3","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":-50,"output_tokens":2}}}"#,
-            #"{"type":"user","uuid":"d","parentUuid":"c","message":{"content":{"a":1}}}"#,
-            #"{"type":"user","uuid":"e","parentUuid":"c","message":{"content":[{"type":"text","text":null}]}}"#,
-        ])
+        let file = scratch.write(
+            "p/n.jsonl",
+            lines: [
+                #"{"type":"assistant","uuid":"a","parentUuid":null,"message":{"id":"m1","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":99999999999999999999999,"output_tokens":1}}}"#,
+                #"{"type":"assistant","uuid":"b","parentUuid":"a","message":{"id":"m2","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":10,"output_tokens":2.5}}}"#,
+                #"{"type":"assistant","uuid":"c","parentUuid":"a","message":{"id":"m3","model":"claude-opus-5-5","content":[],"usage":{"input_tokens":-50,"output_tokens":2}}}"#,
+                #"{"type":"user","uuid":"d","parentUuid":"c","message":{"content":{"a":1}}}"#,
+                #"{"type":"user","uuid":"e","parentUuid":"c","message":{"content":[{"type":"text","text":null}]}}"#,
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
-        #expect(session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
-            "1: field message.usage.input_tokens: expected a whole number of tokens",
-            "2: field message.usage.output_tokens: expected a whole number of tokens",
-            "3: negative token count in message.usage, counted as 0",
-            "4: field message.content: expected a string or a list of content blocks",
-        ])
+        #expect(
+            session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
+                "1: field message.usage.input_tokens: expected a whole number of tokens",
+                "2: field message.usage.output_tokens: expected a whole number of tokens",
+                "3: negative token count in message.usage, counted as 0",
+                "4: field message.content: expected a string or a list of content blocks",
+            ])
         #expect(session.usage == TokenUsage(input: 0, output: 2))
         #expect(session.messages.last?.blocks == [.text("")])
     }
@@ -280,9 +302,10 @@ struct HostileNumberTests {
         #expect(reports.count == 15)
         #expect(reports.allSatisfy { $0.unknownTypes.isEmpty && $0.malformed == 0 && !$0.truncatedLastLine })
         // The only remark: the fork's replayed history.
-        #expect(reports.flatMap(\.diagnostics).map(\.message) == [
-            "20 lines repeat session d34691ea-329b-4d4c-983b-96ad58cf79d4 (a fork or resume) and are counted there; its reported cost counts from the $0.037665 that session had spent"
-        ])
+        #expect(
+            reports.flatMap(\.diagnostics).map(\.message) == [
+                "20 lines repeat session d34691ea-329b-4d4c-983b-96ad58cf79d4 (a fork or resume) and are counted there; its reported cost counts from the $0.037665 that session had spent"
+            ])
     }
 
     @Test func badSubagentMetadataIsReportedAndTheTranscriptStillRead() throws {
@@ -304,19 +327,22 @@ struct OversizedAndOddLineTests {
     @Test func aLineOverTheLimitIsSkippedUnreadAndTheRestIsRead() throws {
         let scratch = ScratchFolder()
         let huge = Line.user("big", parent: nil, String(repeating: "x", count: 3_000_000))
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "before"),
-            huge,
-            Line.user("u2", parent: "u1", "after"),
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "before"),
+                huge,
+                Line.user("u2", parent: "u1", "after"),
+            ])
         var reader = SessionReader()
         reader.maxLineBytes = 1 << 20
         var filter = DuplicateFilter()
         let session = try reader.read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.text) == ["before", "after"])
-        #expect(session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
-            "2: line of \(Figures.count(huge.utf8.count)) bytes is over the limit of 1,048,576 (--max-line-bytes); skipped unread"
-        ])
+        #expect(
+            session.reports[0].diagnostics.map { "\($0.line!): \($0.message)" } == [
+                "2: line of \(Figures.count(huge.utf8.count)) bytes is over the limit of 1,048,576 (--max-line-bytes); skipped unread"
+            ])
         // With the default limit the same line is read (it is a root of its own: a branch).
         var filter2 = DuplicateFilter()
         let whole = try SessionReader().read(SessionSource(file: file), filter: &filter2)
@@ -336,10 +362,12 @@ struct OversizedAndOddLineTests {
     @Test func deepNestingIsAWarningNotACrash() throws {
         let scratch = ScratchFolder()
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        let file = scratch.write("p/s.jsonl", lines: [
-            Line.user("u1", parent: nil, "ok"),
-            #"{"type":"user","uuid":"u2","parentUuid":"u1","message":{"role":"user","content":\#(deep)}}"#,
-        ])
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "ok"),
+                #"{"type":"user","uuid":"u2","parentUuid":"u1","message":{"role":"user","content":\#(deep)}}"#,
+            ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
         #expect(session.messages.map(\.text) == ["ok"])

@@ -141,10 +141,11 @@ struct UsageSessionTests {
         #expect(phases.map(\.key) == ["/office-hours"])
         #expect(phases.map(\.estimate.calls) == [7])
         #expect(full.total.reported == USD(picodollars: Int64(7 * call)) && !full.total.differs)
-        #expect(full.reports.compactMap(\.diagnostics.first?.message) == [
-            "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
-            "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
-        ])
+        #expect(
+            full.reports.compactMap(\.diagnostics.first?.message) == [
+                "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
+                "17 lines repeat session c0000000-0000-4000-8000-000000000017 (a fork or resume) and are counted there; its reported cost counts from the $0.004740 that session had spent",
+            ])
     }
 
     /// A projects tree copied beside itself: every session id is in two folders. Each session
@@ -164,7 +165,9 @@ struct UsageSessionTests {
         #expect(twice.total == once.total)
         let parent = "c0000000-0000-4000-8000-000000000017.jsonl"
         #expect(twice.reports[0].file == scratch.path + "/a/-tmp-conf-cwd/" + parent)
-        #expect(twice.reports[0].diagnostics.first?.message == "session c0000000-0000-4000-8000-000000000017 is also in \(scratch.path)/b/-tmp-conf-cwd/\(parent) (a copy); it is counted once, from this file")
+        #expect(
+            twice.reports[0].diagnostics.first?.message
+                == "session c0000000-0000-4000-8000-000000000017 is also in \(scratch.path)/b/-tmp-conf-cwd/\(parent) (a copy); it is counted once, from this file")
     }
 
     /// Split lines merged out of file order, phases, a prelude, subagents placed through their
@@ -174,9 +177,13 @@ struct UsageSessionTests {
     @Test func trickySessionsCostTheSame() throws {
         let scratch = ScratchFolder()
         let usage = #""usage":{"input_tokens":100,"output_tokens":OUT,"cache_creation_input_tokens":10,"cache_read_input_tokens":1000}"#
-        func assistant(_ uuid: String, parent: String?, id: String?, request: String = "req_1", output: Int = 10, model: String = "claude-sonnet-4-5-20250929", blocks: String = #"{"type":"text","text":"ok"}"#, stamp: String, extra: String = "") -> String {
+        func assistant(
+            _ uuid: String, parent: String?, id: String?, request: String = "req_1", output: Int = 10, model: String = "claude-sonnet-4-5-20250929", blocks: String = #"{"type":"text","text":"ok"}"#,
+            stamp: String, extra: String = ""
+        ) -> String {
             let idField = id.map { #""id":"\#($0)","# } ?? ""
-            return #"{"type":"assistant","uuid":"\#(uuid)","parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"timestamp":"2026-01-01T00:\#(stamp)Z","requestId":"\#(request)","message":{\#(idField)"role":"assistant","model":"\#(model)","content":[\#(blocks)],\#(usage.replacingOccurrences(of: "OUT", with: String(output)))}\#(extra)}"#
+            return
+                #"{"type":"assistant","uuid":"\#(uuid)","parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"timestamp":"2026-01-01T00:\#(stamp)Z","requestId":"\#(request)","message":{\#(idField)"role":"assistant","model":"\#(model)","content":[\#(blocks)],\#(usage.replacingOccurrences(of: "OUT", with: String(output)))}\#(extra)}"#
         }
         func user(_ uuid: String, parent: String?, _ content: String, stamp: String, extra: String = "") -> String {
             #"{"type":"user","uuid":"\#(uuid)","parentUuid":\#(parent.map { "\"\($0)\"" } ?? "null"),"timestamp":"2026-01-01T00:\#(stamp)Z","message":{"role":"user","content":\#(content)}\#(extra)}"#
@@ -184,42 +191,50 @@ struct UsageSessionTests {
         func result(_ toolID: String) -> String { #"[{"type":"tool_result","tool_use_id":"\#(toolID)","content":"done"}]"# }
         let taskUse = #"{"type":"tool_use","id":"toolu_a","name":"Task","input":{"prompt":"look"}}"#
         let session = "11111111-1111-4111-8111-111111111111"
-        _ = scratch.write("p/\(session).jsonl", lines: [
-            #"{"type":"attachment","uuid":"a0","parentUuid":null,"timestamp":"2026-01-01T00:00:00Z","attachment":{"type":"date"}}"#,
-            #"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-01-01T00:00:00Z"}"#,
-            user("u1", parent: "a0", Line.json("/office-hours plan the app"), stamp: "01:00"),
-            assistant("x1", parent: "u1", id: "msg_1", stamp: "01:10"),
-            // An abandoned branch off the first prompt (placed by its time).
-            assistant("b1", parent: "u1", id: "msg_9", output: 3, stamp: "03:00"),
-            // The second line of msg_1 comes after its child in the file.
-            user("r1", parent: "x2", result("toolu_a"), stamp: "01:30", extra: #","toolUseResult":{"agentId":"agentC"}"#),
-            assistant("x2", parent: "x1", id: "msg_1", output: 40, blocks: taskUse, stamp: "01:20"),
-            #"{"type":"progress","uuid":"p1","parentUuid":"r1","timestamp":"2026-01-01T00:01:31Z","data":{"type":"hook"}}"#,
-            assistant("x3", parent: "p1", id: "msg_2", stamp: "01:40"),
-            assistant("x4", parent: "x3", id: nil, stamp: "01:45"),
-            assistant("x5", parent: "x4", id: "msg_err", model: "<synthetic>", stamp: "01:46"),
-            user("u2", parent: "x5", Line.json("/plan-ceo-review go on"), stamp: "02:00"),
-            assistant("x6", parent: "u2", id: "msg_\\u0033", output: 5, stamp: "02:10"),
-            assistant("x7", parent: "x6", id: "msg_3", output: 70, stamp: "02:20"),
-            #"{"type":"cost-state","totalCostUSD":0.25,"timestamp":"2026-01-01T00:02:30Z"}"#,
-        ])
+        _ = scratch.write(
+            "p/\(session).jsonl",
+            lines: [
+                #"{"type":"attachment","uuid":"a0","parentUuid":null,"timestamp":"2026-01-01T00:00:00Z","attachment":{"type":"date"}}"#,
+                #"{"type":"queue-operation","operation":"enqueue","timestamp":"2026-01-01T00:00:00Z"}"#,
+                user("u1", parent: "a0", Line.json("/office-hours plan the app"), stamp: "01:00"),
+                assistant("x1", parent: "u1", id: "msg_1", stamp: "01:10"),
+                // An abandoned branch off the first prompt (placed by its time).
+                assistant("b1", parent: "u1", id: "msg_9", output: 3, stamp: "03:00"),
+                // The second line of msg_1 comes after its child in the file.
+                user("r1", parent: "x2", result("toolu_a"), stamp: "01:30", extra: #","toolUseResult":{"agentId":"agentC"}"#),
+                assistant("x2", parent: "x1", id: "msg_1", output: 40, blocks: taskUse, stamp: "01:20"),
+                #"{"type":"progress","uuid":"p1","parentUuid":"r1","timestamp":"2026-01-01T00:01:31Z","data":{"type":"hook"}}"#,
+                assistant("x3", parent: "p1", id: "msg_2", stamp: "01:40"),
+                assistant("x4", parent: "x3", id: nil, stamp: "01:45"),
+                assistant("x5", parent: "x4", id: "msg_err", model: "<synthetic>", stamp: "01:46"),
+                user("u2", parent: "x5", Line.json("/plan-ceo-review go on"), stamp: "02:00"),
+                assistant("x6", parent: "u2", id: "msg_\\u0033", output: 5, stamp: "02:10"),
+                assistant("x7", parent: "x6", id: "msg_3", output: 70, stamp: "02:20"),
+                #"{"type":"cost-state","totalCostUSD":0.25,"timestamp":"2026-01-01T00:02:30Z"}"#,
+            ])
         // A subagent with its meta file, and one named only by the tool result.
-        _ = scratch.write("p/\(session)/subagents/agent-agentB.jsonl", lines: [
-            user("s0", parent: nil, Line.json("look around"), stamp: "01:21", extra: #","isSidechain":true,"agentId":"agentB""#),
-            assistant("s1", parent: "s0", id: "msg_s1", model: "claude-haiku-4-5-20251001", stamp: "01:22", extra: #","isSidechain":true,"agentId":"agentB""#),
-            assistant("s2", parent: "s1", id: "msg_2", request: "req_copy", stamp: "01:23", extra: #","isSidechain":true,"agentId":"agentB""#),
-        ])
+        _ = scratch.write(
+            "p/\(session)/subagents/agent-agentB.jsonl",
+            lines: [
+                user("s0", parent: nil, Line.json("look around"), stamp: "01:21", extra: #","isSidechain":true,"agentId":"agentB""#),
+                assistant("s1", parent: "s0", id: "msg_s1", model: "claude-haiku-4-5-20251001", stamp: "01:22", extra: #","isSidechain":true,"agentId":"agentB""#),
+                assistant("s2", parent: "s1", id: "msg_2", request: "req_copy", stamp: "01:23", extra: #","isSidechain":true,"agentId":"agentB""#),
+            ])
         _ = scratch.write("p/\(session)/subagents/agent-agentB.meta.json", lines: [#"{"toolUseId":"toolu_a","agentType":"Explore"}"#])
-        _ = scratch.write("p/\(session)/subagents/agent-agentC.jsonl", lines: [
-            assistant("c1", parent: nil, id: "msg_c1", stamp: "09:00", extra: #","isSidechain":true"#),
-        ])
+        _ = scratch.write(
+            "p/\(session)/subagents/agent-agentC.jsonl",
+            lines: [
+                assistant("c1", parent: nil, id: "msg_c1", stamp: "09:00", extra: #","isSidechain":true"#)
+            ])
         // A later session that starts as a fork of the first.
-        _ = scratch.write("p/22222222-2222-4222-8222-222222222222.jsonl", lines: [
-            user("u1", parent: "a0", Line.json("/office-hours plan the app"), stamp: "01:00"),
-            assistant("x1", parent: "u1", id: "msg_1", stamp: "01:10"),
-            user("f1", parent: "x1", Line.json("/plan-eng-review fork"), stamp: "05:00"),
-            assistant("f2", parent: "f1", id: "msg_f", stamp: "05:10"),
-        ])
+        _ = scratch.write(
+            "p/22222222-2222-4222-8222-222222222222.jsonl",
+            lines: [
+                user("u1", parent: "a0", Line.json("/office-hours plan the app"), stamp: "01:00"),
+                assistant("x1", parent: "u1", id: "msg_1", stamp: "01:10"),
+                user("f1", parent: "x1", Line.json("/plan-eng-review fork"), stamp: "05:00"),
+                assistant("f2", parent: "f1", id: "msg_f", stamp: "05:10"),
+            ])
         let full = try fullRead([scratch.path + "/p"])
         let read = try costRead([scratch.path + "/p"])
         #expect(read == full)
@@ -271,7 +286,8 @@ struct UsageSessionTests {
     /// Lines cut short, and with one byte changed, are walked only when the decoder reads
     /// them the same way.
     @Test func walkIsNoLooserThanTheDecoder() throws {
-        let line = #"{"parentUuid":"x1","isSidechain":false,"type":"assistant","uuid":"x2","timestamp":"2026-01-01T00:00:01Z","requestId":"req_1","toolUseResult":{"agentId":"a1"},"attachment":{"type":"date"},"message":{"id":"msg_1","role":"assistant","model":"claude-opus-4-1","content":[{"type":"text","text":"hi"},{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}},{"type":"tool_result","tool_use_id":"toolu_1","is_error":false,"content":"x"}],"usage":{"input_tokens":1,"output_tokens":2,"cache_creation":{"ephemeral_5m_input_tokens":3}}},"isMeta":null}"#
+        let line =
+            #"{"parentUuid":"x1","isSidechain":false,"type":"assistant","uuid":"x2","timestamp":"2026-01-01T00:00:01Z","requestId":"req_1","toolUseResult":{"agentId":"a1"},"attachment":{"type":"date"},"message":{"id":"msg_1","role":"assistant","model":"claude-opus-4-1","content":[{"type":"text","text":"hi"},{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}},{"type":"tool_result","tool_use_id":"toolu_1","is_error":false,"content":"x"}],"usage":{"input_tokens":1,"output_tokens":2,"cache_creation":{"ephemeral_5m_input_tokens":3}}},"isMeta":null}"#
         let bytes = Array(line.utf8)
         let replacements: [UInt8] = [0x22, 0x5C, 0x7D, 0x5D, 0x2C, 0x3A, 0x6E, 0x31, 0x2E, 0x20, 0xC3, 0x00]
         var walkedVariants = 0

@@ -55,17 +55,17 @@ extension EndToEndTests {
             // gh: the run list and artifact download the baseline step asks for, from the store.
             let gh = runner + "/bin/gh"
             try """
-                #!/bin/bash
-                case "$1 $2" in
-                  "run list") [ -f "\(store.folder)/last-success" ] && cat "\(store.folder)/last-success"; exit 0 ;;
-                  "run download")
-                    id=$3; shift 3; name=; dir=
-                    while [ $# -gt 0 ]; do case $1 in --name) name=$2; shift 2 ;; --dir) dir=$2; shift 2 ;; *) shift ;; esac; done
-                    [ -d "\(store.folder)/$id/$name" ] || { echo "no artifact $name in run $id" >&2; exit 1; }
-                    mkdir -p "$dir" && cp -R "\(store.folder)/$id/$name/." "$dir/" ;;
-                  *) echo "gh stand-in: not played: $*" >&2; exit 2 ;;
-                esac
-                """.write(toFile: gh, atomically: true, encoding: .utf8)
+            #!/bin/bash
+            case "$1 $2" in
+              "run list") [ -f "\(store.folder)/last-success" ] && cat "\(store.folder)/last-success"; exit 0 ;;
+              "run download")
+                id=$3; shift 3; name=; dir=
+                while [ $# -gt 0 ]; do case $1 in --name) name=$2; shift 2 ;; --dir) dir=$2; shift 2 ;; *) shift ;; esac; done
+                [ -d "\(store.folder)/$id/$name" ] || { echo "no artifact $name in run $id" >&2; exit 1; }
+                mkdir -p "$dir" && cp -R "\(store.folder)/$id/$name/." "$dir/" ;;
+              *) echo "gh stand-in: not played: $*" >&2; exit 2 ;;
+            esac
+            """.write(toFile: gh, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: gh)
 
             var env = environment

@@ -26,8 +26,9 @@ public struct RunDiff: Sendable {
         public var before: RunSnapshot.Phase?
         /// The phase in the later run; nil when it was removed.
         public var after: RunSnapshot.Phase?
-        /// How many times each run has a phase of this name.
+        /// How many times the earlier run has a phase of this name.
         public var timesBefore: Int
+        /// How many times the later run has one.
         public var timesAfter: Int
         /// The decisions whose question or reply differ, in the later run's order, then the
         /// ones only the earlier run has.
@@ -37,7 +38,8 @@ public struct RunDiff: Sendable {
         public var status: String {
             guard let before else { return "added" }
             guard let after else { return "removed" }
-            let same = before.outcome == after.outcome && before.turns == after.turns && before.apiCalls == after.apiCalls
+            let same =
+                before.outcome == after.outcome && before.turns == after.turns && before.apiCalls == after.apiCalls
                 && before.usage == after.usage && before.estimatedCostUSD == after.estimatedCostUSD
                 && before.reportedCostUSD == after.reportedCostUSD && decisions.isEmpty
             return same ? "same" : "changed"
@@ -71,14 +73,16 @@ public struct RunDiff: Sendable {
             let o = old.firstIndex { $0.key == n.key && $0.occurrence == n.occurrence }
             if let o { matched.insert(o) }
             let earlier = o.map { old[$0].phase }
-            changes.append(PhaseChange(
-                name: n.key, occurrence: n.occurrence, before: earlier, after: n.phase, timesBefore: times.0[n.key] ?? 0,
-                timesAfter: times.1[n.key] ?? 0, decisions: Self.decisions(earlier?.decisions ?? [], n.phase.decisions)))
+            changes.append(
+                PhaseChange(
+                    name: n.key, occurrence: n.occurrence, before: earlier, after: n.phase, timesBefore: times.0[n.key] ?? 0,
+                    timesAfter: times.1[n.key] ?? 0, decisions: Self.decisions(earlier?.decisions ?? [], n.phase.decisions)))
         }
         for (i, o) in old.enumerated() where !matched.contains(i) {
-            changes.append(PhaseChange(
-                name: o.key, occurrence: o.occurrence, before: o.phase, after: nil, timesBefore: times.0[o.key] ?? 0,
-                timesAfter: times.1[o.key] ?? 0, decisions: Self.decisions(o.phase.decisions, [])))
+            changes.append(
+                PhaseChange(
+                    name: o.key, occurrence: o.occurrence, before: o.phase, after: nil, timesBefore: times.0[o.key] ?? 0,
+                    timesAfter: times.1[o.key] ?? 0, decisions: Self.decisions(o.phase.decisions, [])))
         }
         phases = changes
     }
@@ -113,14 +117,21 @@ public struct RunDiff: Sendable {
 
     /// The whole run's figures, as a phase-like total.
     public struct Totals: Sendable, Equatable {
-        /// Phases that reached `ready_to_advance`, of the planning phases.
+        /// Planning phases that reached `ready_to_advance`.
         public var done: Int
+        /// Planning phases (conversation outside any phase left out).
         public var planning: Int
+        /// Turns of every phase.
         public var turns: Int
+        /// API calls of every phase.
         public var apiCalls: Int
+        /// The run's tokens.
         public var usage: TokenUsage
+        /// The run's estimate; nil when a model has no price.
         public var estimatedCostUSD: USD?
+        /// The CLI's figure for the sessions that carry one.
         public var reportedCostUSD: USD?
+        /// The phases' durations, added up; nil when none is known.
         public var durationSeconds: Double?
 
         init(_ run: RunSnapshot) {
@@ -150,9 +161,11 @@ public struct FigureChange: Sendable, Equatable {
 
     /// What is measured (`turns`, `estimated`…).
     public var label: String
+    /// How it is written.
     public var kind: Kind
-    /// The figures as exact numbers: a count, picodollars, or milliseconds.
+    /// The earlier figure as an exact number: a count, picodollars, or milliseconds.
     public var before: Int64?
+    /// The later figure, likewise.
     public var after: Int64?
 
     /// After less before; nil unless both are known.

@@ -8,10 +8,15 @@ extension RunDiff {
     public struct Row: Sendable, Equatable {
         /// A phase's heading (its outcomes in the before and after columns) or a figure.
         public var isHeading: Bool
+        /// The phase, or what the figure measures.
         public var label: String
+        /// The earlier run's figure, written out (`–` when it has none).
         public var before: String
+        /// The later run's figure.
         public var after: String
+        /// The change with its sign (a heading: `same`, `changed`, `added` or `removed`).
         public var delta: String
+        /// The change as a percentage of the earlier figure.
         public var percent: String
     }
 

@@ -86,8 +86,9 @@ public struct RunSnapshot: Sendable, Equatable, Decodable {
     public var estimatedCostUSD: USD?
     /// The CLI's figure for the sessions that carry one.
     public var reportedCostUSD: USD?
-    /// How many sessions the run has, and how many carry the CLI's figure.
+    /// How many sessions the run has.
     public var sessions: Int
+    /// How many of them carry the CLI's figure.
     public var sessionsReported: Int
     /// For a run planscribe drove: `finished`, `failed`, `over_budget`…
     public var runStatus: String?
@@ -100,7 +101,9 @@ public struct RunSnapshot: Sendable, Equatable, Decodable {
     public struct CheckedGate: Sendable, Equatable, Decodable {
         /// The gate as written (`cost>5`).
         public var gate: String
+        /// True when the run crossed it.
         public var failed: Bool
+        /// What was found, in words.
         public var message: String
     }
 

@@ -50,8 +50,9 @@ public struct CostRow: Sendable, Hashable, Encodable {
     public var reported: USD?
     /// Why the reported figure and the estimate may differ, as far as the transcripts show.
     public var notes: [CostNote] = []
-    /// For rows of sessions: how many sessions, and how many of them carry a reported figure.
+    /// For rows of sessions: how many sessions.
     public var sessions = 0
+    /// How many of them carry a reported figure.
     public var sessionsReported = 0
     /// When only some of the row's sessions carry a reported figure, the estimate of those:
     /// what `reported` is compared with.

@@ -1,5 +1,3 @@
-
-
 /// Splits conversations into planning phases at prompts that start with a slash phase name.
 public enum PhaseSplitter {
     /// The phases of several sessions, in the sessions' order.
@@ -21,9 +19,11 @@ public enum PhaseSplitter {
             phaseStarted: { PhaseName.startedBy(prompt: messages[$0].text) },
             isContent: { !messages[$0].isMeta && messages[$0].role != .system })
         var phases = outline.phases.map { draft in
-            Phase(name: draft.name, sessionID: session.id, turns: draft.turns.map { turn in
-                Turn(prompt: turn.prompt.map { messages[$0] }, messages: turn.messages.map { messages[$0] })
-            })
+            Phase(
+                name: draft.name, sessionID: session.id,
+                turns: draft.turns.map { turn in
+                    Turn(prompt: turn.prompt.map { messages[$0] }, messages: turn.messages.map { messages[$0] })
+                })
         }
         assignCalls(session, outline: outline, to: &phases)
         return phases

@@ -42,10 +42,11 @@ public struct HistoryIndex: Sendable {
         for folder in projects {
             guard let summary = try? RunSnapshot.read(folder) else { continue }
             let name = (folder as NSString).lastPathComponent
-            rows.append(Row(
-                name: summary.title, href: name + "/index.html", last: Figures.second(summary.end), lastStamp: summary.end ?? "",
-                sessions: summary.sessions, phases: summary.phases.count, done: summary.phases.filter { $0.outcome == "done" }.count,
-                estimated: summary.estimatedCostUSD, reported: summary.reportedCostUSD))
+            rows.append(
+                Row(
+                    name: summary.title, href: name + "/index.html", last: Figures.second(summary.end), lastStamp: summary.end ?? "",
+                    sessions: summary.sessions, phases: summary.phases.count, done: summary.phases.filter { $0.outcome == "done" }.count,
+                    estimated: summary.estimatedCostUSD, reported: summary.reportedCostUSD))
         }
         return rows.sorted { ($0.lastStamp, $1.name) > ($1.lastStamp, $0.name) }
     }

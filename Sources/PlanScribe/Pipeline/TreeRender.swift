@@ -127,9 +127,12 @@ public struct TreeRender: Sendable {
                 notes.append("warning: no baseline for \(folder): " + ((error as? PlanScribeError)?.description ?? String(describing: error)))
             }
         }
-        let key = cache == nil ? nil : ReportCache.key(sources: sources, templates: templates, prices: prices, options: options, title: title).map {
-            $0 + (options.redactSecrets ? "" : "-unredacted")
-        }
+        let key =
+            cache == nil
+            ? nil
+            : ReportCache.key(sources: sources, templates: templates, prices: prices, options: options, title: title).map {
+                $0 + (options.redactSecrets ? "" : "-unredacted")
+            }
         if let key, cache?.hit(project: project, output: folder, key: key) == true {
             return .unchanged(index: folder + "/index.html", failedGates: Self.failedGates(inReport: folder, gates: options.gates))
         }

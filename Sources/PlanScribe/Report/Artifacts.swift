@@ -75,9 +75,10 @@ struct ArtifactCollector: Sendable {
         // Artifacts that name no phase are shown with the last phase.
         let rest = options.externalArtifacts.filter { !claimed.contains($0.name) }
         if !rest.isEmpty, !run.phases.isEmpty {
-            byPhase[run.phases.count - 1, default: []].append(contentsOf: rest.map {
-                Item(name: $0.name, source: "from the artifacts folder", markdown: options.redactSecrets ? Redactor.redact($0.text) : $0.text, text: nil)
-            })
+            byPhase[run.phases.count - 1, default: []].append(
+                contentsOf: rest.map {
+                    Item(name: $0.name, source: "from the artifacts folder", markdown: options.redactSecrets ? Redactor.redact($0.text) : $0.text, text: nil)
+                })
         }
     }
 

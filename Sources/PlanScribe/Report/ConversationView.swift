@@ -216,7 +216,9 @@ struct ConversationView {
             guard let at else { return nil }
             let rest = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
             var remaining = rest.isEmpty ? 0 : 1
-            rest.forEachOffset(of: 0x0A) { _ in remaining += 1; return true }
+            rest.forEachOffset(of: 0x0A) { _ in
+                remaining += 1; return true
+            }
             if rest.last == 0x0A { remaining -= 1 }
             return remaining <= 0 ? nil : (at, remaining)
         }
@@ -386,7 +388,6 @@ struct ConversationView {
         return fence + pad + text + pad + fence
     }
 }
-
 
 /// JSON written the way JSONEncoder writes it with `.prettyPrinted, .sortedKeys,
 /// .withoutEscapingSlashes`, byte for byte, without Codable's cost. Doubles and objects with

@@ -63,7 +63,9 @@ struct DecisionList {
         var rows = ["| phase | asked | reply |", "|---|---|---|"]
         for p in phases {
             for item in p.items {
-                rows.append("| " + MarkdownTable.escape("\(p.number). \(p.name)") + " | " + MarkdownTable.literal(item.question) + " | *" + MarkdownTable.literal(item.label) + "*: " + MarkdownTable.literal(item.answer) + " |")
+                rows.append(
+                    "| " + MarkdownTable.escape("\(p.number). \(p.name)") + " | " + MarkdownTable.literal(item.question) + " | *" + MarkdownTable.literal(item.label) + "*: "
+                        + MarkdownTable.literal(item.answer) + " |")
             }
         }
         return rows.joined(separator: "\n")

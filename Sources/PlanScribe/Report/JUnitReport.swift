@@ -40,7 +40,8 @@ enum JUnitReport {
                 }
                 return body + "\n  </testcase>"
             }
-            gateSuite = "\n<testsuite name=\"\(escape(gateName))\" tests=\"\(figures.gates.count)\" failures=\"\(gateFailures)\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
+            gateSuite =
+                "\n<testsuite name=\"\(escape(gateName))\" tests=\"\(figures.gates.count)\" failures=\"\(gateFailures)\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
                 + gateCases.joined(separator: "\n") + "\n</testsuite>"
         }
         return """

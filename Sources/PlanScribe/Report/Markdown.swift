@@ -40,7 +40,7 @@ public enum Markdown {
             var attributes = pthread_mutexattr_t()
             pthread_mutexattr_init(&attributes)
             #if os(Linux)
-            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+                pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
             #endif
             pthread_mutex_init(mutex, &attributes)
             pthread_mutexattr_destroy(&attributes)

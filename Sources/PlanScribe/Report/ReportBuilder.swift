@@ -217,11 +217,12 @@ public struct ReportBuilder: Sendable {
     /// What every page shows: its title, the style sheet, the phase strip (`strip`, with the
     /// page's own phase marked) and the footer; with native partials, the strip's HTML.
     private func common(_ run: ReportRun, pageTitle: String, currentPhase: Int?, prefix: String) -> [String: Any] {
-        let strip = PhaseStripView(items: run.phases.enumerated().map { i, p in
-            PhaseStripView.Item(
-                number: p.number, name: p.name, outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, reason: p.reason,
-                href: prefix + "phases/\(p.fileStem).html", markdownHref: prefix + "phases/\(p.fileStem).md", current: i == currentPhase)
-        })
+        let strip = PhaseStripView(
+            items: run.phases.enumerated().map { i, p in
+                PhaseStripView.Item(
+                    number: p.number, name: p.name, outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, reason: p.reason,
+                    href: prefix + "phases/\(p.fileStem).html", markdownHref: prefix + "phases/\(p.fileStem).md", current: i == currentPhase)
+            })
         var context: [String: Any] = ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip.context, "footer": Self.footer(options)]
         if nativePartials { context["strip_html"] = PhaseStripHTML.render(strip) }
         return context
@@ -324,7 +325,8 @@ public struct ReportBuilder: Sendable {
         context["has_gates"] = !figures.gates.isEmpty
         context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
         let done = run.phases.filter { $0.outcome == .done }.count
-        context["subtitle"] = "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
+        context["subtitle"] =
+            "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
         return context
     }
 
@@ -440,11 +442,17 @@ public struct ReportBuilder: Sendable {
             conversationMarkdown = { finalView.markdown(visible) }
             let reportedTurns = figures.turnCosts[session.id] ?? [:]  // made for every session of the run
             for (t, turn) in phase.turns.enumerated() {
-                let label = turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) } ?? "\(t + 1). (context)"
+                let label =
+                    turn.prompt.map { ConversationView.promptLabel($0, first: t == 0, replies: p.replyLabels) }.map { "\(t + 1). \($0.0): " + Figures.oneLine($0.1, limit: 48) }
+                    ?? "\(t + 1). (context)"
                 let e = estimate(turn.apiCalls)
                 let reported = ((turn.prompt ?? turn.messages.first)?.uuid).flatMap { reportedTurns[$0] }
                 rows.append(costRow(name: label, href: nil, estimate: e, reported: reported))
-                markdownRows.append(MarkdownTable.row([label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", reported?.description ?? "–"]))
+                markdownRows.append(
+                    MarkdownTable.row([
+                        label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead),
+                        e.completeCost?.description ?? "–", reported?.description ?? "–",
+                    ]))
             }
         } else {
             context["messages"] = [[String: Any]]()
@@ -455,7 +463,11 @@ public struct ReportBuilder: Sendable {
         let e = figures.phases[index]
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported, notes: p.session?.costNotes ?? [])
         put(CostTableView(firstHeader: "turn", rows: rows, total: totalRow, unpriced: Self.unpriced(e)), into: &context)
-        markdownRows.append(MarkdownTable.row(["**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", p.reported?.description ?? "–"]))
+        markdownRows.append(
+            MarkdownTable.row([
+                "**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead),
+                e.completeCost?.description ?? "–", p.reported?.description ?? "–",
+            ]))
 
         let items = artifacts.items(for: p)
         context["has_artifacts"] = !items.isEmpty
@@ -488,13 +500,21 @@ public struct ReportBuilder: Sendable {
             var row = CostRow(key: p.name, estimate: e, reported: p.reported)
             row.notes = p.session?.costNotes ?? []
             if row.differs { flagged.append(row) }
-            lines.append(MarkdownTable.row(["\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead), e.completeCost?.description ?? "–", Self.reportedCell(row) + (row.differs ? " \\*" : "")]))
+            lines.append(
+                MarkdownTable.row([
+                    "\(p.number). \(p.name)", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead),
+                    e.completeCost?.description ?? "–", Self.reportedCell(row) + (row.differs ? " \\*" : ""),
+                ]))
         }
         var totalRow = figures.totalRow
         totalRow.estimate = figures.total
         let total = totalRow.estimate
         if totalRow.differs { flagged.append(totalRow) }
-        lines.append(MarkdownTable.row(["**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite), Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", Self.reportedCell(totalRow) + (totalRow.differs ? " \\*" : "")]))
+        lines.append(
+            MarkdownTable.row([
+                "**total**", Figures.count(total.calls), Figures.count(total.usage.input), Figures.count(total.usage.output), Figures.count(total.usage.cacheWrite),
+                Figures.count(total.usage.cacheRead), total.completeCost?.description ?? "–", Self.reportedCell(totalRow) + (totalRow.differs ? " \\*" : ""),
+            ]))
         var text = MarkdownTable.costHeader("phase") + lines.joined(separator: "\n") + "\n"
         if !total.unpricedModels.isEmpty { text += "\nNo price for " + MarkdownTable.escape(total.unpricedModels.joined(separator: ", ")) + ": those tokens are counted, their cost is not.\n" }
         text += "\nEstimated: usage × price table. Reported: the Claude Code CLI's own figure.\n"
@@ -548,16 +568,20 @@ public struct ReportBuilder: Sendable {
                     decisions.append(["number": p.number, "name": p.name, "outcome_label": p.outcome.label, "decision_md": Markdown.defanged(text)])
                 }
             }
-            return tidy(templates.renderMarkdown("job-summary.md", [
-                "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
-                "decisions": decisions, "shortened": note ?? false,
-                "asked_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
-                "gates_md": Self.gatesMarkdown(figures.gates) ?? false, "baseline": Self.baselineMarkdown(figures.comparison, heading: "####") ?? false,
-            ]))
+            return tidy(
+                templates.renderMarkdown(
+                    "job-summary.md",
+                    [
+                        "title": MarkdownTable.escape(run.title), "phases_md": figures.phasesMarkdown, "cost_md": figures.costMarkdown,
+                        "decisions": decisions, "shortened": note ?? false,
+                        "asked_md": figures.decisionsMarkdown.isEmpty ? false : figures.decisionsMarkdown as Any,
+                        "gates_md": Self.gatesMarkdown(figures.gates) ?? false, "baseline": Self.baselineMarkdown(figures.comparison, heading: "####") ?? false,
+                    ]))
         }
         let full = render(decisionLimit: nil, includeDecisions: true, note: nil)
         if full.utf8.count <= Self.jobSummaryLimit { return full }
-        let short = render(decisionLimit: 2000, includeDecisions: true, note: "This summary was shortened to stay under 1 MiB: each phase's final message is cut at 2,000 characters. The full run is in report.md.")
+        let short = render(
+            decisionLimit: 2000, includeDecisions: true, note: "This summary was shortened to stay under 1 MiB: each phase's final message is cut at 2,000 characters. The full run is in report.md.")
         if short.utf8.count <= Self.jobSummaryLimit { return short }
         return render(decisionLimit: nil, includeDecisions: false, note: "This summary was shortened to stay under 1 MiB: the phases' final messages are left out. The full run is in report.md.")
     }

@@ -27,9 +27,11 @@ public struct ReportCache: Sendable {
         guard options.stamp == nil else { return nil }
         var text = "planscribe \(PlanScribeVersion.current)\n"
         text += "templates \(templates.fingerprint)\n"
-        text += "prices " + prices.prices.keys.sorted().map { k in
-            "\(k)=" + prices.prices[k]!.fingerprint
-        }.joined(separator: ";") + "\n"
+        text +=
+            "prices "
+            + prices.prices.keys.sorted().map { k in
+                "\(k)=" + prices.prices[k]!.fingerprint
+            }.joined(separator: ";") + "\n"
         text += "detail \(options.detail.rawValue) lines \(options.htmlOutputLines) title \(title ?? "-")\n"
         for artifact in options.externalArtifacts { text += "artifact \(artifact.name) \(StableHash.of(artifact.text))\n" }
         if let baseline = options.baseline { text += "baseline \(baseline.source) \(baseline.fingerprint)\n" }

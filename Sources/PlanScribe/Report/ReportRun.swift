@@ -53,19 +53,15 @@ public struct ReportPhase: Sendable {
     /// Canned replies the plan gave for this phase that were never sent.
     public var unusedReplies: [String] = []
     /// For a run planscribe drove: the tools whose calls the CLI refused for want of
-    /// permission, one per refused call, and when the phase started and finished.
+    /// permission, one per refused call.
     public var permissionDenials: [String] = []
 
     /// `the CLI refused 3 tool calls for want of permission (Write ×2, Bash)`, nil when it
     /// refused none.
-    public var permissionNote: String? {
-        guard !permissionDenials.isEmpty else { return nil }
-        var counts: [String: Int] = [:]
-        for tool in permissionDenials { counts[tool, default: 0] += 1 }
-        let tools = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }
-        return "the CLI refused \(Figures.plural(permissionDenials.count, "tool call")) for want of permission (\(tools.joined(separator: ", ")))"
-    }
+    public var permissionNote: String? { PermissionNote.text(permissionDenials) }
+    /// When the phase started (its first invocation), for a run planscribe drove.
     public var startedAt: String?
+    /// When it finished.
     public var finishedAt: String?
 
     /// Creates a report phase.
@@ -150,7 +146,9 @@ public struct ReportRun: Sendable {
         case nil:
             if stops.turnLimits > 0 {
                 let others = stops.notes.dropFirst()
-                return (.failed, "stopped at the CLI's turn limit (--max-turns) \(stops.turnLimits)× without a PHASE_STATUS marker" + (others.isEmpty ? "" : " (" + others.joined(separator: "; ") + ")"))
+                return (
+                    .failed, "stopped at the CLI's turn limit (--max-turns) \(stops.turnLimits)× without a PHASE_STATUS marker" + (others.isEmpty ? "" : " (" + others.joined(separator: "; ") + ")")
+                )
             }
             if stops.interrupted { return (.failed, "interrupted before it finished" + also) }
             return (.stalled, (phase.turns.contains { $0.finalText != nil } ? "the final turn has no PHASE_STATUS marker" : "no response") + also)

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import PlanScribeTemplates
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why a report could not be written.
 public enum ReportWriteError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -128,7 +129,8 @@ public enum ReportWriter {
             let done = written
             lock.unlock()
             for name in (try? FileManager.default.contentsOfDirectory(atPath: phases)) ?? [] {
-                let isPage = name.count > 3 && name.prefix(2).allSatisfy(\.isNumber) && name.dropFirst(2).hasPrefix("-")
+                let isPage =
+                    name.count > 3 && name.prefix(2).allSatisfy(\.isNumber) && name.dropFirst(2).hasPrefix("-")
                     && (name.hasSuffix(".html") || name.hasSuffix(".md"))
                 if isPage && !done.contains("phases/" + name) {
                     try? FileManager.default.removeItem(atPath: (phases as NSString).appendingPathComponent(name))

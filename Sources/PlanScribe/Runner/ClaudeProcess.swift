@@ -2,17 +2,17 @@ import Foundation
 import Subprocess
 
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the CLI could not be started at all.
@@ -26,7 +26,8 @@ public enum ClaudeProcessError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case .notFound(let what):
-            return "the Claude Code CLI was not found (\(what)). Install it (npm install -g @anthropic-ai/claude-code, or pip install claude-agent-sdk, whose wheel carries it at claude_agent_sdk/_bundled/claude), then put it on PATH, set PLANSCRIBE_CLAUDE, or pass --claude PATH"
+            return
+                "the Claude Code CLI was not found (\(what)). Install it (npm install -g @anthropic-ai/claude-code, or pip install claude-agent-sdk, whose wheel carries it at claude_agent_sdk/_bundled/claude), then put it on PATH, set PLANSCRIBE_CLAUDE, or pass --claude PATH"
         case .launchFailed(let path, let reason):
             return "cannot start \(path): \(reason)"
         }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What one invocation of the CLI amounted to.
 public struct InvocationOutcome: Sendable, Equatable {
@@ -37,10 +38,10 @@ public struct InvocationOutcome: Sendable, Equatable {
     /// The agent's final text: the result's, else the last assistant text.
     public var finalText: String? { result?.text ?? lastAssistantText }
 
-    /// A one-line reason when the invocation failed, nil when it succeeded.
     /// Why planscribe ended the CLI on seeing an event (a phase command it did not load).
     public var stopReason: String?
 
+    /// A one-line reason when the invocation failed, nil when it succeeded.
     public var failure: String? {
         if let stopReason { return stopReason }
         if interrupted { return "interrupted" }
@@ -110,9 +111,11 @@ struct StreamSplitter {
     /// plain names (letters, digits, `-`, `_`; a UUID) are taken.
     private mutating func checked(_ session: String?) -> String? {
         guard let session else { return nil }
-        let plain = !session.isEmpty && session.utf8.count <= 128 && session.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
-        }
+        let plain =
+            !session.isEmpty && session.utf8.count <= 128
+            && session.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+            }
         if !plain { outcome.badLines.append("session id ignored (not a plain name): " + Figures.oneLine(session, limit: 80)) }
         return plain ? session : nil
     }

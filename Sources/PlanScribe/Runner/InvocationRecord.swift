@@ -3,7 +3,11 @@ import Foundation
 /// One line of `run/invocations.jsonl`: everything about one invocation of the CLI.
 public struct InvocationRecord: Codable, Sendable, Equatable {
     /// Creates a record.
-    public init(index: Int, phase: String, kind: PendingStep.Kind, replyIndex: Int?, question: String?, argv: [String], startedAt: String, durationMs: Int, exitCode: Int32?, signal: Int32?, timedOut: Bool, interrupted: Bool, subtype: String?, isError: Bool?, sessionID: String?, usage: TokenUsage?, costUSD: Double?, sessionTotalUSD: Double?, marker: String?, failure: String?, apiRetries: Int, streamFile: String, permissionDenials: [String]? = nil) {
+    public init(
+        index: Int, phase: String, kind: PendingStep.Kind, replyIndex: Int?, question: String?, argv: [String], startedAt: String, durationMs: Int, exitCode: Int32?, signal: Int32?, timedOut: Bool,
+        interrupted: Bool, subtype: String?, isError: Bool?, sessionID: String?, usage: TokenUsage?, costUSD: Double?, sessionTotalUSD: Double?, marker: String?, failure: String?, apiRetries: Int,
+        streamFile: String, permissionDenials: [String]? = nil
+    ) {
         self.permissionDenials = permissionDenials
         self.index = index
         self.phase = phase

@@ -151,7 +151,9 @@ extension Plan {
     }
 
     /// Parses and validates plan text (see ``load(path:environment:currentDirectory:)``).
-    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> Plan {
+    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath)
+        throws -> Plan
+    {
         try PlanReader(file: file, environment: environment, currentDirectory: currentDirectory).read(text)
     }
 }

@@ -376,10 +376,13 @@ struct PlanReader {
     private func locate(_ raw: String, folder: Bool = false) -> String? {
         let path = expand(raw)
         let planFolder = (Paths.absolute(file) as NSString).deletingLastPathComponent
-        let candidates = path.hasPrefix("/") ? [path] : [
-            (planFolder as NSString).appendingPathComponent(path),
-            (Paths.absolute(currentDirectory) as NSString).appendingPathComponent(path),
-        ]
+        let candidates =
+            path.hasPrefix("/")
+            ? [path]
+            : [
+                (planFolder as NSString).appendingPathComponent(path),
+                (Paths.absolute(currentDirectory) as NSString).appendingPathComponent(path),
+            ]
         let found = candidates.first { folder ? isDirectory($0) : FileManager.default.isReadableFile(atPath: $0) && !isDirectory($0) }
         return found.map { ($0 as NSString).standardizingPath }
     }

@@ -229,10 +229,11 @@ public struct PlanRunner: Sendable {
                 entry.streamAPICalls = outcome.spend.callCount
                 entry.streamEstimateUSD = estimate
                 try record.append(entry)
-                onEvent(.invocationFinished(
-                    phase: phasePlan.name.command, costUSD: cost ?? (estimate > 0 ? estimate : nil), estimated: cost == nil && estimate > 0,
-                    marker: marker, failure: outcome.crossing?.reason ?? outcome.base.failure, denied: outcome.result?.permissionDenials ?? [],
-                    seconds: Double(outcome.durationMs) / 1000, runUSD: runSpent))
+                onEvent(
+                    .invocationFinished(
+                        phase: phasePlan.name.command, costUSD: cost ?? (estimate > 0 ? estimate : nil), estimated: cost == nil && estimate > 0,
+                        marker: marker, failure: outcome.crossing?.reason ?? outcome.base.failure, denied: outcome.result?.permissionDenials ?? [],
+                        seconds: Double(outcome.durationMs) / 1000, runUSD: runSpent))
 
                 if outcome.base.interrupted {
                     // The same step runs again on --resume.
@@ -295,8 +296,8 @@ public struct PlanRunner: Sendable {
         if let failure = outcome.failure {
             return finish(&phase, .failed, failure)
         }
-        if phasePlan.claude.failOnPermissionDenial, let denied = outcome.result?.permissionDenials, !denied.isEmpty {
-            return finish(&phase, .failed, "the CLI refused \(Figures.plural(denied.count, "tool call")) for want of permission (\(Array(Set(denied)).sorted().joined(separator: ", "))); fail_on_permission_denial is set")
+        if phasePlan.claude.failOnPermissionDenial, let note = PermissionNote.text(outcome.result?.permissionDenials ?? []) {
+            return finish(&phase, .failed, note + "; fail_on_permission_denial is set")
         }
         if marker != .readyToAdvance && phase.sessionID == nil {
             // A reply needs --resume with the session; without one the phase cannot go on.
@@ -379,7 +380,8 @@ public struct PlanRunner: Sendable {
         let places = [workspace + "/.claude/skills", workspace + "/.claude/commands", user + "/skills", user + "/commands"]
         return { event in
             guard case .started(_, _, _, let commands?) = event, !commands.contains(name.slug) else { return nil }
-            return "the CLI did not load \(name.command) as a skill or command (it looks in \(places.joined(separator: ", "))); install it there, or mark the phase plain: true to send it as a plain prompt"
+            return
+                "the CLI did not load \(name.command) as a skill or command (it looks in \(places.joined(separator: ", "))); install it there, or mark the phase plain: true to send it as a plain prompt"
         }
     }
 
@@ -410,9 +412,10 @@ public struct PlanRunner: Sendable {
         onEvent: @escaping @Sendable (RunnerEvent) -> Void
     ) async throws -> TimedOutcome {
         let replyNumber = phase.repliesSent
-        onEvent(.invocationStarted(
-            phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber, question: step.question.map { Figures.oneLine($0, limit: 120) },
-            reply: step.message.map { Figures.oneLine(ClaudeCommand.unwrap($0) ?? $0, limit: 120) }, choice: Self.choice(of: step)))
+        onEvent(
+            .invocationStarted(
+                phase: phasePlan.name.command, kind: step.kind, replyNumber: replyNumber, question: step.question.map { Figures.oneLine($0, limit: 120) },
+                reply: step.message.map { Figures.oneLine(ClaudeCommand.unwrap($0) ?? $0, limit: 120) }, choice: Self.choice(of: step)))
         let stream = String(format: "stream/%03d-%@-%@.jsonl", index + 1, phasePlan.name.slug.replacingOccurrences(of: ":", with: "-"), step.kind.rawValue)
         let prompts = Self.promptFolder(of: record)
         if step.kind == .start {

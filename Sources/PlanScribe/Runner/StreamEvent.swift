@@ -124,12 +124,14 @@ public enum StreamEventDecoder {
             return .success(.assistant(text: text, fromSubagent: raw.parent_tool_use_id != nil, call: call))
         case ("result", _):
             let since = raw.model_usage_since_last_result.map { $0.values.compactMap(\.costUSD).reduce(0, +) }
-            return .success(.result(ResultEvent(
-                subtype: raw.subtype, isError: raw.is_error ?? true, text: raw.result?.value, sessionID: raw.session_id,
-                totalCostUSD: raw.total_cost_usd, costSinceLastResultUSD: since, usage: raw.usage.map(TokenUsage.init),
-                numTurns: raw.num_turns, errors: raw.errors ?? [], apiErrorStatus: raw.api_error_status,
-                terminalReason: raw.terminal_reason,
-                permissionDenials: raw.permission_denials.map { $0.map { $0.tool_name?.value ?? "a tool" } })))
+            return .success(
+                .result(
+                    ResultEvent(
+                        subtype: raw.subtype, isError: raw.is_error ?? true, text: raw.result?.value, sessionID: raw.session_id,
+                        totalCostUSD: raw.total_cost_usd, costSinceLastResultUSD: since, usage: raw.usage.map(TokenUsage.init),
+                        numTurns: raw.num_turns, errors: raw.errors ?? [], apiErrorStatus: raw.api_error_status,
+                        terminalReason: raw.terminal_reason,
+                        permissionDenials: raw.permission_denials.map { $0.map { $0.tool_name?.value ?? "a tool" } })))
         default:
             return .success(.other(type + (raw.subtype.map { "/" + $0 } ?? "")))
         }

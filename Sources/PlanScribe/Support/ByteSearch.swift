@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension StringProtocol {
@@ -105,7 +105,9 @@ extension String {
         var offsets: [Int] = []
         var copy = self
         copy.withUTF8 { bytes in
-            bytes.forEachOffset(of: 0x0A) { offsets.append($0); return true }
+            bytes.forEachOffset(of: 0x0A) {
+                offsets.append($0); return true
+            }
         }
         var lines: [Substring] = []
         lines.reserveCapacity(offsets.count + 1)

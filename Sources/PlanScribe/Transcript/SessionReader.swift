@@ -252,7 +252,9 @@ public struct SessionReader: Sendable {
             id: sessionID, file: source.file, projectPath: main.cwd, title: main.title.best,
             cliVersions: main.versions, messages: withUsage(messages),
             branches: branches.map { Branch(leftAfter: $0.leftAfter, messages: withUsage($0.messages)) },
-            subagents: subagents.map { s in var s = s; s.messages = withUsage(s.messages); return s },
+            subagents: subagents.map { s in
+                var s = s; s.messages = withUsage(s.messages); return s
+            },
             apiCalls: apiCalls, reportedCostUSD: main.reportedCostUSD.map { Self.ownCost(total: $0, inherited: inheritedCost) },
             costNotes: main.coverage.notes, continuesSession: foreignOwner, inheritedPhase: inheritedPhase, start: start, end: end, reports: reports)
         if foreignOwner == nil { session.costFigures = main.coverage.figures.map { CostFigure(line: $0.line, usd: $0.usd) } }
@@ -262,7 +264,6 @@ public struct SessionReader: Sendable {
         }
         return session
     }
-
 
     /// The earliest and latest message timestamps of the nodes.
     private static func timeSpan(of nodes: [TranscriptFile.Node]) -> (String?, String?) {

@@ -213,7 +213,7 @@ struct TranscriptFile {
         }
         if case .toolResults = message.kind {
             for result in message.toolResults {
-                if let agent = Self.agentID(inResultText: result.text) , agentToolUse[agent] == nil {
+                if let agent = Self.agentID(inResultText: result.text), agentToolUse[agent] == nil {
                     agentToolUse[agent] = result.toolUseID
                 }
             }

@@ -24,11 +24,12 @@ public enum TranscriptLocator {
     /// - Parameter workingDirectory: an absolute path.
     /// - Returns: the folder name.
     public static func projectFolderName(for workingDirectory: String) -> String {
-        String(workingDirectory.unicodeScalars.map { scalar -> Character in
-            let v = scalar.value
-            let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
-            return alnum ? Character(scalar) : "-"
-        })
+        String(
+            workingDirectory.unicodeScalars.map { scalar -> Character in
+                let v = scalar.value
+                let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+                return alnum ? Character(scalar) : "-"
+            })
     }
 
     /// The transcript folder of a working directory inside a projects folder. Names longer
@@ -78,8 +79,9 @@ public enum TranscriptLocator {
                 subagentFiles.append(contentsOf: jsonlFiles(under: stem + "/subagents"))
                 let dir = (path as NSString).deletingLastPathComponent
                 if let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) {
-                    looseAgents.append(contentsOf: entries.filter { $0.hasPrefix("agent-") && $0.hasSuffix(".jsonl") }
-                        .map { (dir as NSString).appendingPathComponent($0) })
+                    looseAgents.append(
+                        contentsOf: entries.filter { $0.hasPrefix("agent-") && $0.hasSuffix(".jsonl") }
+                            .map { (dir as NSString).appendingPathComponent($0) })
                 }
                 continue
             }
