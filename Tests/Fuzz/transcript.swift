@@ -29,6 +29,11 @@ public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     for line in bytes.split(separator: 0x0A) {
+        // One decoder: a line the walk rejects is one Codable rejects too (it only explains),
+        // unless a key is given twice (JSONDecoder keeps the first, the walk the last).
+        if case .malformed(let reason) = LineDecoder().decode(UnsafeRawBufferPointer(rebasing: line)), reason == LineDecoder.unreadable {
+            precondition(hasRepeatedKey(UnsafeRawBufferPointer(rebasing: line)), "the walk rejects a line Codable reads")
+        }
         if let difference = UsageLine.disagreement(UnsafeRawBufferPointer(rebasing: line)) {
             preconditionFailure("the usage walk differs from the decoder: \(difference)")
         }
@@ -38,4 +43,30 @@ public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+/// True when some object in the JSON line gives a key twice (keys compared as they read,
+/// escapes undone, as JSONDecoder compares them).
+func hasRepeatedKey(_ line: UnsafeRawBufferPointer) -> Bool {
+    guard let base = line.baseAddress else { return false }
+    var c = FastLineDecoder.Cursor(base: base, end: line.count)
+    var repeated = false
+    func value(_ c: inout FastLineDecoder.Cursor, depth: Int) -> Bool {
+        guard depth < 600 else { return false }
+        c.skipWhitespace()
+        switch c.peek {
+        case UInt8(ascii: "{"):
+            var keys = Set<String>()
+            return c.walkObject(key: { FastLineDecoder.unescape($0) ?? String(decoding: $0, as: UTF8.self) }) { key, c in
+                if !keys.insert(key).inserted { repeated = true }
+                return value(&c, depth: depth + 1)
+            }
+        case UInt8(ascii: "["):
+            return FastLineDecoder.array(&c) { value(&$0, depth: depth + 1) }
+        default:
+            return c.skipValue()
+        }
+    }
+    _ = value(&c, depth: 0)
+    return repeated
 }

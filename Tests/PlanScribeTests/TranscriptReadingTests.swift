@@ -374,3 +374,48 @@ struct OversizedAndOddLineTests {
         #expect(session.reports[0].malformed == 1)
     }
 }
+
+/// One decoder accepts a line, and only one: the lines of a real CLI 2.1.332 session, written
+/// in other legal JSON spellings, read as the originals do; a line the walk rejects is
+/// explained and not read another way.
+struct OneDecoderTests {
+    static let session = Fixture.path("cli-2.1.332/-tmp-ccrun-proj/11111111-2222-4333-8444-555555555555.jsonl")
+
+    static func read(_ lines: [String]) -> TranscriptFile {
+        let text = lines.joined(separator: "\n") + "\n"
+        return Data(text.utf8).withUnsafeBytes { TranscriptFile.read(bytes: $0, path: "t.jsonl") }
+    }
+
+    @Test func otherSpellingsOfTheSameLinesReadTheSame() throws {
+        let lines = try String(contentsOfFile: Self.session, encoding: .utf8).split(separator: "\n").map(String.init)
+        let original = Self.read(lines)
+        // Keys written with escapes, counts written as 2.0 or 1e1: what JSONDecoder takes them for.
+        let respelled = lines.map { line in
+            line.replacingOccurrences(of: #""type":"#, with: #""typ\u0065":"#)
+                .replacingOccurrences(of: #""uuid":"#, with: #""\u0075uid":"#)
+                .replacingOccurrences(of: #""output_tokens":37,"#, with: #""output_tokens":3.7e1,"#)
+                .replacingOccurrences(of: #""input_tokens":1200,"#, with: #""input_tokens":1200.0,"#)
+        }
+        #expect(respelled.filter { $0.contains("3.7e1") && $0.contains("1200.0") }.count == 3)
+        let other = Self.read(respelled)
+        #expect(other.report.diagnostics.map(\.message) == original.report.diagnostics.map(\.message))
+        #expect(other.nodes.map(\.uuid) == original.nodes.map(\.uuid))
+        #expect(other.nodes.map(\.usage) == original.nodes.map(\.usage))
+        #expect(other.nodes.compactMap(\.message).map(\.text) == original.nodes.compactMap(\.message).map(\.text))
+        #expect(original.nodes.count > 10 && original.nodes.contains { $0.usage != nil })
+    }
+
+    @Test func aFieldOfTheWrongTypeRejectsAMessageButNotALink() throws {
+        let lines = try String(contentsOfFile: Self.session, encoding: .utf8).split(separator: "\n").map(String.init)
+        let attachment = try #require(lines.first { $0.contains(#""type":"attachment""#) })
+        let user = try #require(lines.first { $0.contains(#""type":"user""#) })
+        let file = Self.read([
+            attachment.replacingOccurrences(of: #""isSidechain":false"#, with: #""isSidechain":"no""#),
+            user.replacingOccurrences(of: #""isSidechain":false"#, with: #""isSidechain":0"#),
+        ])
+        // The attachment is still a link of the chain, its sidechain flag unread; the prompt is
+        // explained, with the field.
+        #expect(file.nodes.count == 1 && file.nodes[0].message?.kind == .attachment("environment"))
+        #expect(file.report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == ["2: field isSidechain: expected true or false"])
+    }
+}

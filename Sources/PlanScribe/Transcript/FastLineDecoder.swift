@@ -27,26 +27,48 @@ enum FastLineDecoder {
             raw.message = message
             return true
         }
+        // A top-level field of the wrong type is passed over and remembered: a line of a
+        // kind that is decoded is then rejected (and explained), a chain link or a skipped
+        // kind keeps what it has.
+        var mismatched = false
+        func text(_ c: inout Cursor, _ out: inout String?) -> Bool {
+            c.skipWhitespace()
+            if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out) }
+            mismatched = true
+            return c.skipValue()
+        }
+        func flag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
+            c.skipWhitespace()
+            if c.peek == UInt8(ascii: "t") || c.peek == UInt8(ascii: "f") || c.peek == UInt8(ascii: "n") { return bool(&c, into: &out) }
+            mismatched = true
+            return c.skipValue()
+        }
+        func number(_ c: inout Cursor, _ out: inout Double?) -> Bool {
+            c.skipWhitespace()
+            if let b = c.peek, b == UInt8(ascii: "-") || b == UInt8(ascii: "n") || (b >= 0x30 && b <= 0x39) { return double(&c, into: &out) }
+            mismatched = true
+            return c.skipValue()
+        }
         let ok = object(&c) { key, c in
             switch key {
-            case "type": return string(&c, into: &raw.type)
-            case "subtype": return string(&c, into: &raw.subtype)
-            case "uuid": return string(&c, into: &raw.uuid)
-            case "parentUuid": return string(&c, into: &raw.parentUuid)
-            case "logicalParentUuid": return string(&c, into: &raw.logicalParentUuid)
-            case "agentId": return string(&c, into: &raw.agentId)
-            case "timestamp": return string(&c, into: &raw.timestamp)
-            case "cwd": return string(&c, into: &raw.cwd)
-            case "version": return string(&c, into: &raw.version)
-            case "requestId": return string(&c, into: &raw.requestId)
-            case "summary": return string(&c, into: &raw.summary)
-            case "customTitle": return string(&c, into: &raw.customTitle)
-            case "aiTitle": return string(&c, into: &raw.aiTitle)
-            case "isSidechain": return bool(&c, into: &raw.isSidechain)
-            case "isMeta": return bool(&c, into: &raw.isMeta)
-            case "isCompactSummary": return bool(&c, into: &raw.isCompactSummary)
-            case "isApiErrorMessage": return bool(&c, into: &raw.isApiErrorMessage)
-            case "totalCostUSD": return double(&c, into: &raw.totalCostUSD)
+            case "type": return text(&c, &raw.type)
+            case "subtype": return text(&c, &raw.subtype)
+            case "uuid": return text(&c, &raw.uuid)
+            case "parentUuid": return text(&c, &raw.parentUuid)
+            case "logicalParentUuid": return text(&c, &raw.logicalParentUuid)
+            case "agentId": return text(&c, &raw.agentId)
+            case "timestamp": return text(&c, &raw.timestamp)
+            case "cwd": return text(&c, &raw.cwd)
+            case "version": return text(&c, &raw.version)
+            case "requestId": return text(&c, &raw.requestId)
+            case "summary": return text(&c, &raw.summary)
+            case "customTitle": return text(&c, &raw.customTitle)
+            case "aiTitle": return text(&c, &raw.aiTitle)
+            case "isSidechain": return flag(&c, &raw.isSidechain)
+            case "isMeta": return flag(&c, &raw.isMeta)
+            case "isCompactSummary": return flag(&c, &raw.isCompactSummary)
+            case "isApiErrorMessage": return flag(&c, &raw.isApiErrorMessage)
+            case "totalCostUSD": return number(&c, &raw.totalCostUSD)
             case "toolDenialKind": return lenient(&c, into: &raw.toolDenialKind)
             case "content":
                 var text: String?
@@ -81,15 +103,15 @@ enum FastLineDecoder {
             case "attachment":
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else { return c.skipValue() }
-                return object(&c) { key, c in key == "type" ? string(&c, into: &attachmentType) : c.skipValue() }
+                return object(&c) { key, c in key == "type" ? text(&c, &attachmentType) : c.skipValue() }
             default:
                 return c.skipValue()
             }
         }
         guard ok else { return nil }
         c.skipWhitespace()
-        guard c.at == c.end else { return nil }
-        if let later = messageLater, let type = raw.type, messageWanted(type) {
+        guard c.at == c.end, let type = raw.type, !(mismatched && messageWanted(type)) else { return nil }
+        if let later = messageLater, messageWanted(type) {
             var inner = Cursor(base: base, end: later.end, at: later.start)
             guard message(&inner, type: type), inner.at == later.end else { return nil }
         }
@@ -289,6 +311,11 @@ enum FastLineDecoder {
             c.at = start
             var value: Int?
             guard int(&c, into: &value), let value else { return nil }
+            // A fraction or an exponent is left to JSONDecoder, which says what it is.
+            for i in start..<c.at {
+                let b = c.base.load(fromByteOffset: i, as: UInt8.self)
+                if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return nil }
+            }
             return .int(value)
         }
     }
@@ -353,7 +380,18 @@ enum FastLineDecoder {
     /// Walks an object, handing each key and the cursor at its value to `member`, which must
     /// consume the value.
     static func object(_ c: inout Cursor, _ member: (Key, inout Cursor) -> Bool) -> Bool {
-        c.walkObject(key: Key.init(bytes:), member)
+        c.walkObject(key: { $0 }) { bytes, c in
+            guard Self.hasEscape(bytes) else { return member(Key(bytes: bytes), &c) }
+            // A key written with escapes (`"typ\u0065"`) is the key it spells.
+            guard var key = unescape(bytes) else { return false }
+            return key.withUTF8 { member(Key(bytes: UnsafeRawBufferPointer($0)), &c) }
+        }
+    }
+
+    @inline(__always)
+    private static func hasEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte == 0x5C { return true }
+        return false
     }
 
     static func array(_ c: inout Cursor, _ element: (inout Cursor) -> Bool) -> Bool {
@@ -423,13 +461,14 @@ enum FastLineDecoder {
         return true
     }
 
-    /// A whole number that fits `Int`, or null.
+    /// A whole number that fits `Int` (`2.0` and `1e3` included), or null.
     static func int(_ c: inout Cursor, into out: inout Int?) -> Bool {
         c.skipWhitespace()
         if c.peek == UInt8(ascii: "n") {
             out = nil
             return literal(&c, "null")
         }
+        let start = c.at
         var negative = false
         if c.peek == UInt8(ascii: "-") {
             negative = true
@@ -446,7 +485,15 @@ enum FastLineDecoder {
             c.at += 1
         }
         guard digits > 0 else { return false }
-        if let next = c.peek, next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return false }
+        if let next = c.peek, next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
+            // `2.0` or `1e3`: a whole number written otherwise is that number (as JSONDecoder
+            // reads it); `2.5` is not a count.
+            c.at = start
+            var number: Double?
+            guard double(&c, into: &number), let number, number == number.rounded(), abs(number) < 0x1p63 else { return false }
+            out = Int(number)
+            return true
+        }
         out = negative ? -value : value
         return true
     }

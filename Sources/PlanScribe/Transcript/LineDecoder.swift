@@ -4,8 +4,8 @@ import Foundation
 ///
 /// A line is walked once by ``FastLineDecoder``, which learns its type and decodes only what
 /// that type needs into the slim ``RawLine``: kinds planscribe does not render are passed over,
-/// their values jumped with `memchr`. A line the walk does not expect is sniffed and decoded
-/// the careful way, which says what is wrong with it.
+/// their values jumped with `memchr`. A line the walk rejects is explained, not read another
+/// way: ``LineSniffer`` finds where its JSON breaks, Codable which field is wrong.
 struct LineDecoder {
     /// Line types with no place in the conversation: recognised, counted, not decoded.
     static let skippedTypes: Set<String> = [
@@ -68,9 +68,8 @@ struct LineDecoder {
     }
 
     func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
-        // One walk decodes what the line holds; anything it does not expect (a field of
-        // another type, an escape in a key, invalid JSON) goes the careful way below, which
-        // says what is wrong or accepts what the walk does not know.
+        // One walk decodes what the line holds. A line it rejects is not read another way:
+        // it is explained.
         if let (raw, attachmentType) = FastLineDecoder.decodeLine(
             line, dropBodies: dropBodies, dropAssistantText: dropAssistantText,
             messageWanted: { Self.handling(of: $0) == .decoded }),
@@ -78,7 +77,7 @@ struct LineDecoder {
         {
             return outcome(type: type, raw: raw, attachmentType: attachmentType)
         }
-        return decodeCarefully(line)
+        return explain(line)
     }
 
     /// The outcome of a line the one-walk decoder read.
@@ -95,41 +94,27 @@ struct LineDecoder {
         }
     }
 
-    /// Sniffs the line's top level, then decodes it with Codable. Only for lines the one-walk
-    /// decoder gave up on (it would give up again).
-    private func decodeCarefully(_ line: UnsafeRawBufferPointer) -> Outcome {
+    /// Why the one-walk decoder rejected a line: where its JSON breaks (``LineSniffer``), else
+    /// the field Codable stops at, with the type it expected. Codable only explains: a line it
+    /// would accept is not decoded by it (the transcript fuzzer checks that there is none).
+    private func explain(_ line: UnsafeRawBufferPointer) -> Outcome {
         if isBlank(line) { return .blank }
-        let sniff: LineSniff
-        switch LineSniffer.sniffOrFailure(line) {
-        case .success(let found): sniff = found
-        case .failure(let failure): return .malformed(explainFailure(line, failure))
-        }
-        let type: String
-        if let sniffed = sniff.type {
-            type = sniffed
-        } else {
-            // The sniffer reads plain strings only: one full decode tells a type written with
-            // escapes from a missing or mistyped one.
-            let field = (try? decoder.decode(JSONValue.self, from: Data(line)))?["type"]
-            guard let text = field?.stringValue else {
-                return .malformed(field == nil ? "line has no \"type\" field" : "field type: expected a string")
-            }
-            type = text
-        }
-        switch Self.handling(of: type) {
-        case .skipped: return .skipped
-        case .link: return .link(sniff)
-        case .unknown: return .unknown(type, sniff)
-        case .decoded: break
-        }
-        // The fast decoder gave up: decode with Codable, which says exactly what is wrong (or
-        // accepts a shape the fast path does not know).
+        if case .failure(let failure) = LineSniffer.sniffOrFailure(line) { return .malformed(explainFailure(line, failure)) }
+        let value: JSONValue
+        do { value = try decoder.decode(JSONValue.self, from: Data(line)) } catch { return .malformed(Self.describe(error, line: line)) }
+        guard let type = value["type"] else { return .malformed("line has no \"type\" field") }
+        guard type.stringValue != nil else { return .malformed("field type: expected a string") }
         do {
-            return .decoded(try decoder.decode(RawLine.self, from: Data(line)), sniff)
+            _ = try decoder.decode(RawLine.self, from: Data(line))
+            return .malformed(Self.unreadable)
         } catch {
             return .malformed(Self.describe(error, line: line))
         }
     }
+
+    /// What a line is called that neither decoder rejects with a reason: a shape planscribe
+    /// does not read (the fuzzer holds this never to happen but for a key given twice).
+    static let unreadable = "a line planscribe cannot read (valid JSON in a shape it does not know)"
 
     private func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
         for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
