@@ -314,7 +314,7 @@ struct ReportOutputTests {
         let open = "<details class=\"branch\"><summary>\(label)</summary><div class=\"inner\">"
         #expect(page.components(separatedBy: "<details class=\"branch\">").count == 2)
         let start = try #require(page.range(of: open))
-        let end = try #require(page.range(of: "</div></details>\n<div class=\"msg user\">", range: start.upperBound..<page.endIndex))
+        let end = try #require(page.range(of: "</div></details>\n<div class=\"msg user\" id=\"turn-2\">", range: start.upperBound..<page.endIndex))
         let branch = String(page[start.upperBound..<end.lowerBound])
         #expect(branch.components(separatedBy: "<div class=\"msg ").count - 1 == 6)  // 2 prompts, 2 answers, 2 CLI notes
         #expect(branch.contains("second prompt, to be abandoned") && branch.contains("third prompt, to be abandoned"))

@@ -15,6 +15,8 @@ struct ConversationView {
     let toolUseIDs: Set<String>
     /// The messages that end a turn (whose final line carries the protocol marker).
     var turnEnds: Set<String> = []
+    /// Each turn's prompt (by uuid) and the turn's number, from 1.
+    var turnOfPrompt: [String: Int] = [:]
     /// How the run's canned messages read (``ReportPhase/replyLabels``).
     var replyLabels: [String: String] = [:]
     /// Branches by the uuid of the shown message they follow (``placeBranches(of:visible:)``).
@@ -44,8 +46,9 @@ struct ConversationView {
     /// Remembers which message ends each turn of a phase, for the marker badges.
     mutating func markTurnEnds(of phase: Phase) {
         day = phase.turns.lazy.compactMap { ($0.prompt ?? $0.messages.first)?.timestamp }.first.map { String($0.prefix(10)) }
-        for turn in phase.turns {
+        for (t, turn) in phase.turns.enumerated() {
             if let last = turn.messages.last(where: { $0.role == .assistant && !$0.text.isEmpty }) { turnEnds.insert(last.uuid) }
+            if let prompt = turn.prompt { turnOfPrompt[prompt.uuid] = t + 1 }
         }
     }
 
@@ -123,7 +126,9 @@ struct ConversationView {
                     firstPrompt = false
                     var blocks: [MessageBubble.Block] = [.text(html: Markdown.html(text))]
                     for case .image(let info) in m.blocks { blocks.append(preBlock((Self.describe(info), nil))) }
-                    out.append(bubble(role: "user", label: label, time: m.timestamp, blocks: blocks))
+                    var prompt = bubble(role: "user", label: label, time: m.timestamp, blocks: blocks)
+                    if depth == 0 { prompt.anchor = turnOfPrompt[m.uuid].map(DecisionList.anchor) }
+                    out.append(prompt)
                 }
             case .response:
                 out.append(response(m, depth: depth))

@@ -1,13 +1,20 @@
 /// What was decided in a run, phase by phase: each reply the agent got (canned, default, a
-/// nudge) with the question it answered, the last words of the turn before it. Shown on the
-/// index, in report.md and in the job summary.
+/// nudge) with the question it answered (the last words of the turn before it, or the
+/// headings of the decision briefs there), and each question the CLI refused to put
+/// (`AskUserQuestion` in `-p` mode), each linked to its turn. Shown on the index, in
+/// report.md and in the job summary.
 struct DecisionList {
     /// One question and its reply.
     struct Item {
         var question: String
-        /// How the reply came: `canned reply`, `default reply`, `nudge: …`.
+        /// How the reply came: `canned reply`, `default reply`, `nudge: …`; `not asked` for a
+        /// question the CLI refused.
         var label: String
         var answer: String
+        /// The turn on the phase page (`phases/01-office-hours.html#turn-2`).
+        var href: String = ""
+        /// The decision brief the question is, when it is one (the first, when there are several).
+        var brief: DecisionBrief?
     }
 
     /// A phase's decisions.
@@ -24,18 +31,46 @@ struct DecisionList {
     /// No decisions.
     init() { phases = [] }
 
-    /// The decisions of a run's phases (phases without a reply are left out).
+    /// The id of a turn's prompt on its phase page.
+    static func anchor(turn number: Int) -> String { "turn-\(number)" }
+
+    /// The decisions of a run's phases (phases without any are left out).
     init(_ run: ReportRun) {
         phases = run.phases.compactMap { p in
             guard let phase = p.phase else { return nil }
+            let page = "phases/\(p.fileStem).html"
             var items: [Item] = []
-            for (t, turn) in phase.turns.enumerated() where t > 0 {
-                guard let prompt = turn.prompt else { continue }
+            for (t, turn) in phase.turns.enumerated() {
+                // Questions the agent tried to ask with the tool, refused by the CLI.
+                for question in Self.refusedQuestions(in: turn) {
+                    items.append(
+                        Item(
+                            question: Figures.oneLine(question.header.map { "\($0): " + question.question } ?? question.question, limit: 240),
+                            label: "not asked", answer: "the CLI refused AskUserQuestion", href: page + "#" + Self.anchor(turn: t + 1)))
+                }
+                guard t + 1 < phase.turns.count, let prompt = phase.turns[t + 1].prompt else { continue }
                 let (label, text) = ConversationView.promptLabel(prompt, first: false, replies: p.replyLabels)
-                let asked = Self.head(phase.turns[t - 1].finalText ?? "")
-                items.append(Item(question: Figures.oneLine(asked.isEmpty ? "(no question)" : asked, limit: 240), label: label, answer: Figures.oneLine(Self.head(text), limit: 240)))
+                let asked = turn.finalText ?? ""
+                let briefs = DecisionBrief.all(in: asked)
+                let question = briefs.isEmpty ? Self.head(asked) : briefs.map(\.heading).joined(separator: "; ")
+                items.append(
+                    Item(
+                        question: Figures.oneLine(question.isEmpty ? "(no question)" : question, limit: 240), label: label,
+                        answer: Figures.oneLine(Self.head(text), limit: 240), href: page + "#" + Self.anchor(turn: t + 2), brief: briefs.first))
             }
-            return items.isEmpty ? nil : Phase(number: p.number, name: p.name, href: "phases/\(p.fileStem).html", items: items)
+            return items.isEmpty ? nil : Phase(number: p.number, name: p.name, href: page, items: items)
+        }
+    }
+
+    /// The questions of the turn's `AskUserQuestion` calls that the CLI refused.
+    private static func refusedQuestions(in turn: Turn) -> [AskedQuestion] {
+        var refused = Set<String>()
+        for m in turn.messages {
+            for result in m.toolResults where result.isError { refused.insert(result.toolUseID) }
+        }
+        guard !refused.isEmpty else { return [] }
+        return turn.messages.flatMap { m in
+            m.toolUses.filter { refused.contains($0.id) }.flatMap { AskedQuestion.questions(in: $0) ?? [] }
         }
     }
 
@@ -51,7 +86,14 @@ struct DecisionList {
         phases.map { p in
             [
                 "number": p.number, "name": p.name, "href": p.href,
-                "items": p.items.map { ["question": $0.question, "label": $0.label, "answer": $0.answer] as [String: Any] },
+                "items": p.items.map { item in
+                    [
+                        "question": item.question, "label": item.label, "answer": item.answer, "href": item.href,
+                        "brief": item.brief.map { b in
+                            ["recommendation": b.recommendation ?? false, "options": b.options.isEmpty ? false : b.options.joined(separator: " · ")] as [String: Any]
+                        } ?? false,
+                    ] as [String: Any]
+                },
             ]
         }
     }
@@ -64,8 +106,9 @@ struct DecisionList {
         for p in phases {
             for item in p.items {
                 rows.append(
-                    "| " + MarkdownTable.escape("\(p.number). \(p.name)") + " | " + MarkdownTable.literal(item.question) + " | *" + MarkdownTable.literal(item.label) + "*: "
-                        + MarkdownTable.literal(item.answer) + " |")
+                    "| " + MarkdownTable.escape("\(p.number). \(p.name)") + " | " + MarkdownTable.literal(item.question)
+                        + (item.brief?.recommendation.map { " (recommended: " + MarkdownTable.literal(Figures.oneLine($0, limit: 160)) + ")" } ?? "") + " | *"
+                        + MarkdownTable.literal(item.label) + "*: " + MarkdownTable.literal(item.answer) + " |")
             }
         }
         return rows.joined(separator: "\n")

@@ -18,6 +18,9 @@ struct MessageBubble {
     var cost: String?
     /// The protocol marker badge of a turn's last message: its text and CSS class.
     var marker: (text: String, cssClass: String)?
+    /// The bubble's id on the page (`turn-3` for the prompt that starts a phase's third turn),
+    /// which the index's decisions link to.
+    var anchor: String?
     var blocks: [Block] = []
 
     /// A piece of a bubble. Every text in it is HTML already (escaped, or cmark's safe output).
@@ -57,6 +60,7 @@ struct MessageBubble {
             "branch_messages": (branch ?? []).map(\.context),
             "is_meta": isMeta, "role": role, "label": label, "time": time ?? false, "model": model ?? false,
             "cost": cost ?? false, "marker": marker?.text ?? false, "marker_class": marker?.cssClass ?? "", "blocks": blocks.map(\.context),
+            "anchor": anchor ?? false,
         ]
     }
 }

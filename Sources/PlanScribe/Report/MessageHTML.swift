@@ -30,7 +30,13 @@ enum MessageHTML {
         }
         out += "<div class=\"msg "
         escape(m.role, &out)
-        out += "\">\n<div class=\"who\"><span>"
+        out += "\""
+        if let anchor = m.anchor {
+            out += " id=\""
+            escape(anchor, &out)
+            out += "\""
+        }
+        out += ">\n<div class=\"who\"><span>"
         escape(m.label, &out)
         out += "</span>"
         for value in [m.time, m.model, m.cost] {
