@@ -21,6 +21,7 @@ struct DecisionBrief: Equatable {
 
     /// The briefs of a message, in order; empty when it holds none.
     static func all(in text: String) -> [DecisionBrief] {
+        guard mayHoldBrief(text) else { return [] }
         var briefs: [DecisionBrief] = []
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = plain(raw)
@@ -40,12 +41,23 @@ struct DecisionBrief: Equatable {
         return briefs
     }
 
+    /// False when no `D` is followed by a digit anywhere: no brief (most texts; one pass
+    /// over the bytes, so that reports of long runs do not pay for briefs they do not hold).
+    static func mayHoldBrief(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count > 1 else { return false }
+            for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "D") && bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 { return true }
+            return false
+        }
+    }
+
     /// The line without list, heading and emphasis marks around it.
     private static func plain(_ line: Substring) -> Substring {
         var s = line.drop { $0 == " " || $0 == "#" || $0 == "-" || $0 == "*" || $0 == ">" || $0 == "_" }
         while let last = s.last, last == "*" || last == "_" || last == " " { s = s.dropLast() }
         // `**D1 — Title**` and `**Recommendation:** …`: emphasis inside the line.
-        return Substring(s.replacingOccurrences(of: "**", with: ""))
+        return s.contains("*") ? Substring(s.replacingOccurrences(of: "**", with: "")) : s
     }
 
     /// `D1 — title` (an em or en dash, or a hyphen between spaces, or a colon).
