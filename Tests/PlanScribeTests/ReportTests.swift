@@ -737,6 +737,8 @@ struct ToolInputViewTests {
             use("t2", "Read", #"{"file_path":"README.md","offset":10,"limit":20}"#),
             use("t3", "TodoWrite", #"{"todos":[{"content":"plan <it>","status":"completed"},{"content":"ship","status":"pending"}]}"#),
             use("t4", "WebFetch", #"{"url":"https://example.com","prompt":"summarise"}"#),
+            use("t5", "WebSearch", #"{"query":"todo apps for teams","allowed_domains":["example.com"]}"#),
+            use("t6", "NotebookEdit", #"{"notebook_path":"a.ipynb","new_source":"x"}"#),
         ]
         var lines = [Line.user("u0", parent: nil, "/office-hours go")]
         var parent = "u0"
@@ -749,6 +751,19 @@ struct ToolInputViewTests {
         #expect(page.contains("<pre>edit app.py\n- a = 1\n- b = 2\n+ a = 3</pre>"))
         #expect(page.contains("<pre>read README.md from line 10, 20 lines</pre>"))
         #expect(page.contains("<pre>[x] plan &lt;it&gt;\n[ ] ship</pre>"))
-        #expect(page.contains("&quot;url&quot; : &quot;https://example.com&quot;"))
+        #expect(page.contains("<pre>fetch https://example.com\nlooking for: summarise</pre>"))
+        #expect(page.contains("<pre>search the web for todo apps for teams\nonly on: example.com</pre>"))
+        // A tool without a view keeps its JSON.
+        #expect(page.contains("&quot;notebook_path&quot; : &quot;a.ipynb&quot;"))
+    }
+
+    /// A subagent call as the real CLI wrote it (claude-code-log's recorded Task, and an Agent
+    /// call of CLI 2.1.332): its kind, task and prompt.
+    @Test func aSubagentCallReadsAsItsTaskAndPrompt() throws {
+        let real = try Render.files([Fixture.realProjects])
+        let task = try #require(real.first { $0.key.hasSuffix(".html") && $0.value.contains("subagent Explore: Explore codebase structure") })
+        #expect(task.value.contains("<pre>subagent Explore: Explore codebase structure\n\nGive me a comprehensive overview of the code organization"))
+        let cli = try Render.files([Fixture.cliProject])
+        #expect(cli.values.contains { $0.contains("<pre>subagent general-purpose: Echo via subagent\n\nSUBAGENT-MARKER: run echo from-subagent and report</pre>") })
     }
 }

@@ -297,7 +297,12 @@ struct ConversationView {
                     case .toolUse(let use):
                         add("- Tool `\(use.name.filter { $0 != "`" })` " + Self.inlineCode(Self.summary(of: use)) + "\n")
                         if options.detail == .full {
-                            add(Markdown.fenced(Self.pretty(use.input), info: "json"))
+                            // The same view as the page: what the tool does, else its JSON.
+                            if let view = ToolInputView.text(use) {
+                                add(Markdown.fenced(view, info: use.name == "Edit" || use.name == "MultiEdit" ? "diff" : ""))
+                            } else {
+                                add(Markdown.fenced(Self.pretty(use.input), info: "json"))
+                            }
                             if let result = results[use.id] {
                                 add((result.isError ? "Result (error):\n\n" : "Result:\n\n") + Markdown.fenced(result.text))
                             }
@@ -363,19 +368,11 @@ struct ConversationView {
         return ""
     }
 
-    /// Pretty-printed JSON with sorted keys.
+    /// Pretty-printed JSON, members in their order.
     static func pretty(_ value: JSONValue) -> String {
         var out = ""
-        if PrettyJSON.write(value, into: &out, indent: 0) { return out }
-        return encodedPretty(value)
-    }
-
-    /// ``pretty(_:)`` through JSONEncoder: for the values the direct writer leaves to it.
-    static func encodedPretty(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        PrettyJSON.write(value, into: &out, indent: 0)
+        return out
     }
 
     static func describe(_ info: ImageInfo) -> String {
@@ -394,52 +391,48 @@ struct ConversationView {
     }
 }
 
-/// JSON written the way JSONEncoder writes it with `.prettyPrinted, .sortedKeys,
-/// .withoutEscapingSlashes`, byte for byte, without Codable's cost. Doubles and objects with
-/// a key twice are left to the encoder (`write` returns false).
+/// JSON pretty-printed for reading: two-space indents, `"key" : value`, each object's members
+/// in their order (as written in the transcript), strings escaped as JSONEncoder escapes them,
+/// numbers as Swift writes them.
 enum PrettyJSON {
-    static func write(_ value: JSONValue, into out: inout String, indent: Int) -> Bool {
+    static func write(_ value: JSONValue, into out: inout String, indent: Int) {
         var bytes: [UInt8] = []
-        guard write(value, into: &bytes, indent: indent) else { return false }
+        write(value, into: &bytes, indent: indent)
         out += String(decoding: bytes, as: UTF8.self)
-        return true
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int) -> Bool {
+    static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int) {
         switch value {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
         case .int(let i): out += String(i).utf8
-        case .double: return false
+        case .double(let d): out += "\(d)".utf8
         case .string(let s): string(s, into: &out)
         case .array(let items):
             out += "[\n".utf8
             if items.isEmpty { out.append(0x0A) }
             for (i, item) in items.enumerated() {
                 pad(indent + 2, &out)
-                guard write(item, into: &out, indent: indent + 2) else { return false }
+                write(item, into: &out, indent: indent + 2)
                 if i < items.count - 1 { out.append(0x2C) }
                 out.append(0x0A)
             }
             pad(indent, &out)
             out.append(0x5D)
         case .object(let members):
-            let sorted = members.sorted { $0.key < $1.key }
-            for i in sorted.indices.dropFirst() where sorted[i].key == sorted[i - 1].key { return false }
             out += "{\n".utf8
-            if sorted.isEmpty { out.append(0x0A) }
-            for (i, member) in sorted.enumerated() {
+            if members.isEmpty { out.append(0x0A) }
+            for (i, member) in members.enumerated() {
                 pad(indent + 2, &out)
                 string(member.key, into: &out)
                 out += " : ".utf8
-                guard write(member.value, into: &out, indent: indent + 2) else { return false }
-                if i < sorted.count - 1 { out.append(0x2C) }
+                write(member.value, into: &out, indent: indent + 2)
+                if i < members.count - 1 { out.append(0x2C) }
                 out.append(0x0A)
             }
             pad(indent, &out)
             out.append(0x7D)
         }
-        return true
     }
 
     private static func pad(_ n: Int, _ out: inout [UInt8]) {

@@ -1,6 +1,8 @@
 /// A tool call's input as a reader takes it in, for the common tools: an edit as the lines it
 /// removes and adds, a write as the file and its content, a command as a shell line, a read as
-/// the file and its range, a search as its pattern and place, a to-do list as a checklist.
+/// the file and its range, a search as its pattern and place, a to-do list as a checklist, a
+/// fetch as its address and what it looks for, a web search as its query, a subagent as its
+/// kind, task and prompt.
 /// Other tools (and inputs of an unexpected shape) are shown as JSON. Plain text: the page
 /// escapes it.
 enum ToolInputView {
@@ -50,6 +52,22 @@ enum ToolInputView {
                 }
                 return mark + " " + (todo["content"]?.stringValue ?? "")
             }.joined(separator: "\n")
+        case "WebFetch":
+            guard let url = string("url") else { return nil }
+            return "fetch " + url + (string("prompt").map { "\nlooking for: " + $0 } ?? "")
+        case "WebSearch":
+            guard let query = string("query") else { return nil }
+            func domains(_ key: String) -> String? {
+                guard case .array(let list)? = input[key] else { return nil }
+                let names = list.compactMap(\.stringValue)
+                return names.isEmpty ? nil : names.joined(separator: ", ")
+            }
+            return "search the web for " + query + (domains("allowed_domains").map { "\nonly on: " + $0 } ?? "")
+                + (domains("blocked_domains").map { "\nnot on: " + $0 } ?? "")
+        case "Agent", "Task":
+            guard let prompt = string("prompt") else { return nil }
+            let who = string("subagent_type").map { "subagent " + $0 } ?? "subagent"
+            return who + (string("description").map { ": " + $0 } ?? "") + (input["run_in_background"] == .bool(true) ? " (in the background)" : "") + "\n\n" + prompt
         default:
             return nil
         }

@@ -1,7 +1,8 @@
 /// A JSON value kept as data, for tool inputs whose shape depends on the tool.
 ///
-/// Object keys keep a stable (sorted) order so that anything rendered from a value is
-/// deterministic.
+/// An object read from a transcript keeps its members in the order written; one decoded
+/// through Codable (which gives no order) has them sorted by key, so that anything rendered
+/// from a value is deterministic.
 public enum JSONValue: Sendable, Hashable, Codable {
     /// `null`.
     case null
@@ -15,7 +16,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case string(String)
     /// A list.
     case array([JSONValue])
-    /// An object, its members sorted by key.
+    /// An object, its members in the order written (sorted by key when decoded by Codable).
     case object([Member])
 
     /// One key and its value inside an object.
@@ -31,6 +32,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+
+    /// The same value with every object's members sorted by key.
+    public var sortingKeys: JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map(\.sortingKeys))
+        case .object(let members): return .object(members.map { Member(key: $0.key, value: $0.value.sortingKeys) }.sorted { $0.key < $1.key })
+        default: return self
+        }
     }
 
     /// Decodes any JSON value.

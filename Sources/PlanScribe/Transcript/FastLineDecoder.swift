@@ -263,12 +263,14 @@ enum FastLineDecoder {
         }
     }
 
-    /// A JSON value read in place, as `JSONValue(from:)` through JSONDecoder would give it
-    /// (a tool input: ~3 % of render time through Codable). Nil for what it leaves to
-    /// JSONDecoder: a number with a fraction or exponent or beyond `Int`, a key given twice,
-    /// a `\u` escape of a surrogate, a raw control character in a string, nesting deeper
-    /// than 64, and anything invalid.
-    /// `jsonValueMatchesJSONDecoder` and the transcript fuzzer compare the two.
+    /// A JSON value read in place, as `JSONValue(from:)` through JSONDecoder would give it,
+    /// but with each object's members in the order written (a tool input shown as JSON reads
+    /// as the agent wrote it). Numbers as JSONDecoder takes them: a whole number, also written
+    /// `2.0` or `1e3`, is an `Int`, any other a `Double`. Nil for what it leaves to
+    /// JSONDecoder: a key given twice, a whole number past 2⁵³ written with a fraction or an
+    /// exponent, a `\u` escape of a surrogate, a raw control character in a string, nesting
+    /// deeper than 64, and anything invalid.
+    /// `jsonValueMatchesJSONDecoder` and the transcript fuzzer compare the two, keys sorted.
     static func jsonValue(_ c: inout Cursor, depth: Int) -> JSONValue? {
         guard depth < 64 else { return nil }
         c.skipWhitespace()
@@ -282,8 +284,10 @@ enum FastLineDecoder {
                 return true
             }
             guard ok else { return nil }
-            members.sort { $0.key < $1.key }
-            for i in members.indices.dropFirst() where members[i].key == members[i - 1].key { return nil }
+            if members.count > 1 {
+                var seen = Set<String>()
+                for member in members where !seen.insert(member.key).inserted { return nil }
+            }
             return .object(members)
         case UInt8(ascii: "["):
             var items: [JSONValue] = []
@@ -310,13 +314,18 @@ enum FastLineDecoder {
             }
             c.at = start
             var value: Int?
-            guard int(&c, into: &value), let value else { return nil }
-            // A fraction or an exponent is left to JSONDecoder, which says what it is.
-            for i in start..<c.at {
-                let b = c.base.load(fromByteOffset: i, as: UInt8.self)
-                if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return nil }
+            if int(&c, into: &value), let value {
+                // Written with a fraction or an exponent, a whole number is exact below 2⁵³.
+                for i in start..<c.at {
+                    let b = c.base.load(fromByteOffset: i, as: UInt8.self)
+                    if (b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) && value.magnitude >= 1 << 53 { return nil }
+                }
+                return .int(value)
             }
-            return .int(value)
+            c.at = start
+            var number: Double?
+            guard double(&c, into: &number), let number, number.isFinite else { return nil }
+            return .double(number)
         }
     }
 
