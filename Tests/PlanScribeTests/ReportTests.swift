@@ -256,6 +256,23 @@ struct ReportOutputTests {
         #expect(files["phases/01-office-hours.md"]!.contains("line 99\nline 100\n```"))
     }
 
+    @Test func aLongToolInputIsCutWithALinkToTheWholeOfIt() throws {
+        let scratch = ScratchFolder()
+        let content = (1...70).map { "row \($0)" }.joined(separator: "\n")
+        let file = scratch.write(
+            "p/s.jsonl",
+            lines: [
+                Line.user("u1", parent: nil, "/office-hours go"),
+                Line.assistant("a1", parent: "u1", id: "msg_1", block: #"{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"t.md","content":\#(Line.json(content))}}"#),
+                Line.assistant("a2", parent: "a1", id: "msg_2", block: Line.text("Done.\nPHASE_STATUS: ready_to_advance")),
+            ])
+        let files = try Render.files([file])
+        let page = files["phases/01-office-hours.html"]!
+        // "write t.md", a blank line, then the rows: 38 rows fit in 40 lines.
+        #expect(page.contains("row 38\n<a class=\"more\" href=\"01-office-hours.md\">… 32 more lines</a>: the whole input is in the phase&#39;s Markdown</pre>"), "\(page)")
+        #expect(files["phases/01-office-hours.md"]!.contains("row 69\nrow 70\n```"))
+    }
+
     @Test func theJobSummaryStaysUnderOneMebibyte() throws {
         let scratch = ScratchFolder()
         let huge = String(repeating: "A long answer that goes on and on. ", count: 40_000)  // 1.4 MB

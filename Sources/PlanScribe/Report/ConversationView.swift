@@ -182,7 +182,9 @@ struct ConversationView {
         let summary = Self.summary(of: use)
         guard options.detail == .full else { return .toolName(name: use.name, summary: summary) }
         let input = cut(ToolInputView.text(use) ?? Self.pretty(use.input))
-        var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0 + (input.1.map { "\n… " + $0 } ?? "")))
+        // A long input is cut as a long result is, with a link to the Markdown that has it whole.
+        let inputMore = input.1.map { "\n<a class=\"more\" href=\"" + HTMLText.escape(markdownFile) + "\">… " + HTMLText.escape($0) + "</a>: the whole input is in the phase&#39;s Markdown" }
+        var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0) + (inputMore ?? ""))
         call.moreHref = markdownFile
         if let result = results[use.id] {
             let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
