@@ -221,7 +221,7 @@ struct TranscriptReadingTests {
             ])
         var filter = DuplicateFilter()
         let session = try SessionReader().read(SessionSource(file: file), filter: &filter)
-        #expect(session.messages[0].blocks == [.text("look"), .image(ImageInfo(mediaType: "image/png", byteCount: 6))])
+        #expect(session.messages[0].blocks == [.text("look"), .image(ImageInfo(mediaType: "image/png", byteCount: 6, base64: "AAAABBBB"))])
         #expect(session.messages[1].blocks == [.redactedThinking, .unsupported(type: "web_search_tool_result")])
         #expect(session.messages[2].isMeta)
         #expect(!session.messages[2].isPrompt)

@@ -125,7 +125,7 @@ struct ConversationView {
                     let (label, text) = Self.promptLabel(m, first: firstPrompt, replies: replyLabels)
                     firstPrompt = false
                     var blocks: [MessageBubble.Block] = [.text(html: Markdown.html(text))]
-                    for case .image(let info) in m.blocks { blocks.append(preBlock((Self.describe(info), nil))) }
+                    for case .image(let info) in m.blocks { blocks.append(Self.imageBlock(info)) }
                     var prompt = bubble(role: "user", label: label, time: m.timestamp, blocks: blocks)
                     if depth == 0 { prompt.anchor = turnOfPrompt[m.uuid].map(DecisionList.anchor) }
                     out.append(prompt)
@@ -156,7 +156,7 @@ struct ConversationView {
             case .toolResult(let r):
                 blocks.append(preBlock(cut(r.text)))
             case .image(let info):
-                blocks.append(preBlock((Self.describe(info), nil)))
+                blocks.append(Self.imageBlock(info))
             case .unsupported(let type):
                 if options.detail == .full { blocks.append(preBlock(("[\(type) block not shown]", nil))) }
             }
@@ -187,8 +187,10 @@ struct ConversationView {
         var call = MessageBubble.ToolCall(name: use.name, summary: summary, inputHTML: HTMLText.escape(input.0) + (inputMore ?? ""))
         call.moreHref = markdownFile
         if let result = results[use.id] {
-            let (text, more) = cut(result.text.isEmpty && !result.images.isEmpty ? result.images.map(Self.describe).joined(separator: "\n") : result.text)
-            call.result = (HTMLText.escape(text), more, result.isError)
+            let shown = result.images.filter { $0.dataURL != nil }
+            let described = result.images.filter { $0.dataURL == nil }.map(Self.describe)
+            let (text, more) = cut(result.text.isEmpty ? described.joined(separator: "\n") : ([result.text] + described).joined(separator: "\n"))
+            call.result = (HTMLText.escape(text) + shown.map { "\n" + Self.imageHTML($0) }.joined(), more, result.isError)
         }
         if let sub = subagents[use.id], depth < 4 {
             let title = [sub.agentType, sub.description].compactMap { $0 }.joined(separator: ": ")
@@ -307,6 +309,7 @@ struct ConversationView {
                             }
                             if let result = results[use.id] {
                                 add((result.isError ? "Result (error):\n\n" : "Result:\n\n") + Markdown.fenced(result.text))
+                                for image in result.images { add("*" + Self.markdownDescription(image) + "*\n") }
                             }
                             if let sub = subagents[use.id], depth < 4 {
                                 add("Subagent " + Self.inlineCode(sub.description ?? sub.agentID) + ":\n")
@@ -316,7 +319,7 @@ struct ConversationView {
                     case .toolResult(let r):
                         add(Markdown.fenced(r.text))
                     case .image(let info):
-                        add("*" + Self.describe(info) + "*\n")
+                        add("*" + Self.markdownDescription(info) + "*\n")
                     case .unsupported(let type):
                         if options.detail == .full { add("*[\(type) block not shown]*\n") }
                     }
@@ -378,7 +381,27 @@ struct ConversationView {
     }
 
     static func describe(_ info: ImageInfo) -> String {
-        "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ") not embedded"
+        let why = info.base64 == nil && (info.byteCount ?? 0) > ImageInfo.embedLimit / 4 * 3 ? " not embedded: over the size limit" : " not embedded"
+        return "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")" + why
+    }
+
+    /// An image in the Markdown, which embeds none: what it was, and that the page shows it
+    /// when it does.
+    static func markdownDescription(_ info: ImageInfo) -> String {
+        guard info.dataURL != nil else { return describe(info) }
+        return "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + "): shown on the HTML page"
+    }
+
+    /// An image as a `data:` URL (the page's CSP allows `img-src data:` and nothing else).
+    static func imageHTML(_ info: ImageInfo) -> String {
+        guard let url = info.dataURL else { return HTMLText.escape(describe(info)) }
+        let alt = "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")"
+        return "<img class=\"embedded\" alt=\"" + HTMLText.escape(alt) + "\" src=\"" + url + "\">"
+    }
+
+    /// An image block of a message: the picture, or what it was when it cannot be shown.
+    static func imageBlock(_ info: ImageInfo) -> MessageBubble.Block {
+        info.dataURL == nil ? .pre(html: HTMLText.escape(describe(info))) : .text(html: "<p>" + imageHTML(info) + "</p>")
     }
 
     /// Text as an inline code span that no backtick inside can close.

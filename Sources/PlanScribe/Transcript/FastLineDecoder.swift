@@ -251,6 +251,10 @@ enum FastLineDecoder {
                         c.skipWhitespace()
                         guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
                         source.dataLength = e - s
+                        // Kept to be shown, at full detail and within the limit.
+                        if !dropBodies, e - s <= ImageInfo.embedLimit {
+                            source.data = unescape(UnsafeRawBufferPointer(start: c.base + s, count: e - s))
+                        }
                         return true
                     default: return c.skipValue()
                     }

@@ -44,6 +44,36 @@ public struct ImageInfo: Sendable, Hashable {
     public var mediaType: String
     /// The size of the decoded image in bytes (estimated from base64), when embedded.
     public var byteCount: Int?
+    /// The image itself, base64, when the transcript embeds it and it is no larger than
+    /// ``embedLimit`` (read at full detail only).
+    public var base64: String?
+
+    /// The largest image kept to be shown, in bytes of base64 (about 750 KB of image).
+    public static let embedLimit = 1_000_000
+
+    /// Creates an image's description.
+    public init(mediaType: String, byteCount: Int?, base64: String? = nil) {
+        self.mediaType = mediaType
+        self.byteCount = byteCount
+        self.base64 = base64
+    }
+
+    /// A `data:` URL for the image, when it can be shown safely: a raster type a browser
+    /// shows as a picture (PNG, JPEG, GIF, WebP; never SVG, which can hold script) and data
+    /// of base64 characters only. Nil otherwise.
+    public var dataURL: String? {
+        guard let base64, ["image/png", "image/jpeg", "image/gif", "image/webp"].contains(mediaType), !base64.isEmpty else { return nil }
+        for byte in base64.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                continue
+            default:
+                return nil
+            }
+        }
+        return "data:" + mediaType + ";base64," + base64
+    }
 }
 
 /// One message of a conversation: a user prompt, tool results, an assistant response

@@ -324,7 +324,8 @@ struct TranscriptFile {
             return .toolResult(ToolResult(toolUseID: block.tool_use_id ?? "", text: texts.joined(separator: "\n"), isError: block.is_error ?? false, images: images))
         case "image":
             let size = (block.source?.dataLength ?? block.source?.data?.utf8.count).map { $0 / 4 * 3 }
-            return .image(ImageInfo(mediaType: block.source?.media_type ?? "image", byteCount: size))
+            let data = block.source?.data.flatMap { $0.utf8.count <= ImageInfo.embedLimit ? $0 : nil }
+            return .image(ImageInfo(mediaType: block.source?.media_type ?? "image", byteCount: size, base64: data))
         default:
             return .unsupported(type: block.type ?? "unknown")
         }
