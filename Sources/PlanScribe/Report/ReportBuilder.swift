@@ -116,8 +116,6 @@ public struct ReportBuilder: Sendable {
         let artifacts = ArtifactCollector(run: run, options: options)
         let figures = try figures(for: run)
         try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
-        // Each phase's conversation Markdown, kept for report.md.
-        let conversations = IndexedSlots<String>(count: run.phases.count)
         let failure = LockedValue<(any Error)?>(nil)  // the first error thrown on any thread
         ParallelWork.forEach(run.phases.count, width: options.jobs) { i in
             let phase = run.phases[i]
@@ -138,21 +136,21 @@ public struct ReportBuilder: Sendable {
                 }
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
-                conversations.set(i, conversation)
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
         }
         if let error = failure.value { throw error }
-        var sections: [[String: Any]] = []
-        var bodies: [String] = []
-        for (i, phase) in run.phases.enumerated() {
-            sections.append(["number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "conversation_md": Self.placeholder])
-            bodies.append(conversations.take(i) ?? "")
+        // report.md is the run in summary: each phase's outcome and final message, linking to
+        // its page and its Markdown, which hold the conversation (a long run's would be tens
+        // of megabytes here).
+        let sections: [[String: Any]] = run.phases.map { phase in
+            [
+                "number": phase.number, "name": phase.name, "outcome_label": phase.outcome.label, "reason": MarkdownTable.escape(phase.reason),
+                "final_md": Self.finalMarkdown(phase, limit: Self.reportFinalLimit), "md_href": "phases/\(phase.fileStem).md", "html_href": "phases/\(phase.fileStem).html",
+            ]
         }
-        try emit(RenderedFile(path: "report.md", parts: spliced(templates.renderMarkdown("report.md", reportContext(run, sections: sections, figures: figures)), bodies)))
-        sections = []
-        bodies = []
+        try emit(RenderedFile(path: "report.md", text: tidy(templates.renderMarkdown("report.md", reportContext(run, sections: sections, figures: figures)))))
         try emit(RenderedFile(path: "summary.json", contents: RunSummary(run: run, figures: figures, stamp: options.stamp).json()))
         try emit(RenderedFile(path: "junit.xml", text: JUnitReport.xml(run: run, figures: figures)))
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
@@ -557,15 +555,24 @@ public struct ReportBuilder: Sendable {
         comparison.map { ["before": MarkdownTable.escape($0.sides.before), "markdown": $0.markdown(heading: heading)] }
     }
 
+    /// How much of a phase's final message report.md shows, in characters.
+    static let reportFinalLimit = 4_000
+
+    /// A phase's final assistant message as Markdown, defanged, cut at `limit` characters
+    /// (saying so, and where the whole of it is).
+    static func finalMarkdown(_ p: ReportPhase, limit: Int?) -> String {
+        let final = p.phase?.turns.last?.messages.last { $0.role == .assistant && !$0.text.isEmpty }
+        var text = final.map { PhaseMarker.strip($0.text) } ?? "*No response.*"
+        if let limit, text.count > limit { text = String(text.prefix(limit)) + "\n\n*… shortened: the whole of it is in phases/\(p.fileStem).md*" }
+        return Markdown.defanged(text)
+    }
+
     private func jobSummary(_ run: ReportRun, figures: RunFigures) -> String {
         func render(decisionLimit: Int?, includeDecisions: Bool, note: String?) -> String {
             var decisions: [[String: Any]] = []
             if includeDecisions {
                 for p in run.phases {
-                    let final = p.phase?.turns.last?.messages.last { $0.role == .assistant && !$0.text.isEmpty }
-                    var text = final.map { PhaseMarker.strip($0.text) } ?? "*No response.*"
-                    if let limit = decisionLimit, text.count > limit { text = String(text.prefix(limit)) + "\n\n*… shortened*" }
-                    decisions.append(["number": p.number, "name": p.name, "outcome_label": p.outcome.label, "decision_md": Markdown.defanged(text)])
+                    decisions.append(["number": p.number, "name": p.name, "outcome_label": p.outcome.label, "decision_md": Self.finalMarkdown(p, limit: decisionLimit)])
                 }
             }
             return tidy(
