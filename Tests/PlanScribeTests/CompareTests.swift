@@ -218,6 +218,25 @@ struct DiffCLITests {
         #expect(bad.status == 2 && bad.stderr == "Error: --baseline \(scratch.path)/cache: not a planscribe report (it has no summary.json)\n")
     }
 
+    @Test func severalProjectsEachFindTheirBaselineByTheirFolderName() throws {
+        let scratch = ScratchFolder()
+        let first = try cli.run(["render", "claude-code-log-real", "-o", scratch.path + "/before", "--no-cache"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let projects = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/before").filter { !$0.hasSuffix(".html") }.sorted()
+        try #require(projects.count >= 2)
+        // One project's earlier report is gone: it is rendered without a baseline, and says so.
+        try FileManager.default.removeItem(atPath: scratch.path + "/before/" + projects[0])
+        let second = try cli.run(["render", "claude-code-log-real", "-o", scratch.path + "/after", "--baseline", scratch.path + "/before", "--no-cache"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("warning: no baseline for \(scratch.path)/after/\(projects[0]): \(scratch.path)/before/\(projects[0]): no such file or folder"), "\(second.stderr)")
+        for project in projects {
+            let report = try String(contentsOfFile: scratch.path + "/after/\(project)/report.md", encoding: .utf8)
+            #expect(report.contains("## Compared with the baseline") == (project != projects[0]), "\(project)")
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/after/\(project)/summary.json"))) as? [String: Any]
+            #expect(((summary?["baseline"] as? [String: Any])?["cost_delta_usd"] as? Double) == (project != projects[0] ? 0 : nil), "\(project)")
+        }
+    }
+
     @Test func costMaxCostExitsFiveOverTheAmount() throws {
         let over = try cli.run(["cost", "planning-run/projects", "--max-cost", "0.2"])
         #expect(over.status == 5 && over.stderr == "planscribe: --max-cost: cost $0.287458 (reported) is over $0.20\n")
