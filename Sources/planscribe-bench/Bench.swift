@@ -123,6 +123,8 @@ struct RunBench: ParsableCommand {
         measure("cost") { _ in [binary, "cost", root, "--json"] }
         measure("render") { run in [binary, "render", root, "--output", out("render", run)] }
         let rendered = out("render", max(1, runs) - 1)
+        // The largest page a reader opens, and the largest file of the report.
+        let largest = Self.largestFiles(under: rendered)
         measure("render, unchanged tree") { _ in [binary, "render", root, "--output", rendered] }
         // Names of the compared tool's measurements; the first is the one the speed-up is of.
         var compared: [String] = []
@@ -167,6 +169,9 @@ struct RunBench: ParsableCommand {
                 ]
             }
             var top: [String: Any] = ["tree_mb": Double(bytes) / 1e6, "cores": ProcessInfo.processInfo.activeProcessorCount, "measurements": rows]
+            top["largest_html_page_bytes"] = largest.html
+            top["largest_html_page"] = largest.htmlPath
+            top["largest_file_bytes"] = largest.any
             if let first = speedups.first { top["render_speedup_over_compared"] = first.times }
             if !speedups.isEmpty { top["render_speedups"] = Dictionary(uniqueKeysWithValues: speedups.map { ($0.name, $0.times) }) }
             let data = try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])
@@ -183,10 +188,26 @@ struct RunBench: ParsableCommand {
                     name + String(format: " %8.3f %9.0f %9.2f %7.0f MB   %6.3f + %.3f s", m.medianSeconds, m.mbPerSecond, m.medianSeconds / floor, Double(m.peakRSSKB) / 1024, cpu.user, cpu.system)
                         + status)
             }
+            print(String(format: "largest HTML page: %.2f MB (%@); largest file: %.2f MB", Double(largest.html) / 1e6, largest.htmlPath, Double(largest.any) / 1e6))
             for speedup in speedups {
                 print(String(format: "render is %.1f× as fast as %@ on this tree", speedup.times, speedup.name))
             }
         }
+    }
+
+    /// The largest `.html` file (its size and path, relative) and the largest file of any
+    /// kind under a folder.
+    static func largestFiles(under folder: String) -> (html: Int, htmlPath: String, any: Int) {
+        var html = 0
+        var htmlPath = ""
+        var any = 0
+        let files = FileManager.default.enumerator(atPath: folder)
+        while let name = files?.nextObject() as? String {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + name))?[.size] as? Int else { continue }
+            any = max(any, size)
+            if name.hasSuffix(".html"), size > html { (html, htmlPath) = (size, name) }
+        }
+        return (html, htmlPath, any)
     }
 
     struct Sample {

@@ -788,3 +788,95 @@ struct ToolInputViewTests {
         #expect(cli.values.contains { $0.contains("<pre>subagent general-purpose: Echo via subagent\n\nSUBAGENT-MARKER: run echo from-subagent and report</pre>") })
     }
 }
+
+/// A long phase is cut into pages between messages, each under the limit, linked in order;
+/// the index's decisions link to the page their turn is on.
+struct PhasePaginationTests {
+    @Test func aLongPhaseIsPagedAndEveryLinkFindsItsTurn() throws {
+        let scratch = ScratchFolder()
+        let paragraph = String(repeating: "A long answer about the plan, with more to say. ", count: 2_000)  // ~100 KB
+        var lines = [Line.user("u0", parent: nil, "/office-hours plan it")]
+        var parent = "u0"
+        for t in 0..<12 {
+            lines.append(Line.assistant("a\(t)", parent: parent, id: "m\(t)", block: Line.text("Turn \(t). " + paragraph + "\nPHASE_STATUS: needs_input")))
+            lines.append(Line.user("u\(t + 1)", parent: "a\(t)", "Answer \(t + 1)."))
+            parent = "u\(t + 1)"
+        }
+        lines.append(Line.assistant("end", parent: parent, id: "m-end", block: Line.text("Done.\nPHASE_STATUS: ready_to_advance")))
+        _ = scratch.write("p/s.jsonl", lines: lines)
+        var options = ReportOptions()
+        options.pageBytes = 500_000
+        let files = try Render.files([scratch.path + "/p"], options: options)
+        let pages = files.keys.filter { $0.hasPrefix("phases/01-office-hours") && $0.hasSuffix(".html") }.sorted()
+        #expect(pages == ["phases/01-office-hours-2.html", "phases/01-office-hours-3.html", "phases/01-office-hours.html"])
+        let first = files["phases/01-office-hours.html"]!
+        let second = files["phases/01-office-hours-2.html"]!
+        let third = files["phases/01-office-hours-3.html"]!
+        for page in [first, second, third] {
+            #expect(page.utf8.count < 500_000 + 120_000, "one message at most past the limit")
+            #expect(HTMLScan(page).dangers == [])
+        }
+        #expect(first.contains(#"<nav class="pager"><a href="01-office-hours-2.html">next page ›</a></nav>"#))
+        #expect(second.contains(#"<nav class="pager"><a href="01-office-hours.html">‹ previous page</a><a href="01-office-hours-3.html">next page ›</a></nav>"#))
+        #expect(HTMLScan(third).text.contains("page 3 of 3"))
+        // The cost and artifacts are on the first page only.
+        #expect(first.contains("<h2>Cost of this phase</h2>") && !second.contains("<h2>Cost of this phase</h2>"))
+        #expect(second.contains(#"The phase's artifacts and cost are on <a href="01-office-hours.html">its first page</a>."#))
+        // Every turn is on exactly one page, in order.
+        let all = first + second + third
+        for t in 0..<12 { #expect(all.components(separatedBy: "Turn \(t). A long answer").count == 2, "turn \(t)") }
+        // Each decision's link goes to the page that holds its turn.
+        let index = files["index.html"]!
+        let links = HTMLScan(index).tags.filter { $0.name == "a" }.compactMap { $0.attributes.first { $0.name == "href" }?.value }.filter { $0.contains("#turn-") }
+        #expect(links.count == 12)
+        for link in links {
+            let parts = link.split(separator: "#")
+            let page = try #require(files[String(parts[0])], "\(link)")
+            #expect(page.contains(#"id="\#(parts[1])""#), "\(link)")
+        }
+        #expect(links.contains { $0.hasPrefix("phases/01-office-hours-3.html#") })
+        // Through Mustache (a user's message template) the pages are the same.
+        options.nativePartials = false
+        let templated = try Render.files([scratch.path + "/p"], options: options)
+        for page in pages { #expect(templated[page] == files[page], "\(page)") }
+    }
+}
+
+/// What a page shows of a very long phase stays a page's worth: the dearest 100 turns of its
+/// cost table, artifacts up to a quarter of a page, the first 500 decisions on the index and
+/// 100 in report.md and the job summary; the phase's Markdown and summary.json keep all.
+struct LongPhaseLimitsTests {
+    @Test func tablesArtifactsAndDecisionsAreCappedWhereReadersLook() throws {
+        let scratch = ScratchFolder()
+        var lines = [Line.user("u0", parent: nil, "/office-hours plan it")]
+        var parent = "u0"
+        let content = String(repeating: "- a line of the notes file\n", count: 1_000)  // 27 KB each
+        for t in 0..<150 {
+            let write = #"{"type":"tool_use","id":"w\#(t)","name":"Write","input":{"file_path":"notes-\#(t).md","content":\#(Line.json(content))}}"#
+            lines.append(Line.assistant("w\(t)", parent: parent, id: "mw\(t)", block: write, output: 10 + t))
+            lines.append(Line.assistant("a\(t)", parent: "w\(t)", id: "m\(t)", block: Line.text("Question \(t)?\nPHASE_STATUS: needs_input"), output: 10 + t))
+            lines.append(Line.user("u\(t + 1)", parent: "a\(t)", "Answer \(t)."))
+            parent = "u\(t + 1)"
+        }
+        _ = scratch.write("p/s.jsonl", lines: lines)
+        var options = ReportOptions()
+        options.pageBytes = 400_000
+        let files = try Render.files([scratch.path + "/p"], options: options)
+        let page = files["phases/01-office-hours.html"]!
+        // Cost: 100 rows of turns and the note, then the total.
+        let table = HTMLScan(page).text
+        #expect(table.contains("… 51 cheaper turns (the 100 dearest are listed; every turn is in 01-office-hours.md)"), "\(table.suffix(2000))")
+        #expect(files["phases/01-office-hours.md"]!.contains("| 151. prompt: Answer 149."))
+        // Artifacts: 100 KB of them (three files), the rest named.
+        #expect(page.components(separatedBy: #"<div class="artifact">"#).count - 1 == 3)
+        #expect(table.contains("… and 147 more files, whole in 01-office-hours.md: notes-3.md, notes-4.md"))
+        #expect(files["phases/01-office-hours.md"]!.components(separatedBy: "### notes-").count - 1 == 150)
+        // Decisions: 150 of them; report.md lists 100 and says where the rest are.
+        #expect(files["report.md"]!.contains("… and 50 more decisions: every one is on index.html and in summary.json."))
+        let summary = try JSONSerialization.jsonObject(with: Data(files["summary.json"]!.utf8)) as? [String: Any]
+        #expect(((summary?["phases"] as? [[String: Any]])?.first?["decisions"] as? [Any])?.count == 150)
+        // A conversation outside any phase asks nothing: no decisions.
+        let chat = try Render.files([Fixture.path("claude-code-log-real/-Users-dain-workspace-claude-code-log-sample")])
+        #expect(!chat["index.html"]!.contains("<h2>Decisions</h2>"))
+    }
+}

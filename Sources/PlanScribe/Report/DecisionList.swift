@@ -11,8 +11,8 @@ struct DecisionList {
         /// question the CLI refused.
         var label: String
         var answer: String
-        /// The turn on the phase page (`phases/01-office-hours.html#turn-2`).
-        var href: String = ""
+        /// The turn it belongs to (from 1), which the index links to.
+        var turn: Int = 1
         /// The decision brief the question is, when it is one (the first, when there are several).
         var brief: DecisionBrief?
     }
@@ -34,10 +34,11 @@ struct DecisionList {
     /// The id of a turn's prompt on its phase page.
     static func anchor(turn number: Int) -> String { "turn-\(number)" }
 
-    /// The decisions of a run's phases (phases without any are left out).
+    /// The decisions of a run's planning phases (conversation outside any phase asks for
+    /// none; phases without any are left out).
     init(_ run: ReportRun) {
         phases = run.phases.compactMap { p in
-            guard let phase = p.phase else { return nil }
+            guard let phase = p.phase, p.outcome != .conversation else { return nil }
             let page = "phases/\(p.fileStem).html"
             var items: [Item] = []
             for (t, turn) in phase.turns.enumerated() {
@@ -46,7 +47,7 @@ struct DecisionList {
                     items.append(
                         Item(
                             question: Figures.oneLine(question.header.map { "\($0): " + question.question } ?? question.question, limit: 240),
-                            label: "not asked", answer: "the CLI refused AskUserQuestion", href: page + "#" + Self.anchor(turn: t + 1)))
+                            label: "not asked", answer: "the CLI refused AskUserQuestion", turn: t + 1))
                 }
                 guard t + 1 < phase.turns.count, let prompt = phase.turns[t + 1].prompt else { continue }
                 let (label, text) = ConversationView.promptLabel(prompt, first: false, replies: p.replyLabels)
@@ -56,7 +57,7 @@ struct DecisionList {
                 items.append(
                     Item(
                         question: Figures.oneLine(question.isEmpty ? "(no question)" : question, limit: 240), label: label,
-                        answer: Figures.oneLine(Self.head(text), limit: 240), href: page + "#" + Self.anchor(turn: t + 2), brief: briefs.first))
+                        answer: Figures.oneLine(Self.head(text), limit: 240), turn: t + 2, brief: briefs.first))
             }
             return items.isEmpty ? nil : Phase(number: p.number, name: p.name, href: page, items: items)
         }
@@ -81,14 +82,20 @@ struct DecisionList {
         return String(text.prefix(1_000))
     }
 
-    /// The list as the index template reads it.
-    var context: [[String: Any]] {
-        phases.map { p in
-            [
+    /// The list as the index template reads it (the first ``pageLimit`` decisions).
+    ///
+    /// - Parameter href: the link to a turn, by phase number and turn number.
+    func context(href: (Int, Int) -> String) -> [[String: Any]] {
+        var budget = Self.pageLimit
+        return phases.compactMap { p -> [String: Any]? in
+            guard budget > 0 else { return nil }
+            let items = Array(p.items.prefix(budget))
+            budget -= items.count
+            return [
                 "number": p.number, "name": p.name, "href": p.href,
-                "items": p.items.map { item in
+                "items": items.map { item in
                     [
-                        "question": item.question, "label": item.label, "answer": item.answer, "href": item.href,
+                        "question": item.question, "label": item.label, "answer": item.answer, "href": href(p.number, item.turn),
                         "brief": item.brief.map { b in
                             ["recommendation": b.recommendation ?? false, "options": b.options.isEmpty ? false : b.options.joined(separator: " · ")] as [String: Any]
                         } ?? false,
@@ -103,14 +110,25 @@ struct DecisionList {
     var markdown: String {
         guard !phases.isEmpty else { return "" }
         var rows = ["| phase | asked | reply |", "|---|---|---|"]
+        let count = phases.reduce(0) { $0 + $1.items.count }
         for p in phases {
             for item in p.items {
+                guard rows.count - 2 < Self.markdownLimit else { break }
                 rows.append(
                     "| " + MarkdownTable.escape("\(p.number). \(p.name)") + " | " + MarkdownTable.literal(item.question)
                         + (item.brief?.recommendation.map { " (recommended: " + MarkdownTable.literal(Figures.oneLine($0, limit: 160)) + ")" } ?? "") + " | *"
                         + MarkdownTable.literal(item.label) + "*: " + MarkdownTable.literal(item.answer) + " |")
             }
         }
-        return rows.joined(separator: "\n")
+        var text = rows.joined(separator: "\n")
+        if count > Self.markdownLimit {
+            text += "\n\n… and \(Figures.plural(count - Self.markdownLimit, "more decision")): every one is on index.html and in summary.json."
+        }
+        return text
     }
+
+    /// How many decisions report.md and the job summary list.
+    static let markdownLimit = 100
+    /// How many the index lists.
+    static let pageLimit = 500
 }

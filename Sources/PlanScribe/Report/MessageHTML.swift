@@ -11,6 +11,13 @@ enum MessageHTML {
         return out
     }
 
+    /// One message, as ``render(_:)`` writes it in a list.
+    static func render(_ m: MessageBubble) -> String {
+        var out = ""
+        render(m, into: &out)
+        return out
+    }
+
     private static func render(_ m: MessageBubble, into out: inout String) {
         if m.isDivider {
             out += "<div class=\"divider"

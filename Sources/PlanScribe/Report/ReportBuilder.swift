@@ -114,26 +114,36 @@ public struct ReportBuilder: Sendable {
 
     private func buildFiles(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws -> [Gate.Result] {
         let artifacts = ArtifactCollector(run: run, options: options)
-        let figures = try figures(for: run)
-        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
+        let pageFigures = try figures(for: run)
         let failure = LockedValue<(any Error)?>(nil)  // the first error thrown on any thread
+        let turnPages = IndexedSlots<[Int: Int]>(count: run.phases.count)
         ParallelWork.forEach(run.phases.count, width: options.jobs) { i in
             let phase = run.phases[i]
-            var page = phaseContext(run, index: i, artifacts: artifacts, figures: figures)
+            var page = phaseContext(run, index: i, artifacts: artifacts, figures: pageFigures)
+            turnPages.set(i, page.pageOfTurn)
             do {
-                let html = templates.renderHTML("phase.html", page.html, nativePartials: nativePartials)
-                page.html = [:]
-                if let conversation = page.conversationHTML {
-                    // The conversation goes around Mustache: copied into the page, it would be
-                    // copied several times more (a long one is megabytes).
-                    let pieces = html.utf8Pieces(separatedBy: Self.placeholder)
-                    var parts = [pieces[0]]
-                    for piece in pieces.dropFirst() { parts += [Substring(conversation), piece] }
-                    page.conversationHTML = nil
-                    try emit(RenderedFile(path: "phases/\(phase.fileStem).html", parts: parts))
-                } else {
-                    try emit(RenderedFile(path: "phases/\(phase.fileStem).html", text: html))
+                let count = page.conversationHTML?.count ?? page.messagePages.count
+                for k in 0..<count {
+                    var context = page.html
+                    context["pager"] = Self.pager(stem: phase.fileStem, page: k + 1, of: count) ?? false
+                    context["continued"] = k > 0
+                    if page.conversationHTML == nil { context["messages"] = page.messagePages[k] }
+                    let html = templates.renderHTML("phase.html", context, nativePartials: nativePartials)
+                    let path = "phases/" + Self.pageFile(stem: phase.fileStem, page: k + 1)
+                    if let conversation = page.conversationHTML?[k] {
+                        // The conversation goes around Mustache: copied into the page, it would
+                        // be copied several times more (a long one is megabytes).
+                        let pieces = html.utf8Pieces(separatedBy: Self.placeholder)
+                        var parts = [pieces[0]]
+                        for piece in pieces.dropFirst() { parts += [Substring(conversation), piece] }
+                        try emit(RenderedFile(path: path, parts: parts))
+                    } else {
+                        try emit(RenderedFile(path: path, text: html))
+                    }
                 }
+                page.html = [:]
+                page.conversationHTML = nil
+                page.messagePages = []
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
             } catch {
@@ -141,6 +151,10 @@ public struct ReportBuilder: Sendable {
             }
         }
         if let error = failure.value { throw error }
+        // The index links each decision to its turn, on the page the turn is on.
+        var figures = pageFigures
+        for i in run.phases.indices { figures.pageOfTurn[run.phases[i].number] = turnPages.take(i) ?? [:] }
+        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
         // report.md is the run in summary: each phase's outcome and final message, linking to
         // its page and its Markdown, which hold the conversation (a long run's would be tens
         // of megabytes here).
@@ -277,6 +291,8 @@ public struct ReportBuilder: Sendable {
 
         /// The run compared with the baseline, when there is one.
         var comparison: RunDiff?
+        /// Each phase's pages: the page (from 1) of each turn, by phase number and turn number.
+        var pageOfTurn: [Int: [Int: Int]] = [:]
         /// The gates, checked.
         var gates: [Gate.Result] = []
 
@@ -317,8 +333,15 @@ public struct ReportBuilder: Sendable {
         put(CostTableView(firstHeader: "phase", rows: rows, total: totalRow, unpriced: Self.unpriced(total)), into: &context)
         context["chart"] = chart(run, costs: figures.phases) ?? false
         context["facts"] = facts(run)
-        context["decisions"] = figures.decisions.context
+        context["decisions"] = figures.decisions.context { phase, turn in
+            let stem = run.phases.first { $0.number == phase }?.fileStem ?? ""
+            return "phases/" + Self.pageFile(stem: stem, page: figures.pageOfTurn[phase]?[turn] ?? 1) + "#" + DecisionList.anchor(turn: turn)
+        }
         context["has_decisions"] = !figures.decisions.phases.isEmpty
+        let decisionCount = figures.decisions.phases.reduce(0) { $0 + $1.items.count }
+        context["decisions_more"] =
+            decisionCount > DecisionList.pageLimit
+            ? "… and \(Figures.plural(decisionCount - DecisionList.pageLimit, "more decision")), on the phases' pages and in summary.json." as Any : false
         context["gates"] = figures.gates.map { ["gate": $0.gate.description, "failed": $0.failed, "message": $0.message] as [String: Any] }
         context["has_gates"] = !figures.gates.isEmpty
         context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
@@ -382,9 +405,14 @@ public struct ReportBuilder: Sendable {
 
     struct PhasePage {
         var html: [String: Any]
-        /// The conversation's HTML when messages are written natively; the page holds the
-        /// placeholder in its place.
-        var conversationHTML: String?
+        /// The conversation's HTML when messages are written natively, one piece per page
+        /// (``ReportOptions/pageBytes``); the page holds the placeholder in its place.
+        var conversationHTML: [String]?
+        /// The conversation's bubbles as Mustache contexts, one list per page (a user's
+        /// `message` template).
+        var messagePages: [[[String: Any]]] = [[]]
+        /// The page each turn's prompt is on (from 1), by turn number.
+        var pageOfTurn: [Int: Int] = [:]
         var markdown: [String: Any]
         /// Made after the HTML page is written, so that a long conversation is never held
         /// as HTML and as Markdown at once.
@@ -410,8 +438,11 @@ public struct ReportBuilder: Sendable {
         context["next"] = index + 1 < run.phases.count ? ["href": "\(run.phases[index + 1].fileStem).html", "name": run.phases[index + 1].name] as [String: Any] : false
 
         var conversationMarkdown: () -> String = { "*This phase did not run.*\n" }
-        var conversationHTML: String?
+        var conversationHTML: [String]?
+        var messagePages: [[[String: Any]]] = [[]]
+        var pageOfTurn: [Int: Int] = [:]
         var rows: [CostTableView.Row] = []
+        var turnCosts: [USD] = []
         var markdownRows: [String] = []
         if let phase = p.phase, let session = p.session {
             var view = ConversationView(session: session, options: options, ledger: ledger)
@@ -426,13 +457,16 @@ public struct ReportBuilder: Sendable {
                 context["phase"] = phaseInfo
             }
             let metaCount = messages.filter(\.isMeta).count
-            // Natively, the whole conversation is one piece: Mustache then visits one context,
-            // not one per message.
+            // A long conversation is cut into pages at message boundaries.
+            let pages = PhasePagination.pages(messages, limit: options.pageBytes)
+            pageOfTurn = pages.pageOfTurn
+            // Natively, each page's conversation is one piece: Mustache then visits one
+            // context, not one per message.
             if nativePartials {
-                conversationHTML = MessageHTML.render(messages)
+                conversationHTML = pages.html
                 context["messages"] = [["rendered": Self.placeholder] as [String: Any]]
             } else {
-                context["messages"] = messages.map(\.context)
+                messagePages = pages.bubbles.map { $0.map(\.context) }
             }
             context["has_meta"] = metaCount > 0
             context["meta_count"] = metaCount
@@ -446,6 +480,7 @@ public struct ReportBuilder: Sendable {
                 let e = estimate(turn.apiCalls)
                 let reported = ((turn.prompt ?? turn.messages.first)?.uuid).flatMap { reportedTurns[$0] }
                 rows.append(costRow(name: label, href: nil, estimate: e, reported: reported))
+                turnCosts.append(e.estimated)
                 markdownRows.append(
                     MarkdownTable.row([
                         label, Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead),
@@ -460,6 +495,16 @@ public struct ReportBuilder: Sendable {
         context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
         let e = figures.phases[index]
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported, notes: p.session?.costNotes ?? [])
+        // A phase of many turns shows its dearest on the page; its Markdown has every one.
+        if rows.count > Self.pageTurnRows {
+            let kept = Set(turnCosts.indices.sorted { (turnCosts[$0], $1) > (turnCosts[$1], $0) }.prefix(Self.pageTurnRows))
+            let more = rows.count - kept.count
+            rows = rows.indices.filter(kept.contains).map { rows[$0] }
+            rows.append(
+                CostTableView.Row(
+                    name: "… \(Figures.plural(more, "cheaper turn")) (the \(Self.pageTurnRows) dearest are listed; every turn is in \(p.fileStem).md)", href: nil, calls: "",
+                    input: "", output: "", cacheWrite: "", cacheRead: "", estimated: "", reported: "", differs: false, why: []))
+        }
         put(CostTableView(firstHeader: "turn", rows: rows, total: totalRow, unpriced: Self.unpriced(e)), into: &context)
         markdownRows.append(
             MarkdownTable.row([
@@ -469,9 +514,32 @@ public struct ReportBuilder: Sendable {
 
         let items = artifacts.items(for: p)
         context["has_artifacts"] = !items.isEmpty
-        context["artifacts"] = items.map { item -> [String: Any] in
-            ["name": item.name, "source": item.source, "html": item.markdown.map(Markdown.html) ?? false, "text": item.markdown == nil && !(item.text ?? "").isEmpty ? item.text! : false]
+        // The page shows artifacts up to a quarter of a page's worth; the phase's Markdown
+        // has them all.
+        let budget = options.pageBytes / 4
+        var used = 0
+        var shown: [[String: Any]] = []
+        var left: [String] = []
+        for item in items {
+            let size = item.markdown?.utf8.count ?? item.text?.utf8.count ?? 0
+            guard used + size <= budget || shown.isEmpty else {
+                left.append(item.name)
+                continue
+            }
+            used += size
+            let cutNote = size > budget ? "… cut at \(Figures.count(budget)) bytes: the whole file is in \(p.fileStem).md" : nil
+            let markdown = item.markdown.map { Self.head($0, bytes: budget) }
+            let text = item.text.map { Self.head($0, bytes: budget) }
+            shown.append([
+                "name": item.name, "source": item.source + (cutNote.map { " · " + $0 } ?? ""), "html": markdown.map(Markdown.html) ?? false,
+                "text": markdown == nil && !(text ?? "").isEmpty ? text! : false,
+            ])
         }
+        context["artifacts"] = shown
+        context["artifacts_more"] =
+            left.isEmpty
+            ? false
+            : "… and \(Figures.plural(left.count, "more file")), whole in \(p.fileStem).md: " + left.prefix(20).joined(separator: ", ") + (left.count > 20 ? ", …" : "") as Any
         let artifactsMarkdown = items.map { item in
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))
         }.joined(separator: "\n")
@@ -480,7 +548,9 @@ public struct ReportBuilder: Sendable {
             "artifacts_md": artifactsMarkdown.isEmpty ? false : artifactsMarkdown as Any,
             "cost_md": MarkdownTable.costHeader("turn") + markdownRows.joined(separator: "\n") + "\n",
         ]
-        return PhasePage(html: context, conversationHTML: conversationHTML, markdown: markdown, conversationMarkdown: conversationMarkdown)
+        return PhasePage(
+            html: context, conversationHTML: conversationHTML, messagePages: messagePages, pageOfTurn: pageOfTurn, markdown: markdown,
+            conversationMarkdown: conversationMarkdown)
     }
 
     private func phasesMarkdown(_ run: ReportRun) -> String {
@@ -553,6 +623,34 @@ public struct ReportBuilder: Sendable {
     /// The comparison with the baseline, as the Markdown templates take it.
     private static func baselineMarkdown(_ comparison: RunDiff?, heading: String) -> [String: Any]? {
         comparison.map { ["before": MarkdownTable.escape($0.sides.before), "markdown": $0.markdown(heading: heading)] }
+    }
+
+    /// The start of a text, at most `bytes` long, cut after a line where there is one.
+    static func head(_ text: String, bytes: Int) -> String {
+        let u = text.utf8
+        guard u.count > bytes else { return text }
+        var end = u.index(u.startIndex, offsetBy: bytes)
+        while end > u.startIndex, u[u.index(before: end)] != 0x0A { end = u.index(before: end) }
+        return end == u.startIndex ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(bytes / 4))) : String(text[..<end])
+    }
+
+    /// How many turns a phase page's cost table lists (the dearest, in their order).
+    static let pageTurnRows = 100
+
+    /// A phase page's file: `01-office-hours.html`, then `01-office-hours-2.html`…
+    static func pageFile(stem: String, page: Int) -> String {
+        page == 1 ? stem + ".html" : stem + "-\(page).html"
+    }
+
+    /// The pager of a phase with several pages, as the template reads it; nil for one page.
+    static func pager(stem: String, page: Int, of count: Int) -> [String: Any]? {
+        guard count > 1 else { return nil }
+        return [
+            "page": page, "count": count,
+            "prev": page > 1 ? pageFile(stem: stem, page: page - 1) as Any : false,
+            "next": page < count ? pageFile(stem: stem, page: page + 1) as Any : false,
+            "first": pageFile(stem: stem, page: 1),
+        ]
     }
 
     /// How much of a phase's final message report.md shows, in characters.

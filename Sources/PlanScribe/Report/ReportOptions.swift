@@ -28,6 +28,9 @@ public struct ReportOptions: Sendable {
     public var stamp: String?
     /// Lines of tool output shown in HTML before "N more lines" (Markdown keeps it whole).
     public var htmlOutputLines = 40
+    /// The most conversation HTML one phase page holds, in bytes: a longer conversation goes
+    /// on over further pages (`01-office-hours-2.html`…), cut between messages.
+    public var pageBytes = 1_200_000
     /// How many phase pages are made at once (by default one per core); the files are the
     /// same whatever the number.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
