@@ -72,3 +72,35 @@ struct HostileImageTests {
         #expect(scan.text.contains("image (image/png, 750,003 bytes) not embedded: over the size limit"))
     }
 }
+
+extension EndToEndTests {
+    /// A command that fails, through the real CLI: its call says how it ended.
+    @Suite struct CommandStatus {
+        @Test func aFailedCommandShowsItsExitCode() async throws {
+            let scratch = ScratchFolder()
+            let workspace = scratch.path + "/workspace"
+            try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+            let server = try await ScriptedModelServer { request in
+                let usage = ScriptedModelServer.Usage(input: 300, output: 20)
+                if request.lastIsToolResult { return .message([.text("It failed.\n\nPHASE_STATUS: ready_to_advance")], usage: usage) }
+                return .message([.toolUse(name: "Bash", input: ["command": "echo broken >&2; exit 3", "description": "Fail on purpose"])], usage: usage)
+            }
+            defer { Task { await server.stop() } }
+            let plan = scratch.write(
+                "plan.yaml",
+                lines: [
+                    "slug: bash-app", "description: d", "workspace: \(workspace)", "phases: [{ name: /office-hours, plain: true }]",
+                    "claude: { max_turns: 4, default_add_dirs: false, allowed_tools: [Bash] }",
+                ])
+            let process = try await EndToEndTests.run(["run", plan], port: server.port, scratch: scratch)
+            let stderr = (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)) ?? ""
+            try #require(process.terminationStatus == 0, "\(stderr)")
+            let page = try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.html", encoding: .utf8)
+            #expect(page.contains(#"<span class="tool-name">Bash</span> echo broken &gt;&amp;2; exit 3 <span class="error">(exit 3)</span></summary>"#), "\(page)")
+            #expect(page.contains("# Fail on purpose\n$ echo broken &gt;&amp;2; exit 3"))
+            #expect(HTMLScan(page).text.contains("broken"))
+            let markdown = try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.md", encoding: .utf8)
+            #expect(markdown.contains("Result (exit 3):"), "\(markdown)")
+        }
+    }
+}

@@ -191,6 +191,7 @@ struct ConversationView {
             let described = result.images.filter { $0.dataURL == nil }.map(Self.describe)
             let (text, more) = cut(result.text.isEmpty ? described.joined(separator: "\n") : ([result.text] + described).joined(separator: "\n"))
             call.result = (HTMLText.escape(text) + shown.map { "\n" + Self.imageHTML($0) }.joined(), more, result.isError)
+            if result.isError, let code = Self.exitCode(of: use, result: result) { call.errorLabel = "exit \(code)" }
         }
         if let sub = subagents[use.id], depth < 4 {
             let title = [sub.agentType, sub.description].compactMap { $0 }.joined(separator: ": ")
@@ -308,7 +309,8 @@ struct ConversationView {
                                 add(Markdown.fenced(Self.pretty(use.input), info: "json"))
                             }
                             if let result = results[use.id] {
-                                add((result.isError ? "Result (error):\n\n" : "Result:\n\n") + Markdown.fenced(result.text))
+                                let status = result.isError ? " (" + (Self.exitCode(of: use, result: result).map { "exit \($0)" } ?? "error") + ")" : ""
+                                add("Result" + status + ":\n\n" + Markdown.fenced(result.text))
                                 for image in result.images { add("*" + Self.markdownDescription(image) + "*\n") }
                             }
                             if let sub = subagents[use.id], depth < 4 {
@@ -383,6 +385,13 @@ struct ConversationView {
     static func describe(_ info: ImageInfo) -> String {
         let why = info.base64 == nil && (info.byteCount ?? 0) > ImageInfo.embedLimit / 4 * 3 ? " not embedded: over the size limit" : " not embedded"
         return "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")" + why
+    }
+
+    /// The exit code of a Bash call that failed, as the CLI writes it at the start of the
+    /// result (`Exit code 3`).
+    static func exitCode(of use: ToolUse, result: ToolResult) -> Int? {
+        guard use.name == "Bash", result.text.hasPrefix("Exit code ") else { return nil }
+        return Int(result.text.dropFirst("Exit code ".count).prefix { $0.isASCII && $0.isNumber })
     }
 
     /// An image in the Markdown, which embeds none: what it was, and that the page shows it

@@ -39,6 +39,8 @@ struct MessageBubble {
         var summary: String
         var inputHTML: String
         var result: (html: String, more: String?, isError: Bool)?
+        /// What the error badge says: `error`, or `exit 3` for a command that failed.
+        var errorLabel = "error"
         /// Where the whole result is when `more` cut it: the phase's Markdown file.
         var moreHref = ""
         var subagent: (title: String, messages: [MessageBubble])?
@@ -70,7 +72,7 @@ extension MessageBubble.Block {
         var b: [String: Any] = [
             "is_text": false, "is_pre": false, "is_thinking": false, "is_tool": false, "is_tool_name": false,
             "html": "", "text_html": "", "tool_name": "", "tool_summary": "", "tool_input_html": false, "has_result": false,
-            "result_html": "", "result_more": false, "more_href": "", "result_is_error": false, "subagent": false,
+            "result_html": "", "result_more": false, "more_href": "", "result_is_error": false, "result_status": "", "subagent": false,
         ]
         switch self {
         case .text(let html):
@@ -97,6 +99,7 @@ extension MessageBubble.Block {
                 b["result_more"] = result.more ?? false
                 b["more_href"] = call.moreHref
                 b["result_is_error"] = result.isError
+                b["result_status"] = call.errorLabel
             }
             if let sub = call.subagent {
                 b["subagent"] = ["title": sub.title, "messages": sub.messages.map(\.context)] as [String: Any]

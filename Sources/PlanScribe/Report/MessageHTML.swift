@@ -77,7 +77,11 @@ enum MessageHTML {
                 escape(call.name, &out)
                 out += "</span> "
                 escape(call.summary, &out)
-                if call.result?.isError == true { out += " <span class=\"error\">(error)</span>" }
+                if call.result?.isError == true {
+                    out += " <span class=\"error\">("
+                    escape(call.errorLabel, &out)
+                    out += ")</span>"
+                }
                 out += "</summary><div class=\"inner\">\n"
                 if !call.inputHTML.isEmpty {
                     out += "<pre>"
