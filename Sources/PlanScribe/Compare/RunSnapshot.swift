@@ -42,14 +42,8 @@ public struct RunSnapshot: Sendable, Equatable, Decodable {
         /// Its replies (a `summary.json` from before planscribe wrote them has none).
         public var decisions: [Decision]
 
-        enum CodingKeys: String, CodingKey {
-            case number, name, outcome, reason, turns, usage, decisions
-            case apiCalls = "api_calls"
-            case estimatedCostUSD = "estimated_cost_usd"
-            case reportedCostUSD = "reported_cost_usd"
-            case durationSeconds = "duration_s"
-            case permissionDenials = "permission_denials"
-        }
+        /// The keys `summary.json` writes (one list, ``RunSummary``'s).
+        typealias CodingKeys = RunSummary.PhaseEntry.CodingKeys
 
         /// Decodes a phase of `summary.json`.
         public init(from decoder: any Decoder) throws {
@@ -107,14 +101,8 @@ public struct RunSnapshot: Sendable, Equatable, Decodable {
         public var message: String
     }
 
-    enum CodingKeys: String, CodingKey {
-        case title, phases, usage, sessions, end, gates
-        case schemaVersion = "schema_version"
-        case estimatedCostUSD = "estimated_cost_usd"
-        case reportedCostUSD = "reported_cost_usd"
-        case sessionsReported = "sessions_reported"
-        case runStatus = "run_status"
-    }
+    /// The keys `summary.json` writes (one list, ``RunSummary``'s).
+    typealias CodingKeys = RunSummary.CodingKeys
 
     /// Decodes `summary.json`.
     public init(from decoder: any Decoder) throws {
