@@ -384,7 +384,7 @@ struct ConversationView {
 
     static func describe(_ info: ImageInfo) -> String {
         let why = info.base64 == nil && (info.byteCount ?? 0) > ImageInfo.embedLimit / 4 * 3 ? " not embedded: over the size limit" : " not embedded"
-        return "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")" + why
+        return imageLabel(info) + why
     }
 
     /// The exit code of a Bash call that failed, as the CLI writes it at the start of the
@@ -398,13 +398,18 @@ struct ConversationView {
     /// when it does.
     static func markdownDescription(_ info: ImageInfo) -> String {
         guard info.dataURL != nil else { return describe(info) }
-        return "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + "): shown on the HTML page"
+        return imageLabel(info) + ": shown on the HTML page"
+    }
+
+    /// `image (image/png, 69 bytes)`: what every description of an image starts with.
+    static func imageLabel(_ info: ImageInfo) -> String {
+        "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")"
     }
 
     /// An image as a `data:` URL (the page's CSP allows `img-src data:` and nothing else).
     static func imageHTML(_ info: ImageInfo) -> String {
         guard let url = info.dataURL else { return HTMLText.escape(describe(info)) }
-        let alt = "image (" + info.mediaType + (info.byteCount.map { ", " + Figures.count($0) + " bytes" } ?? "") + ")"
+        let alt = imageLabel(info)
         return "<img class=\"embedded\" alt=\"" + HTMLText.escape(alt) + "\" src=\"" + url + "\">"
     }
 
