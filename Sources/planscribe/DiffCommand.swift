@@ -71,10 +71,8 @@ struct DiffCommand: ParsableCommand {
             var sessions: [Session] = []
             try loop.run(sources) { sessions.append($0) }
             failedFiles += loop.failedFiles
-            var options = ReportOptions()
-            options.redactSecrets = !noRedact
             let run = ReportRun.from(sessions: sessions, title: nil)
-            return try ReportBuilder(templates: try TemplateSet.load(), prices: prices, options: options).snapshot(of: run, source: path)
+            return try ReportBuilder.snapshot(of: run, prices: prices, source: path)
         }
         let diff = RunDiff(before: try snapshot(before), after: try snapshot(after))
         if json {

@@ -13,7 +13,7 @@ import Testing
 struct CompareTests {
     static func snapshot(_ fixture: String) throws -> RunSnapshot {
         let run = ReportRun.from(sessions: try Fixture.sessions([Fixture.path(fixture)]), title: nil)
-        return try ReportBuilder(templates: try TemplateSet.load()).snapshot(of: run, source: fixture)
+        return try ReportBuilder.snapshot(of: run, source: fixture)
     }
 
     @Test func aSnapshotHoldsEachPhasesFiguresAndDecisions() throws {

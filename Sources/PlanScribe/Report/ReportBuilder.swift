@@ -105,11 +105,15 @@ public struct ReportBuilder: Sendable {
         try buildFiles(run) { try emit($0.showingBidiControls()) }
     }
 
-    /// The run as its `summary.json` gives it, for comparing (``RunDiff``) and gates.
+    /// The run as its `summary.json` gives it, for comparing (``RunDiff``) and gates: its
+    /// figures only, no page is made (so no templates are needed).
     ///
-    /// - Parameter source: what the snapshot says it was read from.
-    public func snapshot(of run: ReportRun, source: String) throws -> RunSnapshot {
-        try RunSummary(run: run, figures: RunFigures(run: run, ledger: ledger, decisions: DecisionList(run)), stamp: nil).snapshot(source: source)
+    /// - Parameters:
+    ///   - prices: the price table for estimates.
+    ///   - source: what the snapshot says it was read from.
+    public static func snapshot(of run: ReportRun, prices: PriceTable = .builtIn, source: String) throws -> RunSnapshot {
+        let ledger = CostLedger(prices: prices)
+        return try RunSummary(run: run, figures: RunFigures(run: run, ledger: ledger, decisions: DecisionList(run)), stamp: nil).snapshot(source: source)
     }
 
     private func buildFiles(_ run: ReportRun, emit: @Sendable (RenderedFile) throws -> Void) throws -> [Gate.Result] {
