@@ -167,26 +167,6 @@ public struct CostLedger: Sendable {
         }
     }
 
-    /// Adds a session read for its costs only (``UsageSession``): the same rows as adding the
-    /// ``Session`` and its phases.
-    public mutating func add(_ session: UsageSession) {
-        let prices = session.calls.map { self.prices.price(for: $0.model) }
-        var estimate = CostEstimate()
-        for (call, price) in zip(session.calls, prices) { estimate.add(model: call.model, usage: call.usage, terms: call.terms, price: price) }
-        addSessionRow(id: session.id, reportedCostUSD: session.reportedCostUSD, notes: session.costNotes, estimate: estimate)
-        var callsOfPhase = [[Int]](repeating: [], count: session.phaseKeys.count)
-        for (i, call) in session.calls.enumerated() {
-            addCall(model: call.model, day: call.day, usage: call.usage, terms: call.terms, price: prices[i])
-            if let phase = call.phase { callsOfPhase[phase].append(i) }
-        }
-        for (phase, calls) in callsOfPhase.enumerated() {
-            for i in calls {
-                let call = session.calls[i]
-                update(.phase, key: session.phaseKeys[phase]) { $0.add(model: call.model, usage: call.usage, terms: call.terms, price: prices[i]) }
-            }
-        }
-    }
-
     /// Counts a session and sets its row; its reported cost and notes go into the total.
     private mutating func addSessionRow(id: String, reportedCostUSD: Double?, notes: [CostNote], estimate: CostEstimate) {
         sessions += 1

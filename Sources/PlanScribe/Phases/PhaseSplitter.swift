@@ -41,11 +41,14 @@ public enum PhaseSplitter {
         let wantsToolUses = !session.subagents.isEmpty
         for (place, turn) in outline.places {
             for position in turn.positions {
-                let m = messages[position]
-                let (at, added) = uuids.add(m.uuid, hash: StableHash.of(m.uuid))
+                // Read in place: a message is not copied whole.
+                let uuid = messages[position].uuid
+                let (at, added) = uuids.add(uuid, hash: StableHash.of(uuid))
                 if added { places.append(place) } else { places[at] = place }
                 if wantsToolUses {
-                    for case .toolUse(let use) in m.blocks { placeOfToolUse[use.id] = place }
+                    for b in messages[position].blocks.indices {
+                        if case .toolUse(let use) = messages[position].blocks[b] { placeOfToolUse[use.id] = place }
+                    }
                 }
             }
             if let stamp = turn.first.flatMap({ messages[$0].timestamp }) { starts.append((stamp, place)) }

@@ -61,22 +61,11 @@ public struct SessionLoop {
         }
     }
 
-    /// Reads the sessions for their costs into `ledger`, oldest first (see
-    /// ``SessionPipeline/forEachCost(_:redactSecrets:maxLineBytes:width:_:)``).
+    /// Reads the sessions for their costs into `ledger`, oldest first, at
+    /// ``ReadDetail/usage`` (no bodies, no assistant text).
     public mutating func runCosts(_ sources: [SessionSource], into ledger: inout CostLedger, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
-        try SessionPipeline.forEachCost(sources, redactSecrets: redactSecrets, maxLineBytes: maxLineBytes, width: width) { result in
-            switch result {
-            case .success(.usage(let usage)):
-                report(usage.reports)
-                ledger.add(usage)
-            case .success(.session(let session)):
-                report(session.reports)
-                ledger.add(session, phases: PhaseSplitter.split(session))
-            case .failure(let error):
-                failed(error)
-            }
-        }
-        summarize()
+        detail = .usage
+        try run(sources, width: width) { session in ledger.add(session, phases: PhaseSplitter.split(session)) }
     }
 
     private mutating func report(_ reports: [FileReadReport]) {

@@ -27,45 +27,38 @@ enum ChainOrder {
     ///     file, where every line is one); chains end at user and assistant messages and
     ///     compaction boundaries.
     static func order(_ nodes: [TranscriptFile.Node], sidechainsEndChains: Bool) -> Result {
-        func isLeafCandidate(_ i: Int) -> Bool {
-            (sidechainsEndChains || !nodes[i].isSidechain) && nodes[i].isConversation
-        }
-        // Nodes are read by index, never copied whole (a node holds its message).
+        // Nodes are read by index, never copied whole (a node holds its message): what the
+        // walks need is taken out once, into flat arrays.
+        let count = nodes.count
         var index = HashedStringIndex()
-        for i in nodes.indices where index.position(of: nodes[i].uuid, hash: nodes[i].uuidHash, keyAt: { nodes[$0].uuid }) == nil {
-            index.insert(nodes[i].uuid, hash: nodes[i].uuidHash, position: i)
+        var isLeafCandidate = [Bool](repeating: false, count: count)
+        var isBashInput = [Bool](repeating: false, count: count)
+        for i in 0..<count {
+            if index.position(of: nodes[i].uuid, hash: nodes[i].uuidHash, keyAt: { nodes[$0].uuid }) == nil {
+                index.insert(nodes[i].uuid, hash: nodes[i].uuidHash, position: i)
+            }
+            isLeafCandidate[i] = (sidechainsEndChains || !nodes[i].isSidechain) && nodes[i].isConversation
+            isBashInput[i] = nodes[i].message?.role == .user && PromptText.isBashInput(nodes[i].message?.text ?? "")
         }
         // Each node's parent (or logical parent) as an index, looked up once: the walks
-        // below follow integers, not hashed uuids.
-        var parentOf = [Int?](repeating: nil, count: nodes.count)
-        for i in nodes.indices {
-            guard let parent = nodes[i].parent ?? nodes[i].logicalParent else { continue }
-            parentOf[i] = index.position(of: parent, hash: StableHash.of(parent), keyAt: { nodes[$0].uuid })
-        }
-        return order(
-            parentOf: parentOf, isLeafCandidate: isLeafCandidate,
-            continuesAtPrevious: { nodes[$0].message.map { $0.role == .user && PromptText.isBashInput($0.text) } ?? false },
-            line: { nodes[$0].line })
-    }
-
-    /// The same ordering over nodes given by their parents' indices (for readers that keep
-    /// their own compact nodes).
-    ///
-    /// - Parameters:
-    ///   - parentOf: each node's parent (or logical parent) as a node index; nil at a root
-    ///     or when the parent is not in the file.
-    ///   - isLeafCandidate: whether a node may end a chain.
-    ///   - continuesAtPrevious: whether a node is a bash-mode line, which hangs off the last
-    ///     node before it that may end a chain, whatever it links to.
-    ///   - line: a node's line number, for the cycle diagnostics.
-    static func order(parentOf recorded: [Int?], isLeafCandidate: (Int) -> Bool, continuesAtPrevious: (Int) -> Bool, line: (Int) -> Int) -> Result {
-        let count = recorded.count
-        var parentOf = recorded
+        // below follow integers, not hashed uuids. A bash-mode line hangs off the last node
+        // before it that may end a chain, whatever it links to.
+        var parentOf = [Int?](repeating: nil, count: count)
         var previous: Int?
         for i in 0..<count {
-            if let p = previous, continuesAtPrevious(i) { parentOf[i] = p }
-            if isLeafCandidate(i) { previous = i }
+            if let p = previous, isBashInput[i] {
+                parentOf[i] = p
+            } else if let parent = nodes[i].parent ?? nodes[i].logicalParent {
+                parentOf[i] = index.position(of: parent, hash: StableHash.of(parent), keyAt: { nodes[$0].uuid })
+            }
+            if isLeafCandidate[i] { previous = i }
         }
+        return walk(parentOf: parentOf, isLeafCandidate: isLeafCandidate, line: { nodes[$0].line })
+    }
+
+    /// The walks over nodes given by their parents' indices.
+    private static func walk(parentOf: [Int?], isLeafCandidate: [Bool], line: (Int) -> Int) -> Result {
+        let count = parentOf.count
         var state = [Int](repeating: 0, count: count)  // 0 unvisited, 1 conversation, 2 branch
         var walkMark = [Int](repeating: -1, count: count)
         var segments: [[Int]] = []
@@ -76,7 +69,7 @@ enum ChainOrder {
         // Mark every ancestor of a candidate: what is left unmarked are the leaves.
         var hasDescendant = [Bool](repeating: false, count: count)
         var candidates: [Int] = []
-        for i in 0..<count where isLeafCandidate(i) {
+        for i in 0..<count where isLeafCandidate[i] {
             candidates.append(i)
             var guardSteps = 0
             var current = parentOf[i]
@@ -125,7 +118,7 @@ enum ChainOrder {
         // it too.
         var conversation = segments.flatMap { $0 }
         if var tail = conversation.last {
-            for n in (tail + 1)..<max(count, tail + 1) where state[n] == 0 && parentOf[n] == tail && !isLeafCandidate(n) {
+            for n in (tail + 1)..<max(count, tail + 1) where state[n] == 0 && parentOf[n] == tail && !isLeafCandidate[n] {
                 conversation.append(n)
                 state[n] = 1
                 tail = n

@@ -19,7 +19,7 @@ struct CostStateCoverage: Sendable {
     /// For lines in increasing order, the CLI's running total written next after each (the
     /// figure its invocation ended with), nil after the last figure. A fork's copy of a line
     /// tells from this what its parent had spent at the fork.
-    func figuresAfter<Lines: Sequence<Int>>(_ lines: Lines) -> [Double?] {
+    func figuresAfter(_ lines: [Int]) -> [Double?] {
         var out: [Double?] = []
         var next = 0
         for line in lines {

@@ -31,19 +31,29 @@ enum FastLineDecoder {
         // kind that is decoded is then rejected (and explained), a chain link or a skipped
         // kind keeps what it has.
         var mismatched = false
-        func text(_ c: inout Cursor, _ out: inout String?) -> Bool {
+        // Once the type is known to be one that is not decoded (a chain link, a skipped
+        // kind), only the chain fields are read: the rest is passed over unread.
+        var wantsBody = true
+        func chainText(_ c: inout Cursor, _ out: inout String?) -> Bool {
             c.skipWhitespace()
             if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out) }
             mismatched = true
             return c.skipValue()
         }
-        func flag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
+        func text(_ c: inout Cursor, _ out: inout String?) -> Bool {
+            wantsBody ? chainText(&c, &out) : c.skipValue()
+        }
+        func chainFlag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
             c.skipWhitespace()
             if c.peek == UInt8(ascii: "t") || c.peek == UInt8(ascii: "f") || c.peek == UInt8(ascii: "n") { return bool(&c, into: &out) }
             mismatched = true
             return c.skipValue()
         }
+        func flag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
+            wantsBody ? chainFlag(&c, &out) : c.skipValue()
+        }
         func number(_ c: inout Cursor, _ out: inout Double?) -> Bool {
+            guard wantsBody else { return c.skipValue() }
             c.skipWhitespace()
             if let b = c.peek, b == UInt8(ascii: "-") || b == UInt8(ascii: "n") || (b >= 0x30 && b <= 0x39) { return double(&c, into: &out) }
             mismatched = true
@@ -51,26 +61,30 @@ enum FastLineDecoder {
         }
         let ok = object(&c) { key, c in
             switch key {
-            case "type": return text(&c, &raw.type)
+            case "type":
+                guard chainText(&c, &raw.type) else { return false }
+                wantsBody = raw.type.map(messageWanted) ?? true
+                return true
             case "subtype": return text(&c, &raw.subtype)
-            case "uuid": return text(&c, &raw.uuid)
-            case "parentUuid": return text(&c, &raw.parentUuid)
-            case "logicalParentUuid": return text(&c, &raw.logicalParentUuid)
+            case "uuid": return chainText(&c, &raw.uuid)
+            case "parentUuid": return chainText(&c, &raw.parentUuid)
+            case "logicalParentUuid": return chainText(&c, &raw.logicalParentUuid)
             case "agentId": return text(&c, &raw.agentId)
-            case "timestamp": return text(&c, &raw.timestamp)
+            case "timestamp": return chainText(&c, &raw.timestamp)
             case "cwd": return text(&c, &raw.cwd)
             case "version": return text(&c, &raw.version)
             case "requestId": return text(&c, &raw.requestId)
             case "summary": return text(&c, &raw.summary)
             case "customTitle": return text(&c, &raw.customTitle)
             case "aiTitle": return text(&c, &raw.aiTitle)
-            case "isSidechain": return flag(&c, &raw.isSidechain)
+            case "isSidechain": return chainFlag(&c, &raw.isSidechain)
             case "isMeta": return flag(&c, &raw.isMeta)
             case "isCompactSummary": return flag(&c, &raw.isCompactSummary)
             case "isApiErrorMessage": return flag(&c, &raw.isApiErrorMessage)
             case "totalCostUSD": return number(&c, &raw.totalCostUSD)
-            case "toolDenialKind": return lenient(&c, into: &raw.toolDenialKind)
+            case "toolDenialKind": return wantsBody ? lenient(&c, into: &raw.toolDenialKind) : c.skipValue()
             case "content":
+                guard wantsBody else { return c.skipValue() }
                 var text: String?
                 c.skipWhitespace()
                 if c.peek == UInt8(ascii: "\"") {
@@ -81,6 +95,7 @@ enum FastLineDecoder {
                 raw.content = LenientString(value: nil)
                 return c.skipValue()
             case "toolUseResult":
+                guard wantsBody else { return c.skipValue() }
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else {
                     raw.toolUseResult = RawToolUseResult(agentId: nil)
@@ -103,7 +118,7 @@ enum FastLineDecoder {
             case "attachment":
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else { return c.skipValue() }
-                return object(&c) { key, c in key == "type" ? text(&c, &attachmentType) : c.skipValue() }
+                return object(&c) { key, c in key == "type" ? chainText(&c, &attachmentType) : c.skipValue() }
             default:
                 return c.skipValue()
             }

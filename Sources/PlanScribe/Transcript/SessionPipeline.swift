@@ -41,59 +41,6 @@ public enum SessionPipeline {
         }
     }
 
-    /// A session as `cost` reads it: compact when it reads clean, else in full.
-    public enum CostRead: Sendable {
-        /// Read for its costs only.
-        case usage(UsageSession)
-        /// Read the full way (a line problem, a fork, an older layout…).
-        case session(Session)
-    }
-
-    /// Reads the sessions for their costs and calls `body` with each, oldest first: a session
-    /// that reads clean comes as a ``UsageSession`` (no messages are built), any other one,
-    /// or one that repeats an earlier session, as a full ``Session`` read at
-    /// ``ReadDetail/usage``. Both give ``CostLedger`` the same rows.
-    ///
-    /// - Parameters: as ``forEach(_:detail:redactSecrets:maxLineBytes:width:_:)``.
-    /// - Throws: what `body` throws.
-    public static func forEachCost(
-        _ sources: [SessionSource], redactSecrets: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes,
-        width: Int = ProcessInfo.processInfo.activeProcessorCount,
-        _ body: (Result<CostRead, TranscriptError>) throws -> Void
-    ) throws {
-        var configured = SessionReader(detail: .usage, redactSecrets: redactSecrets)
-        configured.maxLineBytes = maxLineBytes
-        let reader = configured
-        var filter = DuplicateFilter()
-        enum Read: @unchecked Sendable {
-            case usage(UsageSession)
-            case parsed(Result<SessionReader.ParsedSession, TranscriptError>)
-        }
-        let read: @Sendable (Int) -> Read = { index in
-            if let usage = UsageSession.read(sources[index], redactSecrets: redactSecrets, maxLineBytes: maxLineBytes) {
-                return .usage(usage)
-            }
-            return .parsed(parse(sources[index], with: reader))
-        }
-        try inOrder(count: sources.count, width: width, window: width * 32, work: read) { index, read in
-            switch read {
-            case .usage(let usage) where filter.absorb(usage.claims, of: usage.id):
-                try body(.success(.usage(usage)))
-            case .usage:
-                // It repeats an earlier session: read it the full way, which drops what that
-                // session owns.
-                switch parse(sources[index], with: reader) {
-                case .success(let parsed): try body(.success(.session(reader.assemble(parsed, filter: &filter))))
-                case .failure(let error): try body(.failure(error))
-                }
-            case .parsed(.success(let parsed)):
-                try body(.success(.session(reader.assemble(parsed, filter: &filter))))
-            case .parsed(.failure(let error)):
-                try body(.failure(error))
-            }
-        }
-    }
-
     private static func parse(_ source: SessionSource, with reader: SessionReader) -> Result<SessionReader.ParsedSession, TranscriptError> {
         do {
             return .success(try reader.parse(source))

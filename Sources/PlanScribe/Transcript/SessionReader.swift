@@ -225,8 +225,7 @@ public struct SessionReader: Sendable {
             let key = CallKey(messageID: id, requestID: call.requestID)
             if usageKeys.add(key, hash: key.hash).added { callUsage.append((call.usage, call.terms)) }
         }
-        func withUsage(_ list: [Message]) -> [Message] {
-            var list = list
+        func withUsage(_ list: consuming [Message]) -> [Message] {
             for i in list.indices where list[i].role == .assistant && !list[i].isAPIError {
                 guard let id = list[i].messageID else { continue }
                 let key = CallKey(messageID: id, requestID: list[i].requestID)
@@ -242,7 +241,16 @@ public struct SessionReader: Sendable {
         // Register what this session owns.
         let sessionID = source.sessionID
         filter.setOwner(of: main.nodes, to: sessionID)
-        filter.setFigures(main.nodes.lazy.map(\.uuidHash), main.coverage.figuresAfter(main.nodes.lazy.map(\.line)))
+        // Read field by field: a node is never copied whole (it holds its message).
+        var hashes: [UInt64] = []
+        var lines: [Int] = []
+        hashes.reserveCapacity(main.nodes.count)
+        lines.reserveCapacity(main.nodes.count)
+        for i in main.nodes.indices {
+            hashes.append(main.nodes[i].uuidHash)
+            lines.append(main.nodes[i].line)
+        }
+        filter.setFigures(hashes, main.coverage.figuresAfter(lines))
         for (_, nodes) in agentNodes { filter.setOwner(of: nodes, to: sessionID) }
         for hash in callKeyHashes { filter.addAPIKey(hash) }
         for call in apiCalls where call.agentID == nil { if let id = call.messageID { filter.addMainMessageID(StableHash.of(id)) } }
@@ -284,8 +292,6 @@ public struct SessionReader: Sendable {
         return String(name)
     }
 
-    /// Merges the lines of one API response (same message id and request id) into one
-    /// message with all its blocks, in order.
     /// The branches of a file's chains: segments that hang off one another form one branch,
     /// placed after the main-conversation message they left from (the nearest one at or
     /// before the line they hang off that starts a message of `messages`).
@@ -321,24 +327,32 @@ public struct SessionReader: Sendable {
         }
     }
 
-    static func merge(_ messages: [Message]) -> [Message] {
-        var out: [Message] = []
-        out.reserveCapacity(messages.count)
+    /// Merges the lines of one API response (same message id and request id) into one
+    /// message with all its blocks, in order.
+    static func merge(_ messages: consuming [Message]) -> [Message] {
         var keys = HashedKeyList<CallKey>()
-        var positions: [Int] = []  // in `out`, by key
-        for m in messages {
-            if m.role == .assistant, let id = m.messageID {
-                let key = CallKey(messageID: id, requestID: m.requestID)
-                let (k, added) = keys.add(key, hash: key.hash)
-                if !added {
-                    out[positions[k]].blocks.append(contentsOf: m.blocks)
-                    continue
-                }
-                positions.append(out.count)
+        var positions: [Int] = []  // by key
+        var merged: [Bool] = []
+        for i in messages.indices {
+            guard messages[i].role == .assistant, let id = messages[i].messageID else { continue }
+            let key = CallKey(messageID: id, requestID: messages[i].requestID)
+            let (k, added) = keys.add(key, hash: key.hash)
+            if added {
+                positions.append(i)
+                continue
             }
-            out.append(m)
+            let blocks = messages[i].blocks
+            messages[positions[k]].blocks.append(contentsOf: blocks)
+            if merged.isEmpty { merged = [Bool](repeating: false, count: messages.count) }
+            merged[i] = true
         }
-        return out
+        guard !merged.isEmpty else { return messages }
+        var i = 0
+        messages.removeAll { _ in
+            defer { i += 1 }
+            return merged[i]
+        }
+        return messages
     }
 }
 

@@ -69,7 +69,7 @@ public struct DuplicateFilter: Sendable {
     }
 
     /// Records the figures written after lines (uuid hashes; nil where none came after).
-    mutating func setFigures<Hashes: Sequence<UInt64>>(_ hashes: Hashes, _ after: [Double?]) {
+    mutating func setFigures(_ hashes: [UInt64], _ after: [Double?]) {
         for (hash, figure) in zip(hashes, after) {
             guard let figure else { continue }
             if figures.last != figure { figures.append(figure) }
@@ -96,35 +96,6 @@ public struct DuplicateFilter: Sendable {
         uuidOwners.isDisjoint(with: other.uuidOwners)
             && apiKeys.isDisjoint(with: other.apiKeys)
             && sidechainMessageIDs.allSatisfy { !other.mainMessageIDs.contains($0) }
-    }
-
-    /// What one session owns, as hashes: its lines' uuids, its call keys, the message ids of
-    /// its main-thread calls; and the message ids of its subagents' calls (not owned: a
-    /// subagent's copy of an earlier main-thread call is left out).
-    struct Claims: Sendable {
-        var uuids: [UInt64] = []
-        var apiKeys: [UInt64] = []
-        var mainMessageIDs: [UInt64] = []
-        var sidechainMessageIDs: [UInt64] = []
-        /// For the first of `uuids` (the main file's lines), the running cost figure written
-        /// next after each (``CostStateCoverage/figuresAfter(_:)``).
-        var figuresAfter: [Double?] = []
-    }
-
-    /// Adds what `session` claims when none of it is held already (it repeats nothing of the
-    /// sessions before it), as building a filter of the claims, checking it with
-    /// ``isDisjoint(from:sidechainMessageIDs:)`` and ``absorb(_:)`` would; false, and nothing
-    /// added, otherwise.
-    mutating func absorb(_ claims: Claims, of session: String) -> Bool {
-        for hash in claims.uuids where uuidOwners.contains(hash) { return false }
-        for hash in claims.apiKeys where apiKeys.contains(hash) { return false }
-        for hash in claims.sidechainMessageIDs where mainMessageIDs.contains(hash) { return false }
-        let owner = index(of: session)
-        for hash in claims.uuids { uuidOwners.set(hash, owner, keepingOld: true) }
-        for hash in claims.apiKeys { apiKeys.set(hash, 0) }
-        for hash in claims.mainMessageIDs { mainMessageIDs.set(hash, 0) }
-        setFigures(claims.uuids.prefix(claims.figuresAfter.count), claims.figuresAfter)
-        return true
     }
 
     /// Adds what another filter holds (where both hold a line, its owner stays).

@@ -3,27 +3,20 @@ import Testing
 
 @testable import PlanScribe
 
-/// `cost` reads sessions that read clean as compact ``UsageSession``s; every figure must be
-/// what the full read gives.
-struct UsageSessionTests {
-    /// Every row of every grouping, the totals and the file reports, read both ways.
+/// What `cost` reads: sessions at ``ReadDetail/usage`` (no bodies, no assistant text), whose
+/// figures must be those of the same sessions read in full for a report.
+struct CostReadingTests {
+    /// Every row of every grouping, the totals and the file reports.
     private struct Reading: Equatable {
         var rows: [[CostRow]]
         var total: CostRow
         var reports: [FileReadReport]
-        /// Sessions read compact, and read in full.
-        var compact = 0
-        var full = 0
-
-        static func == (a: Reading, b: Reading) -> Bool {
-            a.rows == b.rows && a.total == b.total && a.reports == b.reports
-        }
     }
 
-    private func fullRead(_ paths: [String], width: Int = 1) throws -> Reading {
+    private func read(_ paths: [String], detail: ReadDetail = .usage, width: Int = 1) throws -> Reading {
         var ledger = CostLedger()
         var reports: [FileReadReport] = []
-        try SessionPipeline.forEach(try TranscriptLocator.locate(paths), detail: .usage, width: width) { result in
+        try SessionPipeline.forEach(try TranscriptLocator.locate(paths), detail: detail, width: width) { result in
             let session = try result.get()
             reports += session.reports
             ledger.add(session, phases: PhaseSplitter.split(session))
@@ -31,46 +24,28 @@ struct UsageSessionTests {
         return Reading(rows: CostGrouping.allCases.map { ledger.rows(by: $0) }, total: ledger.total, reports: reports)
     }
 
-    private func costRead(_ paths: [String], width: Int = 1) throws -> Reading {
+    /// What `cost` runs: the session loop at its detail, on every core.
+    private func costCommandRead(_ paths: [String]) throws -> Reading {
         var ledger = CostLedger()
-        var reading = Reading(rows: [], total: ledger.total, reports: [])
-        try SessionPipeline.forEachCost(try TranscriptLocator.locate(paths), width: width) { result in
-            switch try result.get() {
-            case .usage(let usage):
-                reading.compact += 1
-                reading.reports += usage.reports
-                ledger.add(usage)
-            case .session(let session):
-                reading.full += 1
-                reading.reports += session.reports
-                ledger.add(session, phases: PhaseSplitter.split(session))
-            }
-        }
-        reading.rows = CostGrouping.allCases.map { ledger.rows(by: $0) }
-        reading.total = ledger.total
-        return reading
+        var loop = SessionLoop(verbose: false)
+        try loop.runCosts(try TranscriptLocator.locate(paths), into: &ledger, width: 4)
+        return Reading(rows: CostGrouping.allCases.map { ledger.rows(by: $0) }, total: ledger.total, reports: [])
     }
 
-    @Test func fixturesCostTheSameReadCompact() throws {
-        // Every session reads compact but the broken one, whose line problems the full read
-        // reports, and two of the CLI's: a fork, and a session that repeats an API call of an
-        // earlier one (the full read leaves it out).
-        for (path, fullReads) in [
-            (Fixture.planningProject, 0), (Fixture.cliProject, 2), (Fixture.realProjects, 0), (Fixture.path("hostile"), 0),
-            (Fixture.path("broken"), 1), (Fixture.path("conformance"), 0), (Fixture.path("conformance-forks"), 2),
-            (Fixture.path("conformance-skills"), 0), (Fixture.path("conformance-branches"), 0),
-            (Fixture.path("conformance-stops"), 0),
+    @Test func costsDoNotDependOnTheReadDetail() throws {
+        for path in [
+            Fixture.planningProject, Fixture.cliProject, Fixture.realProjects, Fixture.path("hostile"),
+            Fixture.path("broken"), Fixture.path("conformance"), Fixture.path("conformance-forks"),
+            Fixture.path("conformance-skills"), Fixture.path("conformance-branches"),
+            Fixture.path("conformance-stops"),
         ] {
-            let full = try fullRead([path])
-            let read = try costRead([path])
-            #expect(read == full, "\(path)")
-            #expect(read.full == fullReads, "\(path): sessions read in full")
-            #expect(read.compact + read.full == full.rows[0].count)
-            #expect(read.compact + read.full > 0)
+            let usage = try read([path])
+            #expect(usage == (try read([path], detail: .full)), "\(path)")
+            #expect(usage == (try read([path], detail: .summary)), "\(path)")
+            #expect(usage.total.estimate.calls > 0, "\(path)")
+            let command = try costCommandRead([path])
+            #expect(command.rows == usage.rows && command.total == usage.total, "\(path)")
         }
-        // Both cores, as the command runs.
-        let all = [Fixture.planningProject, Fixture.cliProject, Fixture.realProjects]
-        #expect(try costRead(all, width: 4) == fullRead(all))
     }
 
     /// Sessions recorded with the real CLI 2.1.332 (`Fixtures/conformance`, see SOURCES.md): a
@@ -79,7 +54,7 @@ struct UsageSessionTests {
     /// claude-opus-5, a call served in the US (×1.1), three web searches ($0.01 each), fast mode
     /// (opus-5-5 at 2×), all three at once, a long haiku prompt in the US, and opus-4-6's fast
     /// mode (6×). The CLI's own `cost-state` is the oracle: each session's estimate equals it to
-    /// the picodollar, read in full and read compact. The two exceptions are named with their
+    /// the picodollar, at the detail `cost` reads. The two exceptions are named with their
     /// reason: an invocation killed while its tool ran (its call is billed in the transcript and
     /// missing from the CLI's figure) and a compaction (its two calls write no transcript line).
     @Test func estimatesEqualWhatTheRealCLICharged() throws {
@@ -88,10 +63,7 @@ struct UsageSessionTests {
             0.00779, 0.00854, 0.010862, 0.021724, 0.0097997, 0.048999, 0.00809, 0.020225,
             0.008569, 0.03779, 0.03116, 0.06087600000000001, 0.11167475000000002, 0.12134999999999999,
         ]
-        let full = try fullRead([folder])
-        let compact = try costRead([folder])
-        #expect(compact == full)
-        #expect(compact.compact == reported.count + 2)
+        let full = try read([folder])
         let rows = full.rows[0]
         let exact = Array(rows.prefix(reported.count))
         #expect(exact.map(\.reported) == reported.map { USD($0) })
@@ -125,10 +97,7 @@ struct UsageSessionTests {
     /// in the parent's phase, and nothing is counted twice in any grouping.
     @Test func forksCountTheirOwnCostInTheirParentsPhase() throws {
         let folder = Fixture.path("conformance-forks/-tmp-conf-cwd")
-        let full = try fullRead([folder])
-        let compact = try costRead([folder])
-        #expect(compact == full)
-        #expect(compact.full == 2)  // the forks repeat their parent: read the full way
+        let full = try read([folder])
         let call = 2_370_000_000  // 1,000 input and 37 output tokens of claude-sonnet-5
         let sessions = full.rows[0]
         #expect(sessions.map(\.key) == ["c0000000-0000-4000-8000-000000000017", "353bf612-d2b9-4465-a3d2-79b72c53ede0", "476402dd-f14d-4e51-ae6a-2307b91c6edf"])
@@ -158,9 +127,8 @@ struct UsageSessionTests {
             try FileManager.default.createDirectory(atPath: scratch.path + "/" + copy, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: source, toPath: scratch.path + "/\(copy)/-tmp-conf-cwd")
         }
-        let once = try fullRead([source])
-        let twice = try fullRead([scratch.path])
-        #expect(try costRead([scratch.path]) == twice)
+        let once = try read([source])
+        let twice = try read([scratch.path])
         #expect(twice.rows == once.rows)
         #expect(twice.total == once.total)
         let parent = "c0000000-0000-4000-8000-000000000017.jsonl"
@@ -235,78 +203,11 @@ struct UsageSessionTests {
                 user("f1", parent: "x1", Line.json("/plan-eng-review fork"), stamp: "05:00"),
                 assistant("f2", parent: "f1", id: "msg_f", stamp: "05:10"),
             ])
-        let full = try fullRead([scratch.path + "/p"])
-        let read = try costRead([scratch.path + "/p"])
-        #expect(read == full)
-        #expect(read.compact == 1 && read.full == 1)
+        let full = try read([scratch.path + "/p"])
+        #expect(full == (try read([scratch.path + "/p"], detail: .full)))
         let phases = full.rows[1].map(\.key)
         #expect(phases == ["/office-hours", "/plan-ceo-review", "/plan-eng-review"])
         #expect(full.total.estimate.calls == 8)
-    }
-
-    @Test func walkAgreesWithTheDecoderOnEveryFixtureLine() throws {
-        var walked = 0
-        var lines = 0
-        let files = FileManager.default.enumerator(atPath: Fixture.root)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") }
-        for name in files {
-            let data = try Data(contentsOf: URL(fileURLWithPath: Fixture.path(name)))
-            for line in data.split(separator: 0x0A) {
-                lines += 1
-                line.withUnsafeBytes { bytes in
-                    var ids: [ByteSpan] = []
-                    if UsageLine.walk(bytes, toolUseIDs: &ids) != nil { walked += 1 }
-                    if let difference = UsageLine.disagreement(bytes) { Issue.record("\(name): \(difference)") }
-                }
-            }
-        }
-        #expect(lines > 500)
-        #expect(walked * 2 > lines, "most fixture lines are walked: \(walked) of \(lines)")
-    }
-
-    /// Checking a string's escapes and UTF-8 in place says what unescaping it would.
-    @Test func stringValidityMatchesUnescaping() {
-        let pieces: [[UInt8]] = [
-            Array("a".utf8), Array("\\".utf8), Array("\"".utf8), Array("u".utf8), Array("n".utf8), Array("0".utf8),
-            Array("D8".utf8), Array("dc".utf8), Array("F".utf8), Array("é".utf8), [0x80], [0xC3], [0xE2, 0x82], [0xFF], [0xED, 0xA0, 0x80],
-            Array("\\u".utf8), Array("\\n".utf8), Array("\\ud83d\\ude00".utf8), [0x00], [0x1F],
-        ]
-        var random = SystemRandomNumberGenerator()
-        var accepted = 0
-        for _ in 0..<20_000 {
-            var bytes: [UInt8] = []
-            for _ in 0..<Int.random(in: 0...8, using: &random) { bytes += pieces.randomElement(using: &random)! }
-            let valid = bytes.withUnsafeBytes { FastLineDecoder.isValidStringContent($0) }
-            let unescaped = bytes.withUnsafeBytes { FastLineDecoder.unescape($0) }
-            #expect(valid == (unescaped != nil), "\(bytes)")
-            if valid { accepted += 1 }
-        }
-        #expect(accepted > 2_000 && accepted < 18_000)
-    }
-
-    /// Lines cut short, and with one byte changed, are walked only when the decoder reads
-    /// them the same way.
-    @Test func walkIsNoLooserThanTheDecoder() throws {
-        let line =
-            #"{"parentUuid":"x1","isSidechain":false,"type":"assistant","uuid":"x2","timestamp":"2026-01-01T00:00:01Z","requestId":"req_1","toolUseResult":{"agentId":"a1"},"attachment":{"type":"date"},"message":{"id":"msg_1","role":"assistant","model":"claude-opus-4-1","content":[{"type":"text","text":"hi"},{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}},{"type":"tool_result","tool_use_id":"toolu_1","is_error":false,"content":"x"}],"usage":{"input_tokens":1,"output_tokens":2,"cache_creation":{"ephemeral_5m_input_tokens":3}}},"isMeta":null}"#
-        let bytes = Array(line.utf8)
-        let replacements: [UInt8] = [0x22, 0x5C, 0x7D, 0x5D, 0x2C, 0x3A, 0x6E, 0x31, 0x2E, 0x20, 0xC3, 0x00]
-        var walkedVariants = 0
-        for end in 0...bytes.count {
-            bytes[..<end].withUnsafeBytes { cut in
-                #expect(UsageLine.disagreement(cut) == nil, "cut at \(end)")
-            }
-        }
-        for at in bytes.indices {
-            for byte in replacements where byte != bytes[at] {
-                var changed = bytes
-                changed[at] = byte
-                changed.withUnsafeBytes { variant in
-                    var ids: [ByteSpan] = []
-                    if UsageLine.walk(variant, toolUseIDs: &ids) != nil { walkedVariants += 1 }
-                    #expect(UsageLine.disagreement(variant) == nil, "byte \(at) set to \(byte)")
-                }
-            }
-        }
-        #expect(walkedVariants > 100)
+        #expect(full.rows[1].map(\.estimate.calls) == [5, 2, 1])
     }
 }
