@@ -64,7 +64,9 @@ public struct SessionLoop {
     /// Reads the sessions for their costs into `ledger`, oldest first, at
     /// ``ReadDetail/usage`` (no bodies, no assistant text).
     public mutating func runCosts(_ sources: [SessionSource], into ledger: inout CostLedger, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        let configured = detail
         detail = .usage
+        defer { detail = configured }
         try run(sources, width: width) { session in ledger.add(session, phases: PhaseSplitter.split(session)) }
     }
 

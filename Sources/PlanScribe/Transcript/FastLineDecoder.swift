@@ -593,30 +593,6 @@ enum FastLineDecoder {
         return out.withUnsafeBytes { validUTF8String($0) }
     }
 
-    /// Whether ``unescape(_:)`` would accept the bytes (valid escapes, valid UTF-8), found
-    /// without making the String: the escapes are ASCII and a `\u` escape always gives a
-    /// whole scalar, so the unescaped text is valid UTF-8 exactly when the bytes are.
-    static func isValidStringContent(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var i = 0
-        while i < bytes.count, let hit = memchr(base + i, 0x5C, bytes.count - i) {
-            let slash = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-            guard slash + 1 < bytes.count else { return false }
-            i = slash + 2
-            switch bytes[slash + 1] {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                continue
-            case UInt8(ascii: "u"):
-                guard hex4(bytes, i) != nil else { return false }
-                i += 4
-            default:
-                return false
-            }
-        }
-        return isASCII(bytes) || LineDecoder.invalidUTF8Offset(bytes) == nil
-    }
-
     /// Whether every byte is below 0x80, looked at eight at a time.
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
