@@ -32,10 +32,24 @@ struct Generate: ParsableCommand {
     @Option(help: "Size of the tree in MB (10^6 bytes).") var mb = 100
     @Option(name: .customLong("big-session"), help: "Add one session of this many MB.") var bigSession: Int?
     @Option(help: "The folder to write into (its projects/ is created).") var out: String
+    @Option(
+        help: ArgumentHelp(
+            "Grow the tree from the transcripts under this folder instead: each session (with its subagents) is copied with fresh ids until the tree has --mb.",
+            valueName: "folder")) var from: String?
+
+    func validate() throws {
+        if from != nil && bigSession != nil { throw ValidationError("--big-session is for generated trees; it does not go with --from") }
+    }
 
     func run() throws {
-        var generator = TreeGenerator(targetBytes: mb * 1_000_000, bigSessionBytes: bigSession.map { $0 * 1_000_000 })
-        let written = try generator.write(to: out)
+        let written: TreeGenerator.Written
+        if let from {
+            let grower = CorpusTreeGrower(sources: try CorpusTreeGrower.sources(under: from), targetBytes: mb * 1_000_000)
+            written = try grower.write(to: out)
+        } else {
+            var generator = TreeGenerator(targetBytes: mb * 1_000_000, bigSessionBytes: bigSession.map { $0 * 1_000_000 })
+            written = try generator.write(to: out)
+        }
         print("\(written.sessions) sessions, \(written.files) files, \(written.bytes / 1_000_000) MB in \(out)/projects")
     }
 }

@@ -92,4 +92,65 @@ struct BenchTests {
             #expect((row["peak_rss_mb"] as? Double ?? 0) > 1)
         }
     }
+
+    /// `cost --json`'s total of a tree: sessions, calls, estimated and reported dollars.
+    func costTotal(_ tree: String) throws -> (sessions: Int, calls: Int, estimated: Double, reported: Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["cost", tree, "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let top = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let total = try #require(top["total"] as? [String: Any])
+        return (
+            try #require(total["sessions"] as? Int), try #require(total["calls"] as? Int),
+            try #require(total["estimated_cost_usd"] as? Double), total["reported_cost_usd"] as? Double ?? 0
+        )
+    }
+
+    /// A tree grown from real transcripts holds whole copies that share nothing: n copies cost
+    /// n times one copy (every session, call and dollar counted once per copy, forks' history
+    /// counted in the session it came from), ids are rewritten to the same length, and the
+    /// same arguments give the same bytes.
+    @Test(arguments: [Fixture.realProjects, Fixture.path("conformance-forks")])
+    func aTreeGrownFromTranscriptsIsWholeIndependentCopies(_ folder: String) throws {
+        let scratch = ScratchFolder()
+        var totals: [(copies: Int, sessions: Int, calls: Int, estimated: Double, reported: Double)] = []
+        let sources = try TranscriptLocator.locate([folder]).count
+        for (name, mb) in [("one", "1"), ("again", "1"), ("more", "3")] {
+            let r = try run(["generate", "--from", folder, "--mb", mb, "--out", scratch.path + "/" + name])
+            #expect(r.status == 0)
+            let sessions = try #require(Int(r.stdout.prefix { $0 != " " }))
+            #expect(sessions % sources == 0, "\(r.stdout)")
+            let total = try costTotal(scratch.path + "/" + name + "/projects")
+            #expect(total.sessions == sessions)
+            totals.append((sessions / sources, total.sessions, total.calls, total.estimated, total.reported))
+        }
+        #expect(try contents(scratch.path + "/again") == contents(scratch.path + "/one"))
+        let (one, more) = (totals[0], totals[2])
+        #expect(more.copies > one.copies && one.copies >= 1)
+        #expect(one.calls > 0 && one.calls % one.copies == 0)
+        #expect(more.calls * one.copies == one.calls * more.copies)
+        #expect(abs(more.estimated * Double(one.copies) - one.estimated * Double(more.copies)) < 1e-9 * more.estimated)
+        #expect(abs(more.reported * Double(one.copies) - one.reported * Double(more.copies)) < 1e-9 * max(more.reported, 1))
+
+        // Ids are rewritten in place: each copy's file is as long as the one it was grown from.
+        let grown = try contents(scratch.path + "/one/projects")
+        for source in try TranscriptLocator.locate([folder]) {
+            let size = try #require(FileManager.default.attributesOfItem(atPath: source.file)[.size] as? Int)
+            #expect(grown.values.filter { $0.count == size }.count >= one.copies, "\(source.file)")
+        }
+        // Copy 0 keeps the ids; the other copies have none of them.
+        let first = try TranscriptLocator.locate([folder])[0].file
+        let uuid = try #require(try String(contentsOfFile: first, encoding: .utf8).firstMatch(of: /"uuid":"([0-9a-f-]{36})"/)?.output.1)
+        func holding(_ files: [String: Data]) -> Int {
+            files.values.filter { String(decoding: $0, as: UTF8.self).contains(uuid) }.count
+        }
+        #expect(holding(grown) == holding(try contents(folder)))
+        #expect(holding(grown) >= 1)
+    }
 }
