@@ -104,8 +104,9 @@ struct RenderCommand: ParsableCommand {
             output/index.html (or DIR/index.html) lists them, newest first. \
             Prints the path of each index.html.
 
-            HTML pages are self-contained (inline CSS, no scripts, no network) and every piece \
-            of transcript text is escaped or rendered through cmark-gfm in safe mode. The same \
+            HTML pages are self-contained (inline CSS, no network, no script but the search on \
+            a report's index.html, planscribe's own, allowed by its hash) and every piece of \
+            transcript text is escaped or rendered through cmark-gfm in safe mode. The same \
             input gives byte-identical files unless --stamp is given. A project whose \
             transcripts, templates, prices and options are unchanged since its last render is \
             not rendered again (--no-cache renders anyway). API keys, tokens and passwords \

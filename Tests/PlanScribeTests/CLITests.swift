@@ -309,7 +309,7 @@ struct HistoryIndexTests {
             #expect(r.stderr.hasSuffix("planscribe: 2 projects listed in \(out)/index.html\n"), "round \(round): \(r.stderr)")
         }
         let page = HTMLScan(try String(contentsOfFile: out + "/index.html", encoding: .utf8))
-        #expect(page.dangers == [])
+        #expect(page.dangers() == [])
         let links = page.tags.filter { $0.name == "a" }.compactMap { $0.attributes.first { $0.name == "href" }?.value }
         var rows: [(href: String, end: String, reported: Double?)] = []
         for href in links {

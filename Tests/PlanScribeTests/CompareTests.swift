@@ -112,7 +112,7 @@ struct CompareTests {
         #expect(index.text.contains("reported\n$0.021330\n$0.287458\n+$0.266128\n+1247.7 %"))
         #expect(index.text.contains("failed cost>0.1 cost $0.287458 (reported) is over $0.10"))
         #expect(index.text.contains("passed not-done all 4 phases done"))
-        #expect(index.dangers == [])
+        #expect(index.dangers(allowedScript: Fixture.searchScript) == [])
         let report = files["report.md"]!
         #expect(report.contains("## Gates\n\n- **failed** `cost>0.1`: cost \\$0\\.287458 \\(reported\\) is over \\$0\\.10\n- **passed** `not-done`: all 4 phases done\n"))
         #expect(report.contains("## Compared with the baseline\n\nbefore: cwd (conformance-stops)\n\n| | before | after | change | % |\n"))
@@ -141,15 +141,15 @@ struct CompareTests {
         let diff = RunDiff(before: try Self.snapshot("planning-run/projects"), after: hostile)
         let page = diff.htmlPage(templates: try TemplateSet.load())
         let scan = HTMLScan(page)
-        #expect(scan.dangers == [])
+        #expect(scan.dangers() == [])
         #expect(scan.tags.filter { $0.name == "style" }.count == 1)
-        #expect(HTMLScan(MarkdownProbe.unsafeHTML(diff.markdownPage)).dangers == [])
+        #expect(HTMLScan(MarkdownProbe.unsafeHTML(diff.markdownPage)).dangers() == [])
         var options = ReportOptions()
         options.baseline = hostile
         options.gates = [.notDone]
         let files = try Render.files([Fixture.path("hostile")], title: HostileContentTests.title, options: options)
-        #expect(HTMLScan(files["index.html"]!).dangers == [])
-        for (path, text) in files where path.hasSuffix(".md") { #expect(HTMLScan(MarkdownProbe.unsafeHTML(text)).dangers == [], "\(path)") }
+        #expect(HTMLScan(files["index.html"]!).dangers(allowedScript: Fixture.searchScript) == [])
+        for (path, text) in files where path.hasSuffix(".md") { #expect(HTMLScan(MarkdownProbe.unsafeHTML(text)).dangers() == [], "\(path)") }
     }
 
     @Test func anOlderSummaryIsReadAndANewerOneIsRefused() throws {

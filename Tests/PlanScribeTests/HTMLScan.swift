@@ -13,16 +13,20 @@ struct HTMLScan {
 
     var tags: [Tag] = []
     var text = ""
+    /// The text of each `<script>` element, as written.
+    var scripts: [String] = []
 
     init(_ html: String) {
         let chars = Array(html.unicodeScalars)
         var i = 0
         var rawTextUntil: String?  // inside <style> or <script>
+        var rawStart = 0
         while i < chars.count {
             if chars[i] == "<" {
                 if let end = rawTextUntil {
                     let closing = "</" + end
                     if String(String.UnicodeScalarView(chars[i..<min(chars.count, i + closing.count)])).lowercased() == closing {
+                        if end == "script" { scripts.append(String(String.UnicodeScalarView(chars[rawStart..<i]))) }
                         rawTextUntil = nil
                     } else {
                         i += 1
@@ -72,7 +76,10 @@ struct HTMLScan {
                 let lower = name.lowercased()
                 if i + 1 < chars.count, chars[i + 1] != "/" {
                     tags.append(Tag(name: lower, attributes: attributes))
-                    if lower == "style" || lower == "script" { rawTextUntil = lower }
+                    if lower == "style" || lower == "script" {
+                        rawTextUntil = lower
+                        rawStart = j + 1
+                    }
                 }
                 i = j + 1
             } else {
@@ -91,11 +98,19 @@ struct HTMLScan {
         return out.replacingOccurrences(of: "&amp;", with: "&")
     }
 
-    /// Problems that would let a page run code or load something.
-    var dangers: [String] {
+    /// Problems that would let a page run code or load something. `allowedScript`: the one
+    /// script a page may hold (planscribe's search), as an attribute-less `<script>` element of
+    /// exactly that text; any other script is a danger.
+    func dangers(allowedScript: String? = nil) -> [String] {
         var found: [String] = []
+        let scriptTags = tags.filter { $0.name == "script" }
+        if let allowedScript, scriptTags.count == 1, scriptTags[0].attributes.isEmpty, scripts == [allowedScript] {
+            // the page's own search script, and nothing else
+        } else {
+            found += scriptTags.map { _ in "<script>" }
+        }
         for tag in tags {
-            if ["script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "link"].contains(tag.name) {
+            if ["iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "link"].contains(tag.name) {
                 found.append("<\(tag.name)>")
             }
             if tag.name == "meta", tag.attributes.contains(where: { $0.name == "http-equiv" && $0.value.lowercased() == "refresh" }) {

@@ -550,7 +550,7 @@ struct PathSafetyTests {
         let folders = Set(files.map { $0.split(separator: "/")[1] }).subtracting(["index.html"])
         // The list of projects shows the hostile names as text and links only into out/.
         let history = HTMLScan(try String(contentsOfFile: scratch.path + "/out/index.html", encoding: .utf8))
-        #expect(history.dangers == [])
+        #expect(history.dangers() == [])
         #expect(history.tags.filter { $0.name == "a" }.count == hostileCwds.count)
         #expect(history.tags.filter { $0.name == "a" }.allSatisfy { tag in tag.attributes.contains { $0.name == "href" && $0.value.wholeMatch(of: /[a-z0-9-]{1,64}\/index\.html/) != nil } })
         #expect(folders.count == hostileCwds.count)

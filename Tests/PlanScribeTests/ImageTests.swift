@@ -35,7 +35,7 @@ extension EndToEndTests {
             #expect(src.hasPrefix("data:image/png;base64,") || src.hasPrefix("data:image/jpeg;base64,"), "\(src.prefix(60))")
             let bytes = try #require(Data(base64Encoded: String(src.split(separator: ",", maxSplits: 1)[1])))
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) || bytes.starts(with: [0xFF, 0xD8]))
-            #expect(HTMLScan(page).dangers == [])
+            #expect(HTMLScan(page).dangers() == [])
             // The Markdown says what it was and where to see it; it embeds nothing.
             let markdown = try String(contentsOfFile: scratch.path + "/out/phases/01-office-hours.md", encoding: .utf8)
             #expect(markdown.contains("): shown on the HTML page*") && !markdown.contains("data:"), "\(markdown)")
@@ -65,7 +65,7 @@ struct HostileImageTests {
         _ = scratch.write("p/s.jsonl", lines: lines)
         let page = try #require(try Render.files([scratch.path + "/p"])["phases/01-office-hours.html"])
         let scan = HTMLScan(page)
-        #expect(scan.dangers == [])
+        #expect(scan.dangers() == [])
         let sources = scan.tags.filter { $0.name == "img" }.compactMap { $0.attributes.first { $0.name == "src" }?.value }
         #expect(sources == ["data:image/png;base64," + EndToEndTests.Images.png])
         #expect(scan.text.contains("image (image/svg+xml, 21 bytes) not embedded"))

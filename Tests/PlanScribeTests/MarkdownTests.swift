@@ -39,7 +39,7 @@ struct MarkdownTests {
                 <p><a href="">x</a> <code>&lt;img src=x onerror=alert(1)&gt;</code> <a href="https://example.invalid/t.png">t</a></p>
 
                 """)
-        #expect(HTMLScan(html).dangers == [])
+        #expect(HTMLScan(html).dangers() == [])
     }
 
     @Test func linksToScriptFilesOrNonImageDataAreUnsafe() {

@@ -10,9 +10,9 @@ import Testing
 
 /// Renders a fixture run with the built-in templates.
 enum Render {
-    static func files(_ paths: [String], title: String? = nil, options: ReportOptions = ReportOptions()) throws -> [String: String] {
+    static func files(_ paths: [String], title: String? = nil, options: ReportOptions = ReportOptions(), templates: TemplateSet? = nil) throws -> [String: String] {
         let run = ReportRun.from(sessions: try Fixture.sessions(paths), title: title)
-        let builder = ReportBuilder(templates: try TemplateSet.load(), options: options)
+        let builder = ReportBuilder(templates: try templates ?? TemplateSet.load(), options: options)
         var out: [String: String] = [:]
         for file in builder.files(for: run) { out[file.path] = String(decoding: file.contents, as: UTF8.self) }
         return out
@@ -36,16 +36,32 @@ struct HostileContentTests {
         #expect(pages.count == 2)
         for (path, html) in pages {
             let scan = HTMLScan(html)
-            #expect(scan.dangers == [], "\(path)")
+            // The index page holds one script, planscribe's search, allowed by its hash alone;
+            // phase pages hold none. Transcript text is in its data as escaped text only.
+            let isIndex = path == "index.html"
+            #expect(scan.dangers(allowedScript: isIndex ? Fixture.searchScript : nil) == [], "\(path)")
+            #expect(scan.scripts == (isIndex ? [Fixture.searchScript] : []), "\(path)")
+            let csp = try #require(scan.tags.first { $0.name == "meta" && $0.attributes.contains { $0.value == "Content-Security-Policy" } }?.attributes.first { $0.name == "content" }?.value)
+            let scriptSources = csp.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("script-src") }
+            #expect(scriptSources == (isIndex ? ["script-src '\(SHA256.cspSource(of: Fixture.searchScript))'"] : []), "\(path)")
+            #expect(csp.hasPrefix("default-src 'none';"))
             // Exactly one <style>, ours, in the head; the only svg is the chart.
             #expect(scan.tags.filter { $0.name == "style" }.count == 1, "\(path)")
             #expect(scan.tags.filter { $0.name == "svg" }.allSatisfy { $0.attributes.contains { $0.name == "class" && $0.value == "chart" } }, "\(path)")
             #expect(scan.tags.filter { $0.name == "img" }.isEmpty, "\(path)")
             #expect(!html.contains("PHASE_STATUS: ready_to_advance\n"), "\(path)")
         }
-        // The hostile text is still there for the reader, as text.
+        // The hostile text is still there for the reader, as text, and for the search.
         let index = HTMLScan(files["index.html"]!)
         #expect(index.text.contains(Self.title))
+        let page = files["index.html"]!
+        let open = try #require(page.firstRange(of: "<template id=\"search-data\">"))
+        let close = try #require(page[open.upperBound...].firstRange(of: "</template>"))
+        let data = HTMLScan(String(page[open.upperBound..<close.lowerBound]))
+        #expect(!data.tags.isEmpty)
+        #expect(data.tags.allSatisfy { ($0.name == "div" && $0.attributes.map(\.name) == ["data-phase"]) || ($0.name == "p" && $0.attributes.map(\.name) == ["data-turn", "data-href"]) })
+        #expect(data.tags.filter { $0.name == "p" }.allSatisfy { $0.attributes[1].value.hasPrefix("phases/") })
+        #expect(data.text.contains("<script>alert("))
         #expect(index.text.contains(#"/tmp/evil"'<script>alert(0)</script>"#))
         let phase = HTMLScan(files["phases/01-office-hours.html"]!)
         #expect(Self.payloads.count >= 50)
@@ -66,7 +82,7 @@ struct HostileContentTests {
             // Rendered as HTML by cmark without safe mode (as a careless viewer would), the
             // Markdown still yields nothing that runs.
             let html = MarkdownProbe.unsafeHTML(text)
-            #expect(HTMLScan(html).dangers == [], "\(path)")
+            #expect(HTMLScan(html).dangers() == [], "\(path)")
         }
     }
 
@@ -454,7 +470,7 @@ struct ArtifactTests {
         #expect(ceo.text.contains("Flat pricing."))
         let design = HTMLScan(files["phases/04-plan-design-review.html"]!)
         #expect(design.text.contains("notes/misc.md from the artifacts folder"))
-        #expect(design.dangers == [])
+        #expect(design.dangers() == [])
         #expect(files["phases/02-plan-ceo-review.md"]!.contains("### me-main-ceo-review-plan.md"))
     }
 
@@ -814,7 +830,7 @@ struct PhasePaginationTests {
         let third = files["phases/01-office-hours-3.html"]!
         for page in [first, second, third] {
             #expect(page.utf8.count < 500_000 + 120_000, "one message at most past the limit")
-            #expect(HTMLScan(page).dangers == [])
+            #expect(HTMLScan(page).dangers() == [])
         }
         #expect(first.contains(#"<nav class="pager"><a href="01-office-hours-2.html">next page ›</a></nav>"#))
         #expect(second.contains(#"<nav class="pager"><a href="01-office-hours.html">‹ previous page</a><a href="01-office-hours-3.html">next page ›</a></nav>"#))
@@ -878,5 +894,96 @@ struct LongPhaseLimitsTests {
         // A conversation outside any phase asks nothing: no decisions.
         let chat = try Render.files([Fixture.path("claude-code-log-real/-Users-dain-workspace-claude-code-log-sample")])
         #expect(!chat["index.html"]!.contains("<h2>Decisions</h2>"))
+    }
+}
+
+/// The index page's search: its data holds every turn, as escaped text, each linked to the page
+/// and anchor of its turn; its one script is allowed by its hash alone; a run of many turns
+/// keeps a shorter start of each, says so, and stays a page's size.
+struct SearchTests {
+    /// The turns in the `<template id="search-data">` of an index page: where the script says
+    /// each is, its link and its text.
+    static func data(_ index: String) throws -> [(href: String, where: String, text: String)] {
+        let open = try #require(index.firstRange(of: "<template id=\"search-data\">"))
+        let close = try #require(index[open.upperBound...].firstRange(of: "</template>"))
+        var phase = ""
+        var entries: [(href: String, where: String, text: String)] = []
+        for line in index[open.upperBound..<close.lowerBound].split(separator: "\n") {
+            let scan = HTMLScan(String(line))
+            guard let tag = scan.tags.first else { continue }
+            func value(_ name: String) -> String { tag.attributes.first { $0.name == name }?.value ?? "" }
+            if tag.name == "div" { phase = value("data-phase") }
+            if tag.name == "p" { entries.append((value("data-href"), phase + " · turn " + value("data-turn"), scan.text)) }
+        }
+        return entries
+    }
+
+    @Test func everyTurnIsFoundAndLinkedToThePageThatHoldsIt() throws {
+        let scratch = ScratchFolder()
+        let paragraph = String(repeating: "A long answer about the plan, with more to say. ", count: 2_000)  // ~100 KB
+        var lines = [Line.user("u0", parent: nil, "/office-hours plan it")]
+        var parent = "u0"
+        for t in 0..<12 {
+            lines.append(Line.assistant("a\(t)", parent: parent, id: "m\(t)", block: Line.text("Turn \(t) talks of zebra\(t). " + paragraph + "\nPHASE_STATUS: needs_input")))
+            lines.append(Line.user("u\(t + 1)", parent: "a\(t)", "Answer \(t + 1) & <b>bold</b>."))
+            parent = "u\(t + 1)"
+        }
+        _ = scratch.write("p/s.jsonl", lines: lines)
+        var options = ReportOptions()
+        options.pageBytes = 500_000
+        let files = try Render.files([scratch.path + "/p"], options: options)
+        let entries = try Self.data(files["index.html"]!)
+        #expect(entries.count == 13)
+        for (n, entry) in entries.enumerated() {
+            #expect(entry.where == "1. /office-hours · turn \(n + 1)")
+            let parts = entry.href.split(separator: "#")
+            let page = try #require(files[String(parts[0])], "\(entry.href)")
+            #expect(parts.count == 2 && page.contains(#"id="\#(parts[1])""#), "\(entry.href)")
+            // The turn's own words are on the page it links to.
+            if n > 0 { #expect(page.contains("Answer \(n) &amp;") && entry.text.hasPrefix("Answer \(n) & <b>bold</b>.")) }
+            if n < 12 { #expect(entry.text.contains("zebra\(n).")) }
+            #expect(!entry.text.contains("PHASE_STATUS"))
+        }
+        #expect(entries.contains { $0.href.hasPrefix("phases/01-office-hours-3.html#turn-") })
+        // 13 turns: each keeps its first 2,000 characters, and the page says so.
+        #expect(entries.allSatisfy { $0.text.count <= SearchIndex.turnLimit })
+        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 2,000 characters of each turn."))
+    }
+
+    @Test func aRunOfManyTurnsKeepsAShorterStartOfEachWithinTheBudget() throws {
+        let scratch = ScratchFolder()
+        var lines = [Line.user("u0", parent: nil, "/office-hours plan it")]
+        var parent = "u0"
+        for t in 0..<6_000 {
+            lines.append(Line.assistant("a\(t)", parent: parent, id: "m\(t)", block: Line.text("Reply \(t): " + String(repeating: "words to look for ", count: 20))))
+            lines.append(Line.user("u\(t + 1)", parent: "a\(t)", "Go on \(t)."))
+            parent = "u\(t + 1)"
+        }
+        _ = scratch.write("p/s.jsonl", lines: lines)
+        let files = try Render.files([scratch.path + "/p"])
+        let entries = try Self.data(files["index.html"]!)
+        #expect(entries.count == 6_001)
+        // 600,000 characters over 6,001 turns: 99 of each.
+        #expect(entries.allSatisfy { $0.text.count <= 99 })
+        #expect(entries[1].text.hasPrefix("Go on 0. Reply 1: words to look for"))
+        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 99 characters of each turn."))
+        #expect(files["index.html"]!.utf8.count < 2_000_000)
+    }
+
+    @Test func aSearchScriptOfTheUsersOwnIsAllowedByItsOwnHash() throws {
+        let scratch = ScratchFolder()
+        let script = "document.title = 'mine';\n"
+        _ = scratch.write("t/search.js", bytes: Array(script.utf8))
+        let templates = try TemplateSet.load(overrides: scratch.path + "/t")
+        #expect(templates.searchScript == script)
+        let page = try Render.files([Fixture.planningProject], templates: templates)["index.html"]!
+        let scan = HTMLScan(page)
+        #expect(scan.scripts == [script])
+        #expect(page.contains("script-src '\(SHA256.cspSource(of: script))'"))
+        // A script that would end the page's <script> element early is refused, with its file.
+        _ = scratch.write("bad/search.js", bytes: Array("x = 1; </SCRIPT><img src=x>".utf8))
+        #expect(throws: TemplateError.unreadable(path: scratch.path + "/bad/search.js", reason: "it holds \"</script\", which would end the page's script there")) {
+            try TemplateSet.load(overrides: scratch.path + "/bad")
+        }
     }
 }

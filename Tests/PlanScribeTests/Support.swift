@@ -13,6 +13,9 @@ enum Fixture {
     static let cliProject = path("cli-2.1.332/-tmp-ccrun-proj")
     static let realProjects = path("claude-code-log-real")
     static let broken = path("broken/-work-broken/b0000000-0000-4000-8000-000000000001.jsonl")
+    /// The built-in search script (`Templates/html/search.js`): the one script a report's
+    /// index page may hold.
+    static let searchScript: String = try! TemplateSet.load().searchScript
 
     /// Reads every session under `paths`, oldest first, with one duplicate filter.
     static func sessions(_ paths: [String]) throws -> [Session] {

@@ -349,6 +349,13 @@ public struct ReportBuilder: Sendable {
         context["gates"] = figures.gates.map { ["gate": $0.gate.description, "failed": $0.failed, "message": $0.message] as [String: Any] }
         context["has_gates"] = !figures.gates.isEmpty
         context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
+        let search = SearchIndex(run, pageOfTurn: figures.pageOfTurn)
+        if !templates.searchScript.isEmpty && !search.entries.isEmpty {
+            context["search"] = ["data_html": search.html, "script": templates.searchScript, "note": search.note ?? false] as [String: Any]
+            context["script_hash"] = SHA256.cspSource(of: templates.searchScript)
+        } else {
+            context["search"] = false
+        }
         let done = run.phases.filter { $0.outcome == .done }.count
         context["subtitle"] =
             "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")

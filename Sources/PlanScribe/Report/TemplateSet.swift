@@ -42,6 +42,9 @@ public struct TemplateSet: Sendable {
     let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
+    /// The search script inlined into a report's index page (`html/search.js`): the one
+    /// script a page may run, allowed by its hash; empty for none.
+    public let searchScript: String
     /// Where each template came from, by name (for diagnostics and cache keys).
     public let sources: [String: String]
     /// A hash of every template's text: changes when any template changes.
@@ -50,7 +53,7 @@ public struct TemplateSet: Sendable {
     /// Loads the templates.
     ///
     /// - Parameter overrides: a folder whose `<name>.mustache` (or `html/<name>.mustache`,
-    ///   `markdown/<name>.mustache`) and `style.css` files replace the built-in ones.
+    ///   `markdown/<name>.mustache`), `style.css` and `search.js` files replace the built-in ones.
     /// - Throws: ``TemplateError`` naming the file and the reason.
     public static func load(overrides: String? = nil) throws -> TemplateSet {
         let builtIn = PlanScribeTemplates.folder
@@ -106,6 +109,13 @@ public struct TemplateSet: Sendable {
         sources["style.css"] = cssPath
         let css = try read(cssPath)
         hashed.append("style.css\u{0}" + css)
+        let scriptPath = try locate("search.js", in: "html")
+        sources["search.js"] = scriptPath
+        let searchScript = try read(scriptPath)
+        if searchScript.range(of: "</script", options: .caseInsensitive) != nil {
+            throw TemplateError.unreadable(path: scriptPath, reason: "it holds \"</script\", which would end the page's script there")
+        }
+        hashed.append("search.js\u{0}" + searchScript)
         let fingerprint = String(StableHash.of(hashed.joined(separator: "\u{1}")), radix: 16)
         var native: MustacheLibrary?
         let builtInPhasePage = ["phase.html", "message", "cost-table", "phase-strip"].allSatisfy { name in
@@ -118,7 +128,8 @@ public struct TemplateSet: Sendable {
             library.register(try MustacheTemplate(string: "{{{strip_html}}}"), named: "phase-strip")
             native = library
         }
-        return TemplateSet(html: html, markdown: markdown, nativePhaseHTML: native, css: css, sources: sources, fingerprint: fingerprint)
+        return TemplateSet(
+            html: html, markdown: markdown, nativePhaseHTML: native, css: css, searchScript: searchScript, sources: sources, fingerprint: fingerprint)
     }
 
     /// True when phase pages may be written with native partials (see ``nativePhaseHTML``).
