@@ -1,6 +1,6 @@
 /// The phase rules, once, over positions in a conversation: where turns and phases begin,
 /// which phases are kept, and which turn an API call belongs to. ``PhaseSplitter`` applies
-/// them to a ``Session``'s messages; the compact cost reader to its message table.
+/// them to a ``Session``'s messages.
 struct PhaseOutline: Sendable, Equatable {
     /// A turn: the position of its prompt (nil for context before the first prompt) and of
     /// the messages after it.
@@ -83,16 +83,13 @@ struct PhaseOutline: Sendable, Equatable {
     /// - Parameters:
     ///   - holding: the turn holding the call's message, if found.
     ///   - startedAgent: the turn whose Agent call started the call's subagent, if any.
-    ///   - stamp: the call's time, if known.
+    ///   - stamp: the call's time (ISO 8601, which orders as text), if known.
     ///   - starts: each turn's first time, in order.
     ///   - first: the first turn.
-    ///   - notAfter: whether a time is at or before another.
-    static func place<Stamp>(
-        holding: Place?, startedAgent: Place?, stamp: Stamp?, starts: [(Stamp, Place)], first: Place, notAfter: (Stamp, Stamp) -> Bool
-    ) -> Place {
+    static func place(holding: Place?, startedAgent: Place?, stamp: String?, starts: [(String, Place)], first: Place) -> Place {
         if let holding { return holding }
         if let startedAgent { return startedAgent }
-        if let stamp, let begun = starts.last(where: { notAfter($0.0, stamp) }) { return begun.1 }
+        if let stamp, let begun = starts.last(where: { $0.0 <= stamp }) { return begun.1 }
         return first
     }
 }

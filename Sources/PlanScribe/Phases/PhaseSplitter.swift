@@ -29,7 +29,7 @@ public enum PhaseSplitter {
         return phases
     }
 
-    /// Gives each API call the turn ``PhaseOutline/place(holding:startedAgent:stamp:starts:first:notAfter:)`` chooses.
+    /// Gives each API call the turn ``PhaseOutline/place(holding:startedAgent:stamp:starts:first:)`` chooses.
     private static func assignCalls(_ session: Session, outline: PhaseOutline, to phases: inout [Phase]) {
         guard let first = outline.firstPlace else { return }
         let messages = session.messages
@@ -60,7 +60,7 @@ public enum PhaseSplitter {
         for call in session.apiCalls {
             let (p, t) = PhaseOutline.place(
                 holding: uuids.position(of: call.uuid, hash: StableHash.of(call.uuid)).map { places[$0] },
-                startedAgent: call.agentID.flatMap { placeOfAgent[$0] }, stamp: call.timestamp, starts: starts, first: first, notAfter: <=)
+                startedAgent: call.agentID.flatMap { placeOfAgent[$0] }, stamp: call.timestamp, starts: starts, first: first)
             phases[p].turns[t].apiCalls.append(call)
         }
     }

@@ -27,6 +27,9 @@ public enum PromptText {
     /// - Parameter text: a prompt's recorded text.
     /// - Returns: the name as written (`/office-hours`) and the arguments (possibly empty).
     public static func command(in text: String) -> (name: String, args: String)? {
+        // Most prompts are typed text: what does not start with a tag is not one, found in
+        // the first bytes rather than by Characters.
+        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == 0x3C else { return nil }
         var rest = Substring(text)
         var name: String?
         var args = ""
