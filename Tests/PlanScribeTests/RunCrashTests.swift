@@ -83,10 +83,18 @@ struct RunCrashTests {
         var stderr: String { (try? String(contentsOfFile: scratch.path + "/stderr.txt", encoding: .utf8)) ?? "" }
 
         /// The state and every invocation line, decoded strictly: a half-written file fails.
-        func checkRecordIsWhole(after kill: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunState? {
+        /// `justKilled`: the run was killed a moment ago, and may have been cut in the middle
+        /// of writing a record, after its last whole line (which the next run cuts off).
+        func checkRecordIsWhole(after kill: Int, justKilled: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunState? {
             guard let data = FileManager.default.contents(atPath: runFolder + "/state.json") else { return nil }
             let state = try JSONDecoder().decode(RunState.self, from: data)
-            let lines = ((try? String(contentsOfFile: runFolder + "/invocations.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+            let text = (try? String(contentsOfFile: runFolder + "/invocations.jsonl", encoding: .utf8)) ?? ""
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            if !text.isEmpty && !text.hasSuffix("\n") {
+                #expect(justKilled, "kill \(kill): invocations.jsonl ends in a line without its newline", sourceLocation: sourceLocation)
+                lines.removeLast()
+            }
             for line in lines {
                 #expect(throws: Never.self, "kill \(kill): invocation line \(line)", sourceLocation: sourceLocation) {
                     try JSONDecoder().decode(InvocationRecord.self, from: Data(line.utf8))
@@ -129,7 +137,7 @@ struct RunCrashTests {
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
                     kills += 1
-                    if let state = try setup.checkRecordIsWhole(after: kills) {
+                    if let state = try setup.checkRecordIsWhole(after: kills, justKilled: true) {
                         states.insert(state.phases.map { "\($0.status.rawValue)/\($0.next?.kind.rawValue ?? "-")" }.joined(separator: " "))
                     }
                     continue
@@ -183,6 +191,34 @@ struct RunCrashTests {
         #expect(RunRecord.startTime(of: orphan) == nil)
         let state = try #require(try setup.checkRecordIsWhole(after: 1))
         #expect(state.phases.map(\.status) == [.done, .done, .done, .done])
+    }
+
+    /// A record cut in the middle by a kill (SIGKILL may cut a write where it crosses a page)
+    /// is cut off when the folder is next opened, so that the next record is a line of its
+    /// own; the whole lines before it stay.
+    @Test(arguments: [0, 1, 70_000])
+    func aRecordCutByAKillIsCutOffAndTheNextOneIsWhole(tornBytes: Int) throws {
+        let scratch = ScratchFolder()
+        let folder = scratch.path + "/run"
+        func invocation(_ index: Int) -> InvocationRecord {
+            InvocationRecord(
+                index: index, phase: "/office-hours", kind: .start, replyIndex: nil, question: nil, argv: ["claude", "-p"], startedAt: "2026-12-04T10:00:00Z",
+                durationMs: 5, exitCode: 0, signal: nil, timedOut: false, interrupted: false, subtype: "success", isError: false, sessionID: "s",
+                usage: nil, costUSD: 0.01, sessionTotalUSD: 0.01, marker: nil, failure: nil, apiRetries: 0, streamFile: "stream/\(index).jsonl")
+        }
+        do {
+            let record = try RunRecord(folder: folder)
+            try record.append(invocation(1))
+            try record.append(invocation(2))
+        }
+        let whole = try #require(FileManager.default.contents(atPath: folder + "/invocations.jsonl"))
+        // What a killed write leaves: the start of a record, without its newline.
+        let torn = Data("{\"phase\":\"x".utf8) + Data(repeating: 0x61, count: tornBytes)
+        #expect(FileManager.default.createFile(atPath: folder + "/invocations.jsonl", contents: whole + (tornBytes == 0 ? Data() : torn)))
+        let record = try RunRecord(folder: folder)
+        #expect(FileManager.default.contents(atPath: folder + "/invocations.jsonl") == whole)
+        try record.append(invocation(3))
+        #expect(record.loadInvocations().map(\.index) == [1, 2, 3])
     }
 
     /// A run folder that cannot be made says why.

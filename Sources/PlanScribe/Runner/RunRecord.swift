@@ -67,6 +67,35 @@ public final class RunRecord: @unchecked Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
             unlink(folder + "/" + name)
         }
+        Self.cutTornTail(of: invocationsPath)
+    }
+
+    /// Cuts a last line without its newline off the file: the start of a record that a run
+    /// killed while writing it left (SIGKILL may cut a write where it crosses a page). Left
+    /// there, it would swallow the next record appended. Its invocation had not finished, so
+    /// a resumed run makes it again.
+    static func cutTornTail(of path: String) {
+        let fd = open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let end = lseek(fd, 0, SEEK_END)
+        var last: UInt8 = 0
+        guard end > 0, pread(fd, &last, 1, end - 1) == 1, last != 0x0A else { return }
+        // The end of the last whole line: found from the end, a block at a time.
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var keep: off_t = 0
+        var at = end
+        search: while at > 0 {
+            let from = max(0, at - off_t(buffer.count))
+            let count = Int(at - from)
+            guard buffer.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, count, from) }) == count else { return }
+            for i in stride(from: count - 1, through: 0, by: -1) where buffer[i] == 0x0A {
+                keep = from + off_t(i) + 1
+                break search
+            }
+            at = from
+        }
+        if ftruncate(fd, keep) == 0 { fsync(fd) }
     }
 
     deinit {
