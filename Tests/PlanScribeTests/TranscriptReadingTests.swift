@@ -419,3 +419,78 @@ struct OneDecoderTests {
         #expect(file.report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == ["2: field isSidechain: expected true or false"])
     }
 }
+
+/// Responses with parallel tool calls, as the real CLI writes them: one line per call (one
+/// message id), each result hanging off the line of its call, the chain going on from the
+/// result written last. They are one response on the conversation, not branches.
+struct ParallelToolCallTests {
+    /// Recorded with the real CLI 2.1.332 (`record_conformance.sh … 22`): ToolSearch loads the
+    /// web tools, then one response calls WebFetch and WebSearch.
+    static let webTools = Fixture.path("conformance-tools")
+
+    @Test func aResponseCallingTwoToolsIsOneMessageWithBothResultsAndNoBranch() throws {
+        let session = try #require(try Fixture.sessions([Self.webTools]).first)
+        #expect(session.branches.isEmpty)
+        let calls = session.messages.filter { $0.role == .assistant }.map { $0.toolUses.map(\.name) }
+        #expect(calls == [["ToolSearch"], ["WebFetch", "WebSearch"], []])
+        // Each result after its call, whole: WebFetch failed (no network here), WebSearch gave
+        // the CLI's wrapper around what its own API call returned; ToolSearch's names the tools.
+        let results = session.messages.flatMap(\.toolResults)
+        #expect(results.map(\.isError) == [false, true, false])
+        #expect(results[0].text == "WebFetch\nWebSearch")
+        #expect(results[1].text.hasPrefix("Unable to verify if domain example.com is safe to fetch."))
+        #expect(results[2].text.hasPrefix("Web search results for query: \"todo app pricing for small teams\""))
+        let order = session.messages.map(\.uuid)
+        for (use, result) in zip(session.messages.flatMap(\.toolUses), results) {
+            let call = try #require(session.messages.firstIndex { $0.toolUses.contains { $0.id == use.id } })
+            let answer = try #require(session.messages.firstIndex { $0.toolResults.contains { $0.toolUseID == use.id } })
+            #expect(call < answer, "\(use.name)")
+            #expect(result.toolUseID == use.id)
+        }
+        #expect(Set(order).count == order.count)
+        // The page shows the response once, and no abandoned branch.
+        let page = try #require(try Render.files([Self.webTools])["phases/01-office-hours.html"])
+        #expect(!page.contains("abandoned branch"))
+        #expect(page.components(separatedBy: "<span class=\"tool-name\">").count - 1 == 3)
+    }
+
+    /// The CLI bills the call WebSearch makes itself, which writes no transcript line: its
+    /// figure is one call above the transcript's three (0.00948 against 0.00711, its
+    /// `modelUsage` counting 4,000 input tokens where the lines hold 3,000), and says why.
+    @Test func aWebSearchExplainsWhyTheCLIsFigureIsHigher() throws {
+        let session = try #require(try Fixture.sessions([Self.webTools]).first)
+        var ledger = CostLedger()
+        ledger.add(session, phases: PhaseSplitter.split(session))
+        #expect(ledger.total.estimate.calls == 3)
+        #expect(ledger.total.estimate.completeCost == USD(0.00711))
+        #expect(ledger.total.reported == USD(0.00948))
+        #expect(ledger.total.differs)
+        #expect(session.costNotes == [.webSearch])
+    }
+
+    /// CLI 2.1.17 (a real subagent transcript from claude-code-log) writes results in the
+    /// order they finish, so the chain can go on from the first call's result, leaving the
+    /// second call's line and its result beside it. Read as a main session (the same lines,
+    /// off the sidechain), every call and result is on the conversation, in order.
+    @Test func resultsWrittenInTheOrderTheyFinishStayOnTheConversation() throws {
+        let scratch = ScratchFolder()
+        let source = Fixture.path("claude-code-log-real/-src-experiments-claude_p/29ccd257-68b1-427f-ae5f-6524b7cb6f20/subagents/agent-a2271d1.jsonl")
+        let lines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n").map {
+            $0.replacingOccurrences(of: "\"isSidechain\":true", with: "\"isSidechain\":false")
+        }
+        let path = scratch.write("p/a2271d10-0000-4000-8000-000000000000.jsonl", lines: lines)
+        var filter = DuplicateFilter()
+        let session = try SessionReader().read(try #require(try TranscriptLocator.locate([path]).first), filter: &filter)
+        #expect(session.branches.isEmpty)
+        let uses = session.messages.flatMap(\.toolUses)
+        #expect(uses.count == 24)
+        for use in uses {
+            let call = try #require(session.messages.firstIndex { $0.toolUses.contains { $0.id == use.id } })
+            let answer = try #require(session.messages.firstIndex { $0.toolResults.contains { $0.toolUseID == use.id } }, "\(use.id)")
+            #expect(call < answer)
+        }
+        // Split lines of one response are one message: as many responses as message ids.
+        let ids = Set(lines.compactMap { $0.firstMatch(of: /"id":"(msg_[A-Za-z0-9]+)"/)?.output.1 }.map(String.init))
+        #expect(session.messages.filter { $0.role == .assistant }.count == ids.count)
+    }
+}

@@ -161,6 +161,13 @@ if wanted 21 "$@"; then
   echo "21 $model denied write: total_cost_usd $(cli "/office-hours WRITE: notes.md" --model $model --session-id "$id")"
   keep "$id"
 fi
+# 22: the web tools: the agent loads them (ToolSearch), then fetches a page and searches, both
+# allowed; with no network here, what the CLI records for each is its failure.
+if wanted 22 "$@"; then
+  id=$(session 22)
+  echo "22 $model web tools: total_cost_usd $(cli "/office-hours WEB: https://example.com/pricing | todo app pricing for small teams" --model $model --session-id "$id" --allowedTools WebFetch,WebSearch,ToolSearch)"
+  keep "$id"
+fi
 # 16: a compaction (/compact) between two prompts: the CLI bills its calls, which write no
 # transcript line.
 if wanted 16 "$@"; then

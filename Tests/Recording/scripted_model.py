@@ -9,7 +9,9 @@ Usage:
                                                  a prompt holding "RUN: command" first gets a Bash call,
                                                  one holding "DELEGATE: task" an Agent call,
                                                  one holding "ASK: question" an AskUserQuestion call,
-                                                 one holding "WRITE: path" a Write call;
+                                                 one holding "WRITE: path" a Write call,
+                                                 one holding "WEB: url | query" ToolSearch, then a
+                                                 WebFetch and a WebSearch call;
                                                  once any prompt held "LOOP: command", every answer runs it
 
 It listens on 127.0.0.1 at a free port, writes the port to PORT_FILE and serves until killed.
@@ -139,6 +141,18 @@ def probe_answer(body):
         for t in texts_of(m):
             if "LOOP: " in t:
                 return [tool("Bash", {"command": t.split("LOOP: ", 1)[1].split("\n")[0].split("<")[0].strip(), "description": "again"})]
+    # "WEB: url | query": ToolSearch loads the deferred web tools, then one WebFetch and one
+    # WebSearch call, then the answer.
+    for at in range(len(users) - 1, -1, -1):
+        web = [t for t in texts_of(users[at]) if "WEB: " in t and not is_tool_result(users[at])]
+        if web:
+            url, query = [x.strip() for x in web[0].split("WEB: ", 1)[1].split("\n")[0].split("<")[0].split("|", 1)]
+            results = sum(1 for m in users[at + 1:] if is_tool_result(m))
+            if results == 0:
+                return [tool("ToolSearch", {"query": "select:WebFetch,WebSearch", "max_results": 2})]
+            if results == 1:
+                return [tool("WebFetch", {"url": url, "prompt": "What does the page say about pricing?"}), tool("WebSearch", {"query": query})]
+            return [text("probe")]
     if not is_tool_result(last):
         for t in texts_of(last):
             if "RUN: " in t:

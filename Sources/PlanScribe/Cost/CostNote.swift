@@ -8,12 +8,16 @@ public enum CostNote: String, Sendable, Hashable, Codable, CaseIterable, Compara
     /// its invocation: an invocation was cut short (or is still running), and the reported
     /// figure leaves out some of its calls.
     case cutShort = "cut_short"
+    /// The agent searched the web: the CLI's WebSearch tool makes an API call of its own, which
+    /// writes no transcript line, so the reported figure is higher (seen with the real CLI).
+    case webSearch = "web_search"
 
     /// What a reader is told.
     public var explanation: String {
         switch self {
         case .compacted: return "compacted: the CLI also bills compaction calls, which write no transcript line"
         case .cutShort: return "an invocation was cut short or is still running: the CLI's figure leaves out its calls"
+        case .webSearch: return "searched the web: the CLI also bills each WebSearch's own call, which writes no transcript line"
         }
     }
 

@@ -7,7 +7,11 @@
 /// (`! command`, recorded as `<bash-input>`) abandons nothing: the CLI may link it to an early
 /// line, and it continues the conversation after the line written before it. Lines on no
 /// chain are branches (an edited and re-sent prompt, `/rewind`), kept apart with the line they
-/// left the conversation at. A cycle stops the walk with a diagnostic.
+/// left the conversation at. A response with parallel tool calls is not a branch: the CLI
+/// writes it as one line per call, each result hanging off the line of its call, and the chain
+/// goes on from the result written last; the other lines and results of a response on the
+/// conversation belong to it, each after the line it hangs off. A cycle stops the walk with a
+/// diagnostic.
 enum ChainOrder {
     struct Result {
         /// Node indices of the conversation, oldest first.
@@ -53,7 +57,57 @@ enum ChainOrder {
             }
             if isLeafCandidate[i] { previous = i }
         }
-        return walk(parentOf: parentOf, isLeafCandidate: isLeafCandidate, line: { nodes[$0].line })
+        var result = walk(parentOf: parentOf, isLeafCandidate: isLeafCandidate, line: { nodes[$0].line })
+        joinParallelCalls(&result, nodes: nodes, parentOf: parentOf, sidechainsEndChains: sidechainsEndChains)
+        return result
+    }
+
+    /// Moves the lines of responses on the conversation that stand beside it into it: another
+    /// line of a response (its message id) on the conversation, and a tool result answering a
+    /// call of such a line, each after the line it hangs off, in file order.
+    private static func joinParallelCalls(_ result: inout Result, nodes: [TranscriptFile.Node], parentOf: [Int?], sidechainsEndChains: Bool) {
+        guard result.branches.count > 0 else { return }
+        var joined = [Bool](repeating: false, count: nodes.count)
+        var messageIDs = Set<String>()
+        var callIDs = Set<String>()
+        func learn(_ n: Int) {
+            guard let message = nodes[n].message, message.role == .assistant else { return }
+            if let id = message.messageID { messageIDs.insert(id) }
+            for use in message.toolUses { callIDs.insert(use.id) }
+        }
+        for n in result.conversation {
+            joined[n] = true
+            learn(n)
+        }
+        var after: [Int: [Int]] = [:]
+        for n in result.branches where sidechainsEndChains || !nodes[n].isSidechain {
+            guard let p = parentOf[n], joined[p], let message = nodes[n].message else { continue }
+            let isPart: Bool
+            if message.role == .assistant, let id = message.messageID {
+                isPart = messageIDs.contains(id)
+            } else if case .toolResults = message.kind {
+                isPart = message.toolResults.contains { callIDs.contains($0.toolUseID) }
+            } else {
+                isPart = false
+            }
+            guard isPart else { continue }
+            joined[n] = true
+            learn(n)
+            after[p, default: []].append(n)
+        }
+        guard !after.isEmpty else { return }
+        func place(_ n: Int, into order: inout [Int]) {
+            order.append(n)
+            for child in after[n] ?? [] { place(child, into: &order) }
+        }
+        var conversation: [Int] = []
+        for n in result.conversation { place(n, into: &conversation) }
+        result.conversation = conversation
+        result.branches.removeAll { joined[$0] }
+        result.branchSegments = result.branchSegments.compactMap { segment in
+            let rest = segment.nodes.filter { !joined[$0] }
+            return rest.isEmpty ? nil : (rest, segment.from)
+        }
     }
 
     /// The walks over nodes given by their parents' indices.

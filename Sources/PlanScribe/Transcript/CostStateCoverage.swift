@@ -1,6 +1,6 @@
 /// What a session's main transcript file shows about how far the CLI's running cost figure
-/// (its `cost-state` lines) covers the calls written there. Both session readers fill one and
-/// ask it for the session's ``CostNote``s, so the rule lives here once.
+/// (its `cost-state` lines) covers the calls written there. The session reader fills one and
+/// asks it for the session's ``CostNote``s.
 struct CostStateCoverage: Sendable {
     /// Each `cost-state` line with a figure: its line and the CLI's running total there.
     private(set) var figures: [(line: Int, usd: Double)] = []
@@ -13,6 +13,8 @@ struct CostStateCoverage: Sendable {
     /// A tool result says its call was cut off when the invocation ended (`toolDenialKind:
     /// "interrupted"`).
     var interrupted = false
+    /// The agent called WebSearch.
+    var searchedWeb = false
 
     mutating func figure(_ usd: Double, at line: Int) { figures.append((line, usd)) }
 
@@ -36,6 +38,7 @@ struct CostStateCoverage: Sendable {
         if compacted { notes.append(.compacted) }
         let callsAfterFigure = lastFigureLine.map { figure in (lastBilledLine ?? 0) > figure } ?? false
         if interrupted || callsAfterFigure { notes.append(.cutShort) }
+        if searchedWeb { notes.append(.webSearch) }
         return notes
     }
 }

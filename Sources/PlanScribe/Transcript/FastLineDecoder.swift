@@ -228,6 +228,7 @@ enum FastLineDecoder {
             case "id": return string(&c, into: &b.id)
             case "name": return string(&c, into: &b.name)
             case "tool_use_id": return string(&c, into: &b.tool_use_id)
+            case "tool_name": return string(&c, into: &b.tool_name)
             case "is_error": return bool(&c, into: &b.is_error)
             case "input":
                 c.skipWhitespace()

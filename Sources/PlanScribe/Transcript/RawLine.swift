@@ -86,6 +86,8 @@ struct RawBlock: Decodable {
     var name: String?
     var input: JSONValue?
     var tool_use_id: String?
+    /// A `tool_reference` part's tool (what ToolSearch loaded).
+    var tool_name: String?
     var content: RawContent?
     var is_error: Bool?
     var source: RawImageSource?

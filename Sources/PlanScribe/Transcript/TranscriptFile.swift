@@ -189,6 +189,9 @@ struct TranscriptFile {
             isSidechain: raw.isSidechain ?? false, agentID: raw.agentId)
         var message = Self.message(from: raw, uuid: uuid, line: line)
         if case .compactBoundary = message.kind { coverage.compacted = true }
+        if message.role == .assistant, message.blocks.contains(where: { if case .toolUse(let use) = $0 { use.name == "WebSearch" } else { false } }) {
+            coverage.searchedWeb = true
+        }
         if raw.toolDenialKind?.value == "interrupted" { coverage.interrupted = true }
         if let time = message.timestamp, !Timestamp.looksLikeISO8601(time) {
             report.warn(line: line, "field timestamp: not an ISO 8601 time (\(time.prefix(40))); the message is kept without one")
@@ -312,6 +315,11 @@ struct TranscriptFile {
             case .text(let t)?: texts.append(t)
             case .blocks(let parts)?:
                 for part in parts {
+                    if part.type == "tool_reference" {
+                        // What ToolSearch loaded: a tool, by name.
+                        texts.append(part.tool_name ?? "[tool_reference]")
+                        continue
+                    }
                     switch contentBlock(part) {
                     case .text(let t): texts.append(t)
                     case .image(let info): images.append(info)
