@@ -945,9 +945,9 @@ struct SearchTests {
             #expect(!entry.text.contains("PHASE_STATUS"))
         }
         #expect(entries.contains { $0.href.hasPrefix("phases/01-office-hours-3.html#turn-") })
-        // 13 turns: each keeps its first 2,000 characters, and the page says so.
+        // 13 turns: each keeps its first 1,000 characters, and the page says so.
         #expect(entries.allSatisfy { $0.text.count <= SearchIndex.turnLimit })
-        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 2,000 characters of each turn."))
+        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 1,000 characters of each turn."))
     }
 
     @Test func aRunOfManyTurnsKeepsAShorterStartOfEachWithinTheBudget() throws {
@@ -963,10 +963,10 @@ struct SearchTests {
         let files = try Render.files([scratch.path + "/p"])
         let entries = try Self.data(files["index.html"]!)
         #expect(entries.count == 6_001)
-        // 600,000 characters over 6,001 turns: 99 of each.
-        #expect(entries.allSatisfy { $0.text.count <= 99 })
+        // 200,000 characters over 6,001 turns would be 33 of each: 60, the least, are kept.
+        #expect(entries.allSatisfy { $0.text.count <= 60 })
         #expect(entries[1].text.hasPrefix("Go on 0. Reply 1: words to look for"))
-        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 99 characters of each turn."))
+        #expect(HTMLScan(files["index.html"]!).text.contains("Search looks at the first 60 characters of each turn."))
         #expect(files["index.html"]!.utf8.count < 2_000_000)
     }
 

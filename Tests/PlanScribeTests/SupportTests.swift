@@ -68,6 +68,9 @@ struct OneLineTests {
             // past the limit must still count as Characters do.
             "tab\there", String(repeating: "a", count: 47) + "e\u{301}b", String(repeating: "a", count: 48) + "e\u{301}",
             String(repeating: "a", count: 100) + "\r\n", "del\u{7F}", String(repeating: "b", count: 101),
+            // ASCII line breaks of every kind, in runs, at the ends and at the limit.
+            "a\n\nb\rc\u{0B}d\u{0C}e", "\r\n\r\nlead", "x \n y", String(repeating: "word\n", count: 3_000),
+            String(repeating: "a", count: 47) + "\n\nb", String(repeating: "a", count: 48) + "\nb", "## Title\n\n- one\n- two\n\n```\ncode\n```\n",
         ]
         for text in texts {
             for limit in [1, 2, 10, 48, 100] {

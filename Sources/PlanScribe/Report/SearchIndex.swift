@@ -22,9 +22,9 @@ struct SearchIndex {
     var isCut = false
 
     /// The characters of text the index holds at most, over all turns.
-    static let budget = 600_000
+    static let budget = 200_000
     /// The most kept of one turn, and the least when there are many turns.
-    static let turnLimit = 2_000
+    static let turnLimit = 1_000
     static let turnMinimum = 60
 
     /// The index of a run.
@@ -39,25 +39,54 @@ struct SearchIndex {
             guard let phase = p.phase else { continue }
             for (t, turn) in phase.turns.enumerated() {
                 let number = t + 1
-                var parts: [String] = []
+                // The turn's words up to the limit, taken a piece at a time: a turn's whole
+                // text (tool-heavy replies run to megabytes) is never joined.
+                var text = TurnText(limit: perTurn)
                 if let prompt = turn.prompt, !prompt.isMeta {
-                    parts.append(ConversationView.promptLabel(prompt, first: t == 0, replies: p.replyLabels).1)
+                    text.add(ConversationView.promptLabel(prompt, first: t == 0, replies: p.replyLabels).1)
                 }
                 for m in turn.messages where m.role == .assistant {
-                    let text = PhaseMarker.strip(m.text)
-                    if !text.isEmpty { parts.append(text) }
-                    parts.append(contentsOf: m.toolUses.map(\.name))
+                    for block in m.blocks {
+                        switch block {
+                        // A marker is on a reply's last line: only a text that fits can show it.
+                        case .text(let words): text.add(words.utf8.count <= 4 * perTurn + 64 ? PhaseMarker.strip(words) : words)
+                        case .toolUse(let use): text.add(use.name)
+                        default: break
+                        }
+                    }
                 }
-                let whole = parts.joined(separator: " ")
-                let text = Figures.oneLine(whole, limit: perTurn)
-                guard !text.isEmpty else { continue }
-                if whole.utf8.count > perTurn && text.hasSuffix("…") { isCut = true }
+                guard !text.words.isEmpty else { continue }
+                if text.isCut { isCut = true }
                 let page = ReportBuilder.pageFile(stem: p.fileStem, page: pageOfTurn[p.number]?[number] ?? 1)
                 entries.append(
                     Entry(
                         phase: "\(p.number). \(p.name)", turn: number,
-                        href: "phases/" + page + (turn.prompt == nil ? "" : "#" + DecisionList.anchor(turn: number)), text: text))
+                        href: "phases/" + page + (turn.prompt == nil ? "" : "#" + DecisionList.anchor(turn: number)), text: text.words))
             }
+        }
+    }
+
+    /// Pieces of a turn's text joined by spaces, on one line, up to `limit` characters and an
+    /// ellipsis.
+    private struct TurnText {
+        let limit: Int
+        var words = ""
+        /// Characters in `words`.
+        var length = 0
+        var isCut = false
+
+        mutating func add(_ piece: String) {
+            guard !isCut, !piece.isEmpty else { return }
+            let room = limit - length - (length > 0 ? 1 : 0)
+            guard room > 1 else {
+                isCut = true
+                return
+            }
+            let line = Figures.oneLine(piece, limit: room)
+            if length > 0 { words += " " }
+            words += line
+            length += (length > 0 ? 1 : 0) + line.count
+            if line.hasSuffix("…") && !piece.hasSuffix("…") { isCut = true }
         }
     }
 

@@ -23,43 +23,55 @@ public enum Figures {
     public static func oneLine(_ text: String?, limit: Int) -> String {
         guard let text else { return "" }
         if let short = asciiOneLine(text, limit: limit) { return short }
-        var out = ""
-        var taken = 0
+        // Characters, gathered as UTF-8 bytes (appending to a String one Character at a time
+        // was a tenth of render); `ends` marks where each one ends, for the cut.
+        var out: [UInt8] = []
+        var ends: [Int] = []
         var space = false
-        var more = false
         for ch in text {
             if ch.isNewline {
-                space = taken > 0
+                space = !ends.isEmpty
                 continue
             }
             if space {
-                out.append(" ")
-                taken += 1
+                out.append(0x20)
+                ends.append(out.count)
                 space = false
             }
-            out.append(ch)
-            taken += 1
-            if taken > limit {
+            out.append(contentsOf: ch.utf8)
+            ends.append(out.count)
+            if ends.count > limit { break }
+        }
+        if ends.count <= limit { return String(decoding: out, as: UTF8.self) }
+        return String(decoding: out[..<ends[max(1, limit - 1) - 1]], as: UTF8.self) + "…"
+    }
+
+    /// ``oneLine(_:limit:)`` of text that is printable ASCII, tabs and ASCII line breaks up to
+    /// where it is cut (a byte a Character; a run of line breaks one space, none at the ends):
+    /// worked out on bytes. Nil for other text.
+    private static func asciiOneLine(_ text: String, limit: Int) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(text.utf8.count, limit + 1))
+        var space = false
+        var more = false
+        for b in text.utf8 {
+            if b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C {
+                space = !out.isEmpty
+                continue
+            }
+            guard b >= 0x20 && b < 0x7F || b == 0x09 else { return nil }
+            if space {
+                out.append(0x20)
+                space = false
+            }
+            out.append(b)
+            if out.count > limit {
                 more = true
                 break
             }
         }
-        return !more && out.count <= limit ? out : String(out.prefix(max(1, limit - 1))) + "…"
-    }
-
-    /// ``oneLine(_:limit:)`` of text whose first `limit + 1` bytes are printable ASCII or
-    /// tabs (a byte a Character, no line break among them): the text itself, or its first
-    /// `limit - 1` bytes and an ellipsis. Nil for other text.
-    private static func asciiOneLine(_ text: String, limit: Int) -> String? {
-        let bytes = text.utf8
-        var n = 0
-        for b in bytes {
-            guard b >= 0x20 && b < 0x7F || b == 0x09 else { return nil }
-            n += 1
-            if n > limit { break }
-        }
-        if n <= limit { return text }
-        return String(text.utf8.prefix(max(1, limit - 1)))! + "…"
+        if !more { return String(decoding: out, as: UTF8.self) }
+        return String(decoding: out.prefix(max(1, limit - 1)), as: UTF8.self) + "…"
     }
 
     /// "2026-11-25T11:39:29.057Z" → "2026-11-25 11:39".
