@@ -56,6 +56,12 @@ struct TranscriptOptions: ParsableArguments {
             }
             roots = [folder]
         }
-        return try TranscriptLocator.locate(roots)
+        var captures: [String] = []
+        let sources = try TranscriptLocator.locate(roots, streamCaptures: &captures)
+        if let first = captures.first {
+            let more = captures.count > 1 ? " and \(captures.count - 1) more" : ""
+            Console.error("planscribe: \(first)\(more): the CLI's stream-json output (as planscribe run keeps in run/stream/), not a transcript; left out")
+        }
+        return sources
     }
 }

@@ -7,6 +7,8 @@ public enum TranscriptError: Error, Equatable, Sendable, CustomStringConvertible
     case unreadable(path: String, reason: String)
     /// A folder holds no session transcripts (`*.jsonl`).
     case noTranscripts(path: String)
+    /// The paths hold only the CLI's stream-json output (`count` files), no transcript.
+    case onlyStreamOutput(path: String, count: Int)
     /// `--project` named a working directory with no transcript folder.
     case projectNotFound(workingDirectory: String, expectedFolder: String)
 
@@ -19,6 +21,8 @@ public enum TranscriptError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(path): cannot read: \(reason)"
         case .noTranscripts(let path):
             return "\(path): no Claude Code transcripts (*.jsonl) here"
+        case .onlyStreamOutput(let path, let count):
+            return "\(path): no Claude Code transcripts here, only the CLI's stream-json output (\(count == 1 ? "1 file" : "\(count) files"), as planscribe run keeps in run/stream/)"
         case .projectNotFound(let dir, let folder):
             return "no transcripts for project \(dir): expected the folder \(folder)"
         }

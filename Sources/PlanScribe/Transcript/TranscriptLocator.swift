@@ -62,6 +62,22 @@ public enum TranscriptLocator {
     /// - Throws: ``TranscriptError`` when a path does not exist, cannot be read, or holds no
     ///   transcripts.
     public static func locate(_ paths: [String]) throws -> [SessionSource] {
+        var captures: [String] = []
+        return try locate(paths, streamCaptures: &captures)
+    }
+
+    /// Finds every session under the given paths, in the order they started, leaving out the
+    /// files that are the CLI's stream-json output rather than transcripts (`planscribe run`
+    /// keeps a copy of each invocation's in `run/stream/`): read as transcripts they would be
+    /// sessions without a message.
+    ///
+    /// - Parameters:
+    ///   - paths: session files, project folders or projects trees.
+    ///   - streamCaptures: set to the stream-json files left out.
+    /// - Returns: one source per session, ordered by first timestamp, then path.
+    /// - Throws: ``TranscriptError`` when a path does not exist, cannot be read, or holds no
+    ///   transcripts.
+    public static func locate(_ paths: [String], streamCaptures: inout [String]) throws -> [SessionSource] {
         var sessions: [String] = []
         var subagentFiles: [String] = []
         var looseAgents: [String] = []
@@ -132,11 +148,28 @@ public enum TranscriptLocator {
         }
         // One open and read per file: on every core (a tree has thousands of sessions).
         let stamps = IndexedSlots<String>(count: sources.count)
+        let captured = IndexedSlots<Bool>(count: sources.count)
         let files = sources.map(\.file)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            if let stamp = firstField("timestamp", in: files[i]) { stamps.set(i, stamp) }
+            if isStreamCapture(files[i]) {
+                captured.set(i, true)
+            } else if let stamp = firstField("timestamp", in: files[i]) {
+                stamps.set(i, stamp)
+            }
         }
-        for i in sources.indices { sources[i].firstTimestamp = stamps.take(i) }
+        var kept: [SessionSource] = []
+        for i in sources.indices {
+            if captured.take(i) == true {
+                streamCaptures.append(sources[i].file)
+                continue
+            }
+            sources[i].firstTimestamp = stamps.take(i)
+            kept.append(sources[i])
+        }
+        if kept.isEmpty, !streamCaptures.isEmpty, let path = paths.first {
+            throw TranscriptError.onlyStreamOutput(path: path, count: streamCaptures.count)
+        }
+        sources = kept
         sources = onePerSession(sources)
         return sources.sorted { ($0.firstTimestamp ?? "", $0.file) < ($1.firstTimestamp ?? "", $1.file) }
     }
@@ -210,6 +243,20 @@ public enum TranscriptLocator {
             if type == UInt8(DT_DIR) { folders.append(path) }
         }
         return (files, folders)
+    }
+
+    /// True for a file of the CLI's stream-json output (`claude -p --output-format
+    /// stream-json`): its first line is an event (`system`/`init` mostly, `system`/`status`
+    /// for a compaction), which names the session as `session_id`; a transcript's lines say
+    /// `sessionId`, or name no session.
+    static func isStreamCapture(_ path: String) -> Bool {
+        guard FileKind.isRegularFile(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 16 * 1024), let end = head.firstIndex(of: 0x0A) ?? (head.count < 16 * 1024 ? head.endIndex : nil),
+            case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: head[head.startIndex..<end])
+        else { return false }
+        func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        return value("type")?.stringValue != nil && value("session_id")?.stringValue != nil && value("sessionId") == nil
     }
 
     /// The first string value of a top-level `field` (such as `cwd` or `timestamp`) in the
