@@ -51,7 +51,7 @@ struct LocatorTests {
         while let relative = walker.nextObject() as? String {
             guard relative.hasSuffix(".jsonl"), !relative.hasPrefix("broken/"), !relative.hasPrefix("hostile/") else { continue }
             let isStream = relative.hasPrefix("stream-json/") || relative.hasPrefix("planning-run/stream/")
-            #expect(TranscriptLocator.isStreamCapture(Fixture.path(relative)) == isStream, "\(relative)")
+            #expect(TranscriptLocator.head(of: Fixture.path(relative)).isStreamCapture == isStream, "\(relative)")
             if isStream { streams += 1 } else { transcripts += 1 }
         }
         #expect(streams >= 15 && transcripts >= 25)

@@ -151,9 +151,10 @@ public enum TranscriptLocator {
         let captured = IndexedSlots<Bool>(count: sources.count)
         let files = sources.map(\.file)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            if isStreamCapture(files[i]) {
+            let head = head(of: files[i])
+            if head.isStreamCapture {
                 captured.set(i, true)
-            } else if let stamp = firstField("timestamp", in: files[i]) {
+            } else if let stamp = head.firstTimestamp {
                 stamps.set(i, stamp)
             }
         }
@@ -245,44 +246,77 @@ public enum TranscriptLocator {
         return (files, folders)
     }
 
-    /// True for a file of the CLI's stream-json output (`claude -p --output-format
-    /// stream-json`): its first line is an event (`system`/`init` mostly, `system`/`status`
-    /// for a compaction), which names the session as `session_id`; a transcript's lines say
-    /// `sessionId`, or name no session.
-    static func isStreamCapture(_ path: String) -> Bool {
-        guard FileKind.isRegularFile(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 16 * 1024), let end = head.firstIndex(of: 0x0A) ?? (head.count < 16 * 1024 ? head.endIndex : nil),
-            case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: head[head.startIndex..<end])
+    /// What the head of a session file says: whether it is the CLI's stream-json output
+    /// (`claude -p --output-format stream-json`), else the first timestamp of its lines. A
+    /// stream's first line is an event (`system`/`init` mostly, `system`/`status` for a
+    /// compaction) naming the session `session_id`; a transcript's lines say `sessionId`, or
+    /// name no session. One read of the file serves both.
+    static func head(of path: String) -> (isStreamCapture: Bool, firstTimestamp: String?) {
+        var isStream = false
+        var stamp: String?
+        scanHead(path) { line, index in
+            if index == 0, isStreamEvent(line) {
+                isStream = true
+                return true
+            }
+            stamp = LineSniffer.sniff(line)?.timestamp
+            return stamp != nil
+        }
+        return (isStream, isStream ? nil : stamp)
+    }
+
+    /// An event of the CLI's stream-json output: it names the session `session_id`.
+    private static func isStreamEvent(_ line: UnsafeRawBufferPointer) -> Bool {
+        // Most first lines are a transcript's: found without decoding, by the key's bytes.
+        guard line.firstRange(of: Self.sessionIDKey) != nil,
+            case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line))
         else { return false }
         func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         return value("type")?.stringValue != nil && value("session_id")?.stringValue != nil && value("sessionId") == nil
     }
 
+    private static let sessionIDKey = Array("\"session_id\"".utf8)
+
     /// The first string value of a top-level `field` (such as `cwd` or `timestamp`) in the
     /// first 256 KB of a transcript, or nil.
     public static func firstField(_ field: String, in path: String) -> String? {
-        guard FileKind.isRegularFile(path), let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        var found: String?
+        scanHead(path) { line, _ in
+            if field == "timestamp" {
+                found = LineSniffer.sniff(line)?.timestamp
+            } else if let object = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) {
+                found = object[field]?.stringValue
+            }
+            return found != nil
+        }
+        return found
+    }
+
+    /// Hands `body` each whole line of the first 256 KB of a file, in order with its index,
+    /// until it returns true. Most files say what is wanted on their first line: 16 KB are read
+    /// first, the rest only when needed.
+    private static func scanHead(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Bool) {
+        guard FileKind.isRegularFile(path), let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
-        // Most files name it on their first line: read 16 KB first, more only when needed.
         var data = Data()
+        var seen = 0
         for chunk in [16 * 1024, 240 * 1024] {
-            guard let more = try? handle.read(upToCount: chunk), !more.isEmpty else { break }
+            guard let more = try? handle.read(upToCount: chunk), !more.isEmpty else { return }
             data.append(more)
             let complete = more.count < chunk
-            var found: String?
+            var index = 0
+            var done = false
             data.withUnsafeBytes { bytes in
                 LineScanner.scan(bytes) { line in
-                    guard found == nil, line.isTerminated || complete else { return }
-                    if field == "timestamp" {
-                        found = LineSniffer.sniff(line.bytes)?.timestamp
-                    } else if let object = try? JSONDecoder().decode(JSONValue.self, from: Data(line.bytes)) {
-                        found = object[field]?.stringValue
-                    }
+                    guard !done, line.isTerminated || complete else { return }
+                    defer { index += 1 }
+                    // Lines of the first read are not handed over again.
+                    guard index >= seen else { return }
+                    done = body(line.bytes, index)
                 }
             }
-            if found != nil || complete { return found }
+            seen = index
+            if done || complete { return }
         }
-        return nil
     }
 }
