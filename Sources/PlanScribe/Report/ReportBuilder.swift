@@ -349,8 +349,9 @@ public struct ReportBuilder: Sendable {
         context["gates"] = figures.gates.map { ["gate": $0.gate.description, "failed": $0.failed, "message": $0.message] as [String: Any] }
         context["has_gates"] = !figures.gates.isEmpty
         context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
-        let search = SearchIndex(run, pageOfTurn: figures.pageOfTurn)
-        if !templates.searchScript.isEmpty && !search.entries.isEmpty {
+        // The search's text is gathered only for a page that has the script to read it.
+        let search = templates.searchScript.isEmpty ? nil : SearchIndex(run, pageOfTurn: figures.pageOfTurn)
+        if let search, !search.entries.isEmpty {
             context["search"] = ["data_html": search.html, "script": templates.searchScript, "note": search.note ?? false] as [String: Any]
             context["script_hash"] = SHA256.cspSource(of: templates.searchScript)
         } else {
