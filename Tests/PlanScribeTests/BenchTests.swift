@@ -95,15 +95,7 @@ struct BenchTests {
 
     /// `cost --json`'s total of a tree: sessions, calls, estimated and reported dollars.
     func costTotal(_ tree: String) throws -> (sessions: Int, calls: Int, estimated: Double, reported: Double) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["cost", tree, "--json"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = Data(try CLITests().run(["cost", tree, "--json"]).stdout.utf8)
         let top = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let total = try #require(top["total"] as? [String: Any])
         return (

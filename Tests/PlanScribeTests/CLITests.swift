@@ -35,10 +35,17 @@ struct CLITests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes are drained at once: read one after the other, a command that fills the
+        // second's buffer (64 KB of warnings) before closing the first would never end.
+        final class Drained: @unchecked Sendable { var data = Data() }
+        let stderr = Drained()
+        let reading = DispatchGroup()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async(group: reading) { stderr.data = errHandle.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr.data, as: UTF8.self))
     }
 
     /// Starts the built `planscribe` without waiting for it: stdout to /dev/null, stderr to
@@ -66,6 +73,19 @@ struct CLITests {
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(actual == expected, "golden file \(name) differs", sourceLocation: sourceLocation)
+    }
+
+    /// The runner drains stdout and stderr at once: 3,000 broken lines under `-v` write
+    /// over 64 KB of warnings before the table (read one pipe after the other, this hung).
+    @Test func aCommandWithMuchToSayOnStderrIsReadWhole() throws {
+        let scratch = ScratchFolder()
+        let name = try #require(FileManager.default.contentsOfDirectory(atPath: Fixture.planningProject).sorted().first { $0.hasSuffix(".jsonl") })
+        let good = try String(contentsOfFile: Fixture.planningProject + "/" + name, encoding: .utf8)
+        let path = scratch.write("p/b1000000-0000-4000-8000-000000000001.jsonl", lines: good.split(separator: "\n").map(String.init) + Array(repeating: "{broken", count: 3_000))
+        let r = try run(["sessions", "-v", path])
+        #expect(r.stderr.utf8.count > 64 * 1024)
+        #expect(r.stderr.components(separatedBy: "invalid JSON").count - 1 == 3_000)
+        #expect(r.stdout.contains("total     1 session"))
     }
 
     @Test func sessionsTableOfThePlanningRun() throws {
