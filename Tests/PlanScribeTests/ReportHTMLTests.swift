@@ -4,46 +4,21 @@ import Testing
 
 @testable import PlanScribe
 
-struct MessageHTMLTests {
-    /// Every page (phases and index) of every fixture, at every detail level, is the same
-    /// whether the built-in message, cost table and phase strip partials and the artifacts
-    /// section run through Mustache or are written natively.
-    @Test(arguments: [ReportDetail.full, .conversation, .decisions])
-    func nativeMessagesGiveTheTemplatesBytes(detail: ReportDetail) throws {
-        let fixtures = [
-            ["hostile"], ["planning-run/projects"], ["cli-2.1.332"], ["claude-code-log-real"], ["broken"], ["conformance"],
-            ["conformance-branches"], ["conformance-forks"], ["conformance-skills"], ["conformance-stops"],
-        ]
-        var pages = 0
-        for paths in fixtures {
-            var options = ReportOptions()
-            options.detail = detail
-            let native = try Render.files(paths.map(Fixture.path), title: "T", options: options)
-            options.nativePartials = false
-            let template = try Render.files(paths.map(Fixture.path), title: "T", options: options)
-            #expect(native.keys.sorted() == template.keys.sorted())
-            for (path, text) in template where path.hasSuffix(".html") {
-                pages += 1
-                #expect(native[path] == text, "\(paths[0]) \(path)")
-            }
-        }
-        #expect(pages >= 15)
-        #expect(try TemplateSet.load().rendersPhasePagesNatively)
-    }
-}
+/// The HTML writer's components as a page shows them, byte for byte (golden files under
+/// `Golden/html/`), for every shape they take: links, figures that differ, coverage, unpriced
+/// models, the current phase, and hostile names (markup, quotes, a quote with a combining
+/// mark).
+struct HTMLComponentTests {
+    static let hostile = "<script>alert('x')</script> & \"q\u{301}\" é"
 
-struct CostTableHTMLTests {
-    /// The native cost table gives the template's bytes for every shape a table takes:
-    /// links, reported figures that differ, coverage, unpriced models, and hostile names
-    /// (markup, quotes, a quote with a combining mark).
-    @Test func nativeCostTableGivesTheTemplatesBytes() throws {
+    @Test func costTablesAreWrittenAsTheGoldenFilesSay() throws {
         let templates = try TemplateSet.load()
         func row(_ name: String, href: String?, differs: Bool, reported: String, why: [String] = [], coverage: String? = nil) -> CostTableView.Row {
             CostTableView.Row(
                 name: name, href: href, calls: "1,204", input: "12", output: "3,400", cacheWrite: "0", cacheRead: "98,765", estimated: "$1.25",
                 reported: reported, differs: differs, why: why, coverage: coverage)
         }
-        let hostile = "<script>alert('x')</script> & \"q\u{301}\" é"
+        let hostile = Self.hostile
         let tables = [
             CostTableView(firstHeader: "turn", rows: [], total: row("phase total", href: nil, differs: false, reported: "–"), unpriced: nil),
             CostTableView(
@@ -54,18 +29,13 @@ struct CostTableHTMLTests {
                 firstHeader: hostile, rows: [row(hostile, href: nil, differs: true, reported: hostile, why: [hostile])],
                 total: row(hostile, href: nil, differs: false, reported: "–", coverage: hostile), unpriced: hostile),
         ]
-        for table in tables {
-            #expect(CostTableHTML.render(table) == templates.html.render(["cost": table.context], withTemplate: "cost-table"))
-        }
-        // A changed byte is seen.
-        #expect(CostTableHTML.render(tables[1]) != templates.html.render(["cost": tables[0].context], withTemplate: "cost-table"))
+        try Golden.check("html/cost-tables.html", tables.map { HTMLWriter.html(of: $0, templates) }.joined(separator: "<!-- next -->\n"))
+        let scan = HTMLScan(HTMLWriter.html(of: tables[2], templates))
+        #expect(scan.dangers() == [])
+        #expect(scan.text.contains(hostile))
     }
-}
 
-struct PhaseStripHTMLTests {
-    /// The native strip gives the template's bytes: the current phase, every outcome, and
-    /// hostile names.
-    @Test func nativeStripGivesTheTemplatesBytes() throws {
+    @Test func phaseStripsAreWrittenAsTheGoldenFilesSay() throws {
         let templates = try TemplateSet.load()
         let hostile = "<img src=x onerror=alert(1)> & \"q\u{301}\" 'é'"
         func item(_ number: Int, _ name: String, _ outcome: String, _ label: String, _ href: String, current: Bool) -> PhaseStripView.Item {
@@ -79,10 +49,75 @@ struct PhaseStripHTMLTests {
                 item(12, "/plan-eng-review", "not-run", "not run", "c.html", current: false),
             ]),
         ]
-        for strip in strips {
-            #expect(PhaseStripHTML.render(strip) == templates.html.render(["strip": strip.context], withTemplate: "phase-strip"))
+        try Golden.check("html/phase-strips.html", strips.map { HTMLWriter.html(of: $0, templates) }.joined(separator: "<!-- next -->\n"))
+        let scan = HTMLScan(HTMLWriter.html(of: strips[1], templates))
+        #expect(scan.dangers() == [])
+        #expect(scan.text.contains(hostile))
+    }
+}
+
+/// A user's template replaces one page or component and reads the same model planscribe
+/// writes from; everything it does not replace is written as without it.
+struct TemplateOverrideTests {
+    @Test func aComponentTemplateReplacesJustThatComponent() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write(
+            "t/message.mustache", lines: [#"<div class="mine {{role}}"{{#anchor}} id="{{anchor}}"{{/anchor}}>{{label}}: {{#blocks}}{{#is_tool}}[{{tool_name}}]{{/is_tool}}{{/blocks}}</div>"#])
+        _ = scratch.write("t/cost-table.mustache", lines: ["<p class=\"mine-cost\">{{cost.first_header}}: {{cost.total.name}} {{cost.total.estimated}} ({{#cost.rows}}{{name}};{{/cost.rows}})</p>"])
+        _ = scratch.write("t/head.mustache", lines: ["<head><title>mine: {{page_title}}</title><style>{{{css}}}</style></head>"])
+        let templates = try TemplateSet.load(overrides: scratch.path + "/t")
+        #expect(templates.sources["message"] == scratch.path + "/t/message.mustache")
+        #expect(templates.sources["phase.html"] == nil)
+        let plain = try Render.files([Fixture.planningProject])
+        let mine = try Render.files([Fixture.planningProject], templates: templates)
+        let page = try #require(mine["phases/01-office-hours.html"])
+        let scan = HTMLScan(page)
+        // The user's message template: one element per bubble, with the bubble's fields.
+        let bubbles = scan.tags.filter { $0.name == "div" && ($0.attributes.first { $0.name == "class" }?.value.hasPrefix("mine ") ?? false) }
+        let builtInBubbles = HTMLScan(plain["phases/01-office-hours.html"]!).tags.filter {
+            $0.name == "div" && ($0.attributes.first { $0.name == "class" }?.value.hasPrefix("msg ") ?? false)
         }
-        #expect(PhaseStripHTML.render(strips[1]) != templates.html.render(["strip": Array(strips[1].context.reversed())], withTemplate: "phase-strip"))
+        #expect(bubbles.count == builtInBubbles.count)
+        #expect(bubbles.count > 3)
+        #expect(page.contains(#"<div class="mine user" id="turn-1">"#))
+        #expect(page.contains("[Write]"))
+        #expect(!page.contains(#"<div class="msg "#))
+        // The user's cost table, with the phase's rows; the user's head.
+        #expect(page.contains(#"<p class="mine-cost">turn: phase total $"#))
+        #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>mine: 1. /office-hours — todo-app</title>"))
+        // The rest of the page is planscribe's: the strip and the header are as without templates.
+        let strip = try #require(plain["phases/01-office-hours.html"]!.range(of: #"<ol class="strip">[\s\S]*?</ol>\n"#, options: .regularExpression))
+        #expect(page.contains(String(plain["phases/01-office-hours.html"]![strip])))
+        // Markdown and the run's files do not change.
+        for name in ["report.md", "summary.json", "junit.xml", "phases/01-office-hours.md"] { #expect(mine[name] == plain[name], "\(name)") }
+    }
+
+    /// A page template gets its components as planscribe writes them (`head_html`,
+    /// `strip_html`, `cost_table_html`, each message's `rendered`) when it does not replace
+    /// them, and `{{> name}}` includes them.
+    @Test func aPageTemplateIncludesTheComponentsItLeaves() throws {
+        let scratch = ScratchFolder()
+        _ = scratch.write(
+            "t/phase.html.mustache",
+            lines: [
+                "{{> head}}", "<h1>{{phase.number}} {{phase.name}} ({{phase.outcome_label}}) {{title}}</h1>", "{{> phase-strip}}",
+                "<main>{{#messages}}{{> message}}{{/messages}}</main>", "{{> cost-table}}", "{{#prev}}prev {{href}}{{/prev}} {{#next}}next {{href}}{{/next}}",
+                "<footer>{{footer}}</footer>",
+            ])
+        let plain = try Render.files([Fixture.planningProject])
+        let mine = try Render.files([Fixture.planningProject], templates: try TemplateSet.load(overrides: scratch.path + "/t"))
+        let builtIn = plain["phases/02-plan-ceo-review.html"]!
+        let page = try #require(mine["phases/02-plan-ceo-review.html"])
+        func slice(_ pattern: String) throws -> String { String(builtIn[try #require(builtIn.range(of: pattern, options: .regularExpression))]) }
+        #expect(page.hasPrefix(try slice(#"<head>[\s\S]*?</head>\n"#)))
+        #expect(page.contains("<h1>2 /plan-ceo-review (done) todo-app</h1>\n"))
+        #expect(page.contains(try slice(#"<ol class="strip">[\s\S]*?</ol>\n"#)))
+        #expect(page.contains("<main>" + (try slice(#"(?<=<div class="conversation">\n)[\s\S]*?(?=\n</div>\n<div class="pager|\n</div>\n\n</section>)"#)) + "</main>"))
+        #expect(page.contains(try slice(#"<div class="table-wrap">[\s\S]*?</p>\n"#)))
+        #expect(page.contains("prev 01-office-hours.html next 03-plan-eng-review.html"))
+        #expect(page.contains("<footer>planscribe "))
+        // The index is still planscribe's own.
+        #expect(mine["index.html"] == plain["index.html"])
     }
 }
 

@@ -400,28 +400,26 @@ struct TemplateTests {
         _ = scratch.write("report.md.mustache", lines: ["{{% CONTENT_TYPE: TEXT}}", "custom report for {{title}}"])
         let templates = try TemplateSet.load(overrides: scratch.path)
         #expect(templates.sources["report.md"] == scratch.path + "/report.md.mustache")
-        #expect(templates.sources["index.html"]?.hasSuffix("/html/index.html.mustache") == true)
+        // HTML pages are planscribe's own unless a template replaces them.
+        #expect(templates.sources["index.html"] == nil)
         let run = ReportRun.from(sessions: try Fixture.sessions([Fixture.planningProject]))
         let files = ReportBuilder(templates: templates).files(for: run)
         #expect(String(decoding: files.first { $0.path == "report.md" }!.contents, as: UTF8.self) == "custom report for todo-app\n")
     }
 
-    /// Every byte of a page is escaped by one escaper: a template (the built-in one run by
-    /// Mustache, or a user's) escapes as planscribe's own writers do, also a quote or `<`
-    /// followed by a combining mark, which Mustache's Character-wise escaping would pass.
-    @Test func templatesAndNativeWritersEscapeAlike() throws {
+    /// Every byte of a page is escaped by one escaper: a user's template escapes as
+    /// planscribe's writer does, also a quote or `<` followed by a combining mark, which
+    /// Mustache's Character-wise escaping would pass.
+    @Test func templatesAndTheWriterEscapeAlike() throws {
         let templates = try TemplateSet.load()
         let view = PhaseStripView(items: [
             PhaseStripView.Item(number: 1, name: "a\"\u{301}b<\u{301}c&'", outcome: "done", outcomeLabel: "done", reason: "", href: "phases/01.html", markdownHref: "", current: true)
         ])
-        let strip = view.context
-        let mustache = templates.renderHTML("phase-strip", ["strip": strip])
-        #expect(mustache == PhaseStripHTML.render(view))
-        #expect(mustache.contains("a&quot;\u{301}b&lt;\u{301}c&amp;&#39;"))
+        #expect(HTMLWriter.html(of: view, templates).contains("a&quot;\u{301}b&lt;\u{301}c&amp;&#39;"))
         // An overriding template escapes the same way, wherever its error would be reported.
         let scratch = ScratchFolder()
         _ = scratch.write("phase-strip.mustache", lines: ["{{#strip}}<b title=\"{{name}}\">{{name}}</b>{{/strip}}"])
-        let override = try TemplateSet.load(overrides: scratch.path).renderHTML("phase-strip", ["strip": strip])
+        let override = HTMLWriter.html(of: view, try TemplateSet.load(overrides: scratch.path))
         #expect(override == "<b title=\"a&quot;\u{301}b&lt;\u{301}c&amp;&#39;\">a&quot;\u{301}b&lt;\u{301}c&amp;&#39;</b>\n")
         _ = scratch.write("phase-strip.mustache", lines: ["{{#strip}}oops{{/other}}"])
         #expect(throws: TemplateError.invalid(path: scratch.path + "/phase-strip.mustache", line: 1, column: 18, reason: "sectionCloseNameIncorrect")) {
@@ -851,10 +849,20 @@ struct PhasePaginationTests {
             #expect(page.contains(#"id="\#(parts[1])""#), "\(link)")
         }
         #expect(links.contains { $0.hasPrefix("phases/01-office-hours-3.html#") })
-        // Through Mustache (a user's message template) the pages are the same.
-        options.nativePartials = false
-        let templated = try Render.files([scratch.path + "/p"], options: options)
-        for page in pages { #expect(templated[page] == files[page], "\(page)") }
+        // With a user's message template, pages are cut by the size of what it writes, and
+        // each decision still links to the page its turn is on.
+        _ = scratch.write("t/message.mustache", lines: [#"<div class="mine"{{#anchor}} id="{{anchor}}"{{/anchor}}>{{label}}{{#blocks}}{{{html}}}{{/blocks}}</div>"#])
+        _ = scratch.write("small/message.mustache", lines: [#"<div class="mine"{{#anchor}} id="{{anchor}}"{{/anchor}}>{{label}}</div>"#])
+        for (folder, pageCount) in [("t", 3), ("small", 1)] {
+            let templated = try Render.files([scratch.path + "/p"], options: options, templates: try TemplateSet.load(overrides: scratch.path + "/" + folder))
+            #expect(templated.keys.filter { $0.hasPrefix("phases/") && $0.hasSuffix(".html") }.count == pageCount, "\(folder)")
+            let links = HTMLScan(templated["index.html"]!).tags.filter { $0.name == "a" }.compactMap { $0.attributes.first { $0.name == "href" }?.value }.filter { $0.contains("#turn-") }
+            #expect(links.count == 12)
+            for link in links {
+                let parts = link.split(separator: "#")
+                #expect(templated[String(parts[0])]?.contains(#"<div class="mine" id="\#(parts[1])">"#) == true, "\(link)")
+            }
+        }
     }
 }
 

@@ -123,12 +123,11 @@ extension RunDiff {
     /// reports' style sheet (template `diff.html`).
     public func htmlPage(templates: TemplateSet, options: ReportOptions = ReportOptions()) -> String {
         let (a, b) = sides
-        let context: [String: Any] = [
-            "page_title": "planscribe diff — \(after.title)", "css": templates.css, "title": "What changed",
-            "subtitle": "before: \(a) · after: \(b)", "diff_html": Markdown.html(markdown()),
-            "footer": ReportBuilder.footer(options),
-        ]
-        return String(decoding: RenderedFile(path: "diff.html", text: templates.renderHTML("diff.html", context)).showingBidiControls().contents, as: UTF8.self)
+        let frame = PageFrame(
+            head: PageHead(pageTitle: "planscribe diff — \(after.title)", css: templates.css), title: "What changed", subtitle: "before: \(a) · after: \(b)",
+            footer: ReportBuilder.footer(options))
+        let page = DiffPage(frame: frame, diffHTML: Markdown.html(markdown()))
+        return String(decoding: RenderedFile(path: "diff.html", parts: templates.page(page)).showingBidiControls().contents, as: UTF8.self)
     }
 }
 

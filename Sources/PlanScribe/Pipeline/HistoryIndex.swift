@@ -16,11 +16,11 @@ public struct HistoryIndex: Sendable {
         var estimated: USD?
         var reported: USD?
 
-        var context: [String: Any] {
-            [
-                "name": name, "href": href, "last": last, "sessions": Figures.count(sessions), "phases": Figures.count(phases),
-                "done": Figures.count(done), "estimated": estimated?.description ?? "–", "reported": reported?.description ?? "–",
-            ]
+        /// The row as the page shows it.
+        var shown: ProjectsPage.Row {
+            ProjectsPage.Row(
+                name: name, href: href, last: last, sessions: Figures.count(sessions), phases: Figures.count(phases), done: Figures.count(done),
+                estimated: estimated?.description ?? "–", reported: reported?.description ?? "–")
         }
     }
 
@@ -65,12 +65,12 @@ public struct HistoryIndex: Sendable {
             phases: rows.reduce(0) { $0 + $1.phases }, done: rows.reduce(0) { $0 + $1.done },
             estimated: !estimated.isEmpty && !estimated.contains(nil) ? estimated.compactMap { $0 }.reduce(USD.zero, +) : nil,
             reported: reported.isEmpty ? nil : reported.reduce(USD.zero, +))
-        let context: [String: Any] = [
-            "page_title": "Planning history — planscribe", "css": templates.css, "title": "Planning history",
-            "subtitle": Figures.plural(rows.count, "project") + " · " + Figures.plural(total.sessions, "session") + " · " + Figures.plural(total.phases, "phase"),
-            "projects": rows.map(\.context), "total": total.context, "footer": ReportBuilder.footer(options),
-        ]
-        let file = RenderedFile(path: "index.html", text: templates.renderHTML("projects.html", context)).showingBidiControls()
+        let frame = PageFrame(
+            head: PageHead(pageTitle: "Planning history — planscribe", css: templates.css), title: "Planning history",
+            subtitle: Figures.plural(rows.count, "project") + " · " + Figures.plural(total.sessions, "session") + " · " + Figures.plural(total.phases, "phase"),
+            footer: ReportBuilder.footer(options))
+        let page = ProjectsPage(frame: frame, projects: rows.map(\.shown), total: total.shown)
+        let file = RenderedFile(path: "index.html", parts: templates.page(page)).showingBidiControls()
         try ReportWriter.Folder(root).write(file)
         return (root as NSString).appendingPathComponent("index.html")
     }

@@ -82,26 +82,22 @@ struct DecisionList {
         return String(text.prefix(1_000))
     }
 
-    /// The list as the index template reads it (the first ``pageLimit`` decisions).
+    /// The first ``pageLimit`` decisions as the index shows them.
     ///
     /// - Parameter href: the link to a turn, by phase number and turn number.
-    func context(href: (Int, Int) -> String) -> [[String: Any]] {
+    func indexed(href: (Int, Int) -> String) -> [IndexPage.DecisionPhase] {
         var budget = Self.pageLimit
-        return phases.compactMap { p -> [String: Any]? in
+        return phases.compactMap { p -> IndexPage.DecisionPhase? in
             guard budget > 0 else { return nil }
             let items = Array(p.items.prefix(budget))
             budget -= items.count
-            return [
-                "number": p.number, "name": p.name, "href": p.href,
-                "items": items.map { item in
-                    [
-                        "question": item.question, "label": item.label, "answer": item.answer, "href": href(p.number, item.turn),
-                        "brief": item.brief.map { b in
-                            ["recommendation": b.recommendation ?? false, "options": b.options.isEmpty ? false : b.options.joined(separator: " · ")] as [String: Any]
-                        } ?? false,
-                    ] as [String: Any]
-                },
-            ]
+            return IndexPage.DecisionPhase(
+                number: p.number, name: p.name, href: p.href,
+                items: items.map { item in
+                    IndexPage.Decision(
+                        question: item.question, label: item.label, answer: item.answer, href: href(p.number, item.turn),
+                        brief: item.brief.map { ($0.recommendation, $0.options.isEmpty ? nil : $0.options.joined(separator: " · ")) })
+                })
         }
     }
 

@@ -4,16 +4,17 @@
 struct PhasePagination {
     /// Each page's messages.
     var bubbles: [[MessageBubble]]
-    /// Each page's HTML, as ``MessageHTML`` writes it.
+    /// Each page's HTML, as ``MessageBubble/write(_:)`` (or a user's `message` template)
+    /// writes it.
     var html: [String]
     /// The page each turn's prompt is on (from 1), by turn number.
     var pageOfTurn: [Int: Int]
 
     /// Cuts `messages` into pages of at most `limit` bytes of HTML each.
-    static func pages(_ messages: [MessageBubble], limit: Int) -> PhasePagination {
+    static func pages(_ messages: [MessageBubble], limit: Int, templates: TemplateSet) -> PhasePagination {
         var result = PhasePagination(bubbles: [[]], html: [""], pageOfTurn: [:])
         for m in messages {
-            let html = MessageHTML.render(m)
+            let html = HTMLWriter.html(of: m, templates)
             if !result.bubbles[result.bubbles.count - 1].isEmpty, result.html[result.html.count - 1].utf8.count + html.utf8.count > limit {
                 result.bubbles.append([])
                 result.html.append("")

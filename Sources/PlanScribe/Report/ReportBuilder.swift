@@ -123,31 +123,20 @@ public struct ReportBuilder: Sendable {
         let turnPages = IndexedSlots<[Int: Int]>(count: run.phases.count)
         ParallelWork.forEach(run.phases.count, width: options.jobs) { i in
             let phase = run.phases[i]
-            var page = phaseContext(run, index: i, artifacts: artifacts, figures: pageFigures)
-            turnPages.set(i, page.pageOfTurn)
+            var files = phaseFiles(run, index: i, artifacts: artifacts, figures: pageFigures)
+            turnPages.set(i, files.pagination.pageOfTurn)
             do {
-                let count = page.conversationHTML?.count ?? page.messagePages.count
+                let count = files.pagination.html.count
                 for k in 0..<count {
-                    var context = page.html
-                    context["pager"] = Self.pager(stem: phase.fileStem, page: k + 1, of: count) ?? false
-                    context["continued"] = k > 0
-                    if page.conversationHTML == nil { context["messages"] = page.messagePages[k] }
-                    let html = templates.renderHTML("phase.html", context, nativePartials: nativePartials)
-                    let path = "phases/" + Self.pageFile(stem: phase.fileStem, page: k + 1)
-                    if let conversation = page.conversationHTML?[k] {
-                        // The conversation goes around Mustache: copied into the page, it would
-                        // be copied several times more (a long one is megabytes).
-                        let pieces = html.utf8Pieces(separatedBy: Self.placeholder)
-                        var parts = [pieces[0]]
-                        for piece in pieces.dropFirst() { parts += [Substring(conversation), piece] }
-                        try emit(RenderedFile(path: path, parts: parts))
-                    } else {
-                        try emit(RenderedFile(path: path, text: html))
-                    }
+                    var page = files.page
+                    page.pager = Self.pager(stem: phase.fileStem, page: k + 1, of: count)
+                    page.messages = files.pagination.bubbles[k]
+                    page.conversationHTML = files.pagination.html[k]
+                    try emit(RenderedFile(path: "phases/" + Self.pageFile(stem: phase.fileStem, page: k + 1), parts: templates.page(page)))
                 }
-                page.html = [:]
-                page.conversationHTML = nil
-                page.messagePages = []
+                // A long conversation is never held as HTML and as Markdown at once.
+                files.pagination = PhasePagination(bubbles: [], html: [], pageOfTurn: [:])
+                let page = files
                 let conversation = page.conversationMarkdown()
                 try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
             } catch {
@@ -158,7 +147,7 @@ public struct ReportBuilder: Sendable {
         // The index links each decision to its turn, on the page the turn is on.
         var figures = pageFigures
         for i in run.phases.indices { figures.pageOfTurn[run.phases[i].number] = turnPages.take(i) ?? [:] }
-        try emit(RenderedFile(path: "index.html", text: templates.renderHTML("index.html", indexContext(run, artifacts: artifacts, figures: figures), nativePartials: nativePartials)))
+        try emit(RenderedFile(path: "index.html", parts: templates.page(indexPage(run, figures: figures))))
         // report.md is the run in summary: each phase's outcome and final message, linking to
         // its page and its Markdown, which hold the conversation (a long run's would be tens
         // of megabytes here).
@@ -174,12 +163,6 @@ public struct ReportBuilder: Sendable {
         try emit(RenderedFile(path: "job-summary.md", text: jobSummary(run, figures: figures)))
         return figures.gates
     }
-
-    /// Phase pages' messages, cost tables and phase strips, and the index's cost table and
-    /// phase strip, are written by ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML``
-    /// (the templates allow it and the options ask for it); the contexts and the library must
-    /// agree on this.
-    private var nativePartials: Bool { templates.rendersPhasePagesNatively && options.nativePartials }
 
     /// Stands in for a conversation in a template, so the template's output stays small; the
     /// conversations are written in its place. Made anew by each process, so that no
@@ -230,18 +213,19 @@ public struct ReportBuilder: Sendable {
 
     // MARK: Contexts
 
-    /// What every page shows: its title, the style sheet, the phase strip (`strip`, with the
-    /// page's own phase marked) and the footer; with native partials, the strip's HTML.
-    private func common(_ run: ReportRun, pageTitle: String, currentPhase: Int?, prefix: String) -> [String: Any] {
-        let strip = PhaseStripView(
+    /// The strip of the run's phases, with the page's own phase marked.
+    private func strip(_ run: ReportRun, currentPhase: Int?, prefix: String) -> PhaseStripView {
+        PhaseStripView(
             items: run.phases.enumerated().map { i, p in
                 PhaseStripView.Item(
                     number: p.number, name: p.name, outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, reason: p.reason,
                     href: prefix + "phases/\(p.fileStem).html", markdownHref: prefix + "phases/\(p.fileStem).md", current: i == currentPhase)
             })
-        var context: [String: Any] = ["page_title": pageTitle, "css": templates.css, "title": run.title, "strip": strip.context, "footer": Self.footer(options)]
-        if nativePartials { context["strip_html"] = PhaseStripHTML.render(strip) }
-        return context
+    }
+
+    /// What every page of the report has around its content.
+    private func frame(_ run: ReportRun, pageTitle: String, subtitle: String, scriptHash: String? = nil) -> PageFrame {
+        PageFrame(head: PageHead(pageTitle: pageTitle, css: templates.css, scriptHash: scriptHash), title: run.title, subtitle: subtitle, footer: Self.footer(options))
     }
 
     /// Every page's footer: planscribe's version, and the generation time when stamped.
@@ -264,13 +248,6 @@ public struct ReportBuilder: Sendable {
             cacheWrite: Figures.count(e.usage.cacheWrite), cacheRead: Figures.count(e.usage.cacheRead),
             estimated: e.completeCost?.description ?? (e.calls == 0 ? "–" : "≥ " + e.estimated.description), reported: Self.reportedCell(row),
             differs: row.differs, why: row.differs ? row.notes.map(\.explanation) : [], coverage: CostFootnote.coverage(row))
-    }
-
-    /// Puts a cost table into a page's context: as `cost` for the templates and, with native
-    /// partials, its HTML as `cost_table_html`.
-    private func put(_ table: CostTableView, into context: inout [String: Any]) {
-        context["cost"] = table.context
-        if nativePartials { context["cost_table_html"] = CostTableHTML.render(table) }
     }
 
     /// The run's estimates, made once for every file that shows them.
@@ -324,8 +301,7 @@ public struct ReportBuilder: Sendable {
         return figures
     }
 
-    private func indexContext(_ run: ReportRun, artifacts: ArtifactCollector, figures: RunFigures) -> [String: Any] {
-        var context = common(run, pageTitle: run.title + " — planscribe", currentPhase: nil, prefix: "")
+    private func indexPage(_ run: ReportRun, figures: RunFigures) -> IndexPage {
         let (total, reported) = (figures.total, figures.reported)
         var rows: [CostTableView.Row] = []
         for (p, e) in zip(run.phases, figures.phases) {
@@ -334,33 +310,25 @@ public struct ReportBuilder: Sendable {
         var runRow = figures.totalRow
         runRow.estimate = total
         let totalRow = costRow(name: "total", href: nil, runRow)
-        put(CostTableView(firstHeader: "phase", rows: rows, total: totalRow, unpriced: Self.unpriced(total)), into: &context)
-        context["chart"] = chart(run, costs: figures.phases) ?? false
-        context["facts"] = facts(run)
-        context["decisions"] = figures.decisions.context { phase, turn in
+        let decisions = figures.decisions.indexed { phase, turn in
             let stem = run.phases.first { $0.number == phase }?.fileStem ?? ""
             return "phases/" + Self.pageFile(stem: stem, page: figures.pageOfTurn[phase]?[turn] ?? 1) + "#" + DecisionList.anchor(turn: turn)
         }
-        context["has_decisions"] = !figures.decisions.phases.isEmpty
         let decisionCount = figures.decisions.phases.reduce(0) { $0 + $1.items.count }
-        context["decisions_more"] =
-            decisionCount > DecisionList.pageLimit
-            ? "… and \(Figures.plural(decisionCount - DecisionList.pageLimit, "more decision")), on the phases' pages and in summary.json." as Any : false
-        context["gates"] = figures.gates.map { ["gate": $0.gate.description, "failed": $0.failed, "message": $0.message] as [String: Any] }
-        context["has_gates"] = !figures.gates.isEmpty
-        context["baseline"] = figures.comparison.map { ["before": $0.sides.before, "html": Markdown.html($0.markdown(heading: "###"))] as [String: Any] } ?? false
         // The search's text is gathered only for a page that has the script to read it.
-        let search = templates.searchScript.isEmpty ? nil : SearchIndex(run, pageOfTurn: figures.pageOfTurn)
-        if let search, !search.entries.isEmpty {
-            context["search"] = ["data_html": search.html, "script": templates.searchScript, "note": search.note ?? false] as [String: Any]
-            context["script_hash"] = SHA256.cspSource(of: templates.searchScript)
-        } else {
-            context["search"] = false
-        }
+        let searchIndex = templates.searchScript.isEmpty ? nil : SearchIndex(run, pageOfTurn: figures.pageOfTurn)
+        let search = searchIndex.flatMap { $0.entries.isEmpty ? nil : IndexPage.Search(dataHTML: $0.html, script: templates.searchScript, note: $0.note) }
         let done = run.phases.filter { $0.outcome == .done }.count
-        context["subtitle"] =
+        let subtitle =
             "\(Figures.plural(run.phases.count, "phase")), \(done) done · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? "")
-        return context
+        return IndexPage(
+            frame: frame(run, pageTitle: run.title + " — planscribe", subtitle: subtitle, scriptHash: search.map { _ in SHA256.cspSource(of: templates.searchScript) }),
+            gates: figures.gates, strip: strip(run, currentPhase: nil, prefix: ""), search: search, decisions: decisions,
+            decisionsMore: decisionCount > DecisionList.pageLimit
+                ? "… and \(Figures.plural(decisionCount - DecisionList.pageLimit, "more decision")), on the phases' pages and in summary.json." : nil,
+            baseline: figures.comparison.map { ($0.sides.before, Markdown.html($0.markdown(heading: "###"))) },
+            cost: CostTableView(firstHeader: "phase", rows: rows, total: totalRow, unpriced: Self.unpriced(total)), chart: chart(run, costs: figures.phases),
+            facts: facts(run))
     }
 
     /// The models a table's estimate has no price for, listed.
@@ -368,9 +336,9 @@ public struct ReportBuilder: Sendable {
         estimate.unpricedModels.isEmpty ? nil : estimate.unpricedModels.joined(separator: ", ")
     }
 
-    private func facts(_ run: ReportRun) -> [[String: String]] {
-        var facts: [[String: String]] = []
-        func add(_ term: String, _ value: String) { if !value.isEmpty { facts.append(["term": term, "value": value]) } }
+    private func facts(_ run: ReportRun) -> [(term: String, value: String)] {
+        var facts: [(term: String, value: String)] = []
+        func add(_ term: String, _ value: String) { if !value.isEmpty { facts.append((term, value)) } }
         add("Project", Array(Set(run.sessions.compactMap(\.projectPath))).sorted().joined(separator: ", "))
         add("Claude Code", Array(Set(run.sessions.flatMap(\.cliVersions))).sorted().joined(separator: ", "))
         add("Models", Array(Set(run.sessions.flatMap(\.models))).sorted().joined(separator: ", "))
@@ -383,58 +351,51 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The bar chart of estimated cost per phase, with each phase's token mix.
-    private func chart(_ run: ReportRun, costs: [CostEstimate]) -> [String: Any]? {
+    private func chart(_ run: ReportRun, costs: [CostEstimate]) -> IndexPage.Chart? {
         guard costs.contains(where: { $0.estimated.picodollars > 0 }) else { return nil }
         let maxCost = costs.map(\.estimated.picodollars).max() ?? 1
         let labelWidth = 190.0
         let barSpace = 470.0
         let rowHeight = 40.0
-        var bars: [[String: Any]] = []
+        var bars: [IndexPage.Bar] = []
         for (i, (phase, cost)) in zip(run.phases, costs).enumerated() {
             let top = Double(i) * rowHeight + 4
             let width = maxCost > 0 ? max(1, barSpace * Double(cost.estimated.picodollars) / Double(maxCost)) : 0
             let u = cost.usage
             let total = Double(max(1, u.total))
             var x = labelWidth
-            var mix: [[String: Any]] = []
+            var mix: [IndexPage.Bar.Mix] = []
             for (cls, name, n) in [("mix-in", "input", u.input), ("mix-out", "output", u.output), ("mix-cw", "cache write", u.cacheWrite), ("mix-cr", "cache read", u.cacheRead)] where n > 0 {
                 let w = barSpace * Double(n) / total
-                mix.append(["class": cls, "x": fmt(x), "y": fmt(top + 20), "width": fmt(w), "title": "\(name): \(Figures.count(n)) tokens"])
+                mix.append(IndexPage.Bar.Mix(cssClass: cls, x: fmt(x), y: fmt(top + 20), width: fmt(w), title: "\(name): \(Figures.count(n)) tokens"))
                 x += w
             }
-            bars.append([
-                "name": Figures.oneLine("\(phase.number). \(phase.name)", limit: 26), "label_y": fmt(top + 13), "x": fmt(labelWidth),
-                "bar_y": fmt(top + 2), "bar_width": fmt(width), "value_x": fmt(labelWidth + width + 6), "value_y": fmt(top + 13),
-                "cost": cost.completeCost?.description ?? "≥ " + cost.estimated.description, "mix": mix,
-            ])
+            bars.append(
+                IndexPage.Bar(
+                    name: Figures.oneLine("\(phase.number). \(phase.name)", limit: 26), labelY: fmt(top + 13), x: fmt(labelWidth), barY: fmt(top + 2),
+                    barWidth: fmt(width), valueX: fmt(labelWidth + width + 6), valueY: fmt(top + 13),
+                    cost: cost.completeCost?.description ?? "≥ " + cost.estimated.description, mix: mix))
         }
-        return ["width": "760", "height": fmt(Double(run.phases.count) * rowHeight + 4), "bars": bars]
+        return IndexPage.Chart(width: "760", height: fmt(Double(run.phases.count) * rowHeight + 4), bars: bars)
     }
 
     private func fmt(_ v: Double) -> String {
         String(format: "%.1f", v)
     }
 
-    struct PhasePage {
-        var html: [String: Any]
-        /// The conversation's HTML when messages are written natively, one piece per page
-        /// (``ReportOptions/pageBytes``); the page holds the placeholder in its place.
-        var conversationHTML: [String]?
-        /// The conversation's bubbles as Mustache contexts, one list per page (a user's
-        /// `message` template).
-        var messagePages: [[[String: Any]]] = [[]]
-        /// The page each turn's prompt is on (from 1), by turn number.
-        var pageOfTurn: [Int: Int] = [:]
+    /// A phase's files: the model its pages share, its conversation cut into pages, and its
+    /// Markdown.
+    struct PhaseFiles {
+        var page: PhasePage
+        var pagination: PhasePagination
         var markdown: [String: Any]
-        /// Made after the HTML page is written, so that a long conversation is never held
+        /// Made after the HTML pages are written, so that a long conversation is never held
         /// as HTML and as Markdown at once.
         var conversationMarkdown: () -> String
     }
 
-    private func phaseContext(_ run: ReportRun, index: Int, artifacts: ArtifactCollector, figures: RunFigures) -> PhasePage {
+    private func phaseFiles(_ run: ReportRun, index: Int, artifacts: ArtifactCollector, figures: RunFigures) -> PhaseFiles {
         let p = run.phases[index]
-        var context = common(run, pageTitle: "\(p.number). \(p.name) — \(run.title)", currentPhase: index, prefix: "../")
-        var phaseInfo: [String: Any] = ["number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label]
         var subtitle = p.reason
         if let note = p.permissionNote, !p.reason.contains("for want of permission") { subtitle += " · " + note }
         if let phase = p.phase {
@@ -444,15 +405,11 @@ public struct ReportBuilder: Sendable {
             if let first { subtitle += " · " + Figures.second(first) }
             if let last, last != first { subtitle += " – " + Figures.clock(last, onDay: first.map { String($0.prefix(10)) }) }
         }
-        phaseInfo["subtitle"] = subtitle
-        context["phase"] = phaseInfo
-        context["prev"] = index > 0 ? ["href": "\(run.phases[index - 1].fileStem).html", "name": run.phases[index - 1].name] as [String: Any] : false
-        context["next"] = index + 1 < run.phases.count ? ["href": "\(run.phases[index + 1].fileStem).html", "name": run.phases[index + 1].name] as [String: Any] : false
+        var phaseInfo: [String: Any] = ["number": p.number, "name": p.name, "outcome": p.outcome.rawValue, "outcome_label": p.outcome.label, "subtitle": subtitle]
 
         var conversationMarkdown: () -> String = { "*This phase did not run.*\n" }
-        var conversationHTML: [String]?
-        var messagePages: [[[String: Any]]] = [[]]
-        var pageOfTurn: [Int: Int] = [:]
+        var pagination = PhasePagination(bubbles: [[]], html: [""], pageOfTurn: [:])
+        var metaCount = 0
         var rows: [CostTableView.Row] = []
         var turnCosts: [USD] = []
         var markdownRows: [String] = []
@@ -465,23 +422,12 @@ public struct ReportBuilder: Sendable {
             if options.detail == .full { view.placeBranches(of: phase, visible: visible) }
             let (messages, loop) = RepeatedCalls.collapsed(view.htmlMessages(visible))
             if let loop, loop.count >= RepeatedCalls.loopLength {
-                phaseInfo["subtitle"] = subtitle + " · the agent looped: the same \(loop.tool) call \(loop.count) times in a row"
-                context["phase"] = phaseInfo
+                subtitle += " · the agent looped: the same \(loop.tool) call \(loop.count) times in a row"
+                phaseInfo["subtitle"] = subtitle
             }
-            let metaCount = messages.filter(\.isMeta).count
+            metaCount = messages.filter(\.isMeta).count
             // A long conversation is cut into pages at message boundaries.
-            let pages = PhasePagination.pages(messages, limit: options.pageBytes)
-            pageOfTurn = pages.pageOfTurn
-            // Natively, each page's conversation is one piece: Mustache then visits one
-            // context, not one per message.
-            if nativePartials {
-                conversationHTML = pages.html
-                context["messages"] = [["rendered": Self.placeholder] as [String: Any]]
-            } else {
-                messagePages = pages.bubbles.map { $0.map(\.context) }
-            }
-            context["has_meta"] = metaCount > 0
-            context["meta_count"] = metaCount
+            pagination = PhasePagination.pages(messages, limit: options.pageBytes, templates: templates)
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
             let reportedTurns = figures.turnCosts[session.id] ?? [:]  // made for every session of the run
@@ -499,12 +445,8 @@ public struct ReportBuilder: Sendable {
                         e.completeCost?.description ?? "–", reported?.description ?? "–",
                     ]))
             }
-        } else {
-            context["messages"] = [[String: Any]]()
-            context["has_meta"] = false
-            context["meta_count"] = 0
         }
-        context["unused_note"] = p.unusedReplies.isEmpty ? false : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ") as Any
+        let unusedNote = p.unusedReplies.isEmpty ? nil : "Canned replies not used: " + p.unusedReplies.map { "“" + Figures.oneLine($0, limit: 120) + "”" }.joined(separator: ", ")
         let e = figures.phases[index]
         let totalRow = costRow(name: "phase total", href: nil, estimate: e, reported: p.reported, notes: p.session?.costNotes ?? [])
         // A phase of many turns shows its dearest on the page; its Markdown has every one.
@@ -517,7 +459,7 @@ public struct ReportBuilder: Sendable {
                     name: "… \(Figures.plural(more, "cheaper turn")) (the \(Self.pageTurnRows) dearest are listed; every turn is in \(p.fileStem).md)", href: nil, calls: "",
                     input: "", output: "", cacheWrite: "", cacheRead: "", estimated: "", reported: "", differs: false, why: []))
         }
-        put(CostTableView(firstHeader: "turn", rows: rows, total: totalRow, unpriced: Self.unpriced(e)), into: &context)
+        let cost = CostTableView(firstHeader: "turn", rows: rows, total: totalRow, unpriced: Self.unpriced(e))
         markdownRows.append(
             MarkdownTable.row([
                 "**phase total**", Figures.count(e.calls), Figures.count(e.usage.input), Figures.count(e.usage.output), Figures.count(e.usage.cacheWrite), Figures.count(e.usage.cacheRead),
@@ -525,12 +467,11 @@ public struct ReportBuilder: Sendable {
             ]))
 
         let items = artifacts.items(for: p)
-        context["has_artifacts"] = !items.isEmpty
         // The page shows artifacts up to a quarter of a page's worth; the phase's Markdown
         // has them all.
         let budget = options.pageBytes / 4
         var used = 0
-        var shown: [[String: Any]] = []
+        var shown: [PhasePage.Artifact] = []
         var left: [String] = []
         for item in items {
             let size = item.markdown?.utf8.count ?? item.text?.utf8.count ?? 0
@@ -542,16 +483,13 @@ public struct ReportBuilder: Sendable {
             let cutNote = size > budget ? "… cut at \(Figures.count(budget)) bytes: the whole file is in \(p.fileStem).md" : nil
             let markdown = item.markdown.map { Self.head($0, bytes: budget) }
             let text = item.text.map { Self.head($0, bytes: budget) }
-            shown.append([
-                "name": item.name, "source": item.source + (cutNote.map { " · " + $0 } ?? ""), "html": markdown.map(Markdown.html) ?? false,
-                "text": markdown == nil && !(text ?? "").isEmpty ? text! : false,
-            ])
+            shown.append(
+                PhasePage.Artifact(
+                    name: item.name, source: item.source + (cutNote.map { " · " + $0 } ?? ""), html: markdown.map(Markdown.html),
+                    text: markdown == nil && !(text ?? "").isEmpty ? text : nil))
         }
-        context["artifacts"] = shown
-        context["artifacts_more"] =
-            left.isEmpty
-            ? false
-            : "… and \(Figures.plural(left.count, "more file")), whole in \(p.fileStem).md: " + left.prefix(20).joined(separator: ", ") + (left.count > 20 ? ", …" : "") as Any
+        let artifactsMore =
+            left.isEmpty ? nil : "… and \(Figures.plural(left.count, "more file")), whole in \(p.fileStem).md: " + left.prefix(20).joined(separator: ", ") + (left.count > 20 ? ", …" : "")
         let artifactsMarkdown = items.map { item in
             "### " + MarkdownTable.escape(item.name) + "\n\n*" + item.source + "*\n\n" + (item.markdown.map(Markdown.defanged) ?? Markdown.fenced(item.text ?? ""))
         }.joined(separator: "\n")
@@ -560,9 +498,13 @@ public struct ReportBuilder: Sendable {
             "artifacts_md": artifactsMarkdown.isEmpty ? false : artifactsMarkdown as Any,
             "cost_md": MarkdownTable.costHeader("turn") + markdownRows.joined(separator: "\n") + "\n",
         ]
-        return PhasePage(
-            html: context, conversationHTML: conversationHTML, messagePages: messagePages, pageOfTurn: pageOfTurn, markdown: markdown,
-            conversationMarkdown: conversationMarkdown)
+        let previous = index > 0 ? PhasePage.Link(href: "\(run.phases[index - 1].fileStem).html", name: run.phases[index - 1].name) : nil
+        let next = index + 1 < run.phases.count ? PhasePage.Link(href: "\(run.phases[index + 1].fileStem).html", name: run.phases[index + 1].name) : nil
+        let page = PhasePage(
+            frame: frame(run, pageTitle: "\(p.number). \(p.name) — \(run.title)", subtitle: subtitle), number: p.number, name: p.name,
+            outcome: p.outcome.rawValue, outcomeLabel: p.outcome.label, previous: previous, next: next, strip: strip(run, currentPhase: index, prefix: "../"),
+            pager: nil, metaCount: metaCount, messages: [], conversationHTML: "", unusedNote: unusedNote, artifacts: shown, artifactsMore: artifactsMore, cost: cost)
+        return PhaseFiles(page: page, pagination: pagination, markdown: markdown, conversationMarkdown: conversationMarkdown)
     }
 
     private func phasesMarkdown(_ run: ReportRun) -> String {
@@ -616,7 +558,7 @@ public struct ReportBuilder: Sendable {
 
     private func reportContext(_ run: ReportRun, sections: [[String: Any]], figures: RunFigures) -> [String: Any] {
         let (total, reported) = (figures.total, figures.reported)
-        let facts = facts(run).map { "- **\($0["term"]!)**: " + MarkdownTable.escape($0["value"]!) }.joined(separator: "\n")
+        let facts = facts(run).map { "- **\($0.term)**: " + MarkdownTable.escape($0.value) }.joined(separator: "\n")
         return [
             "title": MarkdownTable.escape(run.title),
             "subtitle": "\(Figures.plural(run.phases.count, "phase")) · estimated \(total.completeCost?.description ?? "unknown")" + (reported.map { " · reported \($0.description)" } ?? ""),
@@ -654,15 +596,12 @@ public struct ReportBuilder: Sendable {
         page == 1 ? stem + ".html" : stem + "-\(page).html"
     }
 
-    /// The pager of a phase with several pages, as the template reads it; nil for one page.
-    static func pager(stem: String, page: Int, of count: Int) -> [String: Any]? {
+    /// The pager of a phase with several pages; nil for one page.
+    static func pager(stem: String, page: Int, of count: Int) -> PhasePage.Pager? {
         guard count > 1 else { return nil }
-        return [
-            "page": page, "count": count,
-            "prev": page > 1 ? pageFile(stem: stem, page: page - 1) as Any : false,
-            "next": page < count ? pageFile(stem: stem, page: page + 1) as Any : false,
-            "first": pageFile(stem: stem, page: 1),
-        ]
+        return PhasePage.Pager(
+            page: page, count: count, previous: page > 1 ? pageFile(stem: stem, page: page - 1) : nil, next: page < count ? pageFile(stem: stem, page: page + 1) : nil,
+            first: pageFile(stem: stem, page: 1))
     }
 
     /// How much of a phase's final message report.md shows, in characters.

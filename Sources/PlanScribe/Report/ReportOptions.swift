@@ -14,9 +14,6 @@ public enum ReportDetail: String, Sendable, CaseIterable, Codable {
 public struct ReportOptions: Sendable {
     /// How much to show.
     public var detail: ReportDetail = .full
-    /// Write the built-in message and cost table partials of phase pages natively (same
-    /// bytes, faster); off only in tests that compare the two.
-    var nativePartials = true
     /// Markdown files from an artifacts folder (for example `~/.gstack/projects/<slug>/`),
     /// listed and rendered on the page of the phase their name mentions (see
     /// ``ExternalArtifact/load(folder:)``).

@@ -24,28 +24,32 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The report templates: the built-in ones, each replaceable by a file of the same name in
-/// an override folder.
+/// The report templates. planscribe writes its HTML pages itself (``HTMLWriter``); a user's
+/// folder may replace any page or component with a Mustache template of its name, which reads
+/// the same model (``HTMLComponent/templateContext(_:)``). The Markdown files are written by
+/// the built-in Markdown templates, each replaceable the same way.
 public struct TemplateSet: Sendable {
-    /// HTML templates and partials, by name.
+    /// HTML pages and components a user's template may replace, by name.
     public static let htmlNames = ["index.html", "phase.html", "projects.html", "diff.html", "head", "phase-strip", "cost-table", "message"]
     /// Markdown templates, by name.
     public static let markdownNames = ["phase.md", "report.md", "job-summary.md"]
 
+    /// What a user's page template gets for a component it does not replace: the component's
+    /// HTML, as planscribe writes it, under this key.
+    private static let standIns = ["head": "head_html", "phase-strip": "strip_html", "cost-table": "cost_table_html", "message": "rendered"]
+
+    /// The user's HTML templates, and stand-ins (``standIns``) for the components they leave.
     let html: MustacheLibrary
+    /// The HTML templates the user replaced.
+    let overridden: Set<String>
     let markdown: MustacheLibrary
-    /// The HTML library with the message partial replaced by `{{{rendered}}}`, the cost table
-    /// by `{{{cost_table_html}}}` and the phase strip by `{{{strip_html}}}`: used for phase
-    /// pages and the index when the built-in phase page and those partials are in use, whose
-    /// output ``MessageHTML``, ``CostTableHTML`` and ``PhaseStripHTML`` write natively (the
-    /// same bytes, without Mustache's lookups).
-    let nativePhaseHTML: MustacheLibrary?
     /// The style sheet inlined into every page.
     public let css: String
     /// The search script inlined into a report's index page (`html/search.js`): the one
     /// script a page may run, allowed by its hash; empty for none.
     public let searchScript: String
-    /// Where each template came from, by name (for diagnostics and cache keys).
+    /// Where each template came from, by name (for diagnostics and cache keys); an HTML page
+    /// or component planscribe writes itself has none.
     public let sources: [String: String]
     /// A hash of every template's text: changes when any template changes.
     public let fingerprint: String
@@ -57,13 +61,12 @@ public struct TemplateSet: Sendable {
     /// - Throws: ``TemplateError`` naming the file and the reason.
     public static func load(overrides: String? = nil) throws -> TemplateSet {
         let builtIn = PlanScribeTemplates.folder
+        func override(_ file: String, in group: String) -> String? {
+            guard let overrides else { return nil }
+            return [overrides + "/" + file, overrides + "/" + group + "/" + file].first { FileManager.default.fileExists(atPath: $0) }
+        }
         func locate(_ file: String, in group: String) throws -> String {
-            if let overrides {
-                for candidate in [overrides + "/" + file, overrides + "/" + group + "/" + file]
-                where FileManager.default.fileExists(atPath: candidate) {
-                    return candidate
-                }
-            }
+            if let path = override(file, in: group) { return path }
             guard let builtIn else { throw TemplateError.builtInsMissing }
             return builtIn.appendingPathComponent(group).appendingPathComponent(file).path
         }
@@ -77,34 +80,39 @@ public struct TemplateSet: Sendable {
             return text
         }
         var sources: [String: String] = [:]
-        // Every template's text: hashed into the fingerprint, and by name.
+        // Every template's text: hashed into the fingerprint.
         var hashed: [String] = []
-        var texts: [String: String] = [:]
-        func library(_ names: [String], group: String) throws -> MustacheLibrary {
-            var library = MustacheLibrary()
-            for name in names {
-                let path = try locate(name + ".mustache", in: group)
-                sources[name] = path
-                // HTML templates escape as planscribe's own writers do (``HTMLText``): one
-                // escaper for every byte of a page. On a line of its own, so that it writes
-                // nothing and the template's first line stays standalone.
-                let pragma = group == "html" ? HTMLText.mustachePragma + "\n" : ""
-                do {
-                    let text = try read(path)
-                    hashed.append(name + "\u{0}" + text)
-                    texts[name] = text
-                    library.register(try MustacheTemplate(string: pragma + text), named: name)
-                } catch let error as MustacheTemplate.ParserError {
-                    let shift = pragma.isEmpty ? 0 : 1
-                    throw TemplateError.invalid(
-                        path: path, line: max(1, error.context.lineNumber - shift), column: error.context.columnNumber,
-                        reason: String(describing: error.error))
-                }
+        func register(_ name: String, path: String, group: String, in library: inout MustacheLibrary) throws {
+            sources[name] = path
+            // HTML templates escape as planscribe's own writer does (``HTMLText``): one
+            // escaper for every byte of a page. On a line of its own, so that it writes
+            // nothing and the template's first line stays standalone.
+            let pragma = group == "html" ? HTMLText.mustachePragma + "\n" : ""
+            do {
+                let text = try read(path)
+                hashed.append(name + "\u{0}" + text)
+                library.register(try MustacheTemplate(string: pragma + text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                let shift = pragma.isEmpty ? 0 : 1
+                throw TemplateError.invalid(
+                    path: path, line: max(1, error.context.lineNumber - shift), column: error.context.columnNumber,
+                    reason: String(describing: error.error))
             }
-            return library
         }
-        let html = try library(htmlNames, group: "html")
-        let markdown = try library(markdownNames, group: "markdown")
+        var html = MustacheLibrary()
+        var overridden = Set<String>()
+        for name in htmlNames {
+            if let path = override(name + ".mustache", in: "html") {
+                try register(name, path: path, group: "html", in: &html)
+                overridden.insert(name)
+            } else if let key = standIns[name] {
+                html.register(try MustacheTemplate(string: "{{{\(key)}}}"), named: name)
+            }
+        }
+        var markdown = MustacheLibrary()
+        for name in markdownNames {
+            try register(name, path: try locate(name + ".mustache", in: "markdown"), group: "markdown", in: &markdown)
+        }
         let cssPath = try locate("style.css", in: "html")
         sources["style.css"] = cssPath
         let css = try read(cssPath)
@@ -117,29 +125,17 @@ public struct TemplateSet: Sendable {
         }
         hashed.append("search.js\u{0}" + searchScript)
         let fingerprint = String(StableHash.of(hashed.joined(separator: "\u{1}")), radix: 16)
-        var native: MustacheLibrary?
-        let builtInPhasePage = ["phase.html", "message", "cost-table", "phase-strip"].allSatisfy { name in
-            sources[name].map { $0.hasPrefix(builtIn?.path ?? "\u{0}") } ?? false
-        }
-        if builtInPhasePage {
-            var library = html
-            library.register(try MustacheTemplate(string: "{{{rendered}}}"), named: "message")
-            library.register(try MustacheTemplate(string: "{{{cost_table_html}}}"), named: "cost-table")
-            library.register(try MustacheTemplate(string: "{{{strip_html}}}"), named: "phase-strip")
-            native = library
-        }
         return TemplateSet(
-            html: html, markdown: markdown, nativePhaseHTML: native, css: css, searchScript: searchScript, sources: sources, fingerprint: fingerprint)
+            html: html, overridden: overridden, markdown: markdown, css: css, searchScript: searchScript, sources: sources, fingerprint: fingerprint)
     }
 
-    /// True when phase pages may be written with native partials (see ``nativePhaseHTML``).
-    var rendersPhasePagesNatively: Bool { nativePhaseHTML != nil }
+    /// True when the user's folder replaces the HTML page or component `name`.
+    func isOverridden(_ name: String) -> Bool { overridden.contains(name) }
 
-    /// Renders an HTML page template; with `nativePartials`, each message context holds only
-    /// its HTML under `rendered`, and the page's cost table and phase strip are
-    /// `cost_table_html` and `strip_html`.
-    func renderHTML(_ name: String, _ context: [String: Any], nativePartials: Bool = false) -> String {
-        ((nativePartials ? nativePhaseHTML : nil) ?? html).render(context, withTemplate: name) ?? ""
+    /// The user's template `name` rendered with `context`; nil when planscribe writes it.
+    func renderOverride(_ name: String, _ context: () -> [String: Any]) -> String? {
+        guard overridden.contains(name) else { return nil }
+        return html.render(context(), withTemplate: name) ?? ""
     }
 
     /// Renders a Markdown template.
