@@ -36,6 +36,13 @@ struct HTMLWriter {
         out += html
     }
 
+    /// Writes `text`, escaped, between two pieces of markup (`<p class="note">`, `</p>`).
+    mutating func markup(_ open: String, text: String, _ close: String) {
+        out += open
+        out += HTMLText.escape(text)
+        out += close
+    }
+
     /// Writes a large piece of safe HTML without copying it into the page.
     mutating func piece(_ html: String) {
         if !out.isEmpty { pieces.append(Substring(out)) }
@@ -85,13 +92,9 @@ struct PageHead: HTMLComponent {
             "<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         if let scriptHash {
-            html.markup("; script-src '")
-            html.text(scriptHash)
-            html.markup("'")
+            html.markup("; script-src '", text: scriptHash, "'")
         }
-        html.markup("\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>")
-        html.text(pageTitle)
-        html.markup("</title>\n<style>\n")
+        html.markup("\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>", text: pageTitle, "</title>\n<style>\n")
         html.markup(css)
         html.markup("\n</style>\n</head>\n")
     }
@@ -125,9 +128,7 @@ struct PageFrame {
         if let header {
             header(&html)
         } else {
-            html.markup("<h1>")
-            html.text(title)
-            html.markup("</h1>\n<p class=\"sub\">")
+            html.markup("<h1>", text: title, "</h1>\n<p class=\"sub\">")
             html.text(subtitle)
             html.markup("</p>\n")
         }
@@ -136,9 +137,7 @@ struct PageFrame {
 
     /// From `</main>` to the end, with the footer; `beforeBody` goes just before `</body>`.
     func writeBottom(_ html: inout HTMLWriter, beforeBody: (inout HTMLWriter) -> Void = { _ in }) {
-        html.markup("</main>\n<footer>")
-        html.text(footer)
-        html.markup("</footer>\n")
+        html.markup("</main>\n<footer>", text: footer, "</footer>\n")
         beforeBody(&html)
         html.markup("</body>\n</html>\n")
     }

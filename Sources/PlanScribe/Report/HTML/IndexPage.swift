@@ -116,9 +116,7 @@ struct IndexPage: HTMLComponent {
             html.markup("<section class=\"card gates\">\n<h2>Gates</h2>\n<ul class=\"gates\">\n")
             for gate in gates {
                 let word = gate.failed ? "failed" : "passed"
-                html.markup("<li class=\"\(word)\"><span class=\"badge \(gate.failed ? "failed" : "done")\">\(word)</span> <code>")
-                html.text(gate.gate.description)
-                html.markup("</code> ")
+                html.markup("<li class=\"\(word)\"><span class=\"badge \(gate.failed ? "failed" : "done")\">\(word)</span> <code>", text: gate.gate.description, "</code> ")
                 html.text(gate.message)
                 html.markup("</li>\n")
             }
@@ -133,17 +131,13 @@ struct IndexPage: HTMLComponent {
                     + "<input type=\"search\" id=\"search-input\" placeholder=\"words from any turn of this report\" autocomplete=\"off\" spellcheck=\"false\">\n"
                     + "<p class=\"note\" id=\"search-status\" aria-live=\"polite\"></p>\n<ol class=\"search-results\" id=\"search-results\"></ol>\n")
             if let note = search.note {
-                html.markup("<p class=\"note\">")
-                html.text(note)
-                html.markup("</p>\n")
+                html.markup("<p class=\"note\">", text: note, "</p>\n")
             }
             html.markup("</section>\n")
         }
         if !decisions.isEmpty { writeDecisions(&html) }
         if let baseline {
-            html.markup("<section class=\"card diff\">\n<h2>Compared with the baseline</h2>\n<p class=\"note\">before: ")
-            html.text(baseline.before)
-            html.markup(" · after: this run</p>\n<div class=\"table-wrap\">\n")
+            html.markup("<section class=\"card diff\">\n<h2>Compared with the baseline</h2>\n<p class=\"note\">before: ", text: baseline.before, " · after: this run</p>\n<div class=\"table-wrap\">\n")
             html.markup(baseline.html)
             html.markup("\n</div>\n</section>\n")
         }
@@ -153,25 +147,17 @@ struct IndexPage: HTMLComponent {
         if let chart { write(chart, &html) }
         html.markup("<section class=\"card\">\n<h2>Run</h2>\n<dl class=\"facts\">\n")
         for fact in facts {
-            html.markup("<dt>")
-            html.text(fact.term)
-            html.markup("</dt><dd>")
+            html.markup("<dt>", text: fact.term, "</dt><dd>")
             html.text(fact.value)
             html.markup("</dd>\n")
         }
         html.markup("</dl>\n</section>\n<section class=\"card\">\n<h2>Pages</h2>\n<ul class=\"phases-list\">\n")
         for item in strip.items {
-            html.markup("<li><a href=\"")
-            html.text(item.href)
-            html.markup("\">\(item.number). ")
+            html.markup("<li><a href=\"", text: item.href, "\">\(item.number). ")
             html.text(item.name)
-            html.markup("</a> <span class=\"badge ")
-            html.text(item.outcome)
-            html.markup("\">")
+            html.markup("</a> <span class=\"badge ", text: item.outcome, "\">")
             html.text(item.outcomeLabel)
-            html.markup("</span> <span class=\"why\">")
-            html.text(item.reason)
-            html.markup("</span> · <a href=\"")
+            html.markup("</span> <span class=\"why\">", text: item.reason, "</span> · <a href=\"")
             html.text(item.markdownHref)
             html.markup("\">Markdown</a></li>\n")
         }
@@ -190,15 +176,11 @@ struct IndexPage: HTMLComponent {
     private func writeDecisions(_ html: inout HTMLWriter) {
         html.markup("<section class=\"card\">\n<h2>Decisions</h2>\n")
         for phase in decisions {
-            html.markup("<h3><a href=\"")
-            html.text(phase.href)
-            html.markup("\">\(phase.number). ")
+            html.markup("<h3><a href=\"", text: phase.href, "\">\(phase.number). ")
             html.text(phase.name)
             html.markup("</a></h3>\n<dl class=\"decisions\">\n")
             for item in phase.items {
-                html.markup("<dt>")
-                html.text(item.question)
-                html.markup("</dt>\n")
+                html.markup("<dt>", text: item.question, "</dt>\n")
                 if let brief = item.brief {
                     html.markup("<dd class=\"brief\">")
                     if let recommendation = brief.recommendation {
@@ -211,41 +193,29 @@ struct IndexPage: HTMLComponent {
                     }
                     html.markup("</dd>\n")
                 }
-                html.markup("<dd><span class=\"how\">")
-                html.text(item.label)
-                html.markup("</span> ")
+                html.markup("<dd><span class=\"how\">", text: item.label, "</span> ")
                 html.text(item.answer)
-                html.markup(" <a class=\"turn\" href=\"")
-                html.text(item.href)
-                html.markup("\">turn</a></dd>\n")
+                html.markup(" <a class=\"turn\" href=\"", text: item.href, "\">turn</a></dd>\n")
             }
             html.markup("</dl>\n")
         }
         if let more = decisionsMore {
-            html.markup("<p class=\"note\">")
-            html.text(more)
-            html.markup("</p>\n")
+            html.markup("<p class=\"note\">", text: more, "</p>\n")
         }
         html.markup("</section>\n")
     }
 
     private func write(_ chart: Chart, _ html: inout HTMLWriter) {
-        html.markup("<section class=\"card\">\n<h2>Estimated cost per phase</h2>\n<div class=\"chart-wrap\">\n<svg class=\"chart\" viewBox=\"0 0 ")
-        html.text(chart.width)
-        html.markup(" ")
+        html.markup("<section class=\"card\">\n<h2>Estimated cost per phase</h2>\n<div class=\"chart-wrap\">\n<svg class=\"chart\" viewBox=\"0 0 ", text: chart.width, " ")
         html.text(chart.height)
         html.markup("\" role=\"img\" aria-label=\"Estimated cost per phase, with the mix of tokens\">\n")
         for bar in chart.bars {
-            html.markup("<text class=\"label\" x=\"0\" y=\"\(bar.labelY)\">")
-            html.text(bar.name)
-            html.markup("</text>\n<rect class=\"bar\" x=\"\(bar.x)\" y=\"\(bar.barY)\" width=\"\(bar.barWidth)\" height=\"14\" rx=\"2\"/>\n")
-            html.markup("<text class=\"value\" x=\"\(bar.valueX)\" y=\"\(bar.valueY)\">")
-            html.text(bar.cost)
-            html.markup("</text>\n")
+            html.markup(
+                "<text class=\"label\" x=\"0\" y=\"\(bar.labelY)\">", text: bar.name,
+                "</text>\n<rect class=\"bar\" x=\"\(bar.x)\" y=\"\(bar.barY)\" width=\"\(bar.barWidth)\" height=\"14\" rx=\"2\"/>\n")
+            html.markup("<text class=\"value\" x=\"\(bar.valueX)\" y=\"\(bar.valueY)\">", text: bar.cost, "</text>\n")
             for mix in bar.mix {
-                html.markup("<rect class=\"\(mix.cssClass)\" x=\"\(mix.x)\" y=\"\(mix.y)\" width=\"\(mix.width)\" height=\"5\"><title>")
-                html.text(mix.title)
-                html.markup("</title></rect>")
+                html.markup("<rect class=\"\(mix.cssClass)\" x=\"\(mix.x)\" y=\"\(mix.y)\" width=\"\(mix.width)\" height=\"5\"><title>", text: mix.title, "</title></rect>")
             }
             html.markup("\n")
         }

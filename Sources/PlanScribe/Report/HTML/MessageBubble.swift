@@ -52,40 +52,26 @@ struct MessageBubble: HTMLComponent {
         if m.isDivider {
             html.markup("<div class=\"divider")
             if m.isMeta { html.markup(" meta") }
-            html.markup("\">")
-            html.text(m.label)
-            html.markup("</div>\n")
+            html.markup("\">", text: m.label, "</div>\n")
             return
         }
         if let branch = m.branch {
-            html.markup("<details class=\"branch\"><summary>")
-            html.text(m.label)
-            html.markup("</summary><div class=\"inner\">\n")
+            html.markup("<details class=\"branch\"><summary>", text: m.label, "</summary><div class=\"inner\">\n")
             for inner in branch { html.component(inner) }
             html.markup("</div></details>\n")
             return
         }
-        html.markup("<div class=\"msg ")
-        html.text(m.role)
-        html.markup("\"")
+        html.markup("<div class=\"msg ", text: m.role, "\"")
         if let anchor = m.anchor {
-            html.markup(" id=\"")
-            html.text(anchor)
-            html.markup("\"")
+            html.markup(" id=\"", text: anchor, "\"")
         }
-        html.markup(">\n<div class=\"who\"><span>")
-        html.text(m.label)
-        html.markup("</span>")
+        html.markup(">\n<div class=\"who\"><span>", text: m.label, "</span>")
         for value in [m.time, m.model, m.cost] {
             guard let value else { continue }
-            html.markup("<span>")
-            html.text(value)
-            html.markup("</span>")
+            html.markup("<span>", text: value, "</span>")
         }
         if let marker = m.marker {
-            html.markup("<span class=\"marker ")
-            html.text(marker.cssClass)
-            html.markup("\">")
+            html.markup("<span class=\"marker ", text: marker.cssClass, "\">")
             html.text(marker.text)
             html.markup("</span>")
         }
@@ -103,14 +89,10 @@ struct MessageBubble: HTMLComponent {
                 html.markup(text)
                 html.markup("</div></details>")
             case .tool(let call):
-                html.markup("<details class=\"tool\"><summary><span class=\"tool-name\">")
-                html.text(call.name)
-                html.markup("</span> ")
+                html.markup("<details class=\"tool\"><summary><span class=\"tool-name\">", text: call.name, "</span> ")
                 html.text(call.summary)
                 if call.result?.isError == true {
-                    html.markup(" <span class=\"error\">(")
-                    html.text(call.errorLabel)
-                    html.markup(")</span>")
+                    html.markup(" <span class=\"error\">(", text: call.errorLabel, ")</span>")
                 }
                 html.markup("</summary><div class=\"inner\">\n")
                 if !call.inputHTML.isEmpty {
@@ -123,26 +105,20 @@ struct MessageBubble: HTMLComponent {
                     html.markup(result.html)
                     html.markup("</pre>")
                     if let more = result.more {
-                        html.markup("<p class=\"more\"><a href=\"")
-                        html.text(call.moreHref)
-                        html.markup("\">")
+                        html.markup("<p class=\"more\"><a href=\"", text: call.moreHref, "\">")
                         html.text(more)
                         html.markup("</a>: the whole output is in the phase&#39;s Markdown</p>")
                     }
                     html.markup("\n")
                 }
                 if let sub = call.subagent {
-                    html.markup("<details class=\"subagent\" open><summary>Subagent ")
-                    html.text(sub.title)
-                    html.markup("</summary><div class=\"inner\">\n")
+                    html.markup("<details class=\"subagent\" open><summary>Subagent ", text: sub.title, "</summary><div class=\"inner\">\n")
                     for inner in sub.messages { html.component(inner) }
                     html.markup("</div></details>\n")
                 }
                 html.markup("</div></details>")
             case .toolName(let name, let summary):
-                html.markup("<p class=\"note\"><span class=\"tool-name\">")
-                html.text(name)
-                html.markup("</span> ")
+                html.markup("<p class=\"note\"><span class=\"tool-name\">", text: name, "</span> ")
                 html.text(summary)
                 html.markup("</p>")
             }

@@ -78,30 +78,20 @@ struct PhasePage: HTMLComponent {
 
     func write(_ html: inout HTMLWriter) {
         frame.writeTop(&html) { html in
-            html.markup("<nav class=\"crumbs\"><a href=\"../index.html\">← ")
-            html.text(frame.title)
-            html.markup("</a>")
+            html.markup("<nav class=\"crumbs\"><a href=\"../index.html\">← ", text: frame.title, "</a>")
             if let previous {
-                html.markup("<a href=\"")
-                html.text(previous.href)
-                html.markup("\">‹ ")
+                html.markup("<a href=\"", text: previous.href, "\">‹ ")
                 html.text(previous.name)
                 html.markup("</a>")
             }
             if let next {
-                html.markup("<a href=\"")
-                html.text(next.href)
-                html.markup("\">")
+                html.markup("<a href=\"", text: next.href, "\">")
                 html.text(next.name)
                 html.markup(" ›</a>")
             }
-            html.markup("</nav>\n<h1>\(number). ")
-            html.text(name)
-            html.markup(" <span class=\"badge ")
+            html.markup("</nav>\n<h1>\(number). ", text: name, " <span class=\"badge ")
             html.text(outcome)
-            html.markup("\">")
-            html.text(outcomeLabel)
-            html.markup("</span></h1>\n<p class=\"sub\">")
+            html.markup("\">", text: outcomeLabel, "</span></h1>\n<p class=\"sub\">")
             html.text(frame.subtitle)
             html.markup("</p>\n")
         }
@@ -118,15 +108,11 @@ struct PhasePage: HTMLComponent {
         html.markup("\n</div>\n")
         writePager(&html)
         if let unusedNote {
-            html.markup("<p class=\"note\">")
-            html.text(unusedNote)
-            html.markup("</p>")
+            html.markup("<p class=\"note\">", text: unusedNote, "</p>")
         }
         html.markup("\n</section>\n")
         if let pager, continued {
-            html.markup("<p class=\"note\">The phase's artifacts and cost are on <a href=\"")
-            html.text(pager.first)
-            html.markup("\">its first page</a>.</p>\n")
+            html.markup("<p class=\"note\">The phase's artifacts and cost are on <a href=\"", text: pager.first, "\">its first page</a>.</p>\n")
         } else {
             if !artifacts.isEmpty { writeArtifacts(&html) }
             html.markup("<section class=\"card\">\n<h2>Cost of this phase</h2>\n")
@@ -140,14 +126,10 @@ struct PhasePage: HTMLComponent {
         guard let pager else { return }
         html.markup("<nav class=\"pager\">")
         if let previous = pager.previous {
-            html.markup("<a href=\"")
-            html.text(previous)
-            html.markup("\">‹ previous page</a>")
+            html.markup("<a href=\"", text: previous, "\">‹ previous page</a>")
         }
         if let next = pager.next {
-            html.markup("<a href=\"")
-            html.text(next)
-            html.markup("\">next page ›</a>")
+            html.markup("<a href=\"", text: next, "\">next page ›</a>")
         }
         html.markup("</nav>\n")
     }
@@ -155,24 +137,18 @@ struct PhasePage: HTMLComponent {
     private func writeArtifacts(_ html: inout HTMLWriter) {
         html.markup("<section class=\"card\">\n<h2>Artifacts</h2>\n")
         for artifact in artifacts {
-            html.markup("<div class=\"artifact\">\n<h3>")
-            html.text(artifact.name)
-            html.markup(" <span class=\"note\">")
+            html.markup("<div class=\"artifact\">\n<h3>", text: artifact.name, " <span class=\"note\">")
             html.text(artifact.source)
             html.markup("</span></h3>\n")
             if let text = artifact.html { html.markup("<div class=\"md\">" + text + "</div>") }
             html.markup("\n")
             if let text = artifact.text {
-                html.markup("<pre>")
-                html.text(text)
-                html.markup("</pre>")
+                html.markup("<pre>", text: text, "</pre>")
             }
             html.markup("\n</div>\n")
         }
         if let more = artifactsMore {
-            html.markup("<p class=\"note\">")
-            html.text(more)
-            html.markup("</p>\n")
+            html.markup("<p class=\"note\">", text: more, "</p>\n")
         }
         html.markup("</section>\n")
     }

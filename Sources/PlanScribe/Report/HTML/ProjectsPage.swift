@@ -41,16 +41,12 @@ struct ProjectsPage: HTMLComponent {
             "<section class=\"card\">\n<h2>Projects, newest first</h2>\n<div class=\"table-wrap\">\n<table class=\"cost\">\n"
                 + "<thead><tr><th>project</th><th>last activity</th><th>sessions</th><th>phases</th><th>done</th><th>estimated</th><th>reported</th></tr></thead>\n<tbody>\n")
         for row in projects {
-            html.markup("<tr><td><a href=\"")
-            html.text(row.href)
-            html.markup("\">")
+            html.markup("<tr><td><a href=\"", text: row.href, "\">")
             html.text(row.name)
             html.markup("</a></td>")
             cells(row, &html)
         }
-        html.markup("<tr class=\"total\"><td>")
-        html.text(total.name)
-        html.markup("</td>")
+        html.markup("<tr class=\"total\"><td>", text: total.name, "</td>")
         cells(total, &html)
         html.markup(
             "</tbody>\n</table>\n</div>\n<p class=\"note\">Each project's report has its phases, conversations and costs. <b>Estimated</b>: usage × price table. <b>Reported</b>: the Claude Code CLI's own figure, for the sessions that carry one.</p>\n</section>\n"
@@ -60,9 +56,7 @@ struct ProjectsPage: HTMLComponent {
 
     private func cells(_ row: Row, _ html: inout HTMLWriter) {
         for cell in row.cells {
-            html.markup("<td>")
-            html.text(cell)
-            html.markup("</td>")
+            html.markup("<td>", text: cell, "</td>")
         }
         html.markup("</tr>\n")
     }
