@@ -99,6 +99,10 @@ struct RunBench: ParsableCommand {
         help:
             "Keep the generated tree and outputs (on ext4, creating files is slower for a few minutes after gigabytes were deleted: keep them when measuring back to back, and delete them afterwards)."
     ) var keep = false
+    @Option(
+        help:
+            "Where the renders write their reports and their render cache (XDG_CACHE_HOME), in a fresh folder inside it, removed at the end. Default: the temporary folder and the user's cache. A tmpfs such as /dev/shm takes the disk's file creation out of the figures: on a disk where creating a file costs half a millisecond, a tree of many small projects measures the disk."
+    ) var outputs: String?
 
     func run() throws {
         let selfPath = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -131,7 +135,10 @@ struct RunBench: ParsableCommand {
             }
             results.append(Measurement(name: name, samples: samples, bytes: bytes))
         }
-        let outputs = scratch + "/outputs"  // removed with the scratch folder
+        // Removed with the scratch folder, or at the end when it is elsewhere.
+        let outputs = self.outputs.map { ($0 as NSString).appendingPathComponent("planscribe-bench-outputs-" + UUID().uuidString) } ?? scratch + "/outputs"
+        defer { if !keep && self.outputs != nil { try? FileManager.default.removeItem(atPath: outputs) } }
+        if self.outputs != nil { setenv("XDG_CACHE_HOME", outputs + "/cache", 1) }
         func out(_ name: String, _ run: Int) -> String { outputs + "/\(name)-\(run + 1)" }
         measure("floor (read every byte)") { _ in [selfPath.path, "floor", root] }
         measure("cost") { _ in [binary, "cost", root, "--json"] }

@@ -428,6 +428,9 @@ public struct ReportBuilder: Sendable {
             metaCount = messages.filter(\.isMeta).count
             // A long conversation is cut into pages at message boundaries.
             pagination = PhasePagination.pages(messages, limit: options.pageBytes, templates: templates)
+            // Only a user's phase page reads the messages themselves; planscribe's writes
+            // their HTML, so the bubbles (a second copy of the text) are let go.
+            if !templates.isOverridden(PhasePage.templateName) { pagination.bubbles = pagination.bubbles.map { _ in [] } }
             let finalView = view
             conversationMarkdown = { finalView.markdown(visible) }
             let reportedTurns = figures.turnCosts[session.id] ?? [:]  // made for every session of the run

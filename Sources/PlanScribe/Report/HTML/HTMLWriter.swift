@@ -70,7 +70,7 @@ struct HTMLWriter {
     static func html(of component: some HTMLComponent, _ templates: TemplateSet) -> String {
         var writer = HTMLWriter(templates: templates)
         writer.component(component)
-        return writer.finish().joined()
+        return writer.pieces.isEmpty ? writer.out : writer.finish().joined()
     }
 }
 
