@@ -36,6 +36,20 @@ struct PhaseNameTests {
         #expect(PromptText.plain(prompt) == typed)
     }
 
+    /// What is not a whole set of command tags is typed text, and text after the tags (a
+    /// newer CLI's extra tag) leaves the command as read; the tags are found by their bytes
+    /// in a long prompt with other scripts in it.
+    @Test func commandTagsAreReadWholeOrNotAtAll() {
+        #expect(PromptText.command(in: "plan <command-name>/x</command-name>") == nil)
+        #expect(PromptText.command(in: "<command-name>/office-hours") == nil)
+        #expect(PromptText.command(in: "<command-message>only</command-message>") == nil)
+        let extra = PromptText.command(in: "<command-name>/a</command-name><command-args>b c</command-args>\n<command-contents>x</command-contents>")
+        #expect(extra?.name == "/a" && extra?.args == "b c")
+        let long = String(repeating: "Ünïcödé 計画 🙂 ", count: 5_000)
+        let found = PromptText.command(in: "<command-name>/plan-eng-review</command-name><command-args>" + long + "</command-args>")
+        #expect(found?.name == "/plan-eng-review" && found?.args == long.trimmingCharacters(in: .whitespaces))
+    }
+
     @Test func commandTagsThatDoNotStartAPhase() {
         #expect(PhaseName.startedBy(prompt: "<command-message>compact</command-message>\n<command-name>/compact</command-name>") == nil)
         #expect(PhaseName.startedBy(prompt: "<command-message>office-hours</command-message>") == nil)  // no name

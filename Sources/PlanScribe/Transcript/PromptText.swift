@@ -27,27 +27,32 @@ public enum PromptText {
     /// - Parameter text: a prompt's recorded text.
     /// - Returns: the name as written (`/office-hours`) and the arguments (possibly empty).
     public static func command(in text: String) -> (name: String, args: String)? {
-        // Most prompts are typed text: what does not start with a tag is not one, found in
-        // the first bytes rather than by Characters.
-        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == 0x3C else { return nil }
-        var rest = Substring(text)
+        // Byte by byte: the tags are ASCII, and a prompt is often long (searching it by
+        // Characters, or through Foundation, copied the whole text for each tag).
+        let utf8 = text.utf8
+        var at = utf8.startIndex
+        func skipSpace() {
+            while at < utf8.endIndex, [0x20, 0x0A, 0x09, 0x0D].contains(utf8[at]) { at = utf8.index(after: at) }
+        }
+        // Most prompts are typed text: what does not start with a tag is not one.
+        skipSpace()
+        guard utf8[at...].starts(with: "<command-".utf8) else { return nil }
         var name: String?
         var args = ""
-        func skipSpace() { rest = rest.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" } }
-        skipSpace()
-        guard rest.hasPrefix("<command-") else { return nil }
-        while !rest.isEmpty {
+        while at < utf8.endIndex {
             var matched = false
-            for tag in ["command-name", "command-message", "command-args"] where rest.hasPrefix("<\(tag)>") {
-                let body = rest.dropFirst(tag.count + 2)
-                guard let close = body.range(of: "</\(tag)>") else { return nil }
-                let value = String(body[..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+            for tag in ["command-name", "command-message", "command-args"] where utf8[at...].starts(with: "<\(tag)>".utf8) {
+                let body = utf8.index(at, offsetBy: tag.utf8.count + 2)
+                let closing = "</\(tag)>"
+                guard let after = text[body...].utf8Offset(after: closing) else { return nil }
+                let end = utf8.index(body, offsetBy: after)
+                let value = trimmed(text[body..<utf8.index(end, offsetBy: -closing.utf8.count)])
                 switch tag {
                 case "command-name": name = value
                 case "command-args": args = value
                 default: break
                 }
-                rest = body[close.upperBound...]
+                at = end
                 matched = true
             }
             // Other text after the tags (a newer CLI's extra tag) leaves the command as read.
@@ -55,6 +60,14 @@ public enum PromptText {
             skipSpace()
         }
         return name.map { ($0, args) }
+    }
+
+    /// The text without white space and newlines at either end (Foundation's set); text that
+    /// starts and ends with printable ASCII other than a space has none to lose.
+    private static func trimmed(_ text: Substring) -> String {
+        func printable(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x7F } ?? false }
+        if printable(text.utf8.first) && printable(text.utf8.last) { return String(text) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// True for a bash-mode line (`! command` typed in the CLI), recorded as `<bash-input>…`.
