@@ -15,7 +15,10 @@ struct ReportFlags: ParsableArguments {
             valueName: "level"))
     var detail: ReportDetail = .full
 
-    @Option(help: ArgumentHelp("A folder of templates that replace the built-in ones by file name (see Templates/README.md).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "A folder of Mustache templates, each replacing by its file name a page (index.html, phase.html, …), a piece of one (message, cost-table, phase-strip, head), "
+                + "a Markdown file, the style sheet or the search script (see Templates/README.md).", valueName: "DIR"))
     var templates: String?
 
     @Option(help: ArgumentHelp("A folder of Markdown artifacts (for example ~/.gstack/projects/<slug>) to show with the phases their names mention.", valueName: "DIR"))
