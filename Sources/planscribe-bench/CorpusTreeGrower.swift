@@ -31,7 +31,9 @@ struct CorpusTreeGrower {
     /// a `sessionId`) and whose name starts with a UUID, with the `subagents/` folder beside it.
     static func sources(under folder: String) throws -> [Source] {
         let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: folder) else { throw GrowError("cannot read \(folder)") }
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else { throw GrowError("\(folder): no such folder") }
+        guard isFolder.boolValue, let walker = fm.enumerator(atPath: folder) else { throw GrowError("\(folder): not a folder planscribe-bench can read") }
         var found: [Source] = []
         while let relative = walker.nextObject() as? String {
             let path = folder + "/" + relative

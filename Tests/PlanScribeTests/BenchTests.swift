@@ -104,6 +104,25 @@ struct BenchTests {
         )
     }
 
+    /// `generate --from` names a folder that is not there, or not a folder, and fails.
+    @Test func aMissingSourceFolderIsNamed() throws {
+        let scratch = ScratchFolder()
+        let file = scratch.write("f.jsonl", lines: ["{}"])
+        for (from, message) in [(scratch.path + "/none", scratch.path + "/none: no such folder"), (file, file + ": not a folder planscribe-bench can read")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.bench)
+            process.arguments = ["generate", "--from", from, "--mb", "1", "--out", scratch.path + "/out"]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1)
+            #expect(String(decoding: data, as: UTF8.self) == "Error: " + message + "\n")
+        }
+    }
+
     /// A tree grown from real transcripts holds whole copies that share nothing: n copies cost
     /// n times one copy (every session, call and dollar counted once per copy, forks' history
     /// counted in the session it came from), ids are rewritten to the same length, and the
