@@ -74,9 +74,8 @@ public struct ReportBuilder: Sendable {
                 }
                 // A long conversation is never held as HTML and as Markdown at once.
                 files.pagination = PhasePagination(bubbles: [], html: [], pageOfTurn: [:])
-                let page = files
-                let conversation = page.conversationMarkdown()
-                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", page.markdown), [conversation])))
+                let conversation = files.conversationMarkdown()
+                try emit(RenderedFile(path: "phases/\(phase.fileStem).md", parts: spliced(templates.renderMarkdown("phase.md", files.markdown), [conversation])))
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }

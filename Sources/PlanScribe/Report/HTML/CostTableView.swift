@@ -51,46 +51,41 @@ struct CostTableView: HTMLComponent {
     func templateContext(_ templates: TemplateSet) -> [String: Any] { ["cost": context] }
 
     func write(_ html: inout HTMLWriter) {
-        let table = self
-        var out = "<div class=\"table-wrap\">\n<table class=\"cost\">\n<thead><tr><th>" + HTMLText.escape(table.firstHeader)
-        out += "</th><th>calls</th><th>input</th><th>output</th><th>cache write</th><th>cache read</th><th>estimated</th><th>reported</th></tr></thead>\n<tbody>\n"
-        for row in table.rows {
-            out += "<tr><td>"
+        html.markup("<div class=\"table-wrap\">\n<table class=\"cost\">\n<thead><tr><th>", text: firstHeader, "</th>")
+        html.markup("<th>calls</th><th>input</th><th>output</th><th>cache write</th><th>cache read</th><th>estimated</th><th>reported</th></tr></thead>\n<tbody>\n")
+        for row in rows {
+            html.markup("<tr><td>")
             if let href = row.href {
-                out += "<a href=\"" + HTMLText.escape(href) + "\">" + HTMLText.escape(row.name) + "</a>"
+                html.markup("<a href=\"", text: href, "\">")
+                html.text(row.name)
+                html.markup("</a>")
             } else {
-                out += HTMLText.escape(row.name)
+                html.text(row.name)
             }
-            out += "</td>"
-            Self.figures(row, into: &out)
-            out += "<td" + (row.differs ? " class=\"differs\" title=\"differs from the estimate by more than 1 %\"" : "") + ">"
-            out += HTMLText.escape(row.reported) + (row.differs ? " *" : "") + "</td></tr>\n"
+            html.markup("</td>")
+            write(row, differsTitle: " title=\"differs from the estimate by more than 1 %\"", &html)
         }
-        let total = table.total
-        out += "<tr class=\"total\"><td>" + HTMLText.escape(total.name) + "</td>"
-        Self.figures(total, into: &out)
-        out += "<td" + (total.differs ? " class=\"differs\"" : "") + ">"
-        out += HTMLText.escape(total.reported) + (total.differs ? " *" : "") + "</td></tr>\n"
-        out += "</tbody>\n</table>\n</div>\n<p class=\"note\">Tokens: input, output, cache write, cache read. <b>Estimated</b>: usage × price table. <b>Reported</b>: the Claude Code CLI's own figure."
-        if table.anyDiffers {
-            out += " <span class=\"warn\">* estimated and reported differ by more than 1 %"
-            if let why = table.differsWhy { out += ": " + HTMLText.escape(why) }
-            out += ".</span>"
+        html.markup("<tr class=\"total\"><td>", text: total.name, "</td>")
+        write(total, differsTitle: "", &html)
+        html.markup(
+            "</tbody>\n</table>\n</div>\n<p class=\"note\">Tokens: input, output, cache write, cache read. <b>Estimated</b>: usage × price table. <b>Reported</b>: the Claude Code CLI's own figure."
+        )
+        if anyDiffers {
+            html.markup(" <span class=\"warn\">* estimated and reported differ by more than 1 %")
+            if let why = differsWhy { html.markup(": ", text: why, "") }
+            html.markup(".</span>")
         }
-        if let coverage = total.coverage {
-            out += " <span class=\"warn\">" + HTMLText.escape(coverage) + "</span>"
-        }
-        if let unpriced = table.unpriced {
-            out += " <span class=\"warn\">No price for " + HTMLText.escape(unpriced) + ": those tokens are counted, their cost is not.</span>"
-        }
-        out += "</p>\n"
-        html.markup(out)
+        if let coverage = total.coverage { html.markup(" <span class=\"warn\">", text: coverage, "</span>") }
+        if let unpriced { html.markup(" <span class=\"warn\">No price for ", text: unpriced, ": those tokens are counted, their cost is not.</span>") }
+        html.markup("</p>\n")
     }
 
-    private static func figures(_ row: CostTableView.Row, into out: inout String) {
+    /// A row's figures and its reported cell (marked when it differs), to the end of the row.
+    private func write(_ row: Row, differsTitle: String, _ html: inout HTMLWriter) {
         for cell in [row.calls, row.input, row.output, row.cacheWrite, row.cacheRead, row.estimated] {
-            out += "<td>" + HTMLText.escape(cell) + "</td>"
+            html.markup("<td>", text: cell, "</td>")
         }
+        html.markup(row.differs ? "<td class=\"differs\"" + differsTitle + ">" : "<td>", text: row.reported, (row.differs ? " *" : "") + "</td></tr>\n")
     }
 
     /// The table as a template reads it.

@@ -32,15 +32,18 @@ struct PhaseStripView: HTMLComponent {
     func templateContext(_ templates: TemplateSet) -> [String: Any] { ["strip": context] }
 
     func write(_ html: inout HTMLWriter) {
-        var out = "<ol class=\"strip\">\n"
+        html.markup("<ol class=\"strip\">\n")
         for phase in items {
-            let outcome = HTMLText.escape(phase.outcome)
-            out += "<li class=\"" + outcome + (phase.current ? " current" : "") + "\"><a href=\""
-            out += HTMLText.escape(phase.href) + "\"><span class=\"num\">" + String(phase.number) + "</span> "
-            out += HTMLText.escape(phase.name) + " <span class=\"badge " + outcome + "\">" + HTMLText.escape(phase.outcomeLabel)
-            out += "</span></a></li>\n"
+            html.markup("<li class=\"", text: phase.outcome, phase.current ? " current\"><a href=\"" : "\"><a href=\"")
+            html.text(phase.href)
+            html.markup("\"><span class=\"num\">\(phase.number)</span> ")
+            html.text(phase.name)
+            html.markup(" <span class=\"badge ")
+            html.text(phase.outcome)
+            html.markup("\">")
+            html.text(phase.outcomeLabel)
+            html.markup("</span></a></li>\n")
         }
-        out += "</ol>\n"
-        html.markup(out)
+        html.markup("</ol>\n")
     }
 }
