@@ -48,6 +48,10 @@ struct PhaseNameTests {
         let long = String(repeating: "Ünïcödé 計画 🙂 ", count: 5_000)
         let found = PromptText.command(in: "<command-name>/plan-eng-review</command-name><command-args>" + long + "</command-args>")
         #expect(found?.name == "/plan-eng-review" && found?.args == long.trimmingCharacters(in: .whitespaces))
+        // A bash-mode line reads as typed; an unclosed tag leaves the text as it is.
+        #expect(PromptText.plain("<bash-input>  ls -la 計画\n</bash-input>") == "! ls -la 計画")
+        #expect(PromptText.plain("note: <bash-input>git status</bash-input><bash-stdout></bash-stdout>") == "! git status")
+        #expect(PromptText.plain("<bash-input>ls") == "<bash-input>ls")
     }
 
     @Test func commandTagsThatDoNotStartAPhase() {

@@ -75,10 +75,13 @@ public enum PromptText {
         text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }.hasPrefix("<bash-input>")
     }
 
+    /// The text of the first `<name>…</name>` in `text`, trimmed; found by bytes, as
+    /// ``command(in:)`` finds its tags.
     private static func tag(_ name: String, in text: String) -> String? {
-        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
-            return nil
-        }
-        return String(text[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let open = text.utf8Offset(after: "<\(name)>") else { return nil }
+        let body = text.utf8.index(text.utf8.startIndex, offsetBy: open)
+        let closing = "</\(name)>"
+        guard let after = text[body...].utf8Offset(after: closing) else { return nil }
+        return trimmed(text[body..<text.utf8.index(body, offsetBy: after - closing.utf8.count)])
     }
 }
