@@ -30,10 +30,11 @@ public func fuzzTranscript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         precondition(ledgers[2].total == ledgers[0].total, "the cost total depends on the read detail")
     }
+    var decoder = LineDecoder()
     for line in bytes.split(separator: 0x0A) {
         // One decoder: a line the walk rejects is one Codable rejects too (it only explains),
         // unless a key is given twice (JSONDecoder keeps the first, the walk the last).
-        if case .malformed(let reason) = LineDecoder().decode(UnsafeRawBufferPointer(rebasing: line)), reason == LineDecoder.unreadable {
+        if case .malformed(let reason) = decoder.decode(UnsafeRawBufferPointer(rebasing: line)), reason == LineDecoder.unreadable {
             precondition(hasRepeatedKey(UnsafeRawBufferPointer(rebasing: line)), "the walk rejects a line Codable reads")
         }
         let text = String(decoding: line, as: UTF8.self)

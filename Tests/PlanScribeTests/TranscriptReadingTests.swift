@@ -418,6 +418,39 @@ struct OneDecoderTests {
         #expect(file.nodes.count == 1 && file.nodes[0].message?.kind == .attachment("environment"))
         #expect(file.report.diagnostics.map { "\($0.line ?? 0): \($0.message)" } == ["2: field isSidechain: expected true or false"])
     }
+
+    /// The walk reuses the strings a file repeats (the line before's uuid as a parent, the
+    /// model, the ids of a split response): a value whose bytes are the same but hold an
+    /// escape is another text, and is read as such.
+    @Test func aRepeatedValueIsReusedOnlyWhenItSpellsTheSameText() throws {
+        let lines = try String(contentsOfFile: Self.session, encoding: .utf8).split(separator: "\n").map(String.init)
+        let assistant = try #require(lines.first { $0.contains(#""type":"assistant""#) && $0.contains(#""usage""#) })
+        let original = Self.read([assistant]).nodes[0]
+        let model = try #require(original.message?.model)
+        let id = try #require(original.message?.messageID)
+        func line(uuid: String, parent: String, model newModel: String, id newID: String) -> String {
+            let written = assistant.replacingOccurrences(of: "\"uuid\":\"\(original.uuid)\"", with: "\"uuid\":\"\(uuid)\"")
+                .replacingOccurrences(of: "\"parentUuid\":\"\(original.parent ?? "")\"", with: "\"parentUuid\":\"\(parent)\"")
+                .replacingOccurrences(of: "\"model\":\"\(model)\"", with: "\"model\":\"\(newModel)\"")
+                .replacingOccurrences(of: "\"id\":\"\(id)\"", with: "\"id\":\"\(newID)\"")
+            #expect(written.contains(newModel) && written.contains(newID) && written.contains(parent))
+            return written
+        }
+        // Line 1's uuid, model and id hold a written backslash (`\\n`); line 2 spells the same
+        // bytes as an escape (`\n`, a line break): another parent, model and response. Line 3
+        // repeats line 2 exactly.
+        let file = Self.read([
+            line(uuid: #"u\\n1"#, parent: "p", model: #"m\\n"#, id: #"i\\n"#),
+            line(uuid: "u2", parent: #"u\n1"#, model: #"m\n"#, id: #"i\n"#),
+            line(uuid: "u3", parent: "u2", model: #"m\n"#, id: #"i\n"#),
+        ])
+        #expect(file.report.diagnostics.isEmpty)
+        #expect(file.nodes.map(\.uuid) == [#"u\n1"#, "u2", "u3"])
+        #expect(file.nodes.map(\.parent) == ["p", "u\n1", "u2"])
+        #expect(file.nodes.map(\.message?.model) == [#"m\n"#, "m\n", "m\n"])
+        #expect(file.nodes.map(\.message?.messageID) == [#"i\n"#, "i\n", "i\n"])
+        #expect(file.nodes.map(\.usageKey?.hash) == [#"i\n"#, "i\n", "i\n"].map { StableHash.of($0 + "\u{1F}" + (original.message?.requestID ?? "")) })
+    }
 }
 
 /// Responses with parallel tool calls, as the real CLI writes them: one line per call (one

@@ -55,13 +55,25 @@ public enum Redactor {
         return Array(redact(text).utf8)
     }
 
-    /// A JSON value with every string redacted.
+    /// A JSON value with every string redacted (the value itself when no string may hold a
+    /// secret: nothing is rebuilt).
     public static func redact(_ value: JSONValue) -> JSONValue {
+        guard mayContainSecret(value) else { return value }
         switch value {
         case .string(let s): return .string(redact(s))
         case .array(let items): return .array(items.map(redact))
         case .object(let members): return .object(members.map { JSONValue.Member(key: $0.key, value: redact($0.value)) })
         default: return value
+        }
+    }
+
+    /// Whether a string in the value (keys aside: they are not redacted) may hold a secret.
+    static func mayContainSecret(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let s): mayContainSecret(s)
+        case .array(let items): items.contains(where: mayContainSecret)
+        case .object(let members): members.contains { mayContainSecret($0.value) }
+        default: false
         }
     }
 

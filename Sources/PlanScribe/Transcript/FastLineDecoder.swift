@@ -8,12 +8,24 @@ import Foundation
 enum FastLineDecoder {
     typealias Cursor = LineSniffer.Cursor
 
+    /// Strings a file repeats from line to line: its working folder, the model, the message
+    /// and request ids of a response split over lines, and the uuid of the line before, which
+    /// the next line names as its parent. A field whose bytes spell the one kept here takes
+    /// it instead of a new String (no copy, no UTF-8 check, no allocation).
+    struct RecentStrings {
+        var uuid: String?
+        var cwd: String?
+        var model: String?
+        var messageID: String?
+        var requestID: String?
+    }
+
     /// Decodes a line of any type in one walk: the top-level fields, the attachment type, and
     /// the `message` object when `messageWanted` says its type needs it (the type comes
     /// before the message in what the CLI writes; when it comes after, the message is
     /// decoded once the walk has found the type). Nil when anything is unexpected.
     static func decodeLine(
-        _ line: UnsafeRawBufferPointer, dropBodies: Bool, dropAssistantText: Bool,
+        _ line: UnsafeRawBufferPointer, dropBodies: Bool, dropAssistantText: Bool, recent: inout RecentStrings,
         messageWanted: (String) -> Bool
     ) -> (raw: RawLine, attachmentType: String?)? {
         guard let base = line.baseAddress else { return nil }
@@ -23,7 +35,7 @@ enum FastLineDecoder {
         var messageLater: (start: Int, end: Int)?
         func message(_ c: inout Cursor, type: String) -> Bool {
             var message = RawMessage()
-            guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant") else { return false }
+            guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant", recent: &recent) else { return false }
             raw.message = message
             return true
         }
@@ -34,14 +46,21 @@ enum FastLineDecoder {
         // Once the type is known to be one that is not decoded (a chain link, a skipped
         // kind), only the chain fields are read: the rest is passed over unread.
         var wantsBody = true
-        func chainText(_ c: inout Cursor, _ out: inout String?) -> Bool {
+        var unkept: String?
+        func chainText(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?) -> Bool {
             c.skipWhitespace()
-            if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out) }
+            if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out, reusing: &kept) }
             mismatched = true
             return c.skipValue()
         }
+        func chainText(_ c: inout Cursor, _ out: inout String?) -> Bool {
+            chainText(&c, &out, reusing: &unkept)
+        }
+        func text(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?) -> Bool {
+            wantsBody ? chainText(&c, &out, reusing: &kept) : c.skipValue()
+        }
         func text(_ c: inout Cursor, _ out: inout String?) -> Bool {
-            wantsBody ? chainText(&c, &out) : c.skipValue()
+            text(&c, &out, reusing: &unkept)
         }
         func chainFlag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
             c.skipWhitespace()
@@ -67,13 +86,16 @@ enum FastLineDecoder {
                 return true
             case "subtype": return text(&c, &raw.subtype)
             case "uuid": return chainText(&c, &raw.uuid)
-            case "parentUuid": return chainText(&c, &raw.parentUuid)
+            case "parentUuid":
+                // Kept as the line before's uuid, which is not replaced by this parent.
+                var previous = recent.uuid
+                return chainText(&c, &raw.parentUuid, reusing: &previous)
             case "logicalParentUuid": return chainText(&c, &raw.logicalParentUuid)
             case "agentId": return text(&c, &raw.agentId)
             case "timestamp": return chainText(&c, &raw.timestamp)
-            case "cwd": return text(&c, &raw.cwd)
+            case "cwd": return text(&c, &raw.cwd, reusing: &recent.cwd)
             case "version": return text(&c, &raw.version)
-            case "requestId": return text(&c, &raw.requestId)
+            case "requestId": return text(&c, &raw.requestId, reusing: &recent.requestID)
             case "summary": return text(&c, &raw.summary)
             case "customTitle": return text(&c, &raw.customTitle)
             case "aiTitle": return text(&c, &raw.aiTitle)
@@ -124,6 +146,7 @@ enum FastLineDecoder {
             }
         }
         guard ok else { return nil }
+        if let uuid = raw.uuid { recent.uuid = uuid }
         c.skipWhitespace()
         guard c.at == c.end, let type = raw.type, !(mismatched && messageWanted(type)) else { return nil }
         if let later = messageLater, messageWanted(type) {
@@ -133,12 +156,12 @@ enum FastLineDecoder {
         return (raw, attachmentType)
     }
 
-    private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool, dropText: Bool) -> Bool {
+    private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool, dropText: Bool, recent: inout RecentStrings) -> Bool {
         object(&c) { key, c in
             switch key {
-            case "id": return string(&c, into: &m.id)
+            case "id": return string(&c, into: &m.id, reusing: &recent.messageID)
             case "role": return string(&c, into: &m.role)
-            case "model": return string(&c, into: &m.model)
+            case "model": return string(&c, into: &m.model, reusing: &recent.model)
             case "usage": return usage(&c, into: &m.usage)
             case "content":
                 return content(&c, into: &m.content, dropBodies: dropBodies, dropText: dropText)
@@ -455,6 +478,28 @@ enum FastLineDecoder {
         guard c.peek == UInt8(ascii: "\""), let (s, e) = c.scanString() else { return false }
         guard let text = unescape(UnsafeRawBufferPointer(start: c.base + s, count: e - s)) else { return false }
         out = text
+        return true
+    }
+
+    /// A string or null, as ``string(_:into:)``; a string whose bytes spell `kept` is `kept`
+    /// (not made again), any other is made and becomes `kept`.
+    private static func string(_ c: inout Cursor, into out: inout String?, reusing kept: inout String?) -> Bool {
+        c.skipWhitespace()
+        guard c.peek == UInt8(ascii: "\"") else { return string(&c, into: &out) }
+        guard let (s, e) = c.scanString() else { return false }
+        let bytes = UnsafeRawBufferPointer(start: c.base + s, count: e - s)
+        if var known = kept, known.utf8.count == bytes.count, bytes.count > 0,
+            known.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+            // Equal bytes with no backslash among them spell the same text.
+            if !hasEscape(bytes) {
+                out = known
+                return true
+            }
+        }
+        guard let text = unescape(bytes) else { return false }
+        out = text
+        kept = text
         return true
     }
 

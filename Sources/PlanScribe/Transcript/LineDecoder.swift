@@ -67,11 +67,14 @@ struct LineDecoder {
         dropAssistantText = detail == .usage
     }
 
-    func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
+    /// What the lines read so far repeat (see ``FastLineDecoder/RecentStrings``).
+    private var recent = FastLineDecoder.RecentStrings()
+
+    mutating func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
         // One walk decodes what the line holds. A line it rejects is not read another way:
         // it is explained.
         if let (raw, attachmentType) = FastLineDecoder.decodeLine(
-            line, dropBodies: dropBodies, dropAssistantText: dropAssistantText,
+            line, dropBodies: dropBodies, dropAssistantText: dropAssistantText, recent: &recent,
             messageWanted: { Self.handling(of: $0) == .decoded }),
             let type = raw.type
         {

@@ -171,7 +171,7 @@ public struct SessionReader: Sendable {
         // copy beats a sidechain copy, and calls an earlier session counted are left out.
         // Calls in first-seen order, each at its key's position in `callKeys`.
         var calls: [APICall] = []
-        var callKeys = HashedKeyList<String>()
+        var callKeys = HashedKeyList<UsageKey>()
         var callKeyHashes: [UInt64] = []
         var sidechainOnly: [Bool] = []
         /// `sidechain`: only the nodes on (true) or off (false) a sidechain; nil: all.
@@ -179,7 +179,7 @@ public struct SessionReader: Sendable {
             for i in nodes.indices {
                 if let only, nodes[i].isSidechain != only { continue }
                 guard let key = nodes[i].usageKey, let usage = nodes[i].usage, let message = nodes[i].message else { continue }
-                let keyHash = StableHash.of(key)
+                let keyHash = key.hash
                 if filter.countsAPIKey(keyHash) { continue }
                 let node = (uuid: nodes[i].uuid, isSidechain: nodes[i].isSidechain, agentID: nodes[i].agentID)
                 let sidechain = agent != nil || node.isSidechain

@@ -13,13 +13,13 @@ struct TranscriptFile {
         var isSidechain: Bool
         var agentID: String?
         var message: Message?
-        var usageKey: String?
+        var usageKey: UsageKey?
         var usage: TokenUsage?
         var terms = CallTerms.standard
 
         init(
             uuid: String, parent: String?, logicalParent: String?, line: Int, isSidechain: Bool,
-            agentID: String? = nil, message: Message? = nil, usageKey: String? = nil, usage: TokenUsage? = nil
+            agentID: String? = nil, message: Message? = nil, usageKey: UsageKey? = nil, usage: TokenUsage? = nil
         ) {
             self.uuid = uuid
             self.uuidHash = StableHash.of(uuid)
@@ -67,10 +67,10 @@ struct TranscriptFile {
     static func read(path: String, detail: ReadDetail = .full, redact: Bool = true, maxLineBytes: Int = LineScanner.defaultMaxLineBytes, afterLine: ((Int) -> Void)? = nil) throws -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
-        let decoder = LineDecoder(detail: detail)
+        var decoder = LineDecoder(detail: detail)
         var nodeOfUUID = HashedStringIndex()
         let change = try LineScanner.scanFile(atPath: path, maxLineBytes: maxLineBytes) { scanned in
-            file.take(scanned, decoder: decoder, maxLineBytes: maxLineBytes, nodeOfUUID: &nodeOfUUID)
+            file.take(scanned, decoder: &decoder, maxLineBytes: maxLineBytes, nodeOfUUID: &nodeOfUUID)
             afterLine?(scanned.number)
         }
         if let change { file.report.warn(line: nil, change.message) }
@@ -81,15 +81,15 @@ struct TranscriptFile {
     static func read(bytes: UnsafeRawBufferPointer, path: String, detail: ReadDetail = .full, redact: Bool = true) -> TranscriptFile {
         var file = TranscriptFile(path: path)
         file.redact = redact
-        let decoder = LineDecoder(detail: detail)
+        var decoder = LineDecoder(detail: detail)
         var nodeOfUUID = HashedStringIndex()
         LineScanner.scan(bytes) { scanned in
-            file.take(scanned, decoder: decoder, maxLineBytes: .max, nodeOfUUID: &nodeOfUUID)
+            file.take(scanned, decoder: &decoder, maxLineBytes: .max, nodeOfUUID: &nodeOfUUID)
         }
         return file
     }
 
-    private mutating func take(_ scanned: ScannedLine, decoder: LineDecoder, maxLineBytes: Int, nodeOfUUID: inout HashedStringIndex) {
+    private mutating func take(_ scanned: ScannedLine, decoder: inout LineDecoder, maxLineBytes: Int, nodeOfUUID: inout HashedStringIndex) {
         report.lines += 1
         if let length = scanned.oversizedLength {
             report.malformed += 1
@@ -197,7 +197,12 @@ struct TranscriptFile {
             report.warn(line: line, "field timestamp: not an ISO 8601 time (\(time.prefix(40))); the message is kept without one")
             message.timestamp = nil
         }
-        if redact { message.blocks = message.blocks.map(Self.redacted) }
+        if redact {
+            // Only a block that may hold a secret is written again.
+            for i in message.blocks.indices where Self.mayHoldSecret(message.blocks[i]) {
+                message.blocks[i] = Self.redacted(message.blocks[i])
+            }
+        }
         node.message = message
         if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError, !message.isSynthetic {
             let tokens = TokenUsage(usage)
@@ -209,9 +214,9 @@ struct TranscriptFile {
             node.terms = CallTerms(usage)
             coverage.billed(at: line)
             if let id = raw.message?.id {
-                node.usageKey = id + "\u{1F}" + (raw.requestId ?? "")
+                node.usageKey = .call(CallKey(messageID: id, requestID: raw.requestId))
             } else {
-                node.usageKey = "\(path)#\(line)"
+                node.usageKey = .line(path: path, line: line)
             }
         }
         if case .toolResults = message.kind {
@@ -222,6 +227,16 @@ struct TranscriptFile {
             }
         }
         addNode(node, nodeOfUUID: &nodeOfUUID)
+    }
+
+    /// Whether a block's text may hold a secret (``Redactor/mayContainSecret(_:)``).
+    static func mayHoldSecret(_ block: ContentBlock) -> Bool {
+        switch block {
+        case .text(let t), .thinking(let t): Redactor.mayContainSecret(t)
+        case .toolUse(let use): Redactor.mayContainSecret(use.input)
+        case .toolResult(let result): Redactor.mayContainSecret(result.text)
+        default: false
+        }
     }
 
     /// A block with its secrets replaced.
