@@ -7,31 +7,39 @@
 #endif
 
 extension StringProtocol {
-    /// The UTF-8 offset just after the first occurrence of a needle, found with `memchr` and
-    /// `memcmp` (Foundation's `range(of:)` compares Characters and is slow on long text).
-    /// `memchr` looks for the needle's least common byte (one that is not a lower-case
-    /// letter or a space), so that "agentId: " stops at each "I", not at each "a".
+    /// The UTF-8 offset just after the first occurrence of a needle (see
+    /// ``Swift/UnsafeRawBufferPointer/offset(after:)``; Foundation's `range(of:)` compares
+    /// Characters and is slow on long text).
     func utf8Offset(after needle: String) -> Int? {
         let found: Int?? = utf8.withContiguousStorageIfAvailable { hay in
-            needle.utf8.withContiguousStorageIfAvailable { pin -> Int? in
-                guard let h = hay.baseAddress, let p = pin.baseAddress, !pin.isEmpty, pin.count <= hay.count else { return nil }
-                let anchor = pin.firstIndex { !($0 >= 0x61 && $0 <= 0x7A) && $0 != 0x20 } ?? 0
-                let byte = Int32(pin[anchor])
-                // Candidate starts run from 0 to last; the anchor sits `anchor` bytes in.
-                var at = anchor
-                let end = hay.count - pin.count + anchor
-                while at <= end, let hit = memchr(h + at, byte, end - at + 1) {
-                    let offset = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-                    let start = offset - anchor
-                    if memcmp(h + start, p, pin.count) == 0 { return start + pin.count }
-                    at = offset + 1
-                }
-                return nil
+            needle.utf8.withContiguousStorageIfAvailable { pin in
+                UnsafeRawBufferPointer(hay).offset(after: UnsafeRawBufferPointer(pin))
             } ?? nil
         }
         if let found { return found }
         // Not contiguous (a bridged string): copy once.
         return String(self).utf8Offset(after: needle)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The offset just after the first occurrence of `needle`, found with `memchr` and
+    /// `memcmp`. `memchr` looks for the needle's least common byte (one that is not a
+    /// lower-case letter or a space), so that "agentId: " stops at each "I", not at each "a".
+    func offset(after needle: UnsafeRawBufferPointer) -> Int? {
+        guard let h = baseAddress, let p = needle.baseAddress, !needle.isEmpty, needle.count <= count else { return nil }
+        let anchor = needle.firstIndex { !($0 >= 0x61 && $0 <= 0x7A) && $0 != 0x20 } ?? 0
+        let byte = Int32(needle[anchor])
+        // Candidate starts run from 0 to last; the anchor sits `anchor` bytes in.
+        var at = anchor
+        let end = count - needle.count + anchor
+        while at <= end, let hit = memchr(h + at, byte, end - at + 1) {
+            let offset = h.distance(to: UnsafeRawPointer(hit))
+            let start = offset - anchor
+            if memcmp(h + start, p, needle.count) == 0 { return start + needle.count }
+            at = offset + 1
+        }
+        return nil
     }
 }
 

@@ -60,7 +60,8 @@ public enum Timestamp {
 
     /// `YYYY-MM-DDTHH:MM` at the start: what the CLI writes, and what ordering by text needs.
     static func looksLikeISO8601(_ text: String) -> Bool {
-        looksLikeISO8601(utf8: text.utf8)
+        var text = text
+        return text.withUTF8 { looksLikeISO8601(utf8: $0) }
     }
 
     /// ``looksLikeISO8601(_:)`` of a text's UTF-8 bytes.

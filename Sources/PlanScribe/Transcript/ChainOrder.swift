@@ -42,7 +42,7 @@ enum ChainOrder {
                 index.insert(nodes[i].uuid, hash: nodes[i].uuidHash, position: i)
             }
             isLeafCandidate[i] = (sidechainsEndChains || !nodes[i].isSidechain) && nodes[i].isConversation
-            isBashInput[i] = nodes[i].message?.role == .user && PromptText.isBashInput(nodes[i].message?.text ?? "")
+            isBashInput[i] = nodes[i].isBashInput
         }
         // Each node's parent (or logical parent) as an index, looked up once: the walks
         // below follow integers, not hashed uuids. A bash-mode line hangs off the last node

@@ -20,6 +20,23 @@ enum FastLineDecoder {
         var requestID: String?
     }
 
+    /// What one line's walk has read, and what it knows of the line so far. Kept in one
+    /// value passed `inout`, not in locals that closures capture: captured locals are boxed
+    /// on the heap, four allocations a line.
+    private struct LineWalk {
+        var raw = RawLine()
+        var attachmentType: String?
+        /// Where a `message` written before the line's type is: decoded once the type is known.
+        var messageLater: (start: Int, end: Int)?
+        /// A top-level field of the wrong type was passed over: a line of a kind that is
+        /// decoded is then rejected (and explained), a chain link or a skipped kind keeps
+        /// what it has.
+        var mismatched = false
+        /// False once the type is known to be one that is not decoded (a chain link, a
+        /// skipped kind): only the chain fields are read, the rest is passed over unread.
+        var wantsBody = true
+    }
+
     /// Decodes a line of any type in one walk: the top-level fields, the attachment type, and
     /// the `message` object when `messageWanted` says its type needs it (the type comes
     /// before the message in what the CLI writes; when it comes after, the message is
@@ -30,130 +47,136 @@ enum FastLineDecoder {
     ) -> (raw: RawLine, attachmentType: String?)? {
         guard let base = line.baseAddress else { return nil }
         var c = Cursor(base: base, end: line.count)
-        var raw = RawLine()
-        var attachmentType: String?
-        var messageLater: (start: Int, end: Int)?
-        func message(_ c: inout Cursor, type: String) -> Bool {
-            var message = RawMessage()
-            guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant", recent: &recent) else { return false }
-            raw.message = message
-            return true
+        var walk = LineWalk()
+        guard topLevel(&c, into: &walk, dropBodies: dropBodies, dropAssistantText: dropAssistantText, recent: &recent, messageWanted: messageWanted) else { return nil }
+        if let uuid = walk.raw.uuid { recent.uuid = uuid }
+        c.skipWhitespace()
+        guard c.at == c.end, let type = walk.raw.type, !(walk.mismatched && messageWanted(type)) else { return nil }
+        if let later = walk.messageLater, messageWanted(type) {
+            var inner = Cursor(base: base, end: later.end, at: later.start)
+            guard message(&inner, type: type, into: &walk.raw.message, dropBodies: dropBodies, dropAssistantText: dropAssistantText, recent: &recent),
+                inner.at == later.end
+            else { return nil }
         }
-        // A top-level field of the wrong type is passed over and remembered: a line of a
-        // kind that is decoded is then rejected (and explained), a chain link or a skipped
-        // kind keeps what it has.
-        var mismatched = false
-        // Once the type is known to be one that is not decoded (a chain link, a skipped
-        // kind), only the chain fields are read: the rest is passed over unread.
-        var wantsBody = true
-        var unkept: String?
-        func chainText(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?) -> Bool {
-            c.skipWhitespace()
-            if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out, reusing: &kept) }
-            mismatched = true
-            return c.skipValue()
-        }
-        func chainText(_ c: inout Cursor, _ out: inout String?) -> Bool {
-            chainText(&c, &out, reusing: &unkept)
-        }
-        func text(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?) -> Bool {
-            wantsBody ? chainText(&c, &out, reusing: &kept) : c.skipValue()
-        }
-        func text(_ c: inout Cursor, _ out: inout String?) -> Bool {
-            text(&c, &out, reusing: &unkept)
-        }
-        func chainFlag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
-            c.skipWhitespace()
-            if c.peek == UInt8(ascii: "t") || c.peek == UInt8(ascii: "f") || c.peek == UInt8(ascii: "n") { return bool(&c, into: &out) }
-            mismatched = true
-            return c.skipValue()
-        }
-        func flag(_ c: inout Cursor, _ out: inout Bool?) -> Bool {
-            wantsBody ? chainFlag(&c, &out) : c.skipValue()
-        }
-        func number(_ c: inout Cursor, _ out: inout Double?) -> Bool {
-            guard wantsBody else { return c.skipValue() }
-            c.skipWhitespace()
-            if let b = c.peek, b == UInt8(ascii: "-") || b == UInt8(ascii: "n") || (b >= 0x30 && b <= 0x39) { return double(&c, into: &out) }
-            mismatched = true
-            return c.skipValue()
-        }
-        let ok = object(&c) { key, c in
+        return (walk.raw, walk.attachmentType)
+    }
+
+    /// The top-level object of a line, into `w`.
+    private static func topLevel(
+        _ c: inout Cursor, into w: inout LineWalk, dropBodies: Bool, dropAssistantText: Bool, recent: inout RecentStrings,
+        messageWanted: (String) -> Bool
+    ) -> Bool {
+        object(&c) { key, c in
+            // A field that keeps no recent value.
+            var none: String?
             switch key {
             case "type":
-                guard chainText(&c, &raw.type) else { return false }
-                wantsBody = raw.type.map(messageWanted) ?? true
+                guard chainText(&c, &w.raw.type, reusing: &none, mismatched: &w.mismatched) else { return false }
+                w.wantsBody = w.raw.type.map(messageWanted) ?? true
                 return true
-            case "subtype": return text(&c, &raw.subtype)
-            case "uuid": return chainText(&c, &raw.uuid)
+            case "subtype": return text(&c, &w.raw.subtype, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "uuid": return chainText(&c, &w.raw.uuid, reusing: &none, mismatched: &w.mismatched)
             case "parentUuid":
                 // Kept as the line before's uuid, which is not replaced by this parent.
                 var previous = recent.uuid
-                return chainText(&c, &raw.parentUuid, reusing: &previous)
-            case "logicalParentUuid": return chainText(&c, &raw.logicalParentUuid)
-            case "agentId": return text(&c, &raw.agentId)
-            case "timestamp": return chainText(&c, &raw.timestamp)
-            case "cwd": return text(&c, &raw.cwd, reusing: &recent.cwd)
-            case "version": return text(&c, &raw.version)
-            case "requestId": return text(&c, &raw.requestId, reusing: &recent.requestID)
-            case "summary": return text(&c, &raw.summary)
-            case "customTitle": return text(&c, &raw.customTitle)
-            case "aiTitle": return text(&c, &raw.aiTitle)
-            case "isSidechain": return chainFlag(&c, &raw.isSidechain)
-            case "isMeta": return flag(&c, &raw.isMeta)
-            case "isCompactSummary": return flag(&c, &raw.isCompactSummary)
-            case "isApiErrorMessage": return flag(&c, &raw.isApiErrorMessage)
-            case "totalCostUSD": return number(&c, &raw.totalCostUSD)
-            case "toolDenialKind": return wantsBody ? lenient(&c, into: &raw.toolDenialKind) : c.skipValue()
+                return chainText(&c, &w.raw.parentUuid, reusing: &previous, mismatched: &w.mismatched)
+            case "logicalParentUuid": return chainText(&c, &w.raw.logicalParentUuid, reusing: &none, mismatched: &w.mismatched)
+            case "agentId": return text(&c, &w.raw.agentId, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "timestamp": return chainText(&c, &w.raw.timestamp, reusing: &none, mismatched: &w.mismatched)
+            case "cwd": return text(&c, &w.raw.cwd, reusing: &recent.cwd, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "version": return text(&c, &w.raw.version, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "requestId": return text(&c, &w.raw.requestId, reusing: &recent.requestID, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "summary": return text(&c, &w.raw.summary, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "customTitle": return text(&c, &w.raw.customTitle, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "aiTitle": return text(&c, &w.raw.aiTitle, reusing: &none, wanted: w.wantsBody, mismatched: &w.mismatched)
+            case "isSidechain": return chainFlag(&c, &w.raw.isSidechain, mismatched: &w.mismatched)
+            case "isMeta": return w.wantsBody ? chainFlag(&c, &w.raw.isMeta, mismatched: &w.mismatched) : c.skipValue()
+            case "isCompactSummary": return w.wantsBody ? chainFlag(&c, &w.raw.isCompactSummary, mismatched: &w.mismatched) : c.skipValue()
+            case "isApiErrorMessage": return w.wantsBody ? chainFlag(&c, &w.raw.isApiErrorMessage, mismatched: &w.mismatched) : c.skipValue()
+            case "totalCostUSD":
+                guard w.wantsBody else { return c.skipValue() }
+                c.skipWhitespace()
+                if let b = c.peek, b == UInt8(ascii: "-") || b == UInt8(ascii: "n") || (b >= 0x30 && b <= 0x39) { return double(&c, into: &w.raw.totalCostUSD) }
+                w.mismatched = true
+                return c.skipValue()
+            case "toolDenialKind": return w.wantsBody ? lenient(&c, into: &w.raw.toolDenialKind) : c.skipValue()
             case "content":
-                guard wantsBody else { return c.skipValue() }
-                var text: String?
+                guard w.wantsBody else { return c.skipValue() }
                 c.skipWhitespace()
                 if c.peek == UInt8(ascii: "\"") {
+                    var text: String?
                     guard string(&c, into: &text) else { return false }
-                    raw.content = LenientString(value: text)
+                    w.raw.content = LenientString(value: text)
                     return true
                 }
-                raw.content = LenientString(value: nil)
+                w.raw.content = LenientString(value: nil)
                 return c.skipValue()
             case "toolUseResult":
-                guard wantsBody else { return c.skipValue() }
+                guard w.wantsBody else { return c.skipValue() }
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else {
-                    raw.toolUseResult = RawToolUseResult(agentId: nil)
+                    w.raw.toolUseResult = RawToolUseResult(agentId: nil)
                     return c.skipValue()
                 }
                 var agent: String?
                 let ok = object(&c) { key, c in key == "agentId" ? lenientString(&c, into: &agent) : c.skipValue() }
-                raw.toolUseResult = RawToolUseResult(agentId: agent)
+                w.raw.toolUseResult = RawToolUseResult(agentId: agent)
                 return ok
             case "message":
                 c.skipWhitespace()
                 if c.peek == UInt8(ascii: "n") { return c.skipValue() }
-                guard let type = raw.type else {
+                guard let type = w.raw.type else {
                     let start = c.at
                     guard c.skipValue() else { return false }
-                    messageLater = (start, c.at)
+                    w.messageLater = (start, c.at)
                     return true
                 }
-                return messageWanted(type) ? message(&c, type: type) : c.skipValue()
+                guard messageWanted(type) else { return c.skipValue() }
+                return message(&c, type: type, into: &w.raw.message, dropBodies: dropBodies, dropAssistantText: dropAssistantText, recent: &recent)
             case "attachment":
                 c.skipWhitespace()
                 guard c.peek == UInt8(ascii: "{") else { return c.skipValue() }
-                return object(&c) { key, c in key == "type" ? chainText(&c, &attachmentType) : c.skipValue() }
+                return object(&c) { key, c in
+                    var none: String?
+                    return key == "type" ? chainText(&c, &w.attachmentType, reusing: &none, mismatched: &w.mismatched) : c.skipValue()
+                }
             default:
                 return c.skipValue()
             }
         }
-        guard ok else { return nil }
-        if let uuid = raw.uuid { recent.uuid = uuid }
+    }
+
+    /// The `message` object of a line of `type`.
+    private static func message(
+        _ c: inout Cursor, type: String, into out: inout RawMessage?, dropBodies: Bool, dropAssistantText: Bool, recent: inout RecentStrings
+    ) -> Bool {
+        var message = RawMessage()
+        guard messageObject(&c, into: &message, dropBodies: dropBodies, dropText: dropAssistantText && type == "assistant", recent: &recent) else { return false }
+        out = message
+        return true
+    }
+
+    /// A top-level text that the chain needs (read whatever the type): a string or null; a
+    /// value of another type is passed over and marks the line `mismatched`.
+    private static func chainText(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?, mismatched: inout Bool) -> Bool {
         c.skipWhitespace()
-        guard c.at == c.end, let type = raw.type, !(mismatched && messageWanted(type)) else { return nil }
-        if let later = messageLater, messageWanted(type) {
-            var inner = Cursor(base: base, end: later.end, at: later.start)
-            guard message(&inner, type: type), inner.at == later.end else { return nil }
-        }
-        return (raw, attachmentType)
+        if c.peek == UInt8(ascii: "\"") || c.peek == UInt8(ascii: "n") { return string(&c, into: &out, reusing: &kept) }
+        mismatched = true
+        return c.skipValue()
+    }
+
+    /// A top-level text read only when the line's body is `wanted`.
+    private static func text(_ c: inout Cursor, _ out: inout String?, reusing kept: inout String?, wanted: Bool, mismatched: inout Bool) -> Bool {
+        wanted ? chainText(&c, &out, reusing: &kept, mismatched: &mismatched) : c.skipValue()
+    }
+
+    /// A top-level flag: true, false or null; a value of another type is passed over and
+    /// marks the line `mismatched`.
+    private static func chainFlag(_ c: inout Cursor, _ out: inout Bool?, mismatched: inout Bool) -> Bool {
+        c.skipWhitespace()
+        if c.peek == UInt8(ascii: "t") || c.peek == UInt8(ascii: "f") || c.peek == UInt8(ascii: "n") { return bool(&c, into: &out) }
+        mismatched = true
+        return c.skipValue()
     }
 
     private static func messageObject(_ c: inout Cursor, into m: inout RawMessage, dropBodies: Bool, dropText: Bool, recent: inout RecentStrings) -> Bool {

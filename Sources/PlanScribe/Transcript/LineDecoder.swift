@@ -42,7 +42,7 @@ struct LineDecoder {
 
     enum Outcome {
         /// A decoded line.
-        case decoded(RawLine, LineSniff)
+        case decoded(RawLine)
         /// A line kept only as a link of the conversation chain (progress, attachments).
         case link(LineSniff)
         /// A known kind that is not rendered.
@@ -84,17 +84,17 @@ struct LineDecoder {
     }
 
     /// The outcome of a line the one-walk decoder read.
-    private func outcome(type: String, raw: RawLine, attachmentType: String?) -> Outcome {
+    private func outcome(type: String, raw: consuming RawLine, attachmentType: String?) -> Outcome {
         let handling = Self.handling(of: type)
-        if handling == .skipped { return .skipped }
+        switch handling {
+        case .skipped: return .skipped
+        case .decoded: return .decoded(raw)
+        case .link, .unknown: break
+        }
         let sniff = LineSniff(
             type: type, uuid: raw.uuid, parentUUID: raw.parentUuid, logicalParentUUID: raw.logicalParentUuid,
             attachmentType: attachmentType, isSidechain: raw.isSidechain ?? false, timestamp: raw.timestamp)
-        switch handling {
-        case .link: return .link(sniff)
-        case .decoded: return .decoded(raw, sniff)
-        default: return .unknown(type, sniff)
-        }
+        return handling == .link ? .link(sniff) : .unknown(type, sniff)
     }
 
     /// Why the one-walk decoder rejected a line: where its JSON breaks (``LineSniffer``), else

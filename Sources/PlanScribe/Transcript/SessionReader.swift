@@ -373,13 +373,3 @@ struct SubagentMeta: Decodable {
         return try JSONDecoder().decode(SubagentMeta.self, from: data)
     }
 }
-
-extension TranscriptFile.Node {
-    /// A user or assistant message, or a compaction boundary: what a conversation chain may end at.
-    var isConversation: Bool {
-        guard let role = message?.role else { return false }
-        if role != .system { return true }
-        if case .compactBoundary? = message?.kind { return true }
-        return false
-    }
-}

@@ -16,6 +16,22 @@ struct TranscriptFile {
         var usageKey: UsageKey?
         var usage: TokenUsage?
         var terms = CallTerms.standard
+        /// A user or assistant message, or a compaction boundary: what a conversation chain
+        /// may end at. Set, with ``isBashInput``, when the node is added to its file.
+        private(set) var isConversation = false
+        /// A bash-mode prompt (`! command`, see ``PromptText/isBashInput(_:)``).
+        private(set) var isBashInput = false
+
+        /// Sets the flags read from the message.
+        fileprivate mutating func noteMessage() {
+            guard let message else { return }
+            switch (message.role, message.kind) {
+            case (.system, .compactBoundary): isConversation = true
+            case (.system, _): isConversation = false
+            default: isConversation = true
+            }
+            isBashInput = message.role == .user && PromptText.isBashInput(message.text)
+        }
 
         init(
             uuid: String, parent: String?, logicalParent: String?, line: Int, isSidechain: Bool,
@@ -100,10 +116,10 @@ struct TranscriptFile {
     }
 
     private mutating func accept(
-        _ outcome: LineDecoder.Outcome, line: Int, terminated: Bool,
+        _ outcome: consuming LineDecoder.Outcome, line: Int, terminated: Bool,
         nodeOfUUID: inout HashedStringIndex
     ) {
-        switch outcome {
+        switch consume outcome {
         case .blank:
             return
         case .skipped:
@@ -142,22 +158,23 @@ struct TranscriptFile {
                 report.skipped += 1  // progress
             }
             addNode(node, nodeOfUUID: &nodeOfUUID)
-        case .decoded(let raw, _):
+        case .decoded(let raw):
             report.decoded += 1
             decoded(raw, line: line, nodeOfUUID: &nodeOfUUID)
         }
     }
 
-    private mutating func addNode(_ node: Node, nodeOfUUID: inout HashedStringIndex) {
+    private mutating func addNode(_ node: consuming Node, nodeOfUUID: inout HashedStringIndex) {
         if let first = nodeOfUUID.position(of: node.uuid, hash: node.uuidHash, keyAt: { nodes[$0].uuid }) {
             report.warn(line: node.line, "duplicate uuid \(node.uuid) (first on line \(nodes[first].line)); this copy is ignored")
             return
         }
         nodeOfUUID.insert(node.uuid, hash: node.uuidHash, position: nodes.count)
+        node.noteMessage()
         nodes.append(node)
     }
 
-    private mutating func decoded(_ raw: RawLine, line: Int, nodeOfUUID: inout HashedStringIndex) {
+    private mutating func decoded(_ raw: consuming RawLine, line: Int, nodeOfUUID: inout HashedStringIndex) {
         if let cwd = raw.cwd, self.cwd == nil { self.cwd = cwd }
         if let v = raw.version, !versions.contains(v) { versions.append(v) }
         if let (agent, id) = raw.namedSubagent { agentToolUse[agent] = id }
@@ -203,7 +220,6 @@ struct TranscriptFile {
                 message.blocks[i] = Self.redacted(message.blocks[i])
             }
         }
-        node.message = message
         if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError, !message.isSynthetic {
             let tokens = TokenUsage(usage)
             let clamped = tokens.clampedToZero
@@ -220,12 +236,14 @@ struct TranscriptFile {
             }
         }
         if case .toolResults = message.kind {
-            for result in message.toolResults {
+            for case .toolResult(let result) in message.blocks {
                 if let agent = Self.agentID(inResultText: result.text), agentToolUse[agent] == nil {
                     agentToolUse[agent] = result.toolUseID
                 }
             }
         }
+        // Last: the message is not read after it is the node's.
+        node.message = message
         addNode(node, nodeOfUUID: &nodeOfUUID)
     }
 

@@ -268,7 +268,7 @@ public enum TranscriptLocator {
     /// An event of the CLI's stream-json output: it names the session `session_id`.
     private static func isStreamEvent(_ line: UnsafeRawBufferPointer) -> Bool {
         // Most first lines are a transcript's: found without decoding, by the key's bytes.
-        guard line.firstRange(of: Self.sessionIDKey) != nil,
+        guard Self.sessionIDKey.withUnsafeBytes({ line.offset(after: $0) }) != nil,
             case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line))
         else { return false }
         func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
