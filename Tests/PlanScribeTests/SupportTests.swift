@@ -93,6 +93,28 @@ struct ByteSearchTests {
         #expect("é agentId: ".utf8Offset(after: "agentId: ") == 12)
     }
 
+    /// Raw bytes are searched as text is: the offset after the needle, nil when it is not
+    /// there, longer than the bytes, or empty.
+    @Test func offsetAfterANeedleInRawBytes() {
+        func offset(_ hay: String, _ needle: String) -> Int? {
+            Array(hay.utf8).withUnsafeBytes { h in Array(needle.utf8).withUnsafeBytes { h.offset(after: $0) } }
+        }
+        #expect(offset(#"{"type":"system","session_id":"s"}"#, #""session_id""#) == 29)
+        #expect(offset(#"{"sessionId":"s"}"#, #""session_id""#) == nil)
+        #expect(offset("ab", "abc") == nil)
+        #expect(offset("abc", "") == nil)
+        #expect(offset("abab", "ab") == 2)
+    }
+
+    /// A path's last part, after its last slash, whatever the characters before it.
+    @Test func fileNameIsWhatFollowsTheLastSlash() {
+        #expect(Paths.fileName("/home/é日本/proj/abc.jsonl") == "abc.jsonl")
+        #expect(Paths.fileName("abc.jsonl") == "abc.jsonl")
+        #expect(Paths.fileName("dir/") == "")
+        #expect(Paths.fileName("/x\u{301}/a") == "a")
+        #expect(SessionSource(file: "/p/-tmp-x/9f1c.jsonl").sessionID == "9f1c")
+    }
+
     /// The vector scan finds the first of a set of bytes at every position of a block, across
     /// block edges and in the tail, as a plain loop does.
     @Test func firstOffsetOfAnyByteAgreesWithALoop() {

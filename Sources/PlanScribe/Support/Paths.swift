@@ -6,4 +6,11 @@ public enum Paths {
     public static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
     }
+
+    /// The last part of `path`, after its last `/` (found among the UTF-8 bytes: a backward
+    /// search by Characters cost thousands of instructions a path).
+    static func fileName(_ path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return Substring(path) }
+        return path[path.utf8.index(after: slash)...]
+    }
 }

@@ -22,7 +22,7 @@ public struct SessionSource: Sendable, Hashable {
 
     /// The session id: the file name without `.jsonl`.
     public var sessionID: String {
-        var name = file.lastIndex(of: "/").map { file[file.index(after: $0)...] } ?? Substring(file)
+        var name = Paths.fileName(file)
         if name.hasSuffix(".jsonl") { name = name.dropLast(6) }
         return String(name)
     }

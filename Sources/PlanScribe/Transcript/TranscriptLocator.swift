@@ -107,7 +107,7 @@ public enum TranscriptLocator {
             let found = jsonlFiles(under: path)
             if found.isEmpty { throw TranscriptError.noTranscripts(path: path) }
             for file in found {
-                let name = file.lastIndex(of: "/").map { file[file.index(after: $0)...] } ?? Substring(file)
+                let name = Paths.fileName(file)
                 // A path with a folder named `subagents` anywhere in it.
                 if ("/" + file + "/").contains("/subagents/") {
                     subagentFiles.append(file)
