@@ -81,6 +81,30 @@ struct OneLineTests {
     }
 }
 
+/// Fixed-point figures read as `String(format:)` writes them: ties on the exact binary value,
+/// negative zero, large and tiny values, and numbers past what is written in place.
+struct FixedFigureTests {
+    @Test func fixedAgreesWithStringFormat() {
+        var rng = SplitMix(seed: 11)
+        var values: [Double] = [0, -0.0, 0.05, 0.15, 0.25, 0.35, 1.05, 2.5, -2.5, 0.0005, 0.0015, 1e-300, 123_456.789, 999.95, 1e14, 1e16, -1e20, .infinity, -.infinity, .nan]
+        for _ in 0..<2_000 {
+            values.append(Double(rng.next() % 2_000_000) / 1_000 - 1_000)
+            values.append(Double(rng.next() % 100_000) / 20)
+        }
+        for value in values {
+            for places in 0...3 {
+                #expect(Figures.fixed(value, places: places) == String(format: "%.\(places)f", value), "\(value) \(places)")
+            }
+        }
+    }
+
+    @Test func twoDigitsAgreesWithStringFormat() {
+        for n in [-12, -1, 0, 1, 9, 10, 99, 100, 12_345] {
+            #expect(Figures.twoDigits(n) == String(format: "%02d", n))
+        }
+    }
+}
+
 struct ByteSearchTests {
     @Test func piecesAgreeWithFoundation() {
         let sep = "\u{1}cut\u{1}"

@@ -13,8 +13,8 @@ enum JUnitReport {
         for (p, e) in zip(run.phases, figures.phases) {
             let time = duration(p.phase)
             seconds += time
-            let name = String(format: "%02d %@", p.number, p.name)
-            var body = "<testcase classname=\"\(escape(suite))\" name=\"\(escape(name))\" time=\"\(String(format: "%.3f", time))\">"
+            let name = Figures.twoDigits(p.number) + " " + p.name
+            var body = "<testcase classname=\"\(escape(suite))\" name=\"\(escape(name))\" time=\"\(Figures.fixed(time, places: 3))\">"
             if p.outcome.isFailure {
                 body += "\n    <failure type=\"\(p.outcome.rawValue)\" message=\"\(escape(p.outcome.label + ": " + p.reason))\">\(escape(p.reason))</failure>"
             } else if p.outcome == .notRun {
@@ -46,8 +46,8 @@ enum JUnitReport {
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="planscribe" tests="\(run.phases.count + figures.gates.count)" failures="\(failures + gateFailures)" errors="0" time="\(String(format: "%.3f", seconds))">
-            <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(String(format: "%.3f", seconds))">
+            <testsuites name="planscribe" tests="\(run.phases.count + figures.gates.count)" failures="\(failures + gateFailures)" errors="0" time="\(Figures.fixed(seconds, places: 3))">
+            <testsuite name="\(escape(suite))" tests="\(run.phases.count)" failures="\(failures)" errors="0" skipped="\(skipped)" time="\(Figures.fixed(seconds, places: 3))">
             \(cases.joined(separator: "\n"))
             </testsuite>\(gateSuite)
             </testsuites>

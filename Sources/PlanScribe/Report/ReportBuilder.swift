@@ -282,7 +282,7 @@ public struct ReportBuilder: Sendable {
     }
 
     private func fmt(_ v: Double) -> String {
-        String(format: "%.1f", v)
+        Figures.fixed(v, places: 1)
     }
 
     /// A phase's files: the model its pages share, its conversation cut into pages, and its

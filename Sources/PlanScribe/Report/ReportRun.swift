@@ -114,7 +114,7 @@ public struct ReportRun: Sendable {
             for phase in split {
                 let number = phases.count + 1
                 let name = phase.name?.command ?? "conversation"
-                let stem = String(format: "%02d-", number) + ReportSlug.make(phase.name?.slug ?? "conversation", fallback: "phase")
+                let stem = Figures.twoDigits(number) + "-" + ReportSlug.make(phase.name?.slug ?? "conversation", fallback: "phase")
                 let (outcome, reason) = judge(phase)
                 let reported = withCalls.count == 1 ? session.reportedCostUSD.map(USD.init) : nil
                 phases.append(ReportPhase(number: number, name: name, fileStem: stem, phase: phase, session: session, outcome: outcome, reason: reason, reported: reported))

@@ -18,7 +18,7 @@ extension ReportRun {
         var used: [Session] = []
         for (i, (phasePlan, record)) in zip(plan.phases, state.phases).enumerated() {
             let number = i + 1
-            let stem = String(format: "%02d-", number) + ReportSlug.make(phasePlan.name.slug, fallback: "phase")
+            let stem = Figures.twoDigits(number) + "-" + ReportSlug.make(phasePlan.name.slug, fallback: "phase")
             let session = record.sessionID.flatMap { byID[$0] }
             if let session, !used.contains(where: { $0.id == session.id }) { used.append(session) }
             // The runner's session holds this phase (and perhaps context before it).
