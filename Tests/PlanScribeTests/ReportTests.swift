@@ -602,6 +602,25 @@ struct SecretRedactionTests {
         #expect(Redactor.redact(text) == text)
         #expect(Redactor.redact("export ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnop") == "export ANTHROPIC_API_KEY=[REDACTED]")
     }
+
+    /// A tool input is redacted string by string, at any depth, keys and order kept; a value
+    /// with nothing to redact comes back as it was.
+    @Test func jsonValuesAreRedactedStringByString() {
+        let secret = "sk-ant-api03-abcdefghijklmnop"
+        let input = JSONValue.object([
+            .init(key: "command", value: .string("curl -H 'x-api-key: " + secret + "' example.invalid")),
+            .init(key: "sk-ant-api03-keysstay", value: .array([.int(1), .string("plain"), .object([.init(key: "env", value: .string("TOKEN=" + secret))])])),
+            .init(key: "note", value: .string("1,200 tokens")),
+        ])
+        let expected = JSONValue.object([
+            .init(key: "command", value: .string("curl -H 'x-[REDACTED]' example.invalid")),
+            .init(key: "sk-ant-api03-keysstay", value: .array([.int(1), .string("plain"), .object([.init(key: "env", value: .string("[REDACTED]"))])])),
+            .init(key: "note", value: .string("1,200 tokens")),
+        ])
+        #expect(Redactor.redact(input) == expected)
+        let plain = JSONValue.array([.string("1,200 tokens"), .object([.init(key: "a", value: .bool(true))])])
+        #expect(Redactor.redact(plain) == plain)
+    }
 }
 
 /// Bidirectional controls in a transcript (a file name `notes\u{202E}dm.exe` reads

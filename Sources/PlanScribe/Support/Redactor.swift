@@ -30,7 +30,13 @@ public enum Redactor {
 
     /// The text with every secret replaced by `[REDACTED]`.
     public static func redact(_ text: String) -> String {
-        guard mayContainSecret(text) else { return text }
+        redacted(text) ?? text
+    }
+
+    /// The text with its secrets replaced, or nil when the byte scan finds none to look for
+    /// (the text stays as it is).
+    static func redacted(_ text: String) -> String? {
+        guard mayContainSecret(text) else { return nil }
         return pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: mask)
     }
 
@@ -55,25 +61,36 @@ public enum Redactor {
         return Array(redact(text).utf8)
     }
 
-    /// A JSON value with every string redacted (the value itself when no string may hold a
-    /// secret: nothing is rebuilt).
+    /// A JSON value with every string redacted.
     public static func redact(_ value: JSONValue) -> JSONValue {
-        guard mayContainSecret(value) else { return value }
-        switch value {
-        case .string(let s): return .string(redact(s))
-        case .array(let items): return .array(items.map(redact))
-        case .object(let members): return .object(members.map { JSONValue.Member(key: $0.key, value: redact($0.value)) })
-        default: return value
-        }
+        redacted(value) ?? value
     }
 
-    /// Whether a string in the value (keys aside: they are not redacted) may hold a secret.
-    static func mayContainSecret(_ value: JSONValue) -> Bool {
+    /// The value with the secrets in its strings replaced (keys are not redacted), or nil when
+    /// no string may hold one. Each string is scanned once; only the arrays and objects on the
+    /// way to a changed string are rebuilt.
+    static func redacted(_ value: JSONValue) -> JSONValue? {
         switch value {
-        case .string(let s): mayContainSecret(s)
-        case .array(let items): items.contains(where: mayContainSecret)
-        case .object(let members): members.contains { mayContainSecret($0.value) }
-        default: false
+        case .string(let s):
+            return redacted(s).map(JSONValue.string)
+        case .array(var items):
+            var changed = false
+            for i in items.indices {
+                guard let item = redacted(items[i]) else { continue }
+                items[i] = item
+                changed = true
+            }
+            return changed ? .array(items) : nil
+        case .object(var members):
+            var changed = false
+            for i in members.indices {
+                guard let member = redacted(members[i].value) else { continue }
+                members[i].value = member
+                changed = true
+            }
+            return changed ? .object(members) : nil
+        default:
+            return nil
         }
     }
 

@@ -216,8 +216,8 @@ struct TranscriptFile {
         }
         if redact {
             // Only a block that may hold a secret is written again.
-            for i in message.blocks.indices where Self.mayHoldSecret(message.blocks[i]) {
-                message.blocks[i] = Self.redacted(message.blocks[i])
+            for i in message.blocks.indices {
+                if let block = Self.redacted(message.blocks[i]) { message.blocks[i] = block }
             }
         }
         if raw.type == "assistant", let usage = raw.message?.usage, !message.isAPIError, !message.isSynthetic {
@@ -247,28 +247,21 @@ struct TranscriptFile {
         addNode(node, nodeOfUUID: &nodeOfUUID)
     }
 
-    /// Whether a block's text may hold a secret (``Redactor/mayContainSecret(_:)``).
-    static func mayHoldSecret(_ block: ContentBlock) -> Bool {
+    /// The block with its secrets replaced, or nil when its text may hold none (see
+    /// ``Redactor/redacted(_:)``).
+    static func redacted(_ block: ContentBlock) -> ContentBlock? {
         switch block {
-        case .text(let t), .thinking(let t): Redactor.mayContainSecret(t)
-        case .toolUse(let use): Redactor.mayContainSecret(use.input)
-        case .toolResult(let result): Redactor.mayContainSecret(result.text)
-        default: false
-        }
-    }
-
-    /// A block with its secrets replaced.
-    static func redacted(_ block: ContentBlock) -> ContentBlock {
-        switch block {
-        case .text(let t): return .text(Redactor.redact(t))
-        case .thinking(let t): return .thinking(Redactor.redact(t))
+        case .text(let t): return Redactor.redacted(t).map(ContentBlock.text)
+        case .thinking(let t): return Redactor.redacted(t).map(ContentBlock.thinking)
         case .toolUse(var use):
-            use.input = Redactor.redact(use.input)
+            guard let input = Redactor.redacted(use.input) else { return nil }
+            use.input = input
             return .toolUse(use)
         case .toolResult(var result):
-            result.text = Redactor.redact(result.text)
+            guard let text = Redactor.redacted(result.text) else { return nil }
+            result.text = text
             return .toolResult(result)
-        default: return block
+        default: return nil
         }
     }
 
