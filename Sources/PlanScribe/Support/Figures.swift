@@ -2,23 +2,18 @@ import Foundation
 
 /// How numbers and times read in tables and reports.
 public enum Figures {
-    /// `value` with `places` (0 to 3) digits after the point, as `String(format: "%.Nf")`
-    /// writes it: C's `vsnprintf`, which that goes through CoreFoundation to reach, costing
-    /// ten times as much (a chart's coordinates were 2 % of a render).
+    /// `value` with `places` digits after the point, as `String(format: "%.Nf")` writes it:
+    /// C's `vsnprintf`, which that goes through CoreFoundation to reach, costing ten times as
+    /// much (a chart's coordinates were 2 % of a render).
     public static func fixed(_ value: Double, places: Int) -> String {
-        let format: StaticString
-        switch places {
-        case 0: format = "%.0f"
-        case 1: format = "%.1f"
-        case 2: format = "%.2f"
-        default: format = "%.3f"
-        }
-        guard value.isFinite, value.magnitude < 1e15 else {
-            return String(format: String(decoding: UnsafeRawBufferPointer(start: format.utf8Start, count: format.utf8CodeUnitCount), as: UTF8.self), value)
-        }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-            let written = withVaList([value]) { vsnprintf(buffer.baseAddress!, 32, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0) }
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(written)), as: UTF8.self)
+        let format = "%.\(places)f"
+        // Below 1e15, the digits, a sign, the point and up to 12 places fit the buffer.
+        guard value.isFinite, value.magnitude < 1e15, (0...12).contains(places) else { return String(format: format, value) }
+        return format.withCString { format in
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+                let written = withVaList([value]) { vsnprintf(buffer.baseAddress!, 32, format, $0) }
+                return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(written)), as: UTF8.self)
+            }
         }
     }
 
