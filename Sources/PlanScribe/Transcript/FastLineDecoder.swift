@@ -511,14 +511,12 @@ enum FastLineDecoder {
         guard c.peek == UInt8(ascii: "\"") else { return string(&c, into: &out) }
         guard let (s, e) = c.scanString() else { return false }
         let bytes = UnsafeRawBufferPointer(start: c.base + s, count: e - s)
+        // Equal bytes with no backslash among them spell the same text.
         if var known = kept, known.utf8.count == bytes.count, bytes.count > 0,
-            known.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+            known.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }), !hasEscape(bytes)
         {
-            // Equal bytes with no backslash among them spell the same text.
-            if !hasEscape(bytes) {
-                out = known
-                return true
-            }
+            out = known
+            return true
         }
         guard let text = unescape(bytes) else { return false }
         out = text
